@@ -1,0 +1,1 @@
+"""Co-production bot: application wiring, configuration, the pure domain and rendering."""

@@ -1,0 +1,47 @@
+"""Callback data for inline buttons: short, versioned, parsed in one place.
+
+A button only says what was pressed (``"v1:confirm:123"``); who may press it is decided
+by the handler against the database, never by the button.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VERSION = "v1"
+MAX_BYTES = 64  # Telegram's limit for callback_data
+
+
+@dataclass(frozen=True)
+class Callback:
+    action: str
+    args: tuple[str, ...]
+
+    def int_arg(self, index: int = 0) -> int | None:
+        try:
+            return int(self.args[index])
+        except (IndexError, ValueError):
+            return None
+
+
+def encode(action: str, *args: object) -> str:
+    data = ":".join((VERSION, action, *map(str, args)))
+    if len(data.encode()) > MAX_BYTES or any(":" in str(arg) for arg in args):
+        raise ValueError(f"callback data does not fit: {data!r}")
+    return data
+
+
+def parse(data: str | None) -> Callback | None:
+    """The pressed button, or None for anything this version did not make (forged or stale)."""
+    if not data:
+        return None
+    version, _, rest = data.partition(":")
+    if version != VERSION or not rest:
+        return None
+    action, *args = rest.split(":")
+    return Callback(action, tuple(args)) if action else None
+
+
+def pattern(action: str) -> str:
+    """Regex for a ``CallbackQueryHandler`` that takes one action."""
+    return rf"^{VERSION}:{action}(:|$)"

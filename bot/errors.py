@@ -1,0 +1,22 @@
+"""Typed domain errors: a gettext message id plus its arguments, translated in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an action; ``message`` is an untranslated gettext msgid.
+
+    Handlers never build error text themselves: the message id and its arguments travel
+    up to :func:`handlers.common.guarded`, which translates it in the reader's language.
+    """
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+class ConfigError(Exception):
+    """Configuration that cannot work; the CLI prints it as one line and exits 2."""

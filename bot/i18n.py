@@ -1,0 +1,157 @@
+"""Translations: gettext catalogs from ``locales/`` and Babel formatting, one reader at a time.
+
+There is no global "current language": each reply builds a :class:`Translator` for its
+reader (the group's language, or a member's own in private) and passes it down. That keeps
+concurrent updates in different languages from leaking into each other under asyncio.
+
+Messages use ``str.format`` placeholders (``{name}``); plural messages always receive
+``{count}``. Catalogs are read from compiled ``.mo`` files when they are current, and
+compiled in memory from the ``.po`` source otherwise, so a source checkout or a plain
+``pip install .`` works with no extra build step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import html
+import io
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel import units as babel_units
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+SOURCE_LANGUAGE = "en"
+DOMAIN = "messages"
+
+# Unicode first-strong isolate / pop directional isolate: keep a left-to-right idea
+# text or @username from scrambling the order of a right-to-left sentence (and back).
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a message for extraction without translating it yet (translated when shown)."""
+    return message
+
+
+def locales_dir() -> Path:
+    return Path(str(resources.files("locales")))
+
+
+@functools.cache
+def available_languages() -> tuple[str, ...]:
+    """English plus every language with a catalog: adding a catalog adds a language."""
+    found = {
+        entry.name
+        for entry in locales_dir().iterdir()
+        if (entry / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+    }
+    return tuple(sorted(found | {SOURCE_LANGUAGE}))
+
+
+def is_supported(language: str | None) -> bool:
+    return bool(language) and language in available_languages()
+
+
+def best_language(telegram_code: str | None, fallback: str) -> str:
+    """Map Telegram's ``language_code`` (``pl``, ``pt-br``) to a catalog we have."""
+    if telegram_code:
+        base = telegram_code.replace("_", "-").split("-")[0].lower()
+        if is_supported(base):
+            return base
+    return fallback
+
+
+@functools.cache
+def _translations(language: str) -> gettext.NullTranslations:
+    if language == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    folder = locales_dir() / language / "LC_MESSAGES"
+    po_path, mo_path = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo_path.is_file() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        with mo_path.open("rb") as fp:
+            return gettext.GNUTranslations(fp)
+    with po_path.open("rb") as fp:
+        catalog = read_po(fp, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def translator(language: str) -> Translator:
+    return _translator(language if is_supported(language) else SOURCE_LANGUAGE)
+
+
+@functools.cache
+def _translator(language: str) -> Translator:
+    return Translator(language, _translations(language))
+
+
+class Translator:
+    """Everything language-dependent about one reader: messages, plurals, dates, numbers."""
+
+    def __init__(self, language: str, translations: gettext.NullTranslations) -> None:
+        self.language = language
+        self.locale = Locale.parse(language)
+        self.rtl = self.locale.text_direction == "rtl"
+        self._translations = translations
+
+    def _(self, message: str, **params: Any) -> str:
+        text = self._translations.gettext(message)
+        return text.format(**params) if params else text
+
+    def ngettext(self, singular: str, plural: str, count: int, **params: Any) -> str:
+        text = self._translations.ngettext(singular, plural, count)
+        return text.format(count=self.number(count), **params)
+
+    def user_text(self, text: str) -> str:
+        """Member-written text, HTML-escaped and direction-isolated, ready for an HTML message."""
+        return f"{_FSI}{html.escape(text, quote=False)}{_PDI}"
+
+    def number(self, value: float) -> str:
+        return babel_numbers.format_decimal(value, locale=self.locale)
+
+    def percent(self, share: float) -> str:
+        return babel_numbers.format_percent(share, locale=self.locale)
+
+    def when(self, moment: dt.datetime, timezone: str) -> str:
+        """A deadline as people say it: "Tuesday, 3 December at 18:00" in the group's zone."""
+        local = moment.astimezone(ZoneInfo(timezone))
+        day = babel_dates.format_date(local, "EEEE, d MMMM", locale=self.locale)
+        time = babel_dates.format_time(local, "HH:mm", locale=self.locale)
+        return self._("{day} at {time}", day=day, time=time)
+
+    def relative(self, delta: dt.timedelta) -> str:
+        """"in 3 days" / "2 hours ago"."""
+        return babel_dates.format_timedelta(
+            delta, add_direction=True, threshold=1.5, locale=self.locale
+        )
+
+    def duration(self, minutes: int) -> str:
+        """Whole hours and minutes in words: "1 hour 30 minutes", "1 godzina 30 minut"."""
+        sign = "-" if minutes < 0 else ""
+        hours, rest = divmod(abs(minutes), 60)
+        parts = []
+        if hours:
+            parts.append(self._unit(hours, "duration-hour"))
+        if rest or not hours:
+            parts.append(self._unit(rest, "duration-minute"))
+        return sign + " ".join(parts)
+
+    def _unit(self, value: int, unit: str) -> str:
+        # Some locales (Urdu) have no long unit pattern in CLDR; Babel then echoes the
+        # unit id, so fall back to the short form, which every locale has.
+        for length in ("long", "short"):
+            text = babel_units.format_unit(value, unit, length=length, locale=self.locale)
+            if unit not in text:
+                return text
+        return text

@@ -1,0 +1,43 @@
+"""Plain records the domain works with: what a group and a member are, with no Telegram in them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: int
+    chat_id: int
+    title: str
+    language: str
+    timezone: str
+    summary_schedule: str
+    ideas_minutes: int
+    vote_minutes: int
+    anonymous_votes: bool
+    support_threshold: int
+    floor_minutes: int
+    active: bool
+    created_at: dt.datetime
+    last_summary_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    user_id: int
+    first_name: str
+    last_name: str | None
+    username: str | None
+    language_code: str | None
+    language_override: str | None
+    hidden: bool
+    forgotten: bool
+
+    @property
+    def display_name(self) -> str:
+        """The member's name as neighbours know it; empty once they asked to be forgotten."""
+        if self.forgotten:
+            return ""
+        return " ".join(part for part in (self.first_name, self.last_name) if part)

@@ -1,0 +1,28 @@
+"""What every handler may use: settings, the clock, the database, the admin cache.
+
+These are services, not state: the database is the only source of truth, so nothing here
+needs to survive a restart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.roles import AdminCache
+from storage.database import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    admins: AdminCache
+    database: Database | None = field(default=None)
+
+    @property
+    def db(self) -> Database:
+        if self.database is None:
+            raise RuntimeError("the application is not initialized: database not open")
+        return self.database

@@ -1,0 +1,209 @@
+"""The wrapper every handler goes through: one :class:`Turn` per update.
+
+A turn knows the chat, the group record (created on first sight), the member, the
+reader's :class:`~bot.i18n.Translator` and the time. The decorators :func:`command` and
+:func:`button` build it, enforce where a command may be used, and turn a
+:class:`~bot.errors.DomainError` into a short translated answer: a reply for messages,
+an ``answerCallbackQuery`` text for buttons. Nothing else in ``handlers/`` catches them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import html
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
+from telegram.constants import ChatType
+
+from bot import i18n
+from bot.errors import DomainError
+from bot.i18n import N_, Translator
+from bot.model import Group
+from storage import groups, members
+
+if TYPE_CHECKING:
+    from bot.app import CoprodContext
+    from bot.services import Services
+    from storage.database import Database
+
+
+class Scope(enum.Enum):
+    GROUP = "group"
+    PRIVATE = "private"
+    ANY = "any"
+
+
+class Turn:
+    """One update being handled: who, where, in which language, and when."""
+
+    def __init__(
+        self, update: Update, context: CoprodContext, group: Group | None, t: Translator
+    ) -> None:
+        self.update = update
+        self.context = context
+        self.group = group
+        self.t = t
+        self.now: dt.datetime = context.services.clock.now()
+
+    @property
+    def services(self) -> Services:
+        return self.context.services
+
+    @property
+    def db(self) -> Database:
+        return self.context.services.db
+
+    @property
+    def chat(self) -> Chat:
+        return self.update.effective_chat
+
+    @property
+    def user(self) -> User | None:
+        return self.update.effective_user
+
+    @property
+    def message(self) -> Message | None:
+        return self.update.effective_message
+
+    @property
+    def args(self) -> list[str]:
+        return list(self.context.args or [])
+
+    @property
+    def in_group(self) -> bool:
+        return self.chat is not None and self.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+    async def is_facilitator(self) -> bool:
+        """Chat administrators, and anyone posting as the group itself (anonymous admins)."""
+        if not self.in_group:
+            return False
+        message = self.update.message
+        if message is not None and message.sender_chat and message.sender_chat.id == self.chat.id:
+            return True
+        if self.user is None:
+            return False
+        admins = await self.services.admins.admins(self.chat.id, self._fetch_admins)
+        return self.user.id in admins
+
+    async def _fetch_admins(self, chat_id: int) -> set[int]:
+        return {member.user.id for member in await self.context.bot.get_chat_administrators(chat_id)}
+
+    async def require_facilitator(self) -> None:
+        if not await self.is_facilitator():
+            raise DomainError(
+                N_("Sorry, only the group's facilitators (its admins) can do that. Nothing was changed.")
+            )
+
+    async def reply(self, text: str, **kwargs: Any) -> Message:
+        """Answer in the same chat, as a reply when there is a message to reply to."""
+        message = self.update.effective_message
+        if message is not None and "reply_parameters" not in kwargs:
+            kwargs["reply_parameters"] = ReplyParameters(
+                message_id=message.message_id, allow_sending_without_reply=True
+            )
+        return await self.context.bot.send_message(self.chat.id, text, **kwargs)
+
+    async def say(self, text: str, **kwargs: Any) -> Message:
+        """Post in the chat without replying to anyone (announcements, prompts)."""
+        return await self.context.bot.send_message(self.chat.id, text, **kwargs)
+
+    def error_text(self, error: DomainError) -> str:
+        params = {
+            key: html.escape(value, quote=False) if isinstance(value, str) else value
+            for key, value in error.params.items()
+        }
+        return self.t._(error.message, **params)
+
+
+async def _open_turn(update: Update, context: CoprodContext) -> Turn:
+    """Record the chat and the member, and pick the reader's language."""
+    services = context.services
+    chat, user = update.effective_chat, update.effective_user
+    now = services.clock.now()
+    group: Group | None = None
+    async with services.db.transaction() as conn:
+        if chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+            group, _created = await groups.ensure(
+                conn,
+                chat.id,
+                title=chat.title or "",
+                language=services.settings.language,
+                timezone=services.settings.timezone,
+                now=now,
+            )
+        if user is not None and not user.is_bot:
+            await members.seen(
+                conn,
+                user_id=user.id,
+                first_name=user.first_name,
+                last_name=user.last_name,
+                username=user.username,
+                language_code=user.language_code,
+                now=now,
+                group_id=group.id if group else None,
+            )
+            member = await members.get(conn, user.id)
+        else:
+            member = None
+    if group is not None:
+        language = group.language
+    else:
+        language = (member and member.language_override) or i18n.best_language(
+            user.language_code if user else None, services.settings.language
+        )
+    return Turn(update, context, group, i18n.translator(language))
+
+
+Handler = Callable[[Turn], Awaitable[None]]
+Callback = Callable[[Update, "CoprodContext"], Awaitable[None]]
+
+
+def command(scope: Scope) -> Callable[[Handler], Callback]:
+    """Wrap a message handler: scope check, the turn, and domain errors as replies."""
+
+    def decorate(handler: Handler) -> Callback:
+        @functools.wraps(handler)
+        async def callback(update: Update, context: CoprodContext) -> None:
+            if update.effective_chat is None or update.effective_message is None:
+                return
+            turn = await _open_turn(update, context)
+            try:
+                _check_scope(turn, scope)
+                await handler(turn)
+            except DomainError as error:
+                await turn.reply(turn.error_text(error))
+
+        return callback
+
+    return decorate
+
+
+def button(handler: Handler) -> Callback:
+    """Wrap a callback-query handler: the turn, and domain errors as a short toast."""
+
+    @functools.wraps(handler)
+    async def callback(update: Update, context: CoprodContext) -> None:
+        query: CallbackQuery | None = update.callback_query
+        if query is None:
+            return
+        turn = await _open_turn(update, context)
+        try:
+            await handler(turn)
+        except DomainError as error:
+            await query.answer(turn.error_text(error))
+
+    return callback
+
+
+def _check_scope(turn: Turn, scope: Scope) -> None:
+    if scope is Scope.GROUP and not turn.in_group:
+        raise DomainError(N_("This command works in a group chat. Add me to your group and use it there."))
+    if scope is Scope.PRIVATE and turn.in_group:
+        raise DomainError(
+            N_("For your privacy this works only in a private chat with me. Open a chat with @{bot} and send it there."),
+            bot=turn.context.bot.username,
+        )

@@ -1,0 +1,102 @@
+"""Joining and leaving groups, supergroup migration, admin changes, and /help.
+
+SPEC §3: a hello once when added, the group marked inactive when removed, all data kept
+across a migration to a supergroup, and the facilitator cache dropped when admins change.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import ChatMember, ChatMemberUpdated, Update
+from telegram.constants import ChatType
+from telegram.ext import Application, ChatMemberHandler, CommandHandler, MessageHandler, filters
+
+from bot import i18n
+from bot.i18n import Translator
+from storage import groups
+
+from handlers.common import Scope, Turn, command
+
+if TYPE_CHECKING:
+    from bot.app import CoprodContext
+
+log = logging.getLogger(__name__)
+
+_PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
+
+
+def welcome_text(t: Translator) -> str:
+    return "\n".join(
+        (
+            t._("Hello, neighbours! I help this group plan and decide things together."),
+            t._(
+                "Anyone can suggest ideas, everyone votes, and every result and outcome is "
+                "published here. Time you volunteer counts as credits, confirmed by a neighbour: "
+                "everyone's hour is worth the same."
+            ),
+            "",
+            t._("Three ways to start:"),
+            t._("/round – put a question to the group (facilitators)"),
+            t._("/propose – suggest a question yourself; it opens when neighbours support it"),
+            t._("/log – record time you volunteered"),
+        )
+    )
+
+
+async def bot_membership_changed(update: Update, context: CoprodContext) -> None:
+    change: ChatMemberUpdated | None = update.my_chat_member
+    if change is None or change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return
+    was_in = change.old_chat_member.status in _PRESENT
+    is_in = change.new_chat_member.status in _PRESENT
+    services = context.services
+    async with services.db.transaction() as conn:
+        group, created = await groups.ensure(
+            conn,
+            change.chat.id,
+            title=change.chat.title or "",
+            language=services.settings.language,
+            timezone=services.settings.timezone,
+            now=services.clock.now(),
+        )
+        if is_in != group.active:
+            await groups.set_active(conn, group.id, is_in)
+    log.info("event=membership chat_id=%s present=%s", change.chat.id, is_in)
+    if is_in and not was_in and (created or not group.active):
+        await context.bot.send_message(change.chat.id, welcome_text(i18n.translator(group.language)))
+
+
+async def admins_changed(update: Update, context: CoprodContext) -> None:
+    if update.chat_member is not None:
+        context.services.admins.forget(update.chat_member.chat.id)
+
+
+async def chat_migrated(update: Update, context: CoprodContext) -> None:
+    """A group became a supergroup: move everything to the new chat id (idempotent)."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    async with context.services.db.transaction() as conn:
+        moved = await groups.migrate_chat(conn, old, new)
+    context.services.admins.forget(old)
+    log.info("event=chat_migrated old=%s new=%s moved=%s", old, new, moved)
+
+
+@command(Scope.ANY)
+async def help_command(turn: Turn) -> None:
+    await turn.reply(welcome_text(turn.t))
+
+
+def register(app: Application) -> None:
+    app.add_handler(ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(ChatMemberHandler(admins_changed, ChatMemberHandler.CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
+    app.add_handler(CommandHandler("help", help_command))

@@ -1,0 +1,132 @@
+"""One aiosqlite connection, its migrations, and transactions that are all-or-nothing.
+
+All access goes through :meth:`Database.transaction` (writes) or :meth:`Database.read`.
+Both hold one asyncio lock, so a handler that awaits Telegram in between can never see,
+or commit, half of another handler's work on the shared connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import AsyncIterator
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+
+def to_db(moment: dt.datetime | None) -> str | None:
+    """Aware datetimes are stored as ISO-8601 UTC text, which sorts chronologically."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are never stored")
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def from_db(text: str | None) -> dt.datetime | None:
+    return None if text is None else dt.datetime.fromisoformat(text)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """``(number, name, sql)`` for every migration file shipped with the package, in order."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            number = int(entry.name.split("_", 1)[0])
+            found.append((number, entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def latest_version() -> int:
+    return migrations()[-1][0]
+
+
+class Database:
+    """The bot's SQLite database: WAL mode, foreign keys on, migrated on open."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | os.PathLike[str]) -> Database:
+        if str(path) != ":memory:":
+            _create_private(Path(path))
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        await connection.execute("PRAGMA journal_mode=WAL")
+        await connection.execute("PRAGMA foreign_keys=ON")
+        await connection.execute("PRAGMA synchronous=NORMAL")
+        await connection.execute("PRAGMA busy_timeout=5000")
+        database = cls(connection)
+        await database.migrate()
+        return database
+
+    async def close(self) -> None:
+        await self._connection.close()
+
+    async def schema_version(self) -> int:
+        async with self.read() as conn:
+            row = await (await conn.execute("PRAGMA user_version")).fetchone()
+        return int(row[0])
+
+    async def migrate(self) -> None:
+        """Apply each migration newer than ``PRAGMA user_version`` in its own transaction."""
+        current = await self.schema_version()
+        for number, _name, sql in migrations():
+            if number <= current:
+                continue
+            async with self.transaction() as conn:
+                for statement in _statements(sql):
+                    await conn.execute(statement)
+                await conn.execute(f"PRAGMA user_version = {number}")
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Everything inside commits together or not at all."""
+        async with self._lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                await self._connection.execute("ROLLBACK")
+                raise
+            await self._connection.execute("COMMIT")
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            yield self._connection
+
+    async def backup_to(self, target: str | os.PathLike[str]) -> None:
+        """A consistent copy while the bot runs (SQLite's online backup API)."""
+        _create_private(Path(target))
+        async with self._lock:
+            async with aiosqlite.connect(target) as destination:
+                await self._connection.backup(destination)
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file owner-only (0600) before SQLite opens it."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements, keeping ``CREATE TRIGGER ... END;`` blocks whole."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

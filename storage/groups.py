@@ -1,0 +1,107 @@
+"""Groups and their settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import aiosqlite
+
+from bot.model import Group
+from storage.database import from_db, to_db
+
+
+def _group(row: sqlite3.Row) -> Group:
+    return Group(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        title=row["title"],
+        language=row["language"],
+        timezone=row["timezone"],
+        summary_schedule=row["summary_schedule"],
+        ideas_minutes=row["ideas_minutes"],
+        vote_minutes=row["vote_minutes"],
+        anonymous_votes=bool(row["anonymous_votes"]),
+        support_threshold=row["support_threshold"],
+        floor_minutes=row["floor_minutes"],
+        active=bool(row["active"]),
+        created_at=from_db(row["created_at"]),
+        last_summary_at=from_db(row["last_summary_at"]),
+    )
+
+
+async def get_by_chat(conn: aiosqlite.Connection, chat_id: int) -> Group | None:
+    cursor = await conn.execute("SELECT * FROM groups WHERE chat_id = ?", (chat_id,))
+    row = await cursor.fetchone()
+    return _group(row) if row else None
+
+
+async def get(conn: aiosqlite.Connection, group_id: int) -> Group:
+    cursor = await conn.execute("SELECT * FROM groups WHERE id = ?", (group_id,))
+    return _group(await cursor.fetchone())
+
+
+async def ensure(
+    conn: aiosqlite.Connection,
+    chat_id: int,
+    *,
+    title: str,
+    language: str,
+    timezone: str,
+    now: dt.datetime,
+) -> tuple[Group, bool]:
+    """The group for ``chat_id``, created with the defaults if new; ``(group, created)``."""
+    existing = await get_by_chat(conn, chat_id)
+    if existing is not None:
+        if title and title != existing.title:
+            await conn.execute("UPDATE groups SET title = ? WHERE id = ?", (title, existing.id))
+        return existing, False
+    await conn.execute(
+        "INSERT INTO groups (chat_id, title, language, timezone, created_at) VALUES (?, ?, ?, ?, ?)",
+        (chat_id, title, language, timezone, to_db(now)),
+    )
+    return await get_by_chat(conn, chat_id), True
+
+
+async def set_active(conn: aiosqlite.Connection, group_id: int, active: bool) -> None:
+    await conn.execute("UPDATE groups SET active = ? WHERE id = ?", (int(active), group_id))
+
+
+async def migrate_chat(conn: aiosqlite.Connection, old_chat_id: int, new_chat_id: int) -> bool:
+    """Move a group to its supergroup id; everything else hangs off the surrogate id."""
+    cursor = await conn.execute(
+        "UPDATE groups SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS "
+        "(SELECT 1 FROM groups WHERE chat_id = ?)",
+        (new_chat_id, old_chat_id, new_chat_id),
+    )
+    return cursor.rowcount == 1
+
+
+SETTING_COLUMNS = frozenset(
+    {
+        "language",
+        "timezone",
+        "summary_schedule",
+        "ideas_minutes",
+        "vote_minutes",
+        "anonymous_votes",
+        "support_threshold",
+        "floor_minutes",
+    }
+)
+
+
+async def update_settings(conn: aiosqlite.Connection, group_id: int, **values: object) -> None:
+    unknown = set(values) - SETTING_COLUMNS
+    if unknown:
+        raise ValueError(f"not a setting: {sorted(unknown)}")
+    assignments = ", ".join(f"{column} = ?" for column in values)
+    await conn.execute(
+        f"UPDATE groups SET {assignments} WHERE id = ?",  # noqa: S608 - columns are whitelisted
+        (*values.values(), group_id),
+    )
+
+
+async def active_groups(conn: aiosqlite.Connection) -> list[Group]:
+    cursor = await conn.execute("SELECT * FROM groups WHERE active = 1 ORDER BY id")
+    return [_group(row) for row in await cursor.fetchall()]

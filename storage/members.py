@@ -1,0 +1,88 @@
+"""Members (Telegram users the bot has seen) and which groups they take part in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import aiosqlite
+
+from bot.model import Member
+from storage.database import to_db
+
+
+def _member(row: sqlite3.Row) -> Member:
+    return Member(
+        user_id=row["user_id"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        username=row["username"],
+        language_code=row["language_code"],
+        language_override=row["language_override"],
+        hidden=bool(row["hidden"]),
+        forgotten=row["forgotten_at"] is not None,
+    )
+
+
+async def seen(
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int,
+    first_name: str,
+    last_name: str | None,
+    username: str | None,
+    language_code: str | None,
+    now: dt.datetime,
+    group_id: int | None = None,
+) -> None:
+    """Record (or refresh) a member, unless they asked to be forgotten."""
+    await conn.execute(
+        """
+        INSERT INTO members (user_id, first_name, last_name, username, language_code,
+                             first_seen_at, last_seen_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (user_id) DO UPDATE SET
+            first_name = excluded.first_name, last_name = excluded.last_name,
+            username = excluded.username, language_code = excluded.language_code,
+            last_seen_at = excluded.last_seen_at
+        WHERE members.forgotten_at IS NULL
+        """,
+        (user_id, first_name, last_name, username, language_code, to_db(now), to_db(now)),
+    )
+    if group_id is not None:
+        await conn.execute(
+            "INSERT OR IGNORE INTO group_members (group_id, user_id, first_seen_at) VALUES (?, ?, ?)",
+            (group_id, user_id, to_db(now)),
+        )
+
+
+async def get(conn: aiosqlite.Connection, user_id: int) -> Member | None:
+    cursor = await conn.execute("SELECT * FROM members WHERE user_id = ?", (user_id,))
+    row = await cursor.fetchone()
+    return _member(row) if row else None
+
+
+async def by_username(conn: aiosqlite.Connection, username: str) -> Member | None:
+    cursor = await conn.execute(
+        "SELECT * FROM members WHERE lower(username) = lower(?) AND forgotten_at IS NULL",
+        (username.lstrip("@"),),
+    )
+    row = await cursor.fetchone()
+    return _member(row) if row else None
+
+
+async def set_language(conn: aiosqlite.Connection, user_id: int, language: str | None) -> None:
+    await conn.execute(
+        "UPDATE members SET language_override = ? WHERE user_id = ?", (language, user_id)
+    )
+
+
+async def names(conn: aiosqlite.Connection, user_ids: set[int]) -> dict[int, Member]:
+    if not user_ids:
+        return {}
+    marks = ",".join("?" * len(user_ids))
+    cursor = await conn.execute(
+        f"SELECT * FROM members WHERE user_id IN ({marks})",  # noqa: S608 - placeholders only
+        tuple(user_ids),
+    )
+    return {row["user_id"]: _member(row) for row in await cursor.fetchall()}

@@ -1,0 +1,34 @@
+"""Shared fixtures: a harness around the real Application, checked against the Bot API reference."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import build_application
+from bot.clock import FakeClock
+from bot.emulator.request import EmulatorRequest
+from bot.emulator.telegram import FakeTelegram
+from tests.harness import Harness, make_settings, reference_spec
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def telegram(clock: FakeClock) -> FakeTelegram:
+    return FakeTelegram(reference_spec(), clock=clock)
+
+
+@pytest.fixture
+async def harness(tmp_path, telegram: FakeTelegram, clock: FakeClock):
+    app = build_application(
+        make_settings(tmp_path / "coprod.sqlite3"),
+        request=EmulatorRequest(telegram),
+        clock=clock,
+        rate_limiter=False,
+    )
+    async with app:
+        yield Harness(app, telegram, clock)
+    assert telegram.violations == [], "the bot made calls real Telegram would refuse"

@@ -1,0 +1,85 @@
+"""Drive the real Application against the emulator: people act, the bot answers, tests read both.
+
+``Harness`` wraps one ``Application`` built by :func:`bot.app.build_application` with the
+in-process emulator transport and a fake clock. Each action creates the update the real
+Telegram would send and hands it to ``Application.process_update``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+
+from bot.app import CoprodApplication, build_application
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.emulator.request import EmulatorRequest
+from bot.emulator.spec import load
+from bot.emulator.telegram import Chat, FakeTelegram, Person
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "telegram-bot-api" / "api.json"
+TOKEN = "123456:TEST-token-for-the-emulator-only"
+
+
+def reference_spec():
+    """The full official reference when the checkout sits next to ``shared/``, else the shipped copy."""
+    return load(str(REFERENCE)) if REFERENCE.is_file() else load()
+
+
+def make_settings(database: Path, **overrides: Any) -> Settings:
+    return Settings(token=TOKEN, api_url="http://127.0.0.1:1/bot", database=database, **overrides)
+
+
+class Harness:
+    def __init__(self, app: CoprodApplication, telegram: FakeTelegram, clock: FakeClock) -> None:
+        self.app = app
+        self.telegram = telegram
+        self.clock = clock
+        owner = telegram.person(101, "Fatima", username="fatima", language_code="en")
+        self.facilitator = owner
+        self.residents = [
+            telegram.person(201 + index, name, username=name.lower(), language_code="en")
+            for index, name in enumerate(["Ben", "Chloe", "Dawid", "Ewa", "Farah", "Gosia"])
+        ]
+        self.group = telegram.group(-1001234, "Chapel Street neighbours", owner=owner)
+
+    @property
+    def db(self):
+        return self.app.services.db
+
+    async def deliver(self, update: dict[str, Any]) -> None:
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    async def send(
+        self, person: Person, text: str | None = None, *, chat: Chat | None = None,
+        reply_to: int | None = None, **content: Any,
+    ) -> int:
+        """``person`` sends a message; returns its message id."""
+        update = self.telegram.message_update(chat or self.group, person, text, reply_to=reply_to, **content)
+        await self.deliver(update)
+        return update["message"]["message_id"]
+
+    async def send_private(self, person: Person, text: str) -> int:
+        return await self.send(person, text, chat=self.telegram.private_chat(person))
+
+    async def press(self, person: Person, message_id: int, data: str, *, chat: Chat | None = None) -> None:
+        await self.deliver(self.telegram.callback_update(chat or self.group, person, message_id, data))
+
+    async def vote(self, person: Person, poll_id: str, option_ids: list[int]) -> None:
+        for update in self.telegram.vote_updates(person, poll_id, option_ids):
+            await self.deliver(update)
+
+    async def add_bot(self) -> None:
+        await self.deliver(self.telegram.membership_update(self.group, self.facilitator, joined=True))
+
+    def texts(self, chat: Chat | None = None) -> list[str]:
+        return self.telegram.texts((chat or self.group).id)
+
+    def last_text(self, chat: Chat | None = None) -> str:
+        return self.telegram.last_text((chat or self.group).id)
+
+    def advance(self, **delta: float) -> None:
+        self.clock.advance(dt.timedelta(**delta))
