@@ -41,3 +41,17 @@ class Member:
         if self.forgotten:
             return ""
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    id: int
+    group_id: int
+    kind: str
+    ref_id: int
+    due_at: dt.datetime
+    done_at: dt.datetime | None
+
+    @property
+    def job_name(self) -> str:
+        return f"deadline:{self.kind}:{self.ref_id}"

@@ -7,11 +7,15 @@ needs to survive a restart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.roles import AdminCache
 from storage.database import Database
+
+if TYPE_CHECKING:
+    from bot.deadlines import Action
 
 
 @dataclass
@@ -20,6 +24,7 @@ class Services:
     clock: Clock
     admins: AdminCache
     database: Database | None = field(default=None)
+    deadline_actions: dict[str, Action] = field(default_factory=dict)
 
     @property
     def db(self) -> Database:

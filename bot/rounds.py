@@ -1,0 +1,135 @@
+"""Co-production rounds: the stages a question moves through and the rules for its ideas.
+
+Pure domain, no Telegram and no SQL: the records, the limits, and which stage change is
+allowed from where. Storage applies a change only if the stage is still the one these
+rules saw (compare-and-set), so two facilitators pressing /close at once close it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bot.errors import DomainError
+from bot.i18n import N_
+
+MAX_QUESTION_LENGTH = 300
+MAX_IDEA_LENGTH = 1000
+
+
+class Stage(enum.StrEnum):
+    IDEAS = "ideas"
+    VOTING = "voting"
+    CLOSED = "closed"
+
+
+class Kind(enum.StrEnum):
+    ROUND = "round"  # collects ideas, then votes on them
+    POLL = "poll"  # fixed options, straight to voting
+
+
+class IdeaStatus(enum.StrEnum):
+    STANDING = "standing"
+    WITHDRAWN = "withdrawn"
+    MERGED = "merged"
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    id: int
+    group_id: int
+    number: int
+    kind: Kind
+    question: str
+    stage: Stage
+    created_by: int | None
+    created_at: dt.datetime
+    ideas_ends_at: dt.datetime | None
+    voting_minutes: int
+    voting_started_at: dt.datetime | None
+    voting_ends_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    voter_count: int | None
+    prompt_message_id: int | None
+    voting_message_id: int | None
+    results_message_id: int | None
+
+    @property
+    def deadline(self) -> dt.datetime | None:
+        """When the current stage ends, if it is still open."""
+        if self.stage is Stage.IDEAS:
+            return self.ideas_ends_at
+        if self.stage is Stage.VOTING:
+            return self.voting_ends_at
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Idea:
+    id: int
+    round_id: int
+    number: int
+    author_id: int | None
+    anonymous: bool
+    text: str
+    status: IdeaStatus
+    merged_into: int | None
+    created_at: dt.datetime
+
+
+def check_question(text: str) -> str:
+    question = text.strip()
+    if not question:
+        raise DomainError(N_("Please write the question after the command, e.g. /round 3d What should we do with the empty lot?"))
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise DomainError(
+            N_("That question is {length} characters long; please keep it within {limit}."),
+            length=len(question),
+            limit=MAX_QUESTION_LENGTH,
+        )
+    return question
+
+
+def check_idea(text: str | None) -> str:
+    idea = (text or "").strip()
+    if not idea:
+        raise DomainError(N_("That idea is empty. Please write your idea as text."))
+    if len(idea) > MAX_IDEA_LENGTH:
+        raise DomainError(
+            N_("That idea is {length} characters long; please keep it within {limit} characters."),
+            length=len(idea),
+            limit=MAX_IDEA_LENGTH,
+        )
+    return idea
+
+
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """The text with case, accents of compatibility forms, punctuation and spacing folded.
+
+    Two ideas with the same folded text are near-duplicates ("Fix the bench!" and
+    "fix the  bench").
+    """
+    normal = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_NOT_WORD.sub(" ", normal).split())
+
+
+def require_stage(round_: Round, stage: Stage) -> None:
+    """Refuse an action that needs ``round_`` to be in ``stage``, saying where it is."""
+    if round_.stage is stage:
+        return
+    messages = {
+        Stage.IDEAS: N_("Round #{number} is not collecting ideas any more."),
+        Stage.VOTING: N_("Round #{number} is not voting at the moment."),
+        Stage.CLOSED: N_("Round #{number} is not closed yet."),
+    }
+    raise DomainError(messages[stage], number=round_.number)
+
+
+def voting_deadline(now: dt.datetime, voting_minutes: int) -> dt.datetime:
+    return now + dt.timedelta(minutes=voting_minutes)

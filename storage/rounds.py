@@ -1,0 +1,259 @@
+"""Rounds and their ideas.
+
+Stage changes are compare-and-set (``WHERE stage = ?``) and report whether they applied,
+so concurrent or repeated requests (two /close, a deadline firing after /vote) change the
+round once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import aiosqlite
+
+from bot.rounds import Idea, IdeaStatus, Kind, Round, Stage, fold
+from storage.database import from_db, to_db
+
+
+def _round(row: sqlite3.Row) -> Round:
+    return Round(
+        id=row["id"],
+        group_id=row["group_id"],
+        number=row["number"],
+        kind=Kind(row["kind"]),
+        question=row["question"],
+        stage=Stage(row["stage"]),
+        created_by=row["created_by"],
+        created_at=from_db(row["created_at"]),
+        ideas_ends_at=from_db(row["ideas_ends_at"]),
+        voting_minutes=row["voting_minutes"],
+        voting_started_at=from_db(row["voting_started_at"]),
+        voting_ends_at=from_db(row["voting_ends_at"]),
+        closed_at=from_db(row["closed_at"]),
+        voter_count=row["voter_count"],
+        prompt_message_id=row["prompt_message_id"],
+        voting_message_id=row["voting_message_id"],
+        results_message_id=row["results_message_id"],
+    )
+
+
+def _idea(row: sqlite3.Row) -> Idea:
+    return Idea(
+        id=row["id"],
+        round_id=row["round_id"],
+        number=row["number"],
+        author_id=row["author_id"],
+        anonymous=bool(row["anonymous"]),
+        text=row["text"],
+        status=IdeaStatus(row["status"]),
+        merged_into=row["merged_into"],
+        created_at=from_db(row["created_at"]),
+    )
+
+
+async def create(
+    conn: aiosqlite.Connection,
+    *,
+    group_id: int,
+    question: str,
+    created_by: int | None,
+    now: dt.datetime,
+    ideas_ends_at: dt.datetime | None,
+    voting_minutes: int,
+    kind: Kind = Kind.ROUND,
+) -> Round:
+    """A new round numbered after the group's last one; a poll starts in voting."""
+    stage = Stage.IDEAS if kind is Kind.ROUND else Stage.VOTING
+    voting_ends_at = None if kind is Kind.ROUND else now + dt.timedelta(minutes=voting_minutes)
+    cursor = await conn.execute(
+        """
+        INSERT INTO rounds (group_id, number, kind, question, stage, created_by, created_at,
+                            ideas_ends_at, voting_minutes, voting_started_at, voting_ends_at)
+        VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE group_id = ?),
+                ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            group_id, group_id, kind.value, question, stage.value, created_by, to_db(now),
+            to_db(ideas_ends_at), voting_minutes,
+            None if kind is Kind.ROUND else to_db(now), to_db(voting_ends_at),
+        ),
+    )  # fmt: skip
+    return await get(conn, cursor.lastrowid)
+
+
+async def get(conn: aiosqlite.Connection, round_id: int) -> Round:
+    cursor = await conn.execute("SELECT * FROM rounds WHERE id = ?", (round_id,))
+    return _round(await cursor.fetchone())
+
+
+async def by_number(conn: aiosqlite.Connection, group_id: int, number: int) -> Round | None:
+    cursor = await conn.execute(
+        "SELECT * FROM rounds WHERE group_id = ? AND number = ?", (group_id, number)
+    )
+    row = await cursor.fetchone()
+    return _round(row) if row else None
+
+
+async def by_prompt(conn: aiosqlite.Connection, group_id: int, message_id: int) -> Round | None:
+    """The round whose prompt (or voting message) is ``message_id``: replies go to it."""
+    cursor = await conn.execute(
+        "SELECT * FROM rounds WHERE group_id = ? AND (prompt_message_id = ? OR voting_message_id = ?)",
+        (group_id, message_id, message_id),
+    )
+    row = await cursor.fetchone()
+    return _round(row) if row else None
+
+
+async def open_rounds(conn: aiosqlite.Connection, group_id: int) -> list[Round]:
+    cursor = await conn.execute(
+        "SELECT * FROM rounds WHERE group_id = ? AND stage != 'closed' ORDER BY number",
+        (group_id,),
+    )
+    return [_round(row) for row in await cursor.fetchall()]
+
+
+async def closed_rounds(conn: aiosqlite.Connection, group_id: int, limit: int) -> list[Round]:
+    cursor = await conn.execute(
+        "SELECT * FROM rounds WHERE group_id = ? AND stage = 'closed' ORDER BY closed_at DESC, number DESC LIMIT ?",
+        (group_id, limit),
+    )
+    return [_round(row) for row in await cursor.fetchall()]
+
+
+async def set_prompt_message(conn: aiosqlite.Connection, round_id: int, message_id: int) -> None:
+    await conn.execute("UPDATE rounds SET prompt_message_id = ? WHERE id = ?", (message_id, round_id))
+
+
+async def start_voting(
+    conn: aiosqlite.Connection, round_id: int, *, now: dt.datetime, ends_at: dt.datetime
+) -> bool:
+    """ideas -> voting; False if the round had already moved on."""
+    cursor = await conn.execute(
+        "UPDATE rounds SET stage = 'voting', voting_started_at = ?, voting_ends_at = ? "
+        "WHERE id = ? AND stage = 'ideas'",
+        (to_db(now), to_db(ends_at), round_id),
+    )
+    return cursor.rowcount == 1
+
+
+async def close(
+    conn: aiosqlite.Connection, round_id: int, *, now: dt.datetime, voter_count: int
+) -> bool:
+    """voting -> closed; False if it was already closed."""
+    cursor = await conn.execute(
+        "UPDATE rounds SET stage = 'closed', closed_at = ?, voter_count = ? "
+        "WHERE id = ? AND stage = 'voting'",
+        (to_db(now), voter_count, round_id),
+    )
+    return cursor.rowcount == 1
+
+
+async def set_voting_message(conn: aiosqlite.Connection, round_id: int, message_id: int) -> None:
+    await conn.execute("UPDATE rounds SET voting_message_id = ? WHERE id = ?", (message_id, round_id))
+
+
+async def set_results_message(conn: aiosqlite.Connection, round_id: int, message_id: int) -> None:
+    await conn.execute("UPDATE rounds SET results_message_id = ? WHERE id = ?", (message_id, round_id))
+
+
+# ------------------------------------------------------------------------------ ideas
+
+
+async def add_idea(
+    conn: aiosqlite.Connection,
+    *,
+    round_id: int,
+    text: str,
+    author_id: int | None,
+    anonymous: bool,
+    now: dt.datetime,
+    source_chat_id: int | None = None,
+    source_message_id: int | None = None,
+) -> tuple[Idea, bool]:
+    """``(idea, created)``; a message already stored as an idea returns that idea unchanged."""
+    if source_message_id is not None:
+        existing = await idea_by_source(conn, source_chat_id, source_message_id)
+        if existing is not None:
+            return existing, False
+    cursor = await conn.execute(
+        """
+        INSERT INTO ideas (round_id, number, author_id, anonymous, text, folded_text,
+                           source_chat_id, source_message_id, created_at, updated_at)
+        VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM ideas WHERE round_id = ?),
+                ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            round_id, round_id, author_id, int(anonymous), text, fold(text),
+            source_chat_id, source_message_id, to_db(now), to_db(now),
+        ),
+    )  # fmt: skip
+    return await get_idea(conn, cursor.lastrowid), True
+
+
+async def get_idea(conn: aiosqlite.Connection, idea_id: int) -> Idea:
+    cursor = await conn.execute("SELECT * FROM ideas WHERE id = ?", (idea_id,))
+    return _idea(await cursor.fetchone())
+
+
+async def idea_by_number(conn: aiosqlite.Connection, round_id: int, number: int) -> Idea | None:
+    cursor = await conn.execute(
+        "SELECT * FROM ideas WHERE round_id = ? AND number = ?", (round_id, number)
+    )
+    row = await cursor.fetchone()
+    return _idea(row) if row else None
+
+
+async def idea_by_source(conn: aiosqlite.Connection, chat_id: int | None, message_id: int) -> Idea | None:
+    cursor = await conn.execute(
+        "SELECT * FROM ideas WHERE source_chat_id IS ? AND source_message_id = ?",
+        (chat_id, message_id),
+    )
+    row = await cursor.fetchone()
+    return _idea(row) if row else None
+
+
+async def ideas(conn: aiosqlite.Connection, round_id: int, *, standing_only: bool = False) -> list[Idea]:
+    query = "SELECT * FROM ideas WHERE round_id = ?"
+    if standing_only:
+        query += " AND status = 'standing'"
+    cursor = await conn.execute(query + " ORDER BY number", (round_id,))
+    return [_idea(row) for row in await cursor.fetchall()]
+
+
+async def same_as(conn: aiosqlite.Connection, round_id: int, text: str, exclude_id: int) -> Idea | None:
+    """A standing idea of the round whose folded text equals ``text``'s (a near-duplicate)."""
+    cursor = await conn.execute(
+        "SELECT * FROM ideas WHERE round_id = ? AND folded_text = ? AND id != ? "
+        "AND status = 'standing' ORDER BY number LIMIT 1",
+        (round_id, fold(text), exclude_id),
+    )
+    row = await cursor.fetchone()
+    return _idea(row) if row else None
+
+
+async def update_idea_text(conn: aiosqlite.Connection, idea_id: int, text: str, now: dt.datetime) -> None:
+    await conn.execute(
+        "UPDATE ideas SET text = ?, folded_text = ?, updated_at = ? WHERE id = ?",
+        (text, fold(text), to_db(now), idea_id),
+    )
+
+
+async def set_idea_status(
+    conn: aiosqlite.Connection, idea_id: int, status: IdeaStatus, now: dt.datetime,
+    merged_into: int | None = None,
+) -> None:  # fmt: skip
+    await conn.execute(
+        "UPDATE ideas SET status = ?, merged_into = ?, updated_at = ? WHERE id = ?",
+        (status.value, merged_into, to_db(now), idea_id),
+    )
+
+
+async def counts(conn: aiosqlite.Connection, round_id: int) -> tuple[int, int]:
+    """``(standing ideas, distinct named authors)`` for a running count or a reminder."""
+    cursor = await conn.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT author_id) FROM ideas WHERE round_id = ? AND status = 'standing'",
+        (round_id,),
+    )
+    ideas_count, authors = await cursor.fetchone()
+    return ideas_count, authors
