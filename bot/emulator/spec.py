@@ -1,6 +1,6 @@
 """The Bot API reference as data: which methods exist and which parameters they take.
 
-The package ships ``bot_api.json``, a trimmed copy (names and required flags only) of the
+The package ships ``bot_api.json``, a trimmed copy (names, types and required flags) of the
 official reference that the project's ``shared/telegram-bot-api/api.json`` holds, so the
 emulator works from an installed package. Regenerate it with
 ``python -m bot.emulator.spec path/to/api.json`` when the reference moves; a test checks
@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -25,6 +25,15 @@ class ApiViolation(Exception):
 class Signature:
     fields: frozenset[str]
     required: frozenset[str]
+    types: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
+
+    def is_plain_string(self, name: str) -> bool:
+        """True when the reference types the field as ``String`` and nothing else.
+
+        Over HTTP every other field arrives JSON-encoded (python-telegram-bot sends
+        ``json.dumps(value)`` for anything that is not a ``str``), so only these stay raw.
+        """
+        return self.types.get(name) == ("String",)
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ def trim(reference: dict) -> dict:
                 "required": sorted(
                     field["name"] for field in entry.get("fields", []) if field["required"]
                 ),
+                "types": {field["name"]: field["types"] for field in entry.get("fields", [])},
             }
             for name, entry in section.items()
         }
@@ -79,7 +89,11 @@ def trim(reference: dict) -> dict:
 def _from_trimmed(data: dict) -> BotApiSpec:
     def signatures(section: dict) -> dict[str, Signature]:
         return {
-            name: Signature(frozenset(entry["fields"]), frozenset(entry["required"]))
+            name: Signature(
+                frozenset(entry["fields"]),
+                frozenset(entry["required"]),
+                {field: tuple(types) for field, types in entry.get("types", {}).items()},
+            )
             for name, entry in section.items()
         }
 
