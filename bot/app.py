@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import logs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.roles import AdminCache
@@ -46,6 +47,10 @@ class CoprodApplication(Application):
         if self.services.database is not None:
             await self.services.database.close()
             self.services.database = None
+
+    async def process_update(self, update: object) -> None:
+        with logs.update_context(update):
+            await super().process_update(update)
 
 
 class CoprodContext(CallbackContext[ExtBot, dict, dict, dict]):

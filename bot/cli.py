@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,9 +18,10 @@ from telegram import Update
 from bot import config, logs
 from bot.app import build_application
 from bot.errors import ConfigError
-from storage.database import Database
+from storage.database import Database, latest_version, stored_version
 
 EXIT_CONFIG = 2
+EXIT_UNHEALTHY = 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run the bot with long polling (the default)")
     backup = commands.add_parser("backup", help="write a consistent copy of the live database")
     backup.add_argument("path", type=Path, help="where to write the copy")
+    commands.add_parser(
+        "health",
+        help="exit 0 if the database opens and its migrations are current, 1 otherwise",
+        description="Check that the database (COPROD_DB) opens and its schema is current. "
+        "Exit status: 0 healthy, 1 unhealthy (one line says why), 2 bad configuration.",
+    )
     return parser
 
 
@@ -64,7 +72,37 @@ def _backup(options: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"run": _run, "backup": _backup}
+def database_problem(path: Path) -> str | None:
+    """Why the database at ``path`` cannot serve the bot, or None when it can."""
+    if not path.is_file():
+        return f"no database at {path} (the bot creates it when it first starts)"
+    try:
+        version = stored_version(path)
+    except sqlite3.DatabaseError as error:
+        return f"cannot read the database at {path}: {error}"
+    wanted = latest_version()
+    if version < wanted:
+        return f"database schema is version {version}, this bot needs {wanted}: start the bot to migrate it"
+    if version > wanted:
+        return f"database schema is version {version}, newer than this bot ({wanted}): upgrade the bot"
+    return None
+
+
+def _health(options: argparse.Namespace) -> int:
+    settings = config.load(vars(options), need_token=False)
+    problem = database_problem(settings.database)
+    if problem is not None:
+        print(f"coprod-bot: unhealthy: {problem}", file=sys.stderr)
+        return EXIT_UNHEALTHY
+    print(f"healthy: database schema version {latest_version()}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": _run,
+    "backup": _backup,
+    "health": _health,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -46,6 +46,17 @@ def latest_version() -> int:
     return migrations()[-1][0]
 
 
+def stored_version(path: str | os.PathLike[str]) -> int:
+    """``PRAGMA user_version`` of an existing database file, opened read-only (no migration).
+
+    Raises ``sqlite3.DatabaseError`` when the file is not a readable SQLite database.
+    """
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as connection:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
 class Database:
     """The bot's SQLite database: WAL mode, foreign keys on, migrated on open."""
 

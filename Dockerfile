@@ -1,0 +1,39 @@
+# coprod-bot: a small image that runs the bot as a non-root user, database on a volume.
+# Build: docker build -t coprod-bot .   Run: see compose.yaml and the README ("Run it for real").
+
+# ---- build stage: a wheel of the project, with its message catalogs compiled
+FROM python:3.11.11-slim-bookworm AS build
+WORKDIR /src
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN pip install "babel>=2.14,<3" "build>=1.2,<2"
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY handlers ./handlers
+COPY storage ./storage
+COPY locales ./locales
+# Catalogs compiled at build time (.mo next to each .po); skipped when there are none yet.
+RUN if [ -n "$(find locales -name messages.po)" ]; then pybabel compile -d locales -D messages; fi \
+    && python -m build --wheel --outdir /dist .
+
+# ---- runtime stage: only the installed wheel, no compilers, no build tools
+FROM python:3.11.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    COPROD_DB=/data/coprod.sqlite3
+COPY --from=build /dist /dist
+RUN pip install /dist/*.whl \
+    && rm -rf /dist \
+    && groupadd --system --gid 10001 coprod \
+    && useradd --system --uid 10001 --gid coprod --home-dir /data --no-create-home coprod \
+    && mkdir /data \
+    && chown coprod:coprod /data \
+    && chmod 700 /data
+WORKDIR /data
+VOLUME ["/data"]
+USER 10001:10001
+HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "-m", "bot", "health"]
+ENTRYPOINT ["python", "-m", "bot"]
+CMD ["run"]
