@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import commands
 from bot import logs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -41,6 +42,7 @@ class CoprodApplication(Application):
         if self.services.database is None:
             self.services.database = await Database.open(self.services.settings.database)
         await super().initialize()
+        await commands.publish(self)
 
     async def shutdown(self) -> None:
         await super().shutdown()

@@ -36,6 +36,16 @@ DOMAIN = "messages"
 # text or @username from scrambling the order of a right-to-left sentence (and back).
 _FSI, _PDI = "\u2068", "\u2069"
 
+# Native digits of the numbering systems CLDR names as a locale's default. Babel formats
+# separators for them but always writes ASCII digits, so the digits are swapped here.
+# CLDR prefers Latin digits for plain "ar" and "ur"; "ar-EG" or "fa" would use these.
+_NATIVE_DIGITS = {
+    "arab": "٠١٢٣٤٥٦٧٨٩",
+    "arabext": "۰۱۲۳۴۵۶۷۸۹",
+    "beng": "০১২৩৪৫৬৭৮৯",
+    "deva": "०१२३४५६७८९",
+}
+
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
     """Mark a message for extraction without translating it yet (translated when shown)."""
@@ -87,6 +97,12 @@ def _translations(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+def language_name(language: str) -> str:
+    """A language's own name for itself ("Polski", "اردو"), as a chooser should show it."""
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
+
+
 def translator(language: str) -> Translator:
     return _translator(language if is_supported(language) else SOURCE_LANGUAGE)
 
@@ -104,6 +120,9 @@ class Translator:
         self.locale = Locale.parse(language)
         self.rtl = self.locale.text_direction == "rtl"
         self._translations = translations
+        self._numbering = self.locale.default_numbering_system
+        digits = _NATIVE_DIGITS.get(self._numbering)
+        self._digits = str.maketrans("0123456789", digits) if digits else None
 
     def _(self, message: str, **params: Any) -> str:
         text = self._translations.gettext(message)
@@ -113,27 +132,42 @@ class Translator:
         text = self._translations.ngettext(singular, plural, count)
         return text.format(count=self.number(count), **params)
 
+    def language_name(self, language: str) -> str:
+        """A language's name as this reader calls it ("Polish" in English, "polski" in Polish)."""
+        return Locale.parse(language).get_display_name(self.locale) or language
+
     def user_text(self, text: str) -> str:
         """Member-written text, HTML-escaped and direction-isolated, ready for an HTML message."""
         return f"{_FSI}{html.escape(text, quote=False)}{_PDI}"
 
+    def localized_digits(self, text: str) -> str:
+        """``text`` with the digits the locale prefers (unchanged where CLDR says Latin)."""
+        return text.translate(self._digits) if self._digits else text
+
     def number(self, value: float) -> str:
-        return babel_numbers.format_decimal(value, locale=self.locale)
+        return self.localized_digits(
+            babel_numbers.format_decimal(value, locale=self.locale, numbering_system="default")
+        )
 
     def percent(self, share: float) -> str:
-        return babel_numbers.format_percent(share, locale=self.locale)
+        return self.localized_digits(
+            babel_numbers.format_percent(share, locale=self.locale, numbering_system="default")
+        )
 
     def when(self, moment: dt.datetime, timezone: str) -> str:
         """A deadline as people say it: "Tuesday, 3 December at 18:00" in the group's zone."""
         local = moment.astimezone(ZoneInfo(timezone))
-        day = babel_dates.format_date(local, "EEEE, d MMMM", locale=self.locale)
+        # Translators: a date pattern (weekday, day, month) in the notation of
+        # https://unicode.org/reports/tr35/tr35-dates.html; change only the order and punctuation.
+        day_pattern = self._("EEEE, d MMMM")
+        day = babel_dates.format_date(local, day_pattern, locale=self.locale)
         time = babel_dates.format_time(local, "HH:mm", locale=self.locale)
-        return self._("{day} at {time}", day=day, time=time)
+        return self.localized_digits(self._("{day} at {time}", day=day, time=time))
 
     def relative(self, delta: dt.timedelta) -> str:
         """"in 3 days" / "2 hours ago"."""
-        return babel_dates.format_timedelta(
-            delta, add_direction=True, threshold=1.5, locale=self.locale
+        return self.localized_digits(
+            babel_dates.format_timedelta(delta, add_direction=True, threshold=1.5, locale=self.locale)
         )
 
     def duration(self, minutes: int) -> str:
@@ -145,7 +179,7 @@ class Translator:
             parts.append(self._unit(hours, "duration-hour"))
         if rest or not hours:
             parts.append(self._unit(rest, "duration-minute"))
-        return sign + " ".join(parts)
+        return self.localized_digits(sign + " ".join(parts))
 
     def _unit(self, value: int, unit: str) -> str:
         # Some locales (Urdu) have no long unit pattern in CLDR; Babel then echoes the

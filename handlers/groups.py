@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from telegram import ChatMember, ChatMemberUpdated, Update
+from telegram import ChatMember, ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from bot import i18n
+from bot import callbacks, i18n
 from bot.i18n import Translator
 from storage import groups
 
@@ -45,6 +45,18 @@ def welcome_text(t: Translator) -> str:
     )
 
 
+LANGUAGE_BUTTON = "language"
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    """One button per language, each in its own name; handled in :mod:`handlers.language`."""
+    buttons = [
+        InlineKeyboardButton(i18n.language_name(code), callback_data=callbacks.encode(LANGUAGE_BUTTON, code))
+        for code in i18n.available_languages()
+    ]
+    return InlineKeyboardMarkup([buttons[index : index + 2] for index in range(0, len(buttons), 2)])
+
+
 async def bot_membership_changed(update: Update, context: CoprodContext) -> None:
     change: ChatMemberUpdated | None = update.my_chat_member
     if change is None or change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
@@ -65,7 +77,9 @@ async def bot_membership_changed(update: Update, context: CoprodContext) -> None
             await groups.set_active(conn, group.id, is_in)
     log.info("event=membership chat_id=%s present=%s", change.chat.id, is_in)
     if is_in and not was_in and (created or not group.active):
-        await context.bot.send_message(change.chat.id, welcome_text(i18n.translator(group.language)))
+        await context.bot.send_message(
+            change.chat.id, welcome_text(i18n.translator(group.language)), reply_markup=language_keyboard()
+        )
 
 
 async def admins_changed(update: Update, context: CoprodContext) -> None:

@@ -1,0 +1,106 @@
+"""Choosing a language: ``/language`` in private, and the language buttons (SPEC §7).
+
+In a private chat the bot speaks the member's Telegram language when it has a catalog for
+it; ``/language CODE`` (or a button) overrides that and is remembered. In a group the
+language belongs to the group: the buttons under the welcome message let a facilitator
+switch it, and ``/settings language`` does the same.
+"""
+
+from __future__ import annotations
+
+from babel import Locale
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import callbacks, i18n
+from bot.errors import DomainError
+from bot.i18n import N_
+from storage import groups as group_store
+from storage import members
+
+from handlers.common import Scope, Turn, button, command
+from handlers.groups import LANGUAGE_BUTTON, language_keyboard, welcome_text
+
+
+def _choices() -> str:
+    """"English (en), Polski (pl), ...": how to write each language after /language."""
+    return ", ".join(f"{i18n.language_name(code)} ({code})" for code in i18n.available_languages())
+
+
+def _language_named(word: str) -> str | None:
+    """The language a member asked for: a code (``pl``, ``pl-PL``) or its name, in English or its own."""
+    wanted = word.strip().casefold()
+    for code in i18n.available_languages():
+        names = {code, i18n.language_name(code).casefold(), Locale.parse(code).english_name.casefold()}
+        if wanted in names or wanted.replace("_", "-").split("-")[0] == code:
+            return code
+    return None
+
+
+@command(Scope.ANY)
+async def language_command(turn: Turn) -> None:
+    t = turn.t
+    if turn.group is not None:
+        await turn.reply(
+            t._(
+                "This group reads me in {language}. Facilitators can change it with "
+                "/settings language CODE. To choose your own language, send me /language in a private chat.",
+                language=t.language_name(turn.group.language),
+            )
+        )
+        return
+    if not turn.args:
+        await turn.reply(
+            "\n".join(
+                (
+                    t._("I write to you in {language}.", language=t.language_name(t.language)),
+                    t._("Choose a language below, or send /language CODE, for example /language pl."),
+                )
+            ),
+            reply_markup=language_keyboard(),
+        )
+        return
+    language = _language_named(" ".join(turn.args))
+    if language is None:
+        raise DomainError(
+            N_("I can't speak “{wanted}” yet. I can speak: {choices}. For example: /language pl"),
+            wanted=" ".join(turn.args),
+            choices=_choices(),
+        )
+    async with turn.db.transaction() as conn:
+        await members.set_language(conn, turn.user.id, language)
+    await turn.reply(_chosen_text(language))
+
+
+def _chosen_text(language: str) -> str:
+    """The confirmation, already in the chosen language so the member sees it worked."""
+    t = i18n.translator(language)
+    return t._("Done: I will write to you in {language} from now on.", language=t.language_name(language))
+
+
+@button
+async def language_pressed(turn: Turn) -> None:
+    query = turn.update.callback_query
+    pressed = callbacks.parse(query.data)
+    language = pressed.args[0] if pressed and pressed.args else ""
+    if not i18n.is_supported(language):
+        raise DomainError(N_("That language is not available any more. Send /language to see the choices."))
+    if turn.group is None:
+        async with turn.db.transaction() as conn:
+            await members.set_language(conn, turn.user.id, language)
+        await query.answer()
+        await query.edit_message_text(_chosen_text(language))
+        return
+    await turn.require_facilitator()
+    t = i18n.translator(language)
+    if language == turn.group.language:
+        await query.answer(t._("This group already reads me in {language}.", language=t.language_name(language)))
+        return
+    async with turn.db.transaction() as conn:
+        await group_store.update_settings(conn, turn.group.id, language=language)
+    await query.answer(t._("From now on I speak {language} in this group.", language=t.language_name(language)))
+    await query.edit_message_text(welcome_text(t), reply_markup=language_keyboard())
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("language", language_command))
+    app.add_handler(CallbackQueryHandler(language_pressed, pattern=callbacks.pattern(LANGUAGE_BUTTON)))
