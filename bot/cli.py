@@ -10,12 +10,14 @@ import argparse
 import asyncio
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from telegram import Update
 
 from bot import config, logs
+from bot import demo as demo_runner
 from bot.app import build_application
 from bot.errors import ConfigError
 from storage.database import Database, latest_version, stored_version
@@ -44,6 +46,18 @@ def _parser() -> argparse.ArgumentParser:
         description="Check that the database (COPROD_DB) opens and its schema is current. "
         "Exit status: 0 healthy, 1 unhealthy (one line says why), 2 bad configuration.",
     )
+    demo = commands.add_parser(
+        "demo",
+        help="play a whole co-production round against a built-in Telegram emulator (no token, no network)",
+        description="Simulated neighbours use the real bot through a local Telegram emulator, with "
+        "time sped up; the conversation is printed as a chat transcript.",
+    )
+    demo.add_argument("--language", metavar="CODE", default=argparse.SUPPRESS,
+                      help="language of the group and of the transcript (default: COPROD_LANGUAGE or en)")
+    demo.add_argument("--speed", metavar="N", type=float, default=1.0,
+                      help="how fast to play: 2 is twice as fast, 0 prints at once (default: 1)")
+    demo.add_argument("--output", metavar="DIR", default=str(demo_runner.DEFAULT_OUTPUT),
+                      help="folder for the images and files the bot sends (default: %(default)s)")
     return parser
 
 
@@ -70,6 +84,16 @@ def _backup(options: argparse.Namespace) -> int:
     asyncio.run(copy())
     print(f"backup written to {options.path}")
     return 0
+
+
+def _demo(options: argparse.Namespace) -> int:
+    if options.speed < 0:
+        raise ConfigError("--speed must be 0 (no pauses) or more")
+    with tempfile.TemporaryDirectory() as scratch:
+        flags = {**vars(options), "db": str(Path(scratch) / "demo.sqlite3")}
+        settings = config.load(flags, need_token=False)
+    logs.configure("WARNING", demo_runner.DEMO_TOKEN)
+    return demo_runner.run(options, settings)
 
 
 def database_problem(path: Path) -> str | None:
@@ -102,6 +126,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _run,
     "backup": _backup,
     "health": _health,
+    "demo": _demo,
 }
 
 

@@ -1,0 +1,387 @@
+"""``python -m bot demo``: the real bot, a local Telegram and simulated neighbours, as a chat transcript.
+
+The demo builds the same ``Application`` that runs in production
+(:func:`bot.app.build_application`) and points it at the emulator
+(:class:`bot.emulator.telegram.FakeTelegram`), reached over loopback HTTP when the emulator's
+server is available, so the real request path runs. A fake clock makes days pass in an
+instant: after each jump, deadlines due by then are carried out with
+:func:`bot.deadlines.run_due`, as they would be by the job queue.
+
+:class:`Scene` is what the scenario (:mod:`bot.demo_script`) acts through: people send
+messages, reply, press buttons and vote; after each action everything the bot did through
+the Bot API is rendered as chat lines by :class:`Transcript`. Images and files the bot
+sends are saved to the output folder. The framing lines (who speaks, "what you just saw")
+go through gettext like everything the bot says.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot import deadlines, i18n
+from bot.app import CoprodApplication, build_application
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.demo_script import neighbourhood
+from bot.emulator.request import EmulatorRequest
+from bot.emulator.telegram import Chat, FakeTelegram, Person, plain_text
+from bot.i18n import Translator
+
+DEMO_TOKEN = "123456:DEMO-token-for-the-local-emulator-only"
+# A Monday morning: the first jumps of the scenario land on weekdays.
+DEMO_START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+DEFAULT_OUTPUT = Path("demo-output")
+# Seconds between transcript lines at speed 1: slow enough to read along.
+_BASE_PAUSE = 0.6
+_INDENT = "      "
+
+# Bot API calls that change nothing a member sees.
+_SILENT = {"getMe", "getUpdates", "deleteWebhook", "getChatAdministrators", "getChatMember",
+           "getChat", "setMyCommands", "answerCallbackQuery", "editMessageReplyMarkup"}  # fmt: skip
+
+
+@dataclasses.dataclass
+class Transcript:
+    """The chat as people would read it, written line by line as the demo plays."""
+
+    t: Translator
+    stream: TextIO
+    pause: float = 0.0
+    lines: list[str] = dataclasses.field(default_factory=list)
+    _chat: int | None = None
+
+    async def write(self, text: str = "") -> None:
+        for line in text.split("\n") or [""]:
+            self.lines.append(line)
+            self.stream.write(line + "\n")
+        self.stream.flush()
+        if self.pause:
+            await asyncio.sleep(self.pause)
+
+    async def heading(self, text: str) -> None:
+        self._chat = None
+        await self.write()
+        await self.write(f"== {text} ==")
+
+    async def in_chat(self, chat: Chat, label: str) -> None:
+        """A line saying where the next lines happen, whenever the place changes."""
+        if chat.id != self._chat:
+            self._chat = chat.id
+            await self.write(f"-- {label} --")
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _markup(params: dict[str, Any]) -> dict[str, Any]:
+    markup = params.get("reply_markup") or {}
+    return json.loads(markup) if isinstance(markup, str) else markup
+
+
+def _buttons(params: dict[str, Any]) -> list[str]:
+    return [button["text"] for row in _markup(params).get("inline_keyboard", []) for button in row]
+
+
+def _indented(text: str) -> str:
+    return text.replace("\n", "\n" + _INDENT)
+
+
+class Scene:
+    """The neighbourhood: one group, its people, the bot, a clock and the transcript."""
+
+    def __init__(
+        self,
+        app: CoprodApplication,
+        telegram: FakeTelegram,
+        act: Act,
+        clock: FakeClock,
+        transcript: Transcript,
+        group_title: str,
+    ) -> None:
+        self.app = app
+        self.telegram = telegram
+        self.act = act
+        self.clock = clock
+        self.transcript = transcript
+        self.t = transcript.t
+        self.people: dict[str, Person] = {}
+        self._next_person_id = 101
+        self._seen_calls = 0
+        self._seen_files = 0
+        self.group: Chat | None = None
+        self.group_title = group_title
+        self.played: list[str] = []
+        self.skipped: list[str] = []
+
+    # ------------------------------------------------------------------ the cast
+
+    def person(self, name: str, language: str) -> Person:
+        person = self.telegram.person(
+            self._next_person_id, name, username=name.lower(), language_code=language
+        )
+        self._next_person_id += 1
+        self.people[name] = person
+        return person
+
+    def found_group(self, owner: Person) -> Chat:
+        self.group = self.telegram.group(-100_555_0101, self.group_title, owner=owner)
+        return self.group
+
+    def commands(self) -> set[str]:
+        """Every command the bot answers: which scenario steps this build can play."""
+        return {
+            command
+            for handlers in self.app.handlers.values()
+            for handler in handlers
+            if isinstance(handler, CommandHandler)
+            for command in handler.commands
+        }
+
+    # ------------------------------------------------------------------ acting
+
+    def _where(self, chat: Chat) -> str:
+        if chat.type == "private":
+            person = self.telegram.people[chat.id]
+            return self.t._("private chat between {name} and the bot", name=person.first_name)
+        return self.t._("group chat “{title}”", title=chat.title)
+
+    def _private(self, person: Person) -> Chat:
+        return self.telegram.private_chat(person)
+
+    async def _deliver(self, update: dict[str, Any]) -> None:
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+        await self.show_bot()
+
+    async def say(
+        self, person: Person, text: str, *, private: bool = False, reply_to: int | None = None
+    ) -> int:
+        """``person`` sends ``text`` in the group (or privately to the bot); returns its message id."""
+        chat = self._private(person) if private else self.group
+        await self.transcript.in_chat(chat, self._where(chat))
+        if reply_to is None:
+            line = self.t._("{name}: {text}", name=person.first_name, text=text)
+        else:
+            replied = self.telegram.messages[(chat.id, reply_to)]
+            line = self.t._(
+                "{name}, replying to {other}: {text}",
+                name=person.first_name,
+                other=self._sender(replied),
+                text=text,
+            )
+        await self.transcript.write(_indented(line))
+        update = self.act(lambda telegram: telegram.message_update(chat, person, text, reply_to=reply_to))
+        await self._deliver(update)
+        return update["message"]["message_id"]
+
+    async def add_bot(self, person: Person) -> None:
+        await self.transcript.in_chat(self.group, self._where(self.group))
+        await self.transcript.write(self.t._("{name} adds the bot to the group", name=person.first_name))
+        await self._deliver(self.act(lambda telegram: telegram.membership_update(self.group, person, joined=True)))
+
+    async def press(self, person: Person, message_id: int, data: str, *, private: bool = False) -> None:
+        chat = self._private(person) if private else self.group
+        message = self.telegram.messages[(chat.id, message_id)]
+        label = next(
+            button["text"]
+            for row in _markup(message).get("inline_keyboard", [])
+            for button in row
+            if button.get("callback_data") == data
+        )
+        await self.transcript.in_chat(chat, self._where(chat))
+        await self.transcript.write(
+            self.t._("{name} presses [{button}]", name=person.first_name, button=label)
+        )
+        await self._deliver(self.act(lambda telegram: telegram.callback_update(chat, person, message_id, data)))
+
+    async def vote(self, person: Person, poll_id: str, option_ids: list[int]) -> None:
+        poll = self.telegram.polls[poll_id]
+        chosen = ", ".join(poll["options"][index]["text"] for index in option_ids)
+        await self.transcript.in_chat(self.group, self._where(self.group))
+        await self.transcript.write(
+            _indented(self.t._("{name} ticks in the poll: {options}", name=person.first_name, options=chosen))
+        )
+        for update in self.act(lambda telegram: telegram.vote_updates(person, poll_id, option_ids)):
+            await self.app.process_update(Update.de_json(update, self.app.bot))
+        await self.show_bot()
+
+    async def later(self, **delta: float) -> None:
+        """Time passes: the clock jumps and every deadline due by then is carried out."""
+        self.clock.advance(dt.timedelta(**delta))
+        timezone = self.app.services.settings.timezone
+        await self.transcript.write()
+        await self.transcript.write(
+            self.t._("⏩ Time passes… it is now {when}", when=self.t.when(self.clock.now(), timezone))
+        )
+        self.transcript._chat = None
+        await deadlines.run_due(self.app)
+        await self.show_bot()
+
+    # ------------------------------------------------------------------ finding the bot's messages
+
+    def bot_messages(self, *, private_with: Person | None = None) -> list[dict[str, Any]]:
+        chat = self._private(private_with) if private_with else self.group
+        return [
+            message
+            for (chat_id, _id), message in sorted(self.telegram.messages.items())
+            if chat_id == chat.id and message["from"]["id"] == self.telegram.bot.id
+        ]
+
+    def button(self, prefix: str, *, private_with: Person | None = None) -> tuple[int, str]:
+        """The newest bot message with a button whose data starts with ``prefix``: (message id, data)."""
+        for message in reversed(self.bot_messages(private_with=private_with)):
+            for row in _markup(message).get("inline_keyboard", []):
+                for button in row:
+                    if button.get("callback_data", "").startswith(prefix):
+                        return message["message_id"], button["callback_data"]
+        raise LookupError(f"no bot message with a {prefix!r} button")
+
+    def polls(self) -> list[str]:
+        """Ids of the polls the bot has open in the group, oldest first."""
+        return [
+            poll_id
+            for poll_id, (chat_id, _message) in self.telegram.poll_messages.items()
+            if chat_id == self.group.id and not self.telegram.polls[poll_id]["is_closed"]
+        ]
+
+    # ------------------------------------------------------------------ what the bot did
+
+    def _sender(self, message: dict[str, Any]) -> str:
+        if message["from"]["id"] == self.telegram.bot.id:
+            return self.t._("the bot")
+        return message["from"]["first_name"]
+
+    def _chat_of(self, params: dict[str, Any]) -> Chat | None:
+        chat_id = params.get("chat_id")
+        return None if chat_id is None else self.telegram.chats.get(int(chat_id))
+
+    async def show_bot(self) -> None:
+        """Render every Bot API call made since the last look, as the members would see it."""
+        calls = self.telegram.calls[self._seen_calls :]
+        self._seen_calls = len(self.telegram.calls)
+        for method, params in calls:
+            if method in _SILENT:
+                continue
+            chat = self._chat_of(params)
+            if chat is None:
+                continue
+            line = self._render(method, params)
+            if line:
+                await self.transcript.in_chat(chat, self._where(chat))
+                await self.transcript.write(_INDENT[:3] + _indented(line))
+
+    def _render(self, method: str, params: dict[str, Any]) -> str | None:
+        t = self.t
+        if method == "sendMessage":
+            line = t._("Bot: {text}", text=plain_text(params["text"]))
+            buttons = _buttons(params)
+            if buttons:
+                line += "\n" + " ".join(f"[{label}]" for label in buttons)
+            return line
+        if method == "editMessageText":
+            return t._("Bot updates its message: {text}", text=plain_text(params["text"]))
+        if method == "setMessageReaction":
+            chat = self._chat_of(params)
+            message = self.telegram.messages.get((chat.id, int(params["message_id"])))
+            emoji = " ".join(r.get("emoji", "") for r in params.get("reaction") or [])
+            if message is None or not emoji:
+                return None
+            return t._("Bot reacts {emoji} to {name}'s message", emoji=emoji, name=self._sender(message))
+        if method == "sendPoll":
+            options = "\n".join(
+                f"  ☐ {option['text']}" for option in params["options"]
+            )
+            return t._("Bot posts a poll: {question}", question=params["question"]) + "\n" + options
+        if method == "stopPoll":
+            return t._("Bot closes the poll")
+        if method in ("sendPhoto", "sendDocument"):
+            sent = self.telegram.files[self._seen_files]
+            self._seen_files += 1
+            caption = plain_text(params["caption"]) if params.get("caption") else ""
+            where = str(sent.path) if sent.path else sent.filename
+            if method == "sendPhoto":
+                line = t._("Bot sends an image (saved to {path})", path=where)
+            else:
+                line = t._("Bot sends a file (saved to {path})", path=where)
+            return f"{line}\n{caption}" if caption else line
+        if method == "pinChatMessage":
+            return t._("Bot pins a message")
+        if method == "deleteMessage":
+            return t._("Bot deletes a message")
+        return t._("Bot: ({method})", method=method)
+
+
+Act = Callable[[Callable[[FakeTelegram], Any]], Any]
+
+
+@contextlib.contextmanager
+def _bot_api(telegram: FakeTelegram) -> Iterator[tuple[str, EmulatorRequest | None, Act]]:
+    """How the bot reaches the emulator: loopback HTTP when the server module ships, else in-process.
+
+    Yields the Bot API base URL, the request object to use instead of HTTP (or None), and
+    how simulated people act on the emulator (under the server's lock when it serves HTTP).
+    """
+    try:
+        from bot.emulator.server import EmulatorServer
+    except ImportError:
+        yield "http://127.0.0.1:1/bot", EmulatorRequest(telegram), lambda action: action(telegram)
+        return
+    with EmulatorServer(telegram) as server:
+        yield server.url, None, server.act
+
+
+async def play(
+    *,
+    language: str,
+    timezone: str,
+    output: Path,
+    stream: TextIO,
+    speed: float = 1.0,
+    scenario: Callable[[Scene], Any] | None = None,
+) -> Scene:
+    """Play the scenario against the real bot; returns the finished scene (transcript included)."""
+    t = i18n.translator(language)
+    transcript = Transcript(t, stream, pause=_BASE_PAUSE / speed if speed > 0 else 0.0)
+    clock = FakeClock(DEMO_START)
+    telegram = FakeTelegram(clock=clock, bot_username="coprod_demo_bot", files_dir=output.resolve())
+    with tempfile.TemporaryDirectory(prefix="coprod-demo-") as folder:
+        with _bot_api(telegram) as (api_url, request, act):
+            settings = Settings(
+                token=DEMO_TOKEN,
+                api_url=api_url,
+                database=Path(folder) / "demo.sqlite3",
+                language=language,
+                timezone=timezone,
+            )
+            app = build_application(settings, request=request, clock=clock, rate_limiter=False)
+            async with app:
+                scene = Scene(app, telegram, act, clock, transcript, t._("Chapel Street neighbours"))
+                await (scenario or neighbourhood)(scene)
+    return scene
+
+
+def run(options: Any, settings: Settings) -> int:
+    """The ``demo`` subcommand: play to stdout; exit status 0 when every step played."""
+    output = Path(options.output)
+    output.mkdir(parents=True, exist_ok=True)
+    asyncio.run(
+        play(
+            language=settings.language,
+            timezone=settings.timezone,
+            output=output,
+            stream=sys.stdout,
+            speed=options.speed,
+        )
+    )
+    return 0
