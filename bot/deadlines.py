@@ -5,32 +5,34 @@ and then calls :func:`schedule`. When the job fires, :func:`fire` claims the row
 action the feature registered for its kind with :func:`on_deadline`. Actions are
 idempotent: a round already moved on by a facilitator is left as it is.
 
-Tests and restarts do not wait for the JobQueue: :func:`run_due` carries out, in order,
-every deadline due by the injected clock's "now".
+Delays are computed from the injected clock, so the accelerated demo and the real bot
+agree on what "due" means. Tests and restarts do not wait for the JobQueue:
+:func:`run_due` carries out, in order, every deadline due by the clock's "now".
 """
 
 from __future__ import annotations
 
-import enum
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.deadline_kinds import REMINDER_OF, DeadlineKind
 from bot.model import Deadline
 from storage import deadlines as stored
 
 if TYPE_CHECKING:
     from bot.app import CoprodApplication
 
+__all__ = ["Action", "DeadlineKind", "fire", "on_deadline", "run_due", "schedule"]
+
 log = logging.getLogger(__name__)
 
-
-class DeadlineKind(enum.StrEnum):
-    IDEAS_END = "ideas_end"  # ref: round id
-    VOTING_END = "voting_end"  # ref: round id
-    PROPOSAL_LAPSE = "proposal_lapse"  # ref: proposal id
-    CREDIT_LAPSE = "credit_lapse"  # ref: ledger entry id
-
+# A job may wake a moment before its row is due by the clock; that is still on time.
+EARLY_SLACK = dt.timedelta(seconds=1)
+# Actions may set new deadlines that are already due (a stage opened late after a restart);
+# run_due follows them, but never forever.
+MAX_PASSES = 10
 
 Action = Callable[["CoprodApplication", Deadline], Awaitable[None]]
 
@@ -41,25 +43,45 @@ def on_deadline(app: CoprodApplication, kind: str, action: Action) -> None:
 
 
 def schedule(app: CoprodApplication, deadline: Deadline) -> None:
-    """(Re)schedule the job for ``deadline``; an earlier job of the same name is replaced."""
+    """(Re)schedule the job for ``deadline``; an earlier job of the same name is replaced.
+
+    A stage deadline also brings its reminder, which storage wrote alongside it; the
+    reminder's job is scheduled by a job of its own, since finding the row needs the database.
+    """
     queue = app.job_queue
     if queue is None:
         return
     for job in queue.get_jobs_by_name(deadline.job_name):
         job.schedule_removal()
-    queue.run_once(_job_callback, when=deadline.due_at, data=deadline.id, name=deadline.job_name)
+    delay = max((deadline.due_at - app.services.clock.now()).total_seconds(), 0.0)
+    queue.run_once(_job_callback, when=delay, data=deadline.id, name=deadline.job_name)
+    reminder = REMINDER_OF.get(deadline.kind)  # type: ignore[call-overload]
+    if reminder is not None:
+        queue.run_once(_schedule_stored, when=0, data=(reminder, deadline.ref_id))
 
 
 async def _job_callback(context: Any) -> None:
     await fire(context.application, context.job.data)
 
 
+async def _schedule_stored(context: Any) -> None:
+    app = context.application
+    kind, ref_id = context.job.data
+    async with app.services.db.read() as conn:
+        deadline = await stored.get(conn, kind, ref_id)
+    if deadline is not None and deadline.done_at is None:
+        schedule(app, deadline)
+
+
 async def fire(app: CoprodApplication, deadline_id: int) -> bool:
-    """Carry out one deadline if it is still pending; True if it ran."""
+    """Carry out one deadline if it is still pending and due; True if it ran."""
     services = app.services
     async with services.db.read() as conn:
-        deadline = await stored.by_id(conn, deadline_id)
-    if deadline is None or deadline.done_at is not None:
+        deadline = await stored.pending_by_id(conn, deadline_id)
+    if deadline is None:
+        return False
+    if deadline.due_at > services.clock.now() + EARLY_SLACK:
+        schedule(app, deadline)  # it was moved later since this job was planned
         return False
     action = services.deadline_actions.get(deadline.kind)
     if action is None:
@@ -67,16 +89,31 @@ async def fire(app: CoprodApplication, deadline_id: int) -> bool:
         return False
     await action(app, deadline)
     async with services.db.transaction() as conn:
-        await stored.mark_done(conn, deadline.id, services.clock.now())
+        await stored.mark_done(conn, deadline.id, services.clock.now(), due_at=deadline.due_at)
     return True
 
 
-async def run_due(app: CoprodApplication) -> int:
-    """Carry out every pending deadline due by now, soonest first; returns how many ran."""
+async def run_due(
+    app: CoprodApplication, *, tolerate: type[Exception] | tuple[type[Exception], ...] = ()
+) -> int:
+    """Carry out every pending deadline due by now, soonest first; returns how many ran.
+
+    Deadlines that the actions themselves set and that are already due run too, in a
+    further pass, so a round overdue for both its stages opens voting and then closes.
+    An error of a ``tolerate`` type is logged and the next deadline still runs.
+    """
     services = app.services
-    async with services.db.read() as conn:
-        due = await stored.pending(conn, due_by=services.clock.now())
     ran = 0
-    for deadline in due:
-        ran += await fire(app, deadline.id)
+    for _ in range(MAX_PASSES):
+        async with services.db.read() as conn:
+            due = await stored.pending(conn, due_by=services.clock.now())
+        ran_now = 0
+        for deadline in due:
+            try:
+                ran_now += await fire(app, deadline.id)
+            except tolerate:
+                log.exception("event=deadline_failed kind=%s ref=%s", deadline.kind, deadline.ref_id)
+        ran += ran_now
+        if not ran_now:
+            break
     return ran

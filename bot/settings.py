@@ -1,0 +1,194 @@
+"""A group's settings (SPEC §8): what each one accepts, parsed and checked before anything is saved.
+
+Pure: :func:`parse` turns ``/settings NAME VALUE`` into the column values to store, or
+raises a :class:`~bot.errors.DomainError` that shows the allowed form. The summary
+schedule also knows when its next summary falls, in the group's own time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot import i18n
+from bot.durations import parse_stage_duration
+from bot.errors import DomainError
+from bot.i18n import N_
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+_HOURS = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)h?$", re.IGNORECASE)
+
+SCHEDULE_FORM = N_("Write the summary schedule as off, daily HH:MM or weekly DAY HH:MM, for example: /settings summary weekly mon 09:00")
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySchedule:
+    """``off``, ``daily HH:MM`` or ``weekly DAY HH:MM``; stored as its canonical text."""
+
+    every: str  # "off", "daily" or "weekly"
+    weekday: int | None = None  # 0 = Monday, for weekly
+    time: dt.time | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> SummarySchedule:
+        words = text.lower().split()
+        if words == ["off"]:
+            return cls("off")
+        if len(words) == 2 and words[0] == "daily" and (time := _parse_time(words[1])):
+            return cls("daily", None, time)
+        if len(words) == 3 and words[0] == "weekly" and (time := _parse_time(words[2])):
+            weekday = _weekday(words[1])
+            if weekday is not None:
+                return cls("weekly", weekday, time)
+        raise DomainError(SCHEDULE_FORM)
+
+    @property
+    def text(self) -> str:
+        if self.every == "off" or self.time is None:
+            return "off"
+        clock = self.time.strftime("%H:%M")
+        if self.every == "daily":
+            return f"daily {clock}"
+        return f"weekly {WEEKDAYS[self.weekday or 0]} {clock}"
+
+    def next_after(self, moment: dt.datetime, timezone: str) -> dt.datetime | None:
+        """The first scheduled time strictly after ``moment`` (UTC), or None when off.
+
+        Computed on the local calendar, so 09:00 stays 09:00 across daylight-saving
+        changes; a time skipped by the clock change falls at the same offset as before it.
+        """
+        if self.every == "off" or self.time is None:
+            return None
+        zone = ZoneInfo(timezone)
+        day = moment.astimezone(zone).date()
+        for offset in range(8):
+            candidate_day = day + dt.timedelta(days=offset)
+            if self.every == "weekly" and candidate_day.weekday() != self.weekday:
+                continue
+            local = dt.datetime.combine(candidate_day, self.time, tzinfo=zone)
+            candidate = local.astimezone(dt.UTC)
+            if candidate > moment:
+                return candidate
+        raise AssertionError("a daily or weekly schedule always falls within eight days")
+
+
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(word: str) -> int | None:
+    """0 for ``mon``, ``monday`` or anything in between; None for ``funday``."""
+    for index, name in enumerate(_DAY_NAMES):
+        if len(word) >= 3 and name.startswith(word):
+            return index
+    return None
+
+
+def _parse_time(text: str) -> dt.time | None:
+    match = _TIME.match(text)
+    return dt.time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _language(value: str) -> dict[str, object]:
+    language = value.lower()
+    if not i18n.is_supported(language):
+        raise DomainError(
+            N_("“{value}” is not a language I speak. Choose one of: {languages}."),
+            value=value,
+            languages=", ".join(i18n.available_languages()),
+        )
+    return {"language": language}
+
+
+def check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DomainError(
+            N_("“{value}” is not a time zone I know. Use a name like Europe/London or Asia/Karachi."),
+            value=value,
+        ) from None
+    return value
+
+
+def _timezone(value: str) -> dict[str, object]:
+    return {"timezone": check_timezone(value)}
+
+
+def _summary(value: str) -> dict[str, object]:
+    return {"summary_schedule": SummarySchedule.parse(value).text}
+
+
+def _ideas(value: str) -> dict[str, object]:
+    return {"ideas_minutes": int(parse_stage_duration(value).total_seconds() // 60)}
+
+
+def _vote(value: str) -> dict[str, object]:
+    return {"vote_minutes": int(parse_stage_duration(value).total_seconds() // 60)}
+
+
+def _anonymous(value: str) -> dict[str, object]:
+    choice = value.lower()
+    if choice not in ("on", "off"):
+        raise DomainError(N_("Write /settings anonymous on (votes are secret) or /settings anonymous off."))
+    return {"anonymous_votes": choice == "on"}
+
+
+def _support(value: str) -> dict[str, object]:
+    if not value.isdigit() or int(value) < 1:
+        raise DomainError(
+            N_("The support threshold is how many neighbours must back a proposal: a whole number, at least 1, for example /settings support 3.")
+        )
+    return {"support_threshold": int(value)}
+
+
+def _floor(value: str) -> dict[str, object]:
+    match = _HOURS.match(value.strip())
+    hours = float(match.group(1).replace(",", ".")) if match else None
+    if hours is None or hours > 0 or not (hours * 60).is_integer() or hours < -1000:
+        raise DomainError(
+            N_("The floor is the lowest balance anyone may reach, in hours, zero or below, for example /settings floor -10h.")
+        )
+    return {"floor_minutes": int(hours * 60)}
+
+
+PARSERS: dict[str, Callable[[str], dict[str, object]]] = {
+    "language": _language,
+    "timezone": _timezone,
+    "summary": _summary,
+    "ideas": _ideas,
+    "vote": _vote,
+    "anonymous": _anonymous,
+    "support": _support,
+    "floor": _floor,
+}
+
+
+def parse(name: str, value: str) -> dict[str, object]:
+    """The stored values for ``/settings NAME VALUE``; nothing is returned half-checked."""
+    parser = PARSERS.get(name.lower())
+    if parser is None:
+        raise DomainError(
+            N_("I don't have a setting called “{name}”. The settings are: {names}."),
+            name=name,
+            names=", ".join(PARSERS),
+        )
+    if not value.strip():
+        raise DomainError(N_("Please give a value, for example /settings {name} {example}."), name=name.lower(),
+                          example=EXAMPLES[name.lower()])  # fmt: skip
+    return parser(value.strip())
+
+
+EXAMPLES = {
+    "language": "pl",
+    "timezone": "Europe/London",
+    "summary": "weekly mon 09:00",
+    "ideas": "3d",
+    "vote": "2d",
+    "anonymous": "on",
+    "support": "3",
+    "floor": "-10h",
+}

@@ -1,0 +1,135 @@
+"""``/settings``: a group's settings shown with buttons, or changed with ``/settings NAME VALUE`` (SPEC §8).
+
+Anyone may look; only facilitators change anything, by command or button. Every value is
+checked by :mod:`bot.settings` before one transaction stores it, so a bad value changes
+nothing. A new summary schedule or time zone moves the group's next summary at once.
+"""
+
+from __future__ import annotations
+
+from babel import dates as babel_dates
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import callbacks, i18n, scheduling
+from bot import settings as rules
+from bot.errors import DomainError
+from bot.i18n import N_, Translator
+from bot.model import Group
+from bot.settings import SummarySchedule
+from storage import groups
+
+from handlers.common import Scope, Turn, button, command
+
+BUTTON = "setting"
+RESCHEDULES = {"summary_schedule", "timezone"}
+
+
+def schedule_text(t: Translator, schedule_text: str) -> str:
+    schedule = SummarySchedule.parse(schedule_text)
+    if schedule.every == "off" or schedule.time is None:
+        return t._("off")
+    time = babel_dates.format_time(schedule.time, "HH:mm", locale=t.locale)
+    if schedule.every == "daily":
+        return t._("daily at {time}", time=time)
+    day = babel_dates.get_day_names("wide", locale=t.locale)[schedule.weekday or 0]
+    return t._("every {day} at {time}", day=day, time=time)
+
+
+def settings_text(t: Translator, group: Group) -> str:
+    on_off = t._("on") if group.anonymous_votes else t._("off")
+    return "\n".join(
+        (
+            t._("<b>Settings of this group</b>"),
+            t._("Language (language): {value}", value=t.language_name(group.language)),
+            t._("Time zone (timezone): {value}", value=group.timezone),
+            t._("Summary (summary): {value}", value=schedule_text(t, group.summary_schedule)),
+            t._("Ideas stage (ideas): {value}", value=t.duration(group.ideas_minutes)),
+            t._("Voting stage (vote): {value}", value=t.duration(group.vote_minutes)),
+            t._("Anonymous votes (anonymous): {value}", value=on_off),
+            t._("Supporters a proposal needs (support): {value}", value=t.number(group.support_threshold)),
+            t._("Lowest balance (floor): {value}", value=t.duration(group.floor_minutes)),
+            "",
+            t._("Facilitators can change one with /settings NAME VALUE, for example /settings timezone Europe/Warsaw or /settings summary daily 18:00."),
+        )
+    )
+
+
+def settings_keyboard(t: Translator, group: Group) -> InlineKeyboardMarkup:
+    """Quick changes; anything else is typed as /settings NAME VALUE."""
+
+    def choice(label: str, name: str, value: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=callbacks.encode(BUTTON, name, value))
+
+    languages = [
+        choice(("✓ " if code == group.language else "") + i18n.language_name(code), "language", code)
+        for code in i18n.available_languages()
+    ]
+    summaries = [
+        choice(t._("Summary: off"), "summary", "off"),
+        choice(t._("Summary: daily"), "summary", "daily"),
+        choice(t._("Summary: weekly"), "summary", "weekly"),
+    ]
+    votes = [
+        choice(t._("Anonymous votes: off") if group.anonymous_votes else t._("Anonymous votes: on"),
+               "anonymous", "off" if group.anonymous_votes else "on"),
+    ]  # fmt: skip
+    support = [
+        choice(t._("Support needed − 1"), "support", str(max(group.support_threshold - 1, 1))),
+        choice(t._("Support needed + 1"), "support", str(group.support_threshold + 1)),
+    ]
+    return InlineKeyboardMarkup([languages, summaries, votes, support])
+
+
+def _button_value(group: Group, name: str, value: str) -> str:
+    """A summary button keeps the group's time (and day): "daily" becomes "daily 09:00"."""
+    if name != "summary" or value == "off":
+        return value
+    current = SummarySchedule.parse(group.summary_schedule)
+    time = (current.time.strftime("%H:%M") if current.time else "09:00")
+    day = rules.WEEKDAYS[current.weekday or 0]
+    return f"daily {time}" if value == "daily" else f"weekly {day} {time}"
+
+
+async def _apply(turn: Turn, group: Group, name: str, value: str) -> Group:
+    """Check, store in one transaction, and move the next summary if its time changed."""
+    values = rules.parse(name, value)
+    async with turn.db.transaction() as conn:
+        await groups.update_settings(conn, group.id, **values)
+        updated = await groups.get(conn, group.id)
+    if RESCHEDULES & values.keys():
+        await scheduling.settings_changed(turn.context.application, group.id)
+    return updated
+
+
+@command(Scope.GROUP)
+async def settings_command(turn: Turn) -> None:
+    group = turn.group
+    if not turn.args:
+        await turn.reply(settings_text(turn.t, group), reply_markup=settings_keyboard(turn.t, group))
+        return
+    await turn.require_facilitator()
+    name, value = turn.args[0], " ".join(turn.args[1:])
+    updated = await _apply(turn, group, name, value)
+    t = i18n.translator(updated.language)
+    await turn.reply("\n".join((t._("Saved."), settings_text(t, updated))))
+
+
+@button
+async def setting_pressed(turn: Turn) -> None:
+    query = turn.update.callback_query
+    pressed = callbacks.parse(query.data)
+    if turn.group is None or pressed is None or len(pressed.args) != 2:
+        raise DomainError(N_("That button is out of date. Send /settings to see the settings again."))
+    await turn.require_facilitator()
+    name, value = pressed.args
+    updated = await _apply(turn, turn.group, name, _button_value(turn.group, name, value))
+    t = i18n.translator(updated.language)
+    await query.answer(t._("Saved."))
+    if updated != turn.group:
+        await query.edit_message_text(settings_text(t, updated), reply_markup=settings_keyboard(t, updated))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("settings", settings_command))
+    app.add_handler(CallbackQueryHandler(setting_pressed, pattern=callbacks.pattern(BUTTON)))
