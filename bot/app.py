@@ -24,6 +24,7 @@ from telegram.request import BaseRequest
 
 from bot import commands
 from bot import logs
+from bot import scheduling
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.roles import AdminCache
@@ -34,7 +35,11 @@ from storage.database import Database
 
 
 class CoprodApplication(Application):
-    """``Application`` that opens the database on ``initialize`` and closes it on ``shutdown``."""
+    """``Application`` that opens the database on ``initialize`` and closes it on ``shutdown``.
+
+    Initializing also catches up on time: overdue deadlines run and every pending one is
+    scheduled again (:func:`bot.scheduling.catch_up`).
+    """
 
     services: Services
 
@@ -42,6 +47,7 @@ class CoprodApplication(Application):
         if self.services.database is None:
             self.services.database = await Database.open(self.services.settings.database)
         await super().initialize()
+        await scheduling.catch_up(self)
         await commands.publish(self)
 
     async def shutdown(self) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
 from telegram.constants import ChatType
 
-from bot import i18n
+from bot import i18n, scheduling
 from bot.errors import DomainError
 from bot.i18n import N_, Translator
 from bot.model import Group
@@ -125,9 +125,10 @@ async def _open_turn(update: Update, context: CoprodContext) -> Turn:
     chat, user = update.effective_chat, update.effective_user
     now = services.clock.now()
     group: Group | None = None
+    created = False
     async with services.db.transaction() as conn:
         if chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
-            group, _created = await groups.ensure(
+            group, created = await groups.ensure(
                 conn,
                 chat.id,
                 title=chat.title or "",
@@ -149,6 +150,8 @@ async def _open_turn(update: Update, context: CoprodContext) -> Turn:
             member = await members.get(conn, user.id)
         else:
             member = None
+    if group is not None and created:
+        await scheduling.group_joined(context.application, group.id)
     if group is not None:
         language = group.language
     else:

@@ -13,7 +13,7 @@ from telegram import ChatMember, ChatMemberUpdated, InlineKeyboardButton, Inline
 from telegram.constants import ChatType
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks, i18n
+from bot import callbacks, i18n, scheduling
 from bot.i18n import Translator
 from storage import groups
 
@@ -76,6 +76,8 @@ async def bot_membership_changed(update: Update, context: CoprodContext) -> None
         if is_in != group.active:
             await groups.set_active(conn, group.id, is_in)
     log.info("event=membership chat_id=%s present=%s", change.chat.id, is_in)
+    if is_in and (created or not group.active):
+        await scheduling.group_joined(context.application, group.id)
     if is_in and not was_in and (created or not group.active):
         await context.bot.send_message(
             change.chat.id, welcome_text(i18n.translator(group.language)), reply_markup=language_keyboard()
