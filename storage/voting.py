@@ -1,0 +1,170 @@
+"""Polls of a round, the counts and ballots Telegram reports, frozen results, and outcomes.
+
+Poll updates carry absolute state (each option's count, the poll's voter total), so
+storing them is naturally idempotent: a redelivered or late update writes the same
+numbers again. Updates about polls this bot did not record are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Sequence
+
+import aiosqlite
+
+from bot.ballots import PollLayout, PostedPoll
+from bot.results import Outcome, Results, Tally, rank
+from storage.database import from_db, to_db
+
+
+def _poll(row: sqlite3.Row) -> PostedPoll:
+    return PostedPoll(
+        poll_id=row["poll_id"],
+        round_id=row["round_id"],
+        position=row["position"],
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        total_voter_count=row["total_voter_count"],
+        stopped=bool(row["stopped"]),
+    )
+
+
+async def add_poll(
+    conn: aiosqlite.Connection, *, poll_id: str, round_id: int, layout: PollLayout,
+    chat_id: int, message_id: int,
+) -> None:  # fmt: skip
+    """Remember a sent poll and which idea each of its options stands for."""
+    await conn.execute(
+        "INSERT OR IGNORE INTO polls (poll_id, round_id, position, chat_id, message_id) VALUES (?, ?, ?, ?, ?)",
+        (poll_id, round_id, layout.position, chat_id, message_id),
+    )
+    await conn.executemany(
+        "INSERT OR IGNORE INTO poll_options (poll_id, option_index, idea_id) VALUES (?, ?, ?)",
+        [(poll_id, index, option.idea_id) for index, option in enumerate(layout.options)],
+    )
+
+
+async def polls(conn: aiosqlite.Connection, round_id: int) -> list[PostedPoll]:
+    cursor = await conn.execute("SELECT * FROM polls WHERE round_id = ? ORDER BY position", (round_id,))
+    return [_poll(row) for row in await cursor.fetchall()]
+
+
+async def record_poll_state(
+    conn: aiosqlite.Connection, poll_id: str, *, total_voter_count: int,
+    option_counts: Sequence[int], closed: bool,
+) -> bool:  # fmt: skip
+    """Store the counts of a ``poll`` update; False for a poll that is not ours."""
+    cursor = await conn.execute(
+        "UPDATE polls SET total_voter_count = ?, stopped = MAX(stopped, ?) WHERE poll_id = ?",
+        (total_voter_count, int(closed), poll_id),
+    )
+    if cursor.rowcount != 1:
+        return False
+    await conn.executemany(
+        "UPDATE poll_options SET voter_count = ? WHERE poll_id = ? AND option_index = ?",
+        [(count, poll_id, index) for index, count in enumerate(option_counts)],
+    )
+    return True
+
+
+async def record_ballot(
+    conn: aiosqlite.Connection, poll_id: str, *, voter_id: int, option_indexes: Sequence[int],
+    now: dt.datetime,
+) -> bool:  # fmt: skip
+    """Store a public poll answer (an empty one withdraws the vote); False if not our poll."""
+    cursor = await conn.execute("SELECT 1 FROM polls WHERE poll_id = ?", (poll_id,))
+    if await cursor.fetchone() is None:
+        return False
+    if not option_indexes:
+        await conn.execute("DELETE FROM ballots WHERE poll_id = ? AND user_id = ?", (poll_id, voter_id))
+        return True
+    await conn.execute(
+        """
+        INSERT INTO ballots (poll_id, user_id, option_indexes, cast_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (poll_id, user_id) DO UPDATE SET option_indexes = excluded.option_indexes,
+                                                     cast_at = excluded.cast_at
+        """,
+        (poll_id, voter_id, json.dumps(list(option_indexes)), to_db(now)),
+    )
+    return True
+
+
+async def tallies(conn: aiosqlite.Connection, round_id: int) -> list[Tally]:
+    """Votes per idea that was on the ballot of ``round_id``, as last reported."""
+    cursor = await conn.execute(
+        """
+        SELECT ideas.id, ideas.number, ideas.text, SUM(poll_options.voter_count) AS votes
+        FROM poll_options
+        JOIN polls ON polls.poll_id = poll_options.poll_id
+        JOIN ideas ON ideas.id = poll_options.idea_id
+        WHERE polls.round_id = ?
+        GROUP BY ideas.id ORDER BY ideas.number
+        """,
+        (round_id,),
+    )
+    return [Tally(row[0], row[1], row[2], row[3]) for row in await cursor.fetchall()]
+
+
+async def distinct_voters(conn: aiosqlite.Connection, round_id: int) -> int:
+    """People who answered any public poll of the round (0 when the polls were anonymous)."""
+    cursor = await conn.execute(
+        "SELECT COUNT(DISTINCT ballots.user_id) FROM ballots "
+        "JOIN polls ON polls.poll_id = ballots.poll_id WHERE polls.round_id = ?",
+        (round_id,),
+    )
+    return (await cursor.fetchone())[0]
+
+
+async def freeze_results(conn: aiosqlite.Connection, round_id: int, results: Results) -> None:
+    """Keep the published ranking, so late poll updates never change what was announced."""
+    await conn.executemany(
+        "INSERT OR REPLACE INTO round_results (round_id, idea_id, votes, rank) VALUES (?, ?, ?, ?)",
+        [(round_id, p.tally.idea_id, p.tally.votes, p.rank) for p in results.placings],
+    )
+
+
+async def frozen_results(conn: aiosqlite.Connection, round_id: int, voters: int) -> Results:
+    cursor = await conn.execute(
+        """
+        SELECT ideas.id, ideas.number, ideas.text, round_results.votes
+        FROM round_results JOIN ideas ON ideas.id = round_results.idea_id
+        WHERE round_results.round_id = ?
+        """,
+        (round_id,),
+    )
+    return rank((Tally(row[0], row[1], row[2], row[3]) for row in await cursor.fetchall()), voters)
+
+
+# ---------------------------------------------------------------------------- outcomes
+
+
+def _outcome(row: sqlite3.Row) -> Outcome:
+    return Outcome(
+        id=row["id"],
+        round_id=row["round_id"],
+        text=row["text"],
+        recorded_by=row["recorded_by"],
+        recorded_at=from_db(row["recorded_at"]),
+    )
+
+
+async def add_outcome(
+    conn: aiosqlite.Connection, *, round_id: int, text: str, recorded_by: int | None, now: dt.datetime
+) -> Outcome:
+    cursor = await conn.execute(
+        "INSERT INTO outcomes (round_id, text, recorded_by, recorded_at) VALUES (?, ?, ?, ?)",
+        (round_id, text, recorded_by, to_db(now)),
+    )
+    row = await (await conn.execute("SELECT * FROM outcomes WHERE id = ?", (cursor.lastrowid,))).fetchone()
+    return _outcome(row)
+
+
+async def latest_outcome(conn: aiosqlite.Connection, round_id: int) -> Outcome | None:
+    cursor = await conn.execute(
+        "SELECT * FROM outcomes WHERE round_id = ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
+        (round_id,),
+    )
+    row = await cursor.fetchone()
+    return _outcome(row) if row else None
