@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.durations import looks_like_duration, parse_stage_duration
 from bot.errors import DomainError
 from bot.i18n import N_
 
@@ -133,3 +134,49 @@ def require_stage(round_: Round, stage: Stage) -> None:
 
 def voting_deadline(now: dt.datetime, voting_minutes: int) -> dt.datetime:
     return now + dt.timedelta(minutes=voting_minutes)
+
+
+def split_stage_durations(text: str, limit: int = 2) -> tuple[list[dt.timedelta], str]:
+    """The leading durations of ``/round [IDEAS] [VOTE] question`` and the question after them.
+
+    A leading word that looks like a duration is read as one, so ``/round 5x Fix it`` is
+    refused rather than asking "5x Fix it".
+    """
+    durations: list[dt.timedelta] = []
+    rest = text.strip()
+    while rest and len(durations) < limit:
+        first, *others = rest.split(maxsplit=1)
+        if not looks_like_duration(first):
+            break
+        durations.append(parse_stage_duration(first))
+        rest = others[0] if others else ""
+    return durations, rest
+
+
+def near_duplicates(ideas: list[Idea]) -> list[tuple[Idea, Idea]]:
+    """Pairs ``(earlier, later)`` of standing ideas with the same folded text, for /merge."""
+    first_seen: dict[str, Idea] = {}
+    pairs = []
+    for idea in sorted(ideas, key=lambda idea: idea.number):
+        if idea.status is not IdeaStatus.STANDING:
+            continue
+        key = fold(idea.text)
+        if key in first_seen:
+            pairs.append((first_seen[key], idea))
+        else:
+            first_seen[key] = idea
+    return pairs
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaDraft:
+    """An idea on its way in: sent privately and waiting for its round or the name choice,
+    or sent with /idea in a group with several open rounds and waiting for the author to pick.
+    """
+
+    id: int
+    author_id: int
+    chat_id: int
+    message_id: int | None
+    round_id: int | None
+    text: str | None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.acknowledge import Acknowledgements
 from bot.clock import Clock
 from bot.config import Settings
 from bot.roles import AdminCache
@@ -25,6 +26,7 @@ class Services:
     admins: AdminCache
     database: Database | None = field(default=None)
     deadline_actions: dict[str, Action] = field(default_factory=dict)
+    acknowledgements: Acknowledgements = field(default_factory=Acknowledgements)
 
     @property
     def db(self) -> Database:

@@ -257,3 +257,22 @@ async def counts(conn: aiosqlite.Connection, round_id: int) -> tuple[int, int]:
     )
     ideas_count, authors = await cursor.fetchone()
     return ideas_count, authors
+
+
+async def collecting_for_member(conn: aiosqlite.Connection, user_id: int) -> list[Round]:
+    """Rounds taking ideas in the active groups a member takes part in (for private ideas)."""
+    cursor = await conn.execute(
+        "SELECT rounds.* FROM rounds JOIN groups ON groups.id = rounds.group_id "
+        "JOIN group_members ON group_members.group_id = rounds.group_id "
+        "WHERE group_members.user_id = ? AND rounds.stage = 'ideas' AND groups.active = 1 "
+        "ORDER BY rounds.created_at, rounds.id",
+        (user_id,),
+    )
+    return [_round(row) for row in await cursor.fetchall()]
+
+
+async def find(conn: aiosqlite.Connection, round_id: int) -> Round | None:
+    """The round with this id, or None (ids from links and buttons may be stale or forged)."""
+    cursor = await conn.execute("SELECT * FROM rounds WHERE id = ?", (round_id,))
+    row = await cursor.fetchone()
+    return _round(row) if row else None

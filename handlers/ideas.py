@@ -1,0 +1,420 @@
+"""Ideas in the group: replies to a prompt, ``/idea``, edits, ``/ideas``, ``/withdraw``, ``/merge``.
+
+SPEC §4. Every way in goes through :func:`record_idea`, which stores the idea in one
+transaction (once per source message, so a redelivered update adds nothing) and asks for
+the prompt's running count to be refreshed. Acknowledgements are a reaction and that
+count (see :mod:`bot.acknowledge`), never a reply per idea; answers are for problems and
+near-duplicates only.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import MessageLimit
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import callbacks
+from bot.errors import DomainError
+from bot.i18n import N_, Translator
+from bot.model import Member
+from bot.rounds import Idea, IdeaStatus, Round, Stage, check_idea, near_duplicates, require_stage
+from handlers.common import Scope, Turn, button, command
+from handlers.rounds import command_text, count_changed
+from storage import idea_drafts, members
+from storage import rounds as stored_rounds
+
+if TYPE_CHECKING:
+    from aiosqlite import Connection
+
+    from bot.app import CoprodApplication
+
+NO_ROUND_COLLECTING = N_("No round is collecting ideas right now.")
+SEVERAL_ROUNDS = N_("Several rounds are collecting ideas: send the command as a reply to the round's message.")
+BUTTON_QUESTION_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What happened to an idea sent in: stored now (or before), and any near-duplicate."""
+
+    round: Round
+    idea: Idea
+    created: bool
+    duplicate: Idea | None
+
+
+async def record_idea(
+    app: CoprodApplication,
+    round_id: int,
+    text: str | None,
+    *,
+    author_id: int | None,
+    anonymous: bool = False,
+    source_chat_id: int,
+    source_message_id: int | None,
+    draft_id: int | None = None,
+) -> Taken:
+    """Add an idea to a round still collecting them (and drop the draft it came from)."""
+    services = app.services
+    async with services.db.transaction() as conn:
+        round_ = await stored_rounds.get(conn, round_id)
+        require_stage(round_, Stage.IDEAS)
+        idea, created = await stored_rounds.add_idea(
+            conn,
+            round_id=round_id,
+            text=check_idea(text),
+            author_id=author_id,
+            anonymous=anonymous,
+            now=services.clock.now(),
+            source_chat_id=source_chat_id,
+            source_message_id=source_message_id,
+        )
+        duplicate = await stored_rounds.same_as(conn, round_id, idea.text, idea.id) if created else None
+        if draft_id is not None:
+            await idea_drafts.delete(conn, draft_id)
+    if created:
+        count_changed(app, round_id)
+    return Taken(round_, idea, created, duplicate)
+
+
+def duplicate_notice(t: Translator, taken: Taken) -> str:
+    if taken.duplicate is None:
+        return ""
+    return t._(
+        "Idea {number} looks the same as idea {other}: keep both, or /withdraw {number}.",
+        number=taken.idea.number,
+        other=taken.duplicate.number,
+    )
+
+
+async def _acknowledge(turn: Turn, taken: Taken, message_id: int) -> None:
+    """A reaction on the member's message; a short reply only for a near-duplicate."""
+    if not taken.created:
+        return
+    notice = duplicate_notice(turn.t, taken)
+    if notice:
+        await turn.reply(notice)
+    await turn.services.acknowledgements.react(turn.context.bot, turn.chat.id, message_id, turn.now)
+
+
+async def _replied_round(turn: Turn) -> Round | None:
+    """The round whose message this one replies to, if any."""
+    replied = turn.message.reply_to_message
+    if replied is None:
+        return None
+    async with turn.db.read() as conn:
+        return await stored_rounds.by_prompt(conn, turn.group.id, replied.message_id)
+
+
+async def _collecting(turn: Turn) -> list[Round]:
+    async with turn.db.read() as conn:
+        rounds = await stored_rounds.open_rounds(conn, turn.group.id)
+    return [round_ for round_ in rounds if round_.stage is Stage.IDEAS]
+
+
+async def _round_in_focus(turn: Turn) -> Round:
+    """For /withdraw and /merge: the round replied to, or the only one collecting ideas."""
+    replied = await _replied_round(turn)
+    if replied is not None:
+        return replied
+    collecting = await _collecting(turn)
+    if not collecting:
+        raise DomainError(NO_ROUND_COLLECTING)
+    if len(collecting) > 1:
+        raise DomainError(SEVERAL_ROUNDS)
+    return collecting[0]
+
+
+def author_id(turn: Turn) -> int | None:
+    """The member who wrote the message; None when posted as the group or a channel."""
+    if turn.message.sender_chat is not None or turn.user is None or turn.user.is_bot:
+        return None
+    return turn.user.id
+
+
+def idea_text(message: Message) -> str | None:
+    """The idea in a message: its text (without a leading /idea) or a photo's caption."""
+    if message.text is None:
+        return message.caption
+    if message.text.startswith("/"):
+        parts = message.text.split(maxsplit=1)
+        return parts[1] if len(parts) > 1 else ""
+    return message.text
+
+
+# ------------------------------------------------------------------ ideas coming in
+
+
+class _RepliesToBot(filters.MessageFilter):
+    """Replies to one of the bot's own messages (what privacy mode lets the bot see)."""
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return bool(replied and replied.from_user and replied.from_user.id == message.get_bot().id)
+
+
+@command(Scope.GROUP)
+async def idea_by_reply(turn: Turn) -> None:
+    round_ = await _replied_round(turn)
+    if round_ is None:
+        return
+    message = turn.message
+    text = idea_text(message)
+    if text is None:
+        if round_.stage is Stage.IDEAS:
+            raise DomainError(
+                N_("To add an idea, reply to the round's message with text (a photo with a caption works too).")
+            )
+        return
+    taken = await record_idea(
+        turn.context.application,
+        round_.id,
+        text,
+        author_id=author_id(turn),
+        source_chat_id=turn.chat.id,
+        source_message_id=message.message_id,
+    )
+    await _acknowledge(turn, taken, message.message_id)
+
+
+@command(Scope.GROUP)
+async def idea_in_group(turn: Turn) -> None:
+    round_ = await _replied_round(turn)
+    if round_ is None:
+        collecting = await _collecting(turn)
+        if not collecting:
+            raise DomainError(NO_ROUND_COLLECTING)
+        if len(collecting) > 1:
+            await _ask_which_round(turn, collecting)
+            return
+        round_ = collecting[0]
+    taken = await record_idea(
+        turn.context.application,
+        round_.id,
+        command_text(turn),
+        author_id=author_id(turn),
+        source_chat_id=turn.chat.id,
+        source_message_id=turn.message.message_id,
+    )
+    await _acknowledge(turn, taken, turn.message.message_id)
+
+
+async def _ask_which_round(turn: Turn, collecting: list[Round]) -> None:
+    """Several rounds take ideas: hold the idea and let its author pick with buttons."""
+    text = check_idea(command_text(turn))
+    author = author_id(turn)
+    if author is None:
+        raise DomainError(SEVERAL_ROUNDS)
+    message_id = turn.message.message_id
+    async with turn.db.transaction() as conn:
+        held = await idea_drafts.hold_group_message(
+            conn, author_id=author, chat_id=turn.chat.id, message_id=message_id, text=text, now=turn.now
+        )
+    if not held:
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(round_label(turn.t, round_), callback_data=callbacks.encode("ideafor", round_.id, message_id))]
+            for round_ in collecting
+        ]
+    )
+    await turn.reply(turn.t._("Which round is this idea for?"), reply_markup=keyboard)
+
+
+def round_label(t: Translator, round_: Round) -> str:
+    """A button naming a round: its number and the start of its question (plain text)."""
+    question = round_.question
+    if len(question) > BUTTON_QUESTION_LENGTH:
+        question = question[: BUTTON_QUESTION_LENGTH - 1] + "…"
+    return t._("#{number}: {question}", number=round_.number, question=question)
+
+
+@button
+async def idea_round_chosen(turn: Turn) -> None:
+    query = turn.update.callback_query
+    pressed = callbacks.parse(query.data)
+    round_id, message_id = pressed.int_arg(0), pressed.int_arg(1)
+    async with turn.db.read() as conn:
+        draft = await idea_drafts.by_message(conn, turn.chat.id, message_id) if message_id else None
+        round_ = await stored_rounds.find(conn, round_id) if draft and round_id else None
+    if draft is None or round_ is None or round_.group_id != turn.group.id:
+        raise DomainError(N_("This idea has already been added."))
+    if draft.author_id != turn.user.id:
+        raise DomainError(N_("Only the person who wrote this idea can choose its round."))
+    taken = await record_idea(
+        turn.context.application,
+        round_.id,
+        draft.text,
+        author_id=draft.author_id,
+        source_chat_id=draft.chat_id,
+        source_message_id=draft.message_id,
+        draft_id=draft.id,
+    )
+    await query.answer()
+    done = turn.t._(
+        "Added to round #{round} as idea {number}.", round=taken.round.number, number=taken.idea.number
+    )
+    await query.edit_message_text("\n".join(filter(None, (done, duplicate_notice(turn.t, taken)))))
+    await turn.services.acknowledgements.react(turn.context.bot, turn.chat.id, message_id, turn.now)
+
+
+@command(Scope.ANY)
+async def idea_edited(turn: Turn) -> None:
+    """Editing the message an idea came from updates the idea while ideas are open."""
+    message = turn.update.edited_message
+    async with turn.db.read() as conn:
+        idea = await stored_rounds.idea_by_source(conn, turn.chat.id, message.message_id)
+    if idea is None or idea.status is not IdeaStatus.STANDING:
+        return
+    async with turn.db.transaction() as conn:
+        require_stage(await stored_rounds.get(conn, idea.round_id), Stage.IDEAS)
+        await stored_rounds.update_idea_text(conn, idea.id, check_idea(idea_text(message)), turn.now)
+
+
+# ------------------------------------------------------------------ listing and tidying
+
+
+@command(Scope.GROUP)
+async def ideas_command(turn: Turn) -> None:
+    round_ = await _listed_round(turn)
+    async with turn.db.read() as conn:
+        ideas = await stored_rounds.ideas(conn, round_.id)
+        authors = await members.names(conn, {idea.author_id for idea in ideas if idea.author_id})
+    lines = [
+        "<b>" + turn.t._("Round #{number}", number=round_.number) + "</b> " + turn.t.user_text(round_.question)
+    ]
+    standing = [idea for idea in ideas if idea.status is IdeaStatus.STANDING]
+    if not standing:
+        lines.append(turn.t._("No ideas yet."))
+    for idea in standing:
+        credited = [idea, *(other for other in ideas if other.merged_into == idea.id)]
+        names = ", ".join(dict.fromkeys(_author(turn.t, other, authors) for other in credited))
+        lines.append(f"{idea.number}. {turn.t.user_text(idea.text)} — {names}")
+    pairs = near_duplicates(ideas)
+    if pairs and await turn.is_facilitator():
+        lines.append("")
+        lines.append(turn.t._("For facilitators, these look the same:"))
+        lines.extend(
+            turn.t._("idea {later} and idea {earlier}: /merge {earlier} {later}", earlier=a.number, later=b.number)
+            for a, b in pairs
+        )
+    for chunk in split_message(lines):
+        await turn.reply(chunk)
+
+
+def _author(t: Translator, idea: Idea, authors: dict[int, Member]) -> str:
+    if idea.anonymous or idea.author_id is None:
+        return t._("anonymous")
+    member = authors.get(idea.author_id)
+    name = member.display_name if member else ""
+    return t.user_text(name) if name else t._("a former member")
+
+
+async def _listed_round(turn: Turn) -> Round:
+    """Round N of ``/ideas N``, or the newest open round."""
+    async with turn.db.read() as conn:
+        if turn.args:
+            number = _number(turn.args[0])
+            round_ = await stored_rounds.by_number(conn, turn.group.id, number)
+            if round_ is None:
+                raise DomainError(N_("There is no round #{number} in this group."), number=number)
+            return round_
+        rounds = await stored_rounds.open_rounds(conn, turn.group.id)
+    if not rounds:
+        raise DomainError(N_("No round is open right now. Use /ideas N to see the ideas of round N."))
+    return max(rounds, key=lambda round_: round_.number)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _visible_length(line: str) -> int:
+    return len(html.unescape(_TAG.sub("", line)))
+
+
+def split_message(lines: list[str], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Join lines into as few messages as fit Telegram's length limit, never splitting a line."""
+    chunks: list[list[str]] = [[]]
+    length = 0
+    for line in lines:
+        size = _visible_length(line) + 1
+        if chunks[-1] and length + size > limit:
+            chunks.append([])
+            length = 0
+        chunks[-1].append(line)
+        length += size
+    return ["\n".join(chunk) for chunk in chunks if any(chunk)]
+
+
+def _number(token: str) -> int:
+    if not token.lstrip("#").isdigit():
+        raise DomainError(N_("“{value}” is not a number."), value=token)
+    return int(token.lstrip("#"))
+
+
+def _idea_numbers(turn: Turn, count: int, usage: str) -> list[int]:
+    if len(turn.args) != count:
+        raise DomainError(usage)
+    return [_number(token) for token in turn.args]
+
+
+async def _standing_idea(conn: Connection, round_: Round, number: int) -> Idea:
+    idea = await stored_rounds.idea_by_number(conn, round_.id, number)
+    if idea is None or idea.status is not IdeaStatus.STANDING:
+        raise DomainError(N_("Round #{round} has no idea {number}."), round=round_.number, number=number)
+    return idea
+
+
+@command(Scope.GROUP)
+async def withdraw_command(turn: Turn) -> None:
+    (number,) = _idea_numbers(turn, 1, N_("Write the idea's number, e.g. /withdraw 4."))
+    round_ = await _round_in_focus(turn)
+    facilitator = await turn.is_facilitator()
+    async with turn.db.transaction() as conn:
+        round_ = await stored_rounds.get(conn, round_.id)
+        require_stage(round_, Stage.IDEAS)
+        idea = await _standing_idea(conn, round_, number)
+        if idea.author_id != turn.user.id and not facilitator:
+            raise DomainError(N_("Only the idea's author or a facilitator can withdraw it. Nothing was changed."))
+        await stored_rounds.set_idea_status(conn, idea.id, IdeaStatus.WITHDRAWN, turn.now)
+    count_changed(turn.context.application, round_.id)
+    await turn.reply(turn.t._("Idea {number} is withdrawn from round #{round}.", number=number, round=round_.number))
+
+
+@command(Scope.GROUP)
+async def merge_command(turn: Turn) -> None:
+    await turn.require_facilitator()
+    kept, folded = _idea_numbers(turn, 2, N_("Write the two ideas' numbers, e.g. /merge 2 4 folds idea 4 into idea 2."))
+    if kept == folded:
+        raise DomainError(N_("An idea cannot be merged into itself. Write two different numbers."))
+    round_ = await _round_in_focus(turn)
+    async with turn.db.transaction() as conn:
+        round_ = await stored_rounds.get(conn, round_.id)
+        require_stage(round_, Stage.IDEAS)
+        target = await _standing_idea(conn, round_, kept)
+        source = await _standing_idea(conn, round_, folded)
+        await stored_rounds.set_idea_status(conn, source.id, IdeaStatus.MERGED, turn.now, merged_into=target.id)
+    count_changed(turn.context.application, round_.id)
+    await turn.reply(
+        turn.t._(
+            "Idea {folded} is folded into idea {kept}: both authors stay credited, and only idea {kept} goes to the vote.",
+            folded=folded,
+            kept=kept,
+        )
+    )
+
+
+def register(app: Application) -> None:
+    new_group_message = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+    app.add_handler(CommandHandler("idea", idea_in_group, filters=new_group_message))
+    app.add_handler(CommandHandler("ideas", ideas_command, filters=new_group_message))
+    app.add_handler(CommandHandler("withdraw", withdraw_command, filters=new_group_message))
+    app.add_handler(CommandHandler("merge", merge_command, filters=new_group_message))
+    app.add_handler(MessageHandler(new_group_message & _RepliesToBot() & ~filters.COMMAND, idea_by_reply))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, idea_edited))
+    app.add_handler(CallbackQueryHandler(idea_round_chosen, pattern=callbacks.pattern("ideafor")))

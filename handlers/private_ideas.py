@@ -1,0 +1,203 @@
+"""Ideas sent privately: the deep link under each prompt, and ``/idea`` in a private chat.
+
+SPEC §4, for members who would rather not speak up in the group. The member sends the
+text, then chooses whether it is shown with their name or anonymously. Until then the idea
+is a draft in the database (``storage.idea_drafts``), so a restart loses nothing; a member
+has at most one private draft, and starting again replaces it.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import callbacks
+from bot.errors import DomainError
+from bot.i18n import N_
+from bot.rounds import IdeaDraft, Round, Stage, check_idea, require_stage
+from handlers.common import Scope, Turn, button, command
+from handlers.ideas import NO_ROUND_COLLECTING, duplicate_notice, idea_text, record_idea, round_label
+from handlers.rounds import command_text
+from storage import groups, idea_drafts
+from storage import rounds as stored_rounds
+
+DEEP_LINK_PREFIX = "idea-"
+NOT_YOURS = N_("This idea is no longer waiting; send /idea to start again.")
+
+
+@command(Scope.PRIVATE)
+async def start_from_link(turn: Turn) -> None:
+    """``/start idea-<round id>`` from the link under a prompt."""
+    round_id = turn.args[0].removeprefix(DEEP_LINK_PREFIX) if turn.args else ""
+    async with turn.db.read() as conn:
+        round_ = await stored_rounds.find(conn, int(round_id)) if round_id.isdigit() else None
+        group = await groups.get(conn, round_.group_id) if round_ else None
+    if round_ is None or not group.active:
+        raise DomainError(N_("I can't find the round this link is for. Use /idea to see the open rounds."))
+    require_stage(round_, Stage.IDEAS)
+    async with turn.db.transaction() as conn:
+        draft = await idea_drafts.start_private(
+            conn, author_id=turn.user.id, chat_id=turn.chat.id, round_id=round_.id,
+            text=None, message_id=None, now=turn.now,
+        )  # fmt: skip
+    await _next_step(turn, draft)
+
+
+@command(Scope.PRIVATE)
+async def idea_in_private(turn: Turn) -> None:
+    text = command_text(turn)
+    if text:
+        text = check_idea(text)
+    collecting = await _collecting_for(turn)
+    async with turn.db.transaction() as conn:
+        draft = await idea_drafts.start_private(
+            conn,
+            author_id=turn.user.id,
+            chat_id=turn.chat.id,
+            round_id=collecting[0].id if len(collecting) == 1 else None,
+            text=text or None,
+            message_id=turn.message.message_id if text else None,
+            now=turn.now,
+        )
+    await _next_step(turn, draft)
+
+
+@command(Scope.PRIVATE)
+async def private_text(turn: Turn) -> None:
+    """A message in private is the idea of the member's waiting draft, if there is one."""
+    async with turn.db.read() as conn:
+        draft = await idea_drafts.private_draft(conn, turn.user.id, turn.chat.id)
+    if draft is None:
+        return
+    text = check_idea(idea_text(turn.message))
+    async with turn.db.transaction() as conn:
+        await idea_drafts.set_text(conn, draft.id, text, turn.message.message_id)
+        draft = await idea_drafts.get(conn, draft.id)
+    await _next_step(turn, draft)
+
+
+async def _collecting_for(turn: Turn) -> list[Round]:
+    async with turn.db.read() as conn:
+        collecting = await stored_rounds.collecting_for_member(conn, turn.user.id)
+    if not collecting:
+        raise DomainError(NO_ROUND_COLLECTING)
+    return collecting
+
+
+async def _next_step(turn: Turn, draft: IdeaDraft) -> None:
+    """Ask for what the draft still lacks: its round, its text, or the name choice."""
+    t = turn.t
+    if draft.round_id is None:
+        collecting = await _collecting_for(turn)
+        async with turn.db.read() as conn:
+            titles = {round_.group_id: (await groups.get(conn, round_.group_id)).title for round_ in collecting}
+        keyboard = [
+            [
+                InlineKeyboardButton(
+                    f"{titles[round_.group_id]} {round_label(t, round_)}",
+                    callback_data=callbacks.encode("idearound", draft.id, round_.id),
+                )
+            ]
+            for round_ in collecting
+        ]
+        await turn.reply(t._("Which round is your idea for?"), reply_markup=InlineKeyboardMarkup(keyboard))
+        return
+    async with turn.db.read() as conn:
+        round_ = await stored_rounds.get(conn, draft.round_id)
+        group = await groups.get(conn, round_.group_id)
+    if draft.text is None:
+        await turn.reply(
+            "\n".join(
+                (
+                    t._("Your idea for round #{number} in {group}:", number=round_.number, group=t.user_text(group.title)),
+                    t.user_text(round_.question),
+                    "",
+                    t._("Send it to me as a message."),
+                )
+            )
+        )
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t._("With my name"), callback_data=callbacks.encode("ideaname", draft.id, 1)),
+                InlineKeyboardButton(t._("Anonymously"), callback_data=callbacks.encode("ideaname", draft.id, 0)),
+            ]
+        ]
+    )
+    await turn.reply(
+        t._("Should your idea for round #{number} be shown with your name, or anonymously?", number=round_.number),
+        reply_markup=keyboard,
+    )
+
+
+async def _own_draft(turn: Turn, draft_id: int | None) -> IdeaDraft:
+    async with turn.db.read() as conn:
+        draft = await idea_drafts.get(conn, draft_id) if draft_id else None
+    if draft is None or draft.author_id != turn.user.id:
+        raise DomainError(NOT_YOURS)
+    return draft
+
+
+@button
+async def round_chosen(turn: Turn) -> None:
+    query = turn.update.callback_query
+    pressed = callbacks.parse(query.data)
+    draft = await _own_draft(turn, pressed.int_arg(0))
+    round_id = pressed.int_arg(1)
+    collecting = await _collecting_for(turn)
+    round_ = next((round_ for round_ in collecting if round_.id == round_id), None)
+    if round_ is None:
+        raise DomainError(N_("That round is not collecting ideas any more."))
+    async with turn.db.transaction() as conn:
+        await idea_drafts.set_round(conn, draft.id, round_.id)
+        draft = await idea_drafts.get(conn, draft.id)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await _next_step(turn, draft)
+
+
+@button
+async def name_chosen(turn: Turn) -> None:
+    query = turn.update.callback_query
+    pressed = callbacks.parse(query.data)
+    draft = await _own_draft(turn, pressed.int_arg(0))
+    if draft.round_id is None or draft.text is None:
+        raise DomainError(NOT_YOURS)
+    anonymous = pressed.int_arg(1) == 0
+    taken = await record_idea(
+        turn.context.application,
+        draft.round_id,
+        draft.text,
+        author_id=draft.author_id,
+        anonymous=anonymous,
+        source_chat_id=draft.chat_id,
+        source_message_id=draft.message_id,
+        draft_id=draft.id,
+    )
+    t = turn.t
+    shown = (
+        t._("It will be shown anonymously.") if anonymous else t._("It will be shown with your name.")
+    )
+    thanks = t._(
+        "Thank you! Your idea is idea {number} of round #{round}.",
+        number=taken.idea.number,
+        round=taken.round.number,
+    )
+    await query.answer()
+    await query.edit_message_text("\n".join(filter(None, (thanks, shown, duplicate_notice(t, taken)))))
+
+
+def register(app: Application) -> None:
+    private_message = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    app.add_handler(
+        CommandHandler(
+            "start", start_from_link, filters=private_message & filters.Regex(rf"^/start\S*\s+{DEEP_LINK_PREFIX}")
+        )
+    )
+    app.add_handler(CommandHandler("idea", idea_in_private, filters=private_message))
+    app.add_handler(
+        MessageHandler(private_message & ~filters.COMMAND & (filters.TEXT | filters.CAPTION), private_text)
+    )
+    app.add_handler(CallbackQueryHandler(round_chosen, pattern=callbacks.pattern("idearound")))
+    app.add_handler(CallbackQueryHandler(name_chosen, pattern=callbacks.pattern("ideaname")))

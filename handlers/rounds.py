@@ -1,0 +1,149 @@
+"""``/round``: a facilitator puts a question to the group, and the round's prompt message.
+
+SPEC §4. :func:`open_round` is the one way a round in the ideas stage comes to be (a
+facilitator's ``/round`` or a proposal with enough support): it stores the round and its
+IDEAS_END deadline, posts the prompt members reply to, and schedules the deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from telegram.ext import Application, CommandHandler, filters
+
+from bot import deadlines, i18n
+from bot.deadlines import DeadlineKind
+from bot.i18n import Translator
+from bot.model import Group
+from bot.rounds import Round, Stage, check_question, split_stage_durations
+from handlers.common import Scope, Turn, command
+from storage import deadlines as stored_deadlines
+from storage import groups
+from storage import rounds as stored_rounds
+
+if TYPE_CHECKING:
+    from bot.app import CoprodApplication
+
+
+def deep_link(bot_username: str, round_: Round) -> str:
+    """The link under each prompt that opens a private chat to send an idea."""
+    return f"https://t.me/{bot_username}?start=idea-{round_.id}"
+
+
+def prompt_text(
+    t: Translator, group: Group, round_: Round, *, idea_count: int, now: dt.datetime, bot_username: str
+) -> str:
+    """The round's prompt: the question, how to take part, when ideas close, and the count."""
+    closes = round_.ideas_ends_at or now
+    return "\n".join(
+        (
+            "<b>" + t._("Round #{number}", number=round_.number) + "</b>",
+            t.user_text(round_.question),
+            "",
+            t._(
+                "How to take part: reply to this message with your idea, or send it privately: {link}",
+                link=deep_link(bot_username, round_),
+            ),
+            t._(
+                "Ideas close {when} ({relative}).",
+                when=t.when(closes, group.timezone),
+                relative=t.relative(closes - now),
+            ),
+            t.ngettext("{count} idea so far.", "{count} ideas so far.", idea_count),
+        )
+    )
+
+
+async def open_round(
+    app: CoprodApplication,
+    group: Group,
+    question: str,
+    *,
+    created_by: int | None,
+    ideas_minutes: int | None = None,
+    vote_minutes: int | None = None,
+) -> Round:
+    """Open a round in the ideas stage, post its prompt and schedule the end of the stage.
+
+    Durations default to the group's settings.
+    """
+    services = app.services
+    now = services.clock.now()
+    ideas_ends_at = now + dt.timedelta(minutes=ideas_minutes or group.ideas_minutes)
+    async with services.db.transaction() as conn:
+        round_ = await stored_rounds.create(
+            conn,
+            group_id=group.id,
+            question=question,
+            created_by=created_by,
+            now=now,
+            ideas_ends_at=ideas_ends_at,
+            voting_minutes=vote_minutes or group.vote_minutes,
+        )
+        deadline = await stored_deadlines.set_due(
+            conn, group_id=group.id, kind=DeadlineKind.IDEAS_END, ref_id=round_.id, due_at=ideas_ends_at
+        )
+    t = i18n.translator(group.language)
+    prompt = await app.bot.send_message(
+        group.chat_id,
+        prompt_text(t, group, round_, idea_count=0, now=now, bot_username=app.bot.username),
+    )
+    async with services.db.transaction() as conn:
+        await stored_rounds.set_prompt_message(conn, round_.id, prompt.message_id)
+        round_ = await stored_rounds.get(conn, round_.id)
+    deadlines.schedule(app, deadline)
+    return round_
+
+
+async def refresh_prompt(app: CoprodApplication, round_id: int) -> None:
+    """Edit the prompt's running count (called debounced, see :mod:`bot.acknowledge`)."""
+    async with app.services.db.read() as conn:
+        round_ = await stored_rounds.get(conn, round_id)
+        group = await groups.get(conn, round_.group_id)
+        idea_count, _authors = await stored_rounds.counts(conn, round_id)
+    if round_.stage is not Stage.IDEAS or round_.prompt_message_id is None:
+        return
+    text = prompt_text(
+        i18n.translator(group.language), group, round_,
+        idea_count=idea_count, now=app.services.clock.now(), bot_username=app.bot.username,
+    )  # fmt: skip
+    await app.bot.edit_message_text(text, chat_id=group.chat_id, message_id=round_.prompt_message_id)
+
+
+def count_changed(app: CoprodApplication, round_id: int) -> None:
+    """A round's ideas changed: update its prompt's count soon (at most every few seconds)."""
+    app.services.acknowledgements.refresh_later(
+        app, f"prompt:{round_id}", lambda: refresh_prompt(app, round_id)
+    )
+
+
+def command_text(turn: Turn) -> str:
+    """What follows the command word, with the member's own spacing and line breaks."""
+    text = turn.message.text or ""
+    parts = text.split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+@command(Scope.GROUP)
+async def round_command(turn: Turn) -> None:
+    await turn.require_facilitator()
+    durations, question = split_stage_durations(command_text(turn))
+    question = check_question(question)
+    ideas, vote = (durations + [None, None])[:2]
+    await open_round(
+        turn.context.application,
+        turn.group,
+        question,
+        created_by=turn.user.id if turn.user else None,
+        ideas_minutes=_minutes(ideas),
+        vote_minutes=_minutes(vote),
+    )
+
+
+def _minutes(duration: dt.timedelta | None) -> int | None:
+    return None if duration is None else int(duration.total_seconds() // 60)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("round", round_command, filters=filters.UpdateType.MESSAGE))

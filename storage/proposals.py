@@ -1,0 +1,97 @@
+"""Proposals and their supporters. Status changes are compare-and-set, so two presses that
+both reach the threshold open one round, and a lapse after opening changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import aiosqlite
+
+from bot.proposals import Proposal, ProposalStatus
+from storage.database import from_db, to_db
+
+
+def _proposal(row: sqlite3.Row) -> Proposal:
+    return Proposal(
+        id=row["id"],
+        group_id=row["group_id"],
+        question=row["question"],
+        proposer_id=row["proposer_id"],
+        message_id=row["message_id"],
+        status=ProposalStatus(row["status"]),
+        created_at=from_db(row["created_at"]),
+        expires_at=from_db(row["expires_at"]),
+        round_id=row["round_id"],
+    )
+
+
+async def create(
+    conn: aiosqlite.Connection, *, group_id: int, question: str, proposer_id: int,
+    now: dt.datetime, expires_at: dt.datetime,
+) -> Proposal:  # fmt: skip
+    """A new proposal with its proposer as the first supporter."""
+    cursor = await conn.execute(
+        "INSERT INTO proposals (group_id, question, proposer_id, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (group_id, question, proposer_id, to_db(now), to_db(expires_at)),
+    )
+    proposal_id = cursor.lastrowid
+    await add_supporter(conn, proposal_id, proposer_id, now)
+    return await get(conn, proposal_id)
+
+
+async def get(conn: aiosqlite.Connection, proposal_id: int) -> Proposal | None:
+    cursor = await conn.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,))
+    row = await cursor.fetchone()
+    return _proposal(row) if row else None
+
+
+async def set_message(conn: aiosqlite.Connection, proposal_id: int, message_id: int) -> None:
+    await conn.execute("UPDATE proposals SET message_id = ? WHERE id = ?", (message_id, proposal_id))
+
+
+async def add_supporter(conn: aiosqlite.Connection, proposal_id: int, user_id: int, now: dt.datetime) -> bool:
+    """False if this person already supports it: each neighbour counts once."""
+    cursor = await conn.execute(
+        "INSERT INTO proposal_supporters (proposal_id, user_id, supported_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (proposal_id, user_id) DO NOTHING",
+        (proposal_id, user_id, to_db(now)),
+    )
+    return cursor.rowcount == 1
+
+
+async def supporter_count(conn: aiosqlite.Connection, proposal_id: int) -> int:
+    cursor = await conn.execute(
+        "SELECT COUNT(*) FROM proposal_supporters WHERE proposal_id = ?", (proposal_id,)
+    )
+    (count,) = await cursor.fetchone()
+    return count
+
+
+async def mark_opened(conn: aiosqlite.Connection, proposal_id: int) -> bool:
+    """open -> opened; False if it had already opened or lapsed."""
+    cursor = await conn.execute(
+        "UPDATE proposals SET status = 'opened' WHERE id = ? AND status = 'open'", (proposal_id,)
+    )
+    return cursor.rowcount == 1
+
+
+async def set_round(conn: aiosqlite.Connection, proposal_id: int, round_id: int) -> None:
+    await conn.execute("UPDATE proposals SET round_id = ? WHERE id = ?", (round_id, proposal_id))
+
+
+async def mark_lapsed(conn: aiosqlite.Connection, proposal_id: int) -> bool:
+    """open -> lapsed; False if it had opened (or lapsed) already."""
+    cursor = await conn.execute(
+        "UPDATE proposals SET status = 'lapsed' WHERE id = ? AND status = 'open'", (proposal_id,)
+    )
+    return cursor.rowcount == 1
+
+
+async def waiting(conn: aiosqlite.Connection, group_id: int) -> list[Proposal]:
+    """Proposals still collecting support (for summaries)."""
+    cursor = await conn.execute(
+        "SELECT * FROM proposals WHERE group_id = ? AND status = 'open' ORDER BY id", (group_id,)
+    )
+    return [_proposal(row) for row in await cursor.fetchall()]
