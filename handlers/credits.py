@@ -1,0 +1,485 @@
+"""The time bank in the chat (SPEC §5): /log with Confirm and Reject, /thank, /credits, /ledger, /reverse.
+
+Rules live in :mod:`bot.ledger`; this module finds who is meant, runs each change in one
+transaction and renders the answer. Buttons carry only the entry id: who pressed, and
+whether they may, is decided against the stored entry every time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, User
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import callbacks, durations, i18n, ledger
+from bot.deadlines import DeadlineKind, on_deadline, schedule
+from bot.errors import DomainError
+from bot.i18n import N_, Translator
+from bot.ledger import EntryKind, EntryStatus, LedgerEntry
+from bot.model import Deadline, Group, Member
+from storage import deadlines as stored_deadlines
+from storage import groups, members
+from storage import ledger as stored
+
+from handlers.common import Scope, Turn, button, command
+
+if TYPE_CHECKING:
+    from telegram import Bot
+
+    from bot.app import CoprodApplication
+
+log = logging.getLogger(__name__)
+
+CONFIRM = "credit_confirm"
+REJECT = "credit_reject"
+
+_STATUS = {
+    EntryStatus.PENDING: N_("waiting for a confirmation"),
+    EntryStatus.CONFIRMED: N_("confirmed"),
+    EntryStatus.REJECTED: N_("rejected"),
+    EntryStatus.LAPSED: N_("lapsed"),
+}
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+def acting_person(turn: Turn) -> User:
+    """The member acting; posting as the group or a channel has no balance to use."""
+    user = turn.user
+    if user is None or user.is_bot:
+        raise DomainError(N_("Please do this from your own account, so the time is yours."))
+    return user
+
+
+async def _names(conn: aiosqlite.Connection, entries: Iterable[LedgerEntry]) -> dict[int, Member]:
+    ids = set()
+    for entry in entries:
+        ids.update(
+            member
+            for member in (entry.from_member, entry.to_member, entry.confirmed_by, entry.rejected_by)
+            if member is not None
+        )
+    return await members.names(conn, ids)
+
+
+def _name(t: Translator, names: dict[int, Member], user_id: int | None) -> str:
+    return t.user_text(ledger.neighbour_name(t, names.get(user_id)))
+
+
+def _entry_text(t: Translator, entry: LedgerEntry, names: dict[int, Member], timezone: str) -> str:
+    """The message that shows a logged entry, as it stands now."""
+    headline = t._(
+        "Entry #{entry}: {name} volunteered {duration}: {note}",
+        entry=entry.id,
+        name=_name(t, names, entry.to_member),
+        duration=t.duration(entry.minutes),
+        note=t.user_text(entry.note),
+    )
+    if entry.status is EntryStatus.CONFIRMED:
+        status = t._("✅ Confirmed by {name}.", name=_name(t, names, entry.confirmed_by))
+    elif entry.status is EntryStatus.REJECTED:
+        status = t._("❌ Rejected by {name}.", name=_name(t, names, entry.rejected_by))
+    elif entry.status is EntryStatus.LAPSED:
+        status = t._("⌛ Lapsed: nobody confirmed it within 7 days.")
+    else:
+        status = t._(
+            "Another neighbour can confirm it (not the person who logged it). "
+            "If nobody does, it lapses on {when}.",
+            when=t.when(entry.lapses_at, timezone),
+        )
+    return f"{headline}\n{status}"
+
+
+def _buttons(t: Translator, entry: LedgerEntry) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t._("Confirm"), callback_data=callbacks.encode(CONFIRM, entry.id)),
+                InlineKeyboardButton(t._("Reject"), callback_data=callbacks.encode(REJECT, entry.id)),
+            ]
+        ]
+    )
+
+
+async def _show_decided(bot: Bot, group: Group, entry: LedgerEntry, names: dict[int, Member]) -> None:
+    """Update the entry's message to its decision and drop the buttons (best effort)."""
+    if entry.message_id is None:
+        return
+    t = i18n.translator(group.language)
+    try:
+        await bot.edit_message_text(
+            _entry_text(t, entry, names, group.timezone),
+            chat_id=group.chat_id,
+            message_id=entry.message_id,
+            reply_markup=None,
+        )
+    except BadRequest as error:
+        log.info("event=entry_message_not_updated entry=%s error=%s", entry.id, error.message)
+
+
+# ------------------------------------------------------------------------ /log
+
+
+@command(Scope.GROUP)
+async def log_time(turn: Turn) -> None:
+    person = acting_person(turn)
+    if not turn.args:
+        raise DomainError(
+            N_("Please write how long and what you did, for example: /log 2h litter pick on Chapel St")
+        )
+    minutes = durations.parse_credit_minutes(turn.args[0])
+    note = ledger.check_note(" ".join(turn.args[1:]), required=True)
+    draft = ledger.volunteering(
+        group_id=turn.group.id, member=person.id, minutes=minutes, note=note, now=turn.now
+    )
+    async with turn.db.transaction() as conn:
+        entry = await stored.add(conn, draft)
+        deadline = await stored_deadlines.set_due(
+            conn,
+            group_id=turn.group.id,
+            kind=DeadlineKind.CREDIT_LAPSE,
+            ref_id=entry.id,
+            due_at=entry.lapses_at,
+        )
+        names = await _names(conn, [entry])
+    schedule(turn.context.application, deadline)
+    message = await turn.reply(
+        _entry_text(turn.t, entry, names, turn.group.timezone), reply_markup=_buttons(turn.t, entry)
+    )
+    async with turn.db.transaction() as conn:
+        await stored.set_message(conn, entry.id, message.message_id)
+
+
+async def _pressed_entry(turn: Turn, conn: aiosqlite.Connection) -> LedgerEntry:
+    """The entry under the pressed button, if the button is genuine and for this group."""
+    pressed = callbacks.parse(turn.update.callback_query.data)
+    entry_id = pressed.int_arg() if pressed else None
+    entry = None
+    if entry_id is not None and turn.group is not None:
+        entry = await stored.in_group(conn, turn.group.id, entry_id)
+    if entry is None or entry.kind is not EntryKind.VOLUNTEERING:
+        raise DomainError(N_("That button is not valid any more."))
+    return entry
+
+
+async def _decide(turn: Turn, status: EntryStatus) -> None:
+    """Confirm or reject the pressed entry, once, then show the decision."""
+    presser = turn.user.id
+    facilitator = status is EntryStatus.REJECTED and await turn.is_facilitator()
+    async with turn.db.transaction() as conn:
+        entry = await _pressed_entry(turn, conn)
+        if status is EntryStatus.CONFIRMED:
+            ledger.require_can_confirm(entry, presser, turn.now)
+        else:
+            ledger.require_can_reject(entry, facilitator=facilitator, now=turn.now)
+        if not await stored.decide(conn, entry.id, status, by=presser, now=turn.now):
+            raise DomainError(N_("Entry #{entry} was already decided."), entry=entry.id)
+        await stored_deadlines.finish(conn, DeadlineKind.CREDIT_LAPSE, entry.id, turn.now)
+        entry = await stored.get(conn, entry.id)
+        names = await _names(conn, [entry])
+    done = N_("Confirmed. Thank you!") if status is EntryStatus.CONFIRMED else N_("Rejected.")
+    await turn.update.callback_query.answer(turn.t._(done))
+    await _show_decided(turn.context.bot, turn.group, entry, names)
+
+
+@button
+async def confirm_pressed(turn: Turn) -> None:
+    await _decide(turn, EntryStatus.CONFIRMED)
+
+
+@button
+async def reject_pressed(turn: Turn) -> None:
+    await _decide(turn, EntryStatus.REJECTED)
+
+
+async def lapse_entry(app: CoprodApplication, deadline: Deadline) -> None:
+    """A CREDIT_LAPSE deadline: a still-pending entry lapses (idempotent)."""
+    services = app.services
+    now = services.clock.now()
+    async with services.db.transaction() as conn:
+        entry = await stored.get(conn, deadline.ref_id)
+        if entry is None or entry.status is not EntryStatus.PENDING or not ledger.is_lapsed(entry, now):
+            return
+        await stored.decide(conn, entry.id, EntryStatus.LAPSED, by=None, now=now)
+        entry = await stored.get(conn, entry.id)
+        group = await groups.get(conn, entry.group_id)
+        names = await _names(conn, [entry])
+    await _show_decided(app.bot, group, entry, names)
+
+
+# ------------------------------------------------------------------------ /thank
+
+
+async def _helper(turn: Turn, conn: aiosqlite.Connection, mention: str | None) -> Member:
+    """Who is being thanked: the ``@username`` given, else the author of the replied message."""
+    bot_name = (turn.context.bot.username or "").lower()
+    if mention is not None:
+        if mention.lstrip("@").lower() == bot_name:
+            raise DomainError(N_("Thank you, but I don't collect credits: thank the neighbour who helped."))
+        found = await members.by_username(conn, mention)
+        if found is None or not await members.belongs(conn, turn.group.id, found.user_id):
+            raise DomainError(
+                N_("I don't know {username} in this group yet. Reply to one of their messages with /thank instead."),
+                username=mention,
+            )
+        return found
+    replied = turn.message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    if author is None or (replied.sender_chat is not None):
+        raise DomainError(
+            N_("Who are you thanking? Reply to their message with /thank 1h, or write /thank @username 1h.")
+        )
+    if author.is_bot:
+        raise DomainError(N_("Thank you, but I don't collect credits: thank the neighbour who helped."))
+    await members.seen(
+        conn,
+        user_id=author.id,
+        first_name=author.first_name,
+        last_name=author.last_name,
+        username=author.username,
+        language_code=author.language_code,
+        now=turn.now,
+        group_id=turn.group.id,
+    )
+    return await members.get(conn, author.id)
+
+
+@command(Scope.GROUP)
+async def thank(turn: Turn) -> None:
+    giver = acting_person(turn)
+    args = turn.args
+    mention = args.pop(0) if args and args[0].startswith("@") else None
+    if not args:
+        raise DomainError(
+            N_("Please say how much time, for example /thank 1h fixing my bike as a reply to the helper's message, or /thank @username 1h.")
+        )
+    minutes = durations.parse_credit_minutes(args[0])
+    note = ledger.check_note(" ".join(args[1:]), required=False)
+    group = turn.group
+    async with turn.db.transaction() as conn:
+        helper = await _helper(turn, conn, mention)
+        ledger.require_not_self(giver.id, helper.user_id)
+        balance = await stored.balance(conn, group.id, giver.id)
+        room = ledger.thanks_room(balance, group.floor_minutes)
+        if minutes > room:
+            raise DomainError(
+                N_("That would take your balance below this group's floor of {floor}. You can give up to {most} now."),
+                floor=turn.t.duration(group.floor_minutes),
+                most=turn.t.duration(room),
+            )
+        entry = await stored.add(
+            conn,
+            ledger.thanks(
+                group_id=group.id, giver=giver.id, helper=helper.user_id, minutes=minutes, note=note,
+                giver_balance=balance, floor_minutes=group.floor_minutes, now=turn.now,
+            ),
+        )  # fmt: skip
+        names = await _names(conn, [entry])
+    text = turn.t._(
+        "🙏 {giver} thanked {helper} with {duration}. Entry #{entry}.",
+        giver=_name(turn.t, names, giver.id),
+        helper=_name(turn.t, names, helper.user_id),
+        duration=turn.t.duration(minutes),
+        entry=entry.id,
+    )
+    if note:
+        text += "\n" + turn.t.user_text(note)
+    await turn.reply(text)
+
+
+# ------------------------------------------------------------------------ /credits
+
+
+def _account_line(t: Translator, account: ledger.Account) -> str:
+    line = t._(
+        "Balance {balance} (given {given}, received {received}).",
+        balance=t.duration(account.balance),
+        given=t.duration(account.given),
+        received=t.duration(account.received),
+    )
+    if account.pending:
+        line += " " + t.ngettext(
+            "{count} entry is waiting for a confirmation.",
+            "{count} entries are waiting for a confirmation.",
+            account.pending,
+        )
+    return line
+
+
+def _history_line(
+    t: Translator, entry: LedgerEntry, user_id: int, group: Group, names: dict[int, Member]
+) -> str:
+    if entry.kind is EntryKind.VOLUNTEERING:
+        what = t._("volunteering")
+    elif entry.kind is EntryKind.REVERSAL:
+        what = t._("reversal of entry #{entry}", entry=entry.reverses)
+    elif entry.to_member == user_id:
+        what = t._("thanks from {name}", name=_name(t, names, entry.from_member))
+    else:
+        what = t._("thanks to {name}", name=_name(t, names, entry.to_member))
+    amount = entry.effect_on(user_id)
+    sign = "+" if amount > 0 else ""
+    line = t._(
+        "#{entry} · {when} · {group}: {what} {amount} ({status})",
+        entry=entry.id,
+        when=t.when(entry.created_at, group.timezone),
+        group=t.user_text(group.title),
+        what=what,
+        amount=sign + t.duration(amount),
+        status=t._(_STATUS[entry.status]),
+    )
+    return f"{line} {t.user_text(entry.note)}" if entry.note else line
+
+
+def _no_entries_hint(t: Translator) -> str:
+    return t._(
+        "You have no credits here yet. Record time you volunteered in your group with /log, "
+        "for example /log 2h litter pick on Chapel St."
+    )
+
+
+@command(Scope.ANY)
+async def credits_command(turn: Turn) -> None:
+    person = acting_person(turn)
+    if turn.in_group:
+        async with turn.db.read() as conn:
+            entries = await stored.group_entries(conn, turn.group.id)
+        if not any(person.id in (entry.from_member, entry.to_member) for entry in entries):
+            await turn.reply(_no_entries_hint(turn.t))
+            return
+        await turn.reply(_account_line(turn.t, ledger.account(entries, person.id)))
+        return
+    await turn.reply(await _full_credits(turn, person.id))
+
+
+async def _full_credits(turn: Turn, user_id: int) -> str:
+    """Every group's account and the last entries, for the member's private chat."""
+    t = turn.t
+    async with turn.db.read() as conn:
+        mine = [
+            entry
+            for entry in await stored.member_entries(conn, user_id)
+            if user_id in (entry.from_member, entry.to_member)
+        ]
+        group_ids = dict.fromkeys([*await members.group_ids(conn, user_id), *(e.group_id for e in mine)])
+        by_group = {group_id: await groups.get(conn, group_id) for group_id in group_ids}
+        accounts = {
+            group_id: ledger.account(await stored.group_entries(conn, group_id), user_id)
+            for group_id in group_ids
+        }
+        recent = sorted(mine, key=lambda entry: entry.id, reverse=True)[: ledger.RECENT_ENTRIES]
+        names = await _names(conn, recent)
+    if not by_group:
+        return t._("I haven't seen you in any group yet. Use /log in a group where I am, and your credits will show here.")
+    lines = [t._("<b>Your credits</b>")]
+    for group_id, group in by_group.items():
+        lines.append(f"<b>{t.user_text(group.title)}</b>: {_account_line(t, accounts[group_id])}")
+    if not mine:
+        lines += ["", _no_entries_hint(t)]
+        return "\n".join(lines)
+    lines += ["", t._("<b>Latest entries</b>")]
+    lines += [_history_line(t, entry, user_id, by_group[entry.group_id], names) for entry in recent]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------ /ledger
+
+
+def _month_start(now: dt.datetime, timezone: str) -> dt.datetime:
+    local = now.astimezone(ZoneInfo(timezone))
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+@command(Scope.GROUP)
+async def ledger_command(turn: Turn) -> None:
+    t, group = turn.t, turn.group
+    async with turn.db.read() as conn:
+        entries = await stored.group_entries(conn, group.id)
+        balances = await stored.balances(conn, group.id)
+        names = await members.names(conn, set(balances))
+    if not ledger.standing_entries(entries):
+        await turn.reply(
+            t._("No time has been confirmed yet. Record time you volunteered with /log 2h what you did.")
+        )
+        return
+    people = ledger.contributors(entries)
+    lines = [
+        t._("<b>Time bank of {group}</b>", group=t.user_text(group.title)),
+        t._(
+            "Hours volunteered this month: {month}; ever: {ever}.",
+            month=t.duration(ledger.volunteered_since(entries, _month_start(turn.now, group.timezone))),
+            ever=t.duration(ledger.volunteered_since(entries, None)),
+        ),
+        t.ngettext("{count} neighbour has contributed.", "{count} neighbours have contributed.", len(people)),
+    ]
+    listed = [
+        (minutes, user_id)
+        for user_id, minutes in balances.items()
+        if not (names.get(user_id) and names[user_id].hidden and not names[user_id].forgotten)
+    ]
+    if listed:
+        lines += ["", t._("<b>Balances</b>")]
+        lines += [
+            f"{_name(t, names, user_id)}: {t.duration(minutes)}"
+            for minutes, user_id in sorted(listed, key=lambda pair: (-pair[0], pair[1]))
+        ]
+    hidden = len(balances) - len(listed)
+    if hidden:
+        lines.append(
+            t.ngettext(
+                "{count} member chose not to be listed.", "{count} members chose not to be listed.", hidden
+            )
+        )
+    await turn.reply("\n".join(lines))
+
+
+# ------------------------------------------------------------------------ /reverse
+
+
+@command(Scope.GROUP)
+async def reverse(turn: Turn) -> None:
+    await turn.require_facilitator()
+    args = turn.args
+    number = args[0].lstrip("#") if args else ""
+    if not number.isdigit():
+        raise DomainError(N_("Please give the entry number and the reason, for example: /reverse 12 logged twice"))
+    why = ledger.check_note(" ".join(args[1:]), required=False)
+    if not why:
+        raise DomainError(
+            N_("Please say why entry #{entry} is reversed, for example: /reverse {entry} logged twice"),
+            entry=int(number),
+        )
+    async with turn.db.transaction() as conn:
+        entry = await stored.in_group(conn, turn.group.id, int(number))
+        if entry is None:
+            raise DomainError(N_("There is no entry #{entry} in this group's ledger."), entry=int(number))
+        existing = await stored.reversal_of(conn, entry.id)
+        undo = await stored.add(conn, ledger.reversal(entry, existing, by=turn.user.id, why=why, now=turn.now))
+    await turn.reply(
+        turn.t._(
+            "Entry #{entry} ({duration}) is reversed by entry #{reversal}. Reason: {why}",
+            entry=entry.id,
+            duration=turn.t.duration(entry.minutes),
+            reversal=undo.id,
+            why=turn.t.user_text(why),
+        )
+    )
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("log", log_time))
+    app.add_handler(CommandHandler("thank", thank))
+    app.add_handler(CommandHandler("credits", credits_command))
+    app.add_handler(CommandHandler("ledger", ledger_command))
+    app.add_handler(CommandHandler("reverse", reverse))
+    app.add_handler(CallbackQueryHandler(confirm_pressed, pattern=callbacks.pattern(CONFIRM)))
+    app.add_handler(CallbackQueryHandler(reject_pressed, pattern=callbacks.pattern(REJECT)))
+    on_deadline(app, DeadlineKind.CREDIT_LAPSE, lapse_entry)

@@ -1,0 +1,142 @@
+"""The ledger table: append entries, decide pending ones once, and sum balances.
+
+The table refuses deletes and any update but deciding a pending entry (triggers in
+``0004_ledger.sql``); :func:`decide` is compare-and-set on ``status = 'pending'``, so two
+neighbours pressing Confirm at the same instant confirm the entry once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import aiosqlite
+
+from bot.ledger import EntryDraft, EntryKind, EntryStatus, LedgerEntry
+from storage.database import from_db, to_db
+
+
+def _entry(row: sqlite3.Row) -> LedgerEntry:
+    return LedgerEntry(
+        id=row["id"],
+        group_id=row["group_id"],
+        kind=EntryKind(row["kind"]),
+        from_member=row["from_member"],
+        to_member=row["to_member"],
+        minutes=row["minutes"],
+        note=row["note"],
+        status=EntryStatus(row["status"]),
+        confirmed_by=row["confirmed_by"],
+        rejected_by=row["rejected_by"],
+        decided_at=from_db(row["decided_at"]),
+        created_by=row["created_by"],
+        created_at=from_db(row["created_at"]),
+        lapses_at=from_db(row["lapses_at"]),
+        reverses=row["reverses"],
+        message_id=row["message_id"],
+    )
+
+
+async def _entries(conn: aiosqlite.Connection, where: str, params: tuple) -> list[LedgerEntry]:
+    cursor = await conn.execute(
+        f"SELECT * FROM ledger_entries WHERE {where} ORDER BY id",  # noqa: S608 - fixed clauses only
+        params,
+    )
+    return [_entry(row) for row in await cursor.fetchall()]
+
+
+async def add(conn: aiosqlite.Connection, draft: EntryDraft) -> LedgerEntry:
+    decided_at = draft.created_at if draft.status is EntryStatus.CONFIRMED else None
+    cursor = await conn.execute(
+        """
+        INSERT INTO ledger_entries (group_id, kind, from_member, to_member, minutes, note, status,
+                                    confirmed_by, decided_at, created_by, created_at, lapses_at,
+                                    reverses)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            draft.group_id, draft.kind.value, draft.from_member, draft.to_member, draft.minutes,
+            draft.note, draft.status.value, draft.confirmed_by, to_db(decided_at), draft.created_by,
+            to_db(draft.created_at), to_db(draft.lapses_at), draft.reverses,
+        ),
+    )  # fmt: skip
+    return await get(conn, cursor.lastrowid)
+
+
+async def get(conn: aiosqlite.Connection, entry_id: int) -> LedgerEntry | None:
+    found = await _entries(conn, "id = ?", (entry_id,))
+    return found[0] if found else None
+
+
+async def in_group(conn: aiosqlite.Connection, group_id: int, entry_id: int) -> LedgerEntry | None:
+    """The entry ``entry_id`` if it belongs to this group (ids from elsewhere are not found)."""
+    entry = await get(conn, entry_id)
+    return entry if entry is not None and entry.group_id == group_id else None
+
+
+async def reversal_of(conn: aiosqlite.Connection, entry_id: int) -> LedgerEntry | None:
+    found = await _entries(conn, "reverses = ?", (entry_id,))
+    return found[0] if found else None
+
+
+async def set_message(conn: aiosqlite.Connection, entry_id: int, message_id: int) -> None:
+    await conn.execute(
+        "UPDATE ledger_entries SET message_id = ? WHERE id = ? AND message_id IS NULL",
+        (message_id, entry_id),
+    )
+
+
+async def decide(
+    conn: aiosqlite.Connection, entry_id: int, status: EntryStatus, *, by: int | None, now: dt.datetime
+) -> bool:
+    """Confirm, reject or lapse a pending entry; False if it was already decided."""
+    confirmed_by = by if status is EntryStatus.CONFIRMED else None
+    rejected_by = by if status is EntryStatus.REJECTED else None
+    cursor = await conn.execute(
+        """
+        UPDATE ledger_entries SET status = ?, confirmed_by = ?, rejected_by = ?, decided_at = ?
+        WHERE id = ? AND status = 'pending'
+        """,
+        (status.value, confirmed_by, rejected_by, to_db(now), entry_id),
+    )
+    return cursor.rowcount == 1
+
+
+async def group_entries(conn: aiosqlite.Connection, group_id: int) -> list[LedgerEntry]:
+    return await _entries(conn, "group_id = ?", (group_id,))
+
+
+async def member_entries(conn: aiosqlite.Connection, user_id: int) -> list[LedgerEntry]:
+    """Entries that concern the member, in every group: to, from, logged or decided by them."""
+    return await _entries(
+        conn,
+        "? IN (from_member, to_member, created_by, confirmed_by, rejected_by)",
+        (user_id,),
+    )
+
+
+async def balances(conn: aiosqlite.Connection, group_id: int) -> dict[int, int]:
+    """Each member's balance in the group, summed by SQL from confirmed entries."""
+    cursor = await conn.execute(
+        """
+        SELECT member, SUM(amount) AS balance FROM (
+            SELECT to_member AS member, minutes AS amount FROM ledger_entries
+            WHERE group_id = ? AND status = 'confirmed' AND to_member IS NOT NULL
+            UNION ALL
+            SELECT from_member, -minutes FROM ledger_entries
+            WHERE group_id = ? AND status = 'confirmed' AND from_member IS NOT NULL
+        ) GROUP BY member
+        """,
+        (group_id, group_id),
+    )
+    return {row["member"]: row["balance"] for row in await cursor.fetchall()}
+
+
+async def balance(conn: aiosqlite.Connection, group_id: int, user_id: int) -> int:
+    return (await balances(conn, group_id)).get(user_id, 0)
+
+
+async def group_ids(conn: aiosqlite.Connection) -> list[int]:
+    """Every group that has a ledger, for the audit."""
+    cursor = await conn.execute("SELECT DISTINCT group_id FROM ledger_entries ORDER BY group_id")
+    return [row["group_id"] for row in await cursor.fetchall()]
