@@ -11,7 +11,6 @@ from typing import Any
 
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseRateLimiter,
@@ -25,8 +24,10 @@ from telegram.request import BaseRequest
 from bot import commands
 from bot import logs
 from bot import scheduling
+from bot import inbox
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.retries import RetryingRateLimiter
 from bot.roles import AdminCache
 from bot.services import Services
 from handlers import FEATURES
@@ -86,12 +87,13 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limiter is True:
-        rate_limiter = AIORateLimiter(max_retries=3)
+        rate_limiter = RetryingRateLimiter(max_retries=3)
     if rate_limiter:
         builder = builder.rate_limiter(rate_limiter)
     application: CoprodApplication = builder.build()
     clock = clock or SystemClock()
     application.services = Services(settings=settings, clock=clock, admins=AdminCache(clock))
+    inbox.install(application)
     for feature in FEATURES:
         feature.register(application)
     application.add_error_handler(on_error)

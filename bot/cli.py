@@ -14,9 +14,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from telegram import Update
-
-from bot import config, logs
+from bot import config, inbox, logs
 from bot import demo as demo_runner
 from bot.app import build_application
 from bot.errors import ConfigError
@@ -65,7 +63,7 @@ def _run(options: argparse.Namespace) -> int:
     settings = config.load(vars(options))
     logs.configure(settings.log_level, settings.token)
     application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    asyncio.run(inbox.serve(application))
     return 0
 
 

@@ -1,7 +1,14 @@
-"""The application's one error handler: log with context, tell the member something went wrong.
+"""The application's one error handler: Telegram's refusals logged once, the rest with context.
 
-Domain errors never reach here (:mod:`handlers.common` answers them); this is for the
-unexpected, so the bot keeps running and the member is not left wondering.
+Domain errors never reach here (:mod:`handlers.common` answers them). What does:
+
+- ``Forbidden`` (a member blocked the bot, the bot was kicked) and ``BadRequest`` (the
+  message to reply to or edit is gone, the message is not modified): Telegram's final word
+  on one call. Logged once as a warning, without a traceback; the bot carries on.
+- ``RetryAfter``, timeouts and network errors still failing after the rate limiter's retries
+  (:mod:`bot.retries`): logged once as a warning; telling the member would fail the same way.
+- Anything else is a bug: logged with its traceback and the update's context, and the
+  member is told something went wrong, so they are not left wondering.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import i18n
 from bot.i18n import N_
@@ -24,16 +31,29 @@ SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side. Please try ag
 
 
 async def on_error(update: object, context: CoprodContext) -> None:
+    error = context.error
     chat_id = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, (Forbidden, BadRequest)):
+        log.warning(
+            "event=telegram_refused update_id=%s chat_id=%s error=%s description=%r",
+            update_id, chat_id, type(error).__name__, error.message,
+        )  # fmt: skip
+        return
+    if isinstance(error, (RetryAfter, NetworkError)):
+        log.warning(
+            "event=telegram_unreachable update_id=%s chat_id=%s error=%s description=%r",
+            update_id, chat_id, type(error).__name__, error.message,
+        )  # fmt: skip
+        return
     log.error(
         "event=handler_error update_id=%s chat_id=%s error=%s",
         update_id,
         chat_id,
-        type(context.error).__name__,
-        exc_info=context.error,
+        type(error).__name__,
+        exc_info=error,
     )
-    if chat_id is None or isinstance(context.error, TelegramError):
+    if chat_id is None or isinstance(error, TelegramError):
         return
     t = i18n.translator(context.services.settings.language)
     try:

@@ -433,6 +433,10 @@ class FakeTelegram:
         self.pending_updates.append(update)
         return update
 
+    def raw_update(self, content: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update of any shape (fuzzing, update types the emulator does not model)."""
+        return self._update(**content)
+
     def message_update(
         self,
         chat: Chat,

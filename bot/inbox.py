@@ -1,0 +1,214 @@
+"""Durable long polling: no update Telegram delivered is lost or applied twice, even after ``kill -9``.
+
+python-telegram-bot's ``Updater`` confirms a ``getUpdates`` offset before the fetched
+updates are handled, so a crash in between silently drops them. Here the :class:`Inbox`
+stores each fetched batch in ONE transaction before the next ``getUpdates`` confirms it,
+feeds the stored updates to ``Application.process_update`` in order, and records each as
+applied only after its handlers finished. On start the unfinished ones are applied first.
+A crash mid-update replays that update; handlers' writes are idempotent on Telegram ids,
+and an update id already applied is skipped (by :meth:`Inbox.receive`, and by a guard at
+the front of the handler groups for updates that arrive any other way).
+
+:func:`serve` is the bot's main loop (``python -m bot``): it replaces ``run_polling`` and
+stops cleanly on SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+import signal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ApplicationHandlerStop, TypeHandler
+
+from bot.errors import ConfigError
+from bot.retries import Backoff, retry_after_seconds
+from storage import inbox as stored
+
+if TYPE_CHECKING:
+    from bot.app import CoprodApplication, CoprodContext
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 30  # seconds Telegram may hold a getUpdates open
+BATCH_SIZE = 100  # Telegram's maximum per getUpdates
+KEEP_PROCESSED = dt.timedelta(days=2)  # Telegram redelivers for at most 24 hours
+GUARD_GROUP = -100  # before every other handler group, guards included
+
+
+def install(application: CoprodApplication) -> None:
+    """Skip, before any handler sees it, an update id already applied."""
+    application.add_handler(TypeHandler(Update, _skip_applied), group=GUARD_GROUP)
+
+
+async def _skip_applied(update: Update, context: CoprodContext) -> None:
+    async with context.services.db.read() as conn:
+        if await stored.is_processed(conn, update.update_id):
+            log.info("event=update_replay_skipped update_id=%s", update.update_id)
+            raise ApplicationHandlerStop
+
+
+class Inbox:
+    """Fetch, store, then apply: the fetcher runs at most one batch ahead of the applier."""
+
+    def __init__(
+        self, application: CoprodApplication, *, poll_timeout: float = POLL_TIMEOUT, batch_size: int = BATCH_SIZE
+    ) -> None:
+        self._app = application
+        self._poll_timeout = poll_timeout
+        self._batch_size = batch_size
+        self._backlog = 0
+        self._progress = asyncio.Condition()
+        self._stopping = False
+
+    @property
+    def _services(self) -> Services:
+        return self._app.services
+
+    async def receive(self, updates: Sequence[Update]) -> None:
+        """Store a fetched batch in one transaction; ids stored or applied before are ignored."""
+        rows = [(update.update_id, json.dumps(update.to_dict())) for update in updates]
+        async with self._services.db.transaction() as conn:
+            await stored.store(conn, rows, self._services.clock.now())
+            backlog = await stored.backlog(conn)
+        async with self._progress:
+            self._backlog = backlog
+            self._progress.notify_all()
+
+    async def apply_pending(self) -> int:
+        """Apply every stored update, oldest first, until none is left or a stop is asked."""
+        applied = 0
+        while not self._stopping:
+            async with self._services.db.read() as conn:
+                batch = await stored.pending(conn, self._batch_size)
+            if not batch:
+                break
+            for update_id, payload in batch:
+                if self._stopping:
+                    break
+                await self._apply(update_id, payload)
+                applied += 1
+                async with self._progress:
+                    self._backlog = max(0, self._backlog - 1)
+                    self._progress.notify_all()
+        return applied
+
+    async def _apply(self, update_id: int, payload: str) -> None:
+        try:
+            await self._app.process_update(Update.de_json(json.loads(payload), self._app.bot))
+        except Exception:  # noqa: BLE001 - one bad update must not block the inbox forever
+            log.exception("event=update_failed update_id=%s", update_id)
+        async with self._services.db.transaction() as conn:
+            await stored.mark_processed(conn, update_id, self._services.clock.now())
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll and apply until ``stop`` is set; the update being applied is finished first."""
+        async with self._services.db.transaction() as conn:
+            await stored.forget_processed(conn, self._services.clock.now() - KEEP_PROCESSED)
+            self._backlog = await stored.backlog(conn)
+        applier = asyncio.create_task(self._apply_forever(), name="inbox-apply")
+        fetcher = asyncio.create_task(self._fetch_forever(), name="inbox-fetch")
+        stopper = asyncio.create_task(stop.wait(), name="inbox-stop")
+        done, _running = await asyncio.wait({applier, fetcher, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        # An abandoned long poll confirmed nothing: Telegram sends those updates again.
+        fetcher.cancel()
+        stopper.cancel()
+        async with self._progress:
+            self._stopping = True
+            self._progress.notify_all()
+        await asyncio.gather(applier, fetcher, stopper, return_exceptions=True)
+        for task in done - {stopper}:
+            task.result()
+
+    async def _apply_forever(self) -> None:
+        while not self._stopping:
+            await self.apply_pending()
+            async with self._progress:
+                await self._progress.wait_for(lambda: self._stopping or self._backlog > 0)
+
+    async def _fetch_forever(self) -> None:
+        offset: int | None = None  # none at first: Telegram resends all it holds; receive() dedupes
+        backoff = Backoff()
+        while True:
+            async with self._progress:
+                await self._progress.wait_for(lambda: self._backlog < self._batch_size)
+            try:
+                updates = await self._app.bot.get_updates(
+                    offset=offset,
+                    timeout=self._poll_timeout,
+                    limit=self._batch_size,
+                    allowed_updates=Update.ALL_TYPES,
+                )
+            except RetryAfter as error:
+                await asyncio.sleep(retry_after_seconds(error))
+                continue
+            except (InvalidToken, Forbidden) as error:
+                raise ConfigError(f"Telegram refused the bot token ({error.message})") from None
+            except (NetworkError, Conflict, TelegramError) as error:
+                delay = backoff.delay()
+                log.warning("event=get_updates_failed error=%s retry_in=%.1fs", type(error).__name__, delay)
+                await asyncio.sleep(delay)
+                continue
+            backoff.reset()
+            if updates:
+                await self.receive(updates)
+                offset = updates[-1].update_id + 1
+
+
+async def serve(application: CoprodApplication, stop: asyncio.Event | None = None) -> None:
+    """The bot's life: start, poll through the :class:`Inbox` until stopped, shut down.
+
+    Without a ``stop`` event of the caller's, SIGINT and SIGTERM stop it.
+    """
+    signals = (signal.SIGINT, signal.SIGTERM) if stop is None else ()
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in signals:
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        if not await _initialize(application, stop):
+            return
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        try:
+            await Inbox(application).run(stop)
+        finally:
+            await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+    finally:
+        await application.shutdown()  # closes the database even if Telegram never answered
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+        for signum in signals:
+            loop.remove_signal_handler(signum)
+
+
+async def _initialize(application: CoprodApplication, stop: asyncio.Event) -> bool:
+    """Initialize, waiting out an unreachable Telegram with backoff; False if stopped first.
+
+    A refused token is fatal: one line on stderr, exit status 2 (see ``bot.cli``).
+    """
+    backoff = Backoff()
+    while not stop.is_set():
+        try:
+            await application.initialize()
+            await application.bot.delete_webhook()
+            return True
+        except (InvalidToken, Forbidden) as error:
+            raise ConfigError(f"Telegram refused the bot token ({error.message})") from None
+        except (NetworkError, RetryAfter) as error:
+            delay = backoff.delay()
+            log.warning("event=start_failed error=%s retry_in=%.1fs", type(error).__name__, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+    return False

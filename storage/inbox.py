@@ -1,0 +1,61 @@
+"""The inbox of fetched updates and the record of applied ones (tables ``inbox``, ``processed_updates``).
+
+An update is stored raw (its JSON) before Telegram is told it was received, and moves to
+``processed_updates`` once the application has handled it. Update ids are Telegram's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import aiosqlite
+
+from storage.database import to_db
+
+
+async def store(conn: aiosqlite.Connection, updates: Iterable[tuple[int, str]], now: dt.datetime) -> None:
+    """Keep each ``(update_id, payload)`` not already stored or applied (redeliveries are ignored)."""
+    received_at = to_db(now)
+    await conn.executemany(
+        """
+        INSERT OR IGNORE INTO inbox (update_id, payload, received_at)
+        SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)
+        """,
+        [(update_id, payload, received_at, update_id) for update_id, payload in updates],
+    )
+
+
+async def pending(conn: aiosqlite.Connection, limit: int) -> list[tuple[int, str]]:
+    """Stored updates not yet applied, oldest first."""
+    cursor = await conn.execute(
+        "SELECT update_id, payload FROM inbox ORDER BY update_id LIMIT ?", (limit,)
+    )
+    return [(row["update_id"], row["payload"]) for row in await cursor.fetchall()]
+
+
+async def backlog(conn: aiosqlite.Connection) -> int:
+    cursor = await conn.execute("SELECT count(*) FROM inbox")
+    return int((await cursor.fetchone())[0])
+
+
+async def mark_processed(conn: aiosqlite.Connection, update_id: int, now: dt.datetime) -> None:
+    await conn.execute(
+        "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
+        (update_id, to_db(now)),
+    )
+    await conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+
+
+async def is_processed(conn: aiosqlite.Connection, update_id: int) -> bool:
+    cursor = await conn.execute("SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,))
+    return await cursor.fetchone() is not None
+
+
+async def forget_processed(conn: aiosqlite.Connection, before: dt.datetime) -> None:
+    """Drop records of updates applied before ``before``.
+
+    Telegram redelivers only within 24 hours, and after a quiet week it restarts update ids
+    at random, so old records protect nothing and could hide a new update.
+    """
+    await conn.execute("DELETE FROM processed_updates WHERE processed_at < ?", (to_db(before),))

@@ -1,0 +1,27 @@
+"""Fixtures for end-to-end tests over loopback HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.emulator.server import EmulatorServer
+from bot.emulator.telegram import FakeTelegram
+from tests.e2e.live import LiveBot
+from tests.harness import reference_spec
+
+
+@pytest.fixture
+def server():
+    telegram = FakeTelegram(reference_spec())
+    with EmulatorServer(telegram) as running:
+        yield running
+    assert telegram.violations == [], "the bot made calls real Telegram would refuse"
+
+
+@pytest.fixture
+async def live(server, tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.retries.FIRST_BACKOFF", 0.01)
+    bot = LiveBot(server, tmp_path / "coprod.sqlite3")
+    await bot.start()
+    yield bot
+    await bot.stop()

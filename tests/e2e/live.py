@@ -1,0 +1,84 @@
+"""The real bot over real loopback HTTP: the emulator server in a thread, the bot in the test's loop.
+
+:class:`LiveBot` runs :func:`bot.inbox.serve` (what ``python -m bot`` runs) against an
+:class:`~bot.emulator.server.EmulatorServer`; tests act through the server and wait, on a
+condition, never a sleep, until the bot has answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bot import inbox
+from bot.app import CoprodApplication, build_application
+from bot.emulator.server import EmulatorServer
+from bot.emulator.telegram import Chat, FakeTelegram, Person
+from bot.retries import RetryingRateLimiter
+from tests.harness import make_settings
+
+WAIT = 20.0  # seconds before a wait gives up and the test fails
+
+
+class LiveBot:
+    def __init__(self, server: EmulatorServer, database: Path) -> None:
+        self.server = server
+        self.database = database
+        self.telegram: FakeTelegram = server.telegram
+        self.facilitator = self.telegram.person(101, "Fatima", username="fatima", language_code="en")
+        self.residents = [
+            self.telegram.person(201 + index, name, username=name.lower(), language_code="en")
+            for index, name in enumerate(["Ben", "Chloe", "Dawid", "Ewa"])
+        ]
+        self.group = self.telegram.group(-1001234, "Chapel Street neighbours", owner=self.facilitator)
+        self.app: CoprodApplication | None = None
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    async def start(self, **limits: Any) -> CoprodApplication:
+        settings = dataclasses.replace(make_settings(self.database), api_url=self.server.url)
+        limiter = RetryingRateLimiter(first_backoff=0.01, **limits)
+        self.app = build_application(settings, rate_limiter=limiter)
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(inbox.serve(self.app, self._stop))
+        await self.until(lambda telegram: any(name == "getUpdates" for name, _ in telegram.calls))
+        return self.app
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._stop.set()
+            await asyncio.wait_for(self._task, WAIT)
+            self._task = None
+
+    async def until(self, predicate: Callable[[FakeTelegram], bool]) -> None:
+        """Wait until ``predicate(telegram)`` holds; fail after :data:`WAIT` seconds."""
+        reached = await asyncio.to_thread(self.server.wait_for, lambda: predicate(self.telegram), WAIT)
+        assert reached, "the bot did not get there in time"
+
+    async def until_sent(self, count: int, method: str = "sendMessage") -> None:
+        await self.until(lambda telegram: len(telegram.sent(method)) >= count)
+
+    async def until_applied(self) -> None:
+        """Every queued update fetched and applied (none left in Telegram or the inbox)."""
+        await self.until(lambda telegram: not telegram.pending_updates)
+        assert self.app is not None
+        for _attempt in range(int(WAIT * 20)):
+            async with self.app.services.db.read() as conn:
+                cursor = await conn.execute("SELECT count(*) FROM inbox")
+                if (await cursor.fetchone())[0] == 0:
+                    return
+            await asyncio.sleep(0.05)
+        raise AssertionError("stored updates were not applied in time")
+
+    def send(self, person: Person, text: str | None = None, *, chat: Chat | None = None, **content: Any) -> int:
+        update = self.server.act(lambda telegram: telegram.message_update(chat or self.group, person, text, **content))
+        return update["message"]["message_id"]
+
+    def add_bot(self) -> None:
+        self.server.act(lambda telegram: telegram.membership_update(self.group, self.facilitator, joined=True))
+
+    def texts(self, chat: Chat | None = None) -> list[str]:
+        return self.server.act(lambda telegram: telegram.texts((chat or self.group).id))
