@@ -1,0 +1,60 @@
+"""Stage reminders (SPEC §6): one per stage, with the counts so far.
+
+Each reminder is a deadline row written with its stage (see :mod:`storage.deadlines`): a
+day before the stage ends, or at three quarters of a stage shorter than two days. It is
+posted as a reply to the round's message, so a neighbour can answer it straight away. A
+round that has already moved on is not reminded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import ReplyParameters
+from telegram.ext import Application
+
+from bot import i18n
+from bot.deadlines import DeadlineKind, on_deadline
+from bot.model import Deadline
+from bot.rounds import Stage
+from storage import groups, rounds
+from storage.summary import voters_so_far
+
+if TYPE_CHECKING:
+    from bot.app import CoprodApplication
+
+STAGE_OF = {DeadlineKind.REMINDER_IDEAS: Stage.IDEAS, DeadlineKind.REMINDER_VOTING: Stage.VOTING}
+
+
+async def remind(app: CoprodApplication, deadline: Deadline) -> None:
+    services = app.services
+    async with services.db.read() as conn:
+        round_ = await rounds.get(conn, deadline.ref_id)
+        group = await groups.get(conn, round_.group_id)
+        ideas, authors = await rounds.counts(conn, round_.id)
+        voters = await voters_so_far(conn, round_.id)
+    if round_.stage is not STAGE_OF[deadline.kind] or round_.deadline is None:
+        return
+    t = i18n.translator(group.language)
+    when = t.when(round_.deadline, group.timezone)
+    relative = t.relative(round_.deadline - services.clock.now())
+    if round_.stage is Stage.IDEAS:
+        counts = t._("{ideas} from {people} so far", ideas=t.ngettext("{count} idea", "{count} ideas", ideas),
+                     people=t.ngettext("{count} neighbour", "{count} neighbours", authors))  # fmt: skip
+        text = t._("Round #{number} {question}: {counts}; ideas close {when} ({relative}). Reply to this round's message to add yours.",
+                   number=round_.number, question=t.user_text(round_.question), counts=counts, when=when,
+                   relative=relative)  # fmt: skip
+        answer_to = round_.prompt_message_id
+    else:
+        text = t._("Round #{number} {question}: {voters} so far; voting closes {when} ({relative}).",
+                   number=round_.number, question=t.user_text(round_.question),
+                   voters=t.ngettext("{count} neighbour has voted", "{count} neighbours have voted", voters),
+                   when=when, relative=relative)  # fmt: skip
+        answer_to = round_.voting_message_id
+    reply = ReplyParameters(answer_to, allow_sending_without_reply=True) if answer_to else None
+    await app.bot.send_message(group.chat_id, text, reply_parameters=reply)
+
+
+def register(app: Application) -> None:
+    for kind in STAGE_OF:
+        on_deadline(app, kind, remind)

@@ -1,0 +1,167 @@
+"""What a group's summary needs from the database, for one period, as plain records.
+
+Reads rounds, ideas, polls, frozen results, outcomes, proposals and the ledger; the only
+write is the summary bookkeeping (``groups.last_summary_at``, where the next period starts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import aiosqlite
+
+from bot.model import Group
+from bot.rounds import Stage
+from bot.summary import (
+    Activity,
+    ClosedRound,
+    ConfirmedHours,
+    OpenRound,
+    RecordedOutcome,
+    TopIdea,
+    WaitingProposal,
+)
+from storage.database import from_db, to_db
+
+
+async def mark_summarised(conn: aiosqlite.Connection, group_id: int, until: dt.datetime) -> None:
+    await conn.execute("UPDATE groups SET last_summary_at = ? WHERE id = ?", (to_db(until), group_id))
+
+
+async def voters_so_far(conn: aiosqlite.Connection, round_id: int) -> int:
+    """Neighbours who have voted in the round: exact for public polls (one ballot each);
+    for anonymous polls Telegram only tells each poll's total, so the busiest poll's."""
+    cursor = await conn.execute(
+        """
+        SELECT MAX(
+            (SELECT COUNT(DISTINCT ballots.user_id) FROM ballots
+             JOIN polls ON polls.poll_id = ballots.poll_id WHERE polls.round_id = :round),
+            (SELECT COALESCE(MAX(total_voter_count), 0) FROM polls WHERE round_id = :round))
+        """,
+        {"round": round_id},
+    )
+    return (await cursor.fetchone())[0]
+
+
+async def activity(conn: aiosqlite.Connection, group: Group, *, since: dt.datetime, until: dt.datetime) -> Activity:
+    period = {"group": group.id, "since": to_db(since), "until": to_db(until)}
+    return Activity(
+        since=since,
+        until=until,
+        timezone=group.timezone,
+        open_rounds=await _open_rounds(conn, period),
+        closed_rounds=await _closed_rounds(conn, period),
+        outcomes=await _outcomes(conn, period),
+        confirmed=await _confirmed_hours(conn, period),
+        pending_confirmations=await _count(
+            conn, "SELECT COUNT(*) FROM ledger_entries WHERE group_id = :group AND status = 'pending'", period
+        ),
+        logged_in_period=await _count(
+            conn,
+            "SELECT COUNT(*) FROM ledger_entries WHERE group_id = :group AND kind = 'volunteering' "
+            "AND created_at >= :since AND created_at < :until",
+            period,
+        ),
+        proposals=await _waiting_proposals(conn, period, group.support_threshold),
+    )
+
+
+async def _count(conn: aiosqlite.Connection, query: str, params: dict) -> int:
+    return (await (await conn.execute(query, params)).fetchone())[0]
+
+
+async def _open_rounds(conn: aiosqlite.Connection, period: dict) -> list[OpenRound]:
+    cursor = await conn.execute(
+        """
+        SELECT rounds.*,
+               (SELECT COUNT(*) FROM ideas WHERE round_id = rounds.id AND status = 'standing') AS idea_count,
+               (SELECT COUNT(DISTINCT author_id) FROM ideas
+                WHERE round_id = rounds.id AND status = 'standing') AS author_count,
+               (rounds.created_at >= :since OR rounds.voting_started_at >= :since
+                OR EXISTS (SELECT 1 FROM ideas WHERE round_id = rounds.id AND created_at >= :since)) AS active
+        FROM rounds WHERE group_id = :group AND stage != 'closed' ORDER BY number
+        """,
+        period,
+    )
+    found = []
+    for row in await cursor.fetchall():
+        stage = Stage(row["stage"])
+        voting = stage is Stage.VOTING
+        found.append(
+            OpenRound(
+                number=row["number"],
+                question=row["question"],
+                stage=stage,
+                deadline=from_db(row["voting_ends_at"] if voting else row["ideas_ends_at"]),
+                ideas=row["idea_count"],
+                participants=await voters_so_far(conn, row["id"]) if voting else row["author_count"],
+                active=bool(row["active"]),
+            )
+        )
+    return found
+
+
+async def _closed_rounds(conn: aiosqlite.Connection, period: dict) -> list[ClosedRound]:
+    cursor = await conn.execute(
+        "SELECT id, number, question, COALESCE(voter_count, 0) AS voters FROM rounds "
+        "WHERE group_id = :group AND stage = 'closed' AND closed_at >= :since AND closed_at < :until "
+        "ORDER BY closed_at, number",
+        period,
+    )
+    closed = []
+    for row in await cursor.fetchall():
+        ideas = await conn.execute(
+            "SELECT ideas.number, ideas.text, round_results.votes FROM round_results "
+            "JOIN ideas ON ideas.id = round_results.idea_id WHERE round_results.round_id = ? "
+            "ORDER BY round_results.rank, ideas.number",
+            (row["id"],),
+        )
+        top = tuple(TopIdea(number, text, votes) for number, text, votes in await ideas.fetchall())
+        closed.append(ClosedRound(row["number"], row["question"], row["voters"], top))
+    return closed
+
+
+async def _outcomes(conn: aiosqlite.Connection, period: dict) -> list[RecordedOutcome]:
+    cursor = await conn.execute(
+        "SELECT rounds.number, rounds.question, outcomes.text FROM outcomes "
+        "JOIN rounds ON rounds.id = outcomes.round_id WHERE rounds.group_id = :group "
+        "AND outcomes.recorded_at >= :since AND outcomes.recorded_at < :until ORDER BY outcomes.recorded_at",
+        period,
+    )
+    return [RecordedOutcome(*row) for row in await cursor.fetchall()]
+
+
+async def _confirmed_hours(conn: aiosqlite.Connection, period: dict) -> list[ConfirmedHours]:
+    cursor = await conn.execute(
+        """
+        SELECT entry.to_member, entry.minutes, entry.decided_at,
+               CASE WHEN members.forgotten_at IS NULL
+                    THEN trim(members.first_name || ' ' || COALESCE(members.last_name, '')) ELSE '' END AS name,
+               COALESCE(members.hidden, 0) AS hidden
+        FROM ledger_entries AS entry LEFT JOIN members ON members.user_id = entry.to_member
+        WHERE entry.group_id = :group AND entry.kind = 'volunteering' AND entry.status = 'confirmed'
+          AND entry.decided_at >= :since AND entry.decided_at < :until
+        ORDER BY entry.decided_at
+        """,
+        period,
+    )
+    return [
+        ConfirmedHours(member, name or "", bool(hidden), minutes, from_db(decided_at))
+        for member, minutes, decided_at, name, hidden in await cursor.fetchall()
+    ]
+
+
+async def _waiting_proposals(conn: aiosqlite.Connection, period: dict, needed: int) -> list[WaitingProposal]:
+    cursor = await conn.execute(
+        """
+        SELECT question, expires_at, created_at >= :since AS new,
+               (SELECT COUNT(*) FROM proposal_supporters WHERE proposal_id = proposals.id) AS supporters
+        FROM proposals WHERE group_id = :group AND status = 'open' AND expires_at > :until
+        ORDER BY expires_at
+        """,
+        period,
+    )
+    return [
+        WaitingProposal(row["question"], row["supporters"], needed, from_db(row["expires_at"]), bool(row["new"]))
+        for row in await cursor.fetchall()
+    ]

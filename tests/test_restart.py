@@ -1,0 +1,36 @@
+"""SPEC §6: deadlines live in the database; a restart carries out what fell due, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot import deadlines, scheduling
+from bot.app import build_application
+from bot.emulator.request import EmulatorRequest
+
+
+def _count(texts: list[str], start: str) -> int:
+    return sum(text.startswith(start) for text in texts)
+
+
+async def test_round_overdue_for_both_stages_opens_voting_then_closes_once_after_restart(harness, telegram, clock):
+    await harness.send(harness.facilitator, "/round 2h 1h Where should the new bench go?")
+    for resident, idea in zip(harness.residents[:2], ("By the bus stop", "In the park"), strict=True):
+        await harness.send(resident, f"/idea {idea}")
+    settings = harness.app.services.settings
+    await harness.app.shutdown()
+
+    clock.advance(dt.timedelta(hours=5))  # past the end of ideas and of the voting that would have followed
+    restarted = build_application(settings, request=EmulatorRequest(telegram), clock=clock, rate_limiter=False)
+    async with restarted:  # initialize catches up
+        texts = telegram.texts(harness.group.id)
+        assert _count(texts, "Voting is open for round #1") == 1
+        assert len(telegram.sent("sendPoll")) == 1
+        # voting opened late, so neighbours get the full voting time from the restart
+        clock.advance(dt.timedelta(hours=1))
+        await scheduling.catch_up(restarted)
+        await deadlines.run_due(restarted)
+        texts = telegram.texts(harness.group.id)
+        assert _count(texts, "Voting is open for round #1") == 1
+        assert _count(texts, "Results of round #1") == 1
+        assert len(telegram.sent("stopPoll")) == 1

@@ -1,0 +1,105 @@
+"""SPEC §6: scheduled summaries, /summary, and summaries across a restart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot import deadlines
+from bot.app import build_application
+from bot.deadline_kinds import DeadlineKind
+from bot.emulator.request import EmulatorRequest
+from bot.ledger import EntryDraft, EntryKind, EntryStatus
+from storage import deadlines as stored_deadlines
+from storage import groups, ledger
+from tests.harness import make_settings
+
+MONDAY_9 = dt.datetime(2026, 11, 9, 9, 0, tzinfo=dt.UTC)  # the fake clock starts a week before
+
+
+def _summaries(texts: list[str]) -> list[str]:
+    return [text for text in texts if text.startswith("What happened since")]
+
+
+async def _group(harness):
+    async with harness.db.read() as conn:
+        return await groups.get_by_chat(conn, harness.group.id)
+
+
+async def _open_round_with_ideas(harness) -> None:
+    await harness.send(harness.facilitator, "/round 10d 2d Where should the new bench go?")
+    for resident, idea in zip(harness.residents[:2], ("By the bus stop", "In the park"), strict=True):
+        await harness.send(resident, f"/idea {idea}")
+
+
+async def test_weekly_summary_posts_the_week_and_plans_the_next(harness):
+    await _open_round_with_ideas(harness)
+    harness.clock.set(MONDAY_9)
+    assert await deadlines.run_due(harness.app) >= 1
+    [summary] = _summaries(harness.texts())
+    assert "#1" in summary and "Where should the new bench go?" in summary
+    assert "2 ideas from 2 neighbours" in summary
+    group = await _group(harness)
+    assert group.last_summary_at == MONDAY_9
+    async with harness.db.read() as conn:
+        following = await stored_deadlines.get(conn, DeadlineKind.SUMMARY, group.id)
+    assert following.due_at == MONDAY_9 + dt.timedelta(days=7) and following.done_at is None
+
+
+async def test_a_week_in_which_nothing_happened_posts_nothing(harness):
+    await harness.send(harness.facilitator, "/help")
+    harness.clock.set(MONDAY_9)
+    await deadlines.run_due(harness.app)
+    assert _summaries(harness.texts()) == []
+    assert (await _group(harness)).last_summary_at == MONDAY_9
+
+
+async def test_summary_names_volunteers_and_draws_hours_per_week(harness):
+    await harness.send(harness.residents[0], "/help")
+    group = await _group(harness)
+    ben = harness.residents[0].id
+    async with harness.db.transaction() as conn:
+        await ledger.add(conn, EntryDraft(
+            group_id=group.id, kind=EntryKind.VOLUNTEERING, from_member=None, to_member=ben, minutes=150,
+            note="litter pick", status=EntryStatus.CONFIRMED, created_by=ben, confirmed_by=harness.facilitator.id,
+            created_at=harness.clock.now() + dt.timedelta(days=1)))  # fmt: skip
+    harness.clock.set(MONDAY_9)
+    await deadlines.run_due(harness.app)
+    [summary] = _summaries(harness.texts())
+    assert "2 hours 30 minutes of volunteering confirmed, by 1 neighbour" in summary
+    assert "Thank you, \u2068Ben\u2069 (2 hours 30 minutes)!" in summary
+    assert [sent.method for sent in harness.telegram.files] == ["sendPhoto"]
+
+
+async def test_summary_command_posts_the_period_so_far_without_ending_it(harness):
+    await _open_round_with_ideas(harness)
+    await harness.send(harness.facilitator, "/summary")
+    assert len(_summaries(harness.texts())) == 1
+    assert (await _group(harness)).last_summary_at is None
+
+
+async def test_summary_command_says_when_nothing_happened(harness):
+    await harness.send(harness.facilitator, "/summary")
+    assert harness.last_text().startswith("Nothing new since")
+
+
+async def test_non_facilitator_cannot_ask_for_a_summary(harness):
+    await _open_round_with_ideas(harness)
+    await harness.send(harness.residents[3], "/summary")
+    assert "only the group's facilitators" in harness.last_text()
+    assert _summaries(harness.texts()) == []
+
+
+async def test_summary_missed_while_down_is_posted_once(tmp_path, telegram, clock, harness):
+    await _open_round_with_ideas(harness)
+    settings = harness.app.services.settings
+    await harness.app.shutdown()  # the bot goes down with the round open ...
+    clock.set(MONDAY_9 + dt.timedelta(days=15, hours=3))  # ... and misses three Mondays
+    restarted = build_application(settings, request=EmulatorRequest(telegram), clock=clock, rate_limiter=False)
+    async with restarted:
+        assert len(_summaries(telegram.texts(harness.group.id))) == 1
+        async with restarted.services.db.read() as conn:
+            group = await groups.get_by_chat(conn, harness.group.id)
+            following = await stored_deadlines.get(conn, DeadlineKind.SUMMARY, group.id)
+        assert following.due_at == MONDAY_9 + dt.timedelta(days=21)
+        await deadlines.run_due(restarted)
+    assert len(_summaries(telegram.texts(harness.group.id))) == 1
