@@ -86,3 +86,41 @@ async def names(conn: aiosqlite.Connection, user_ids: set[int]) -> dict[int, Mem
         tuple(user_ids),
     )
     return {row["user_id"]: _member(row) for row in await cursor.fetchall()}
+
+
+async def set_hidden(conn: aiosqlite.Connection, user_id: int, hidden: bool) -> None:
+    """Hide (or show again) the member's name in summaries and the ledger."""
+    await conn.execute("UPDATE members SET hidden = ? WHERE user_id = ?", (int(hidden), user_id))
+
+
+async def forget(conn: aiosqlite.Connection, user_id: int, now: dt.datetime) -> bool:
+    """Remove the member's name and personal details for good; False if already forgotten.
+
+    The row itself stays, as "a former member", so their ideas and ledger entries keep
+    every other balance and every round result unchanged.
+    """
+    cursor = await conn.execute(
+        """
+        UPDATE members SET first_name = '', last_name = NULL, username = NULL,
+                           language_code = NULL, language_override = NULL, forgotten_at = ?
+        WHERE user_id = ? AND forgotten_at IS NULL
+        """,
+        (to_db(now), user_id),
+    )
+    return cursor.rowcount == 1
+
+
+async def belongs(conn: aiosqlite.Connection, group_id: int, user_id: int) -> bool:
+    cursor = await conn.execute(
+        "SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?", (group_id, user_id)
+    )
+    return await cursor.fetchone() is not None
+
+
+async def group_ids(conn: aiosqlite.Connection, user_id: int) -> list[int]:
+    """The groups the member has been seen in, oldest first."""
+    cursor = await conn.execute(
+        "SELECT group_id FROM group_members WHERE user_id = ? ORDER BY first_seen_at, group_id",
+        (user_id,),
+    )
+    return [row["group_id"] for row in await cursor.fetchall()]

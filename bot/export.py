@@ -1,0 +1,110 @@
+"""Open data (SPEC §9): a group's records as a zip of CSV files, a member's as JSON.
+
+The CSV files are UTF-8 with a byte-order mark and a header row, so a spreadsheet opens
+Polish, Urdu or Arabic text correctly on a double click. Members are named as in the
+ledger: hidden members as "a neighbour", forgotten ones as "a former member", and no
+Telegram ids leave the bot.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.i18n import Translator
+from bot.ledger import LedgerEntry, neighbour_name
+from bot.model import Member
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class GroupRecords:
+    """Everything a group's export holds, as read from storage."""
+
+    rounds: list[Row]
+    ideas: list[Row]
+    votes: list[Row]
+    outcomes: list[Row]
+    ledger: list[LedgerEntry]
+    members: dict[int, Member]
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _columns(rows: list[Row], header: Sequence[str]) -> list[list[Any]]:
+    return [[row[name] for name in header] for row in rows]
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return "" if moment is None else moment.isoformat(timespec="seconds")
+
+
+def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
+    """File name to CSV bytes, one file per kind of record."""
+
+    def name(user_id: int | None) -> str:
+        return "" if user_id is None else neighbour_name(t, records.members.get(user_id))
+
+    round_header = ("round", "kind", "question", "stage", "created_at", "ideas_ends_at",
+                    "voting_started_at", "voting_ends_at", "closed_at", "voter_count")  # fmt: skip
+    idea_header = ("round", "idea", "text", "author", "status", "merged_into", "created_at")
+    vote_header = ("round", "idea", "text", "votes", "rank", "final")
+    outcome_header = ("round", "question", "text", "recorded_at")
+    ledger_header = ("entry", "kind", "from", "to", "minutes", "hours", "note", "status",
+                     "confirmed_by", "rejected_by", "decided_at", "created_at", "reverses")  # fmt: skip
+    ideas = [
+        {**row, "author": t._("anonymous") if row["anonymous"] else name(row["author_id"])}
+        for row in records.ideas
+    ]
+    community = t._("the community")
+    ledger_rows = [
+        (
+            entry.id, entry.kind.value,
+            community if entry.from_member is None else name(entry.from_member),
+            community if entry.to_member is None else name(entry.to_member),
+            entry.minutes, round(entry.minutes / 60, 2), entry.note, entry.status.value,
+            name(entry.confirmed_by), name(entry.rejected_by), _when(entry.decided_at),
+            _when(entry.created_at), entry.reverses,
+        )
+        for entry in records.ledger
+    ]  # fmt: skip
+    return {
+        "rounds.csv": _csv(round_header, _columns(records.rounds, round_header)),
+        "ideas.csv": _csv(idea_header, _columns(ideas, idea_header)),
+        "votes.csv": _csv(vote_header, _columns(records.votes, vote_header)),
+        "outcomes.csv": _csv(outcome_header, _columns(records.outcomes, outcome_header)),
+        "ledger.csv": _csv(ledger_header, ledger_rows),
+    }
+
+
+def group_zip(records: GroupRecords, t: Translator) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for filename, content in csv_files(records, t).items():
+            archive.writestr(filename, content)
+    return buffer.getvalue()
+
+
+def zip_name(title: str, now: dt.datetime) -> str:
+    """A file name safe on every system: the group's title in ASCII letters, and the date."""
+    slug = "".join(char if char.isascii() and char.isalnum() else "-" for char in title.lower())
+    slug = "-".join(part for part in slug.split("-") if part) or "group"
+    return f"{slug}-{now:%Y-%m-%d}.zip"
+
+
+def personal_json(data: dict[str, Any]) -> bytes:
+    """A member's stored data as readable JSON (times and statuses as text)."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str).encode("utf-8")

@@ -1,0 +1,123 @@
+"""Privacy and openness (SPEC §9): /privacy, /mydata, /forgetme with its confirmation, /export.
+
+A member owns their data: they can hide their name, take a copy of everything stored
+about them, or have their name and details removed for good. The group owns its record:
+facilitators can take all of it away as open CSV files.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import callbacks, export
+from bot.errors import DomainError
+from bot.i18n import N_
+from storage import export as stored_export
+from storage import members
+
+from handlers.common import Scope, Turn, button, command
+from handlers.credits import acting_person
+
+FORGET = "forget_me"
+KEEP = "forget_keep"
+
+
+@command(Scope.ANY)
+async def privacy(turn: Turn) -> None:
+    """Toggle whether the member's name shows in summaries and the ledger."""
+    user = acting_person(turn)
+    async with turn.db.transaction() as conn:
+        member = await members.get(conn, user.id)
+        await members.set_hidden(conn, user.id, not member.hidden)
+    if member.hidden:
+        text = turn.t._("Your name is shown again in summaries and the ledger. Send /privacy to hide it.")
+    else:
+        text = turn.t._(
+            "Your name is now hidden from summaries and the ledger; your hours still count in the "
+            "group's totals. Send /privacy again to show it."
+        )
+    await turn.reply(text)
+
+
+@command(Scope.PRIVATE)
+async def mydata(turn: Turn) -> None:
+    async with turn.db.read() as conn:
+        data = await stored_export.personal_data(conn, turn.user.id)
+    await turn.context.bot.send_document(
+        turn.chat.id,
+        document=export.personal_json(data),
+        filename="my-data.json",
+        caption=turn.t._("Everything I have stored about you."),
+    )
+
+
+@command(Scope.PRIVATE)
+async def forgetme(turn: Turn) -> None:
+    buttons = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(turn.t._("Yes, forget me"), callback_data=callbacks.encode(FORGET)),
+                InlineKeyboardButton(turn.t._("No, keep it"), callback_data=callbacks.encode(KEEP)),
+            ]
+        ]
+    )
+    await turn.reply(
+        turn.t._(
+            "This removes your name, username and personal details everywhere, for good. "
+            "Your ideas and logged hours stay, shown as “a former member”, so other neighbours' "
+            "balances and round results do not change. Are you sure?"
+        ),
+        reply_markup=buttons,
+    )
+
+
+def _require_own_private_chat(turn: Turn) -> None:
+    if turn.in_group or turn.user is None or turn.chat.id != turn.user.id:
+        raise DomainError(N_("That button is not valid any more."))
+
+
+@button
+async def forget_pressed(turn: Turn) -> None:
+    _require_own_private_chat(turn)
+    async with turn.db.transaction() as conn:
+        if not await members.forget(conn, turn.user.id, turn.now):
+            raise DomainError(N_("You have already been forgotten."))
+    query = turn.update.callback_query
+    await query.answer()
+    await query.edit_message_text(
+        turn.t._(
+            "Done. Your name and personal details are removed; your ideas and hours now show "
+            "as “a former member”."
+        )
+    )
+
+
+@button
+async def keep_pressed(turn: Turn) -> None:
+    _require_own_private_chat(turn)
+    query = turn.update.callback_query
+    await query.answer()
+    await query.edit_message_text(turn.t._("Nothing was changed."))
+
+
+@command(Scope.GROUP)
+async def export_command(turn: Turn) -> None:
+    await turn.require_facilitator()
+    async with turn.db.read() as conn:
+        records = await stored_export.group_records(conn, turn.group.id)
+    await turn.context.bot.send_document(
+        turn.chat.id,
+        document=export.group_zip(records, turn.t),
+        filename=export.zip_name(turn.group.title, turn.now),
+        caption=turn.t._("All of this group's rounds, ideas, votes, outcomes and ledger, as CSV files."),
+    )
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("privacy", privacy))
+    app.add_handler(CommandHandler("mydata", mydata))
+    app.add_handler(CommandHandler("forgetme", forgetme))
+    app.add_handler(CommandHandler("export", export_command))
+    app.add_handler(CallbackQueryHandler(forget_pressed, pattern=callbacks.pattern(FORGET)))
+    app.add_handler(CallbackQueryHandler(keep_pressed, pattern=callbacks.pattern(KEEP)))

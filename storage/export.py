@@ -1,0 +1,115 @@
+"""Reading everything out: one group's records for ``/export``, one member's for ``/mydata``.
+
+Rows come back as plain dicts of stored values; :mod:`bot.export` decides how they are
+named and laid out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import aiosqlite
+
+from bot.export import GroupRecords
+from storage import ledger, members
+
+Row = dict[str, Any]
+
+
+async def _rows(conn: aiosqlite.Connection, sql: str, params: tuple) -> list[Row]:
+    cursor = await conn.execute(sql, params)
+    return [dict(row) for row in await cursor.fetchall()]
+
+
+async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecords:
+    rounds = await _rows(
+        conn,
+        """
+        SELECT rounds.number AS round, kind, question, stage, created_at, ideas_ends_at,
+               voting_started_at, voting_ends_at, closed_at, voter_count
+        FROM rounds WHERE group_id = ? ORDER BY number
+        """,
+        (group_id,),
+    )
+    ideas = await _rows(
+        conn,
+        """
+        SELECT rounds.number AS round, ideas.number AS idea, ideas.text, ideas.author_id,
+               ideas.anonymous, ideas.status, merged.number AS merged_into, ideas.created_at
+        FROM ideas JOIN rounds ON rounds.id = ideas.round_id
+        LEFT JOIN ideas AS merged ON merged.id = ideas.merged_into
+        WHERE rounds.group_id = ? ORDER BY rounds.number, ideas.number
+        """,
+        (group_id,),
+    )
+    # Final results where a round closed; the polls' running counts where it has not.
+    votes = await _rows(
+        conn,
+        """
+        SELECT rounds.number AS round, ideas.number AS idea, ideas.text, round_results.votes,
+               round_results.rank, 1 AS final
+        FROM round_results JOIN rounds ON rounds.id = round_results.round_id
+        JOIN ideas ON ideas.id = round_results.idea_id
+        WHERE rounds.group_id = ?
+        UNION ALL
+        SELECT rounds.number, ideas.number, ideas.text, SUM(poll_options.voter_count), NULL, 0
+        FROM poll_options JOIN ideas ON ideas.id = poll_options.idea_id
+        JOIN rounds ON rounds.id = ideas.round_id
+        WHERE rounds.group_id = ?
+          AND NOT EXISTS (SELECT 1 FROM round_results WHERE round_results.round_id = rounds.id)
+        GROUP BY ideas.id
+        ORDER BY 1, 2
+        """,
+        (group_id, group_id),
+    )
+    outcomes = await _rows(
+        conn,
+        """
+        SELECT rounds.number AS round, rounds.question, outcomes.text, outcomes.recorded_at
+        FROM outcomes JOIN rounds ON rounds.id = outcomes.round_id
+        WHERE rounds.group_id = ? ORDER BY outcomes.recorded_at, outcomes.id
+        """,
+        (group_id,),
+    )
+    entries = await ledger.group_entries(conn, group_id)
+    people = {row["author_id"] for row in ideas if row["author_id"] is not None}
+    for entry in entries:
+        people.update(
+            member
+            for member in (entry.from_member, entry.to_member, entry.confirmed_by, entry.rejected_by)
+            if member is not None
+        )
+    return GroupRecords(
+        rounds=rounds,
+        ideas=ideas,
+        votes=votes,
+        outcomes=outcomes,
+        ledger=entries,
+        members=await members.names(conn, people),
+    )
+
+
+async def personal_data(conn: aiosqlite.Connection, user_id: int) -> dict[str, list[Row]]:
+    """Everything stored about one member, table by table, for ``/mydata``."""
+    found: dict[str, list[Row]] = {}
+    queries = {
+        "member": ("SELECT * FROM members WHERE user_id = ?", (user_id,)),
+        "groups": (
+            "SELECT groups.title, group_members.first_seen_at FROM group_members "
+            "JOIN groups ON groups.id = group_members.group_id WHERE user_id = ?",
+            (user_id,),
+        ),
+        "ideas": (
+            "SELECT ideas.*, rounds.number AS round_number, rounds.question FROM ideas "
+            "JOIN rounds ON rounds.id = ideas.round_id WHERE author_id = ? ORDER BY ideas.id",
+            (user_id,),
+        ),
+        "proposals": ("SELECT * FROM proposals WHERE proposer_id = ? ORDER BY id", (user_id,)),
+        "supports": ("SELECT * FROM proposal_supporters WHERE user_id = ?", (user_id,)),
+        "ballots": ("SELECT * FROM ballots WHERE user_id = ?", (user_id,)),
+    }
+    for name, (sql, params) in queries.items():
+        found[name] = await _rows(conn, sql, params)
+    found["ledger_entries"] = [asdict(entry) for entry in await ledger.member_entries(conn, user_id)]
+    return found

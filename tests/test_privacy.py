@@ -1,0 +1,121 @@
+"""SPEC §9 through the real Application: /privacy, /mydata, /forgetme and who may /export."""
+
+from __future__ import annotations
+
+import json
+
+from bot import callbacks
+from storage import members
+from tests.credit_helpers import balances, confirmed_entry, plain
+
+
+def private_document(harness, person) -> tuple[str, bytes]:
+    params = harness.telegram.sent("sendDocument", person.id)[-1]
+    return params["document"]
+
+
+def last_private_message_id(harness, person) -> int:
+    return max(message_id for (chat_id, message_id) in harness.telegram.messages if chat_id == person.id)
+
+
+async def forget(harness, person, action: str = "forget_me") -> None:
+    chat = harness.telegram.private_chat(person)
+    await harness.send_private(person, "/forgetme")
+    await harness.press(person, last_private_message_id(harness, person), callbacks.encode(action), chat=chat)
+
+
+async def stored_member(harness, person):
+    async with harness.db.read() as conn:
+        return await members.get(conn, person.id)
+
+
+async def test_privacy_toggles_hiding_the_name(harness):
+    ben = harness.residents[0]
+    await harness.send(ben, "/privacy")
+    assert "hidden" in harness.last_text() and (await stored_member(harness, ben)).hidden
+    await harness.send(ben, "/privacy")
+    assert "shown again" in harness.last_text() and not (await stored_member(harness, ben)).hidden
+
+
+async def test_hidden_member_is_left_out_of_the_ledger_but_their_hours_count(harness):
+    ben, chloe = harness.residents[:2]
+    await confirmed_entry(harness, ben, chloe)
+    await harness.send_private(ben, "/privacy")
+    await harness.send(chloe, "/ledger")
+    listing = plain(harness.last_text())
+    assert "Ben" not in listing and "ever: 2 hours" in listing and "1 neighbour has contributed" in listing
+
+
+async def test_mydata_in_a_group_gets_a_private_chat_hint(harness):
+    await harness.send(harness.residents[0], "/mydata")
+    assert "private chat" in harness.last_text()
+    assert harness.telegram.sent("sendDocument") == []
+
+
+async def test_mydata_sends_everything_stored_about_the_member_as_json(harness):
+    ben, chloe = harness.residents[:2]
+    await confirmed_entry(harness, ben, chloe)
+    await harness.send_private(ben, "/mydata")
+    filename, content = private_document(harness, ben)
+    data = json.loads(content)
+    assert filename.endswith(".json")
+    assert data["member"][0]["first_name"] == "Ben" and data["member"][0]["username"] == "ben"
+    assert data["groups"][0]["title"] == "Chapel Street neighbours"
+    assert [entry["note"] for entry in data["ledger_entries"]] == ["litter pick on Chapel St"]
+    assert {"ideas", "proposals", "supports", "ballots"} <= set(data)
+
+
+async def test_forgetme_in_a_group_gets_a_private_chat_hint(harness):
+    ben = harness.residents[0]
+    await harness.send(ben, "/forgetme")
+    assert "private chat" in harness.last_text()
+    assert not (await stored_member(harness, ben)).forgotten
+
+
+async def test_forgetme_removes_names_and_keeps_every_balance(harness):
+    ben, chloe = harness.residents[:2]
+    await confirmed_entry(harness, ben, chloe)
+    await harness.send(chloe, "/thank @ben 30m")
+    before = await balances(harness)
+
+    await forget(harness, ben)
+    member = await stored_member(harness, ben)
+    assert member.forgotten and member.first_name == "" and member.username is None
+    assert await balances(harness) == before
+
+    await harness.send(ben, "/help")  # seen again: the name does not come back
+    assert (await stored_member(harness, ben)).first_name == ""
+    await harness.send(chloe, "/ledger")
+    assert "a former member: 2 hours 30 minutes" in plain(harness.last_text())
+
+    await harness.send(chloe, "/thank @ben 15m")
+    assert "I don't know @ben" in harness.last_text()
+
+
+async def test_forgetme_cancelled_changes_nothing(harness):
+    ben = harness.residents[0]
+    await forget(harness, ben, "forget_keep")
+    assert "Nothing was changed" in plain(harness.telegram.messages[(ben.id, last_private_message_id(harness, ben))]["text"])
+    assert not (await stored_member(harness, ben)).forgotten
+
+
+async def test_forgetme_pressed_twice_says_so(harness):
+    ben = harness.residents[0]
+    await forget(harness, ben)
+    await forget(harness, ben)
+    answers = [params.get("text", "") for params in harness.telegram.sent("answerCallbackQuery")]
+    assert "already been forgotten" in answers[-1]
+
+
+async def test_forget_button_pressed_in_a_group_is_refused(harness):
+    ben = harness.residents[0]
+    posted = await harness.send(ben, "/help")
+    await harness.press(ben, posted, callbacks.encode("forget_me"))
+    assert "not valid" in harness.telegram.sent("answerCallbackQuery")[-1]["text"]
+    assert not (await stored_member(harness, ben)).forgotten
+
+
+async def test_non_facilitator_cannot_export(harness):
+    await harness.send(harness.residents[0], "/export")
+    assert "only the group's facilitators" in harness.last_text()
+    assert harness.telegram.sent("sendDocument") == []
