@@ -153,7 +153,7 @@ async def round_chosen(turn: Turn) -> None:
         await idea_drafts.set_round(conn, draft.id, round_.id)
         draft = await idea_drafts.get(conn, draft.id)
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await query.edit_message_text(turn.t._("Your idea is for round #{number}.", number=round_.number))
     await _next_step(turn, draft)
 
 

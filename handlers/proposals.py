@@ -144,12 +144,10 @@ async def _open(app: CoprodApplication, proposal_id: int) -> None:
 
 
 async def _announce(app: CoprodApplication, proposal_id: int, round_number: int | None = None) -> None:
-    """Write the proposal's outcome on its message (the Support button goes)."""
+    """Write the proposal's outcome on its message; an edit without a keyboard drops Support."""
     group, proposal, text = await _render(app, proposal_id, round_number)
     if proposal.message_id is not None:
-        await app.bot.edit_message_text(
-            text, chat_id=group.chat_id, message_id=proposal.message_id, reply_markup=InlineKeyboardMarkup([])
-        )
+        await app.bot.edit_message_text(text, chat_id=group.chat_id, message_id=proposal.message_id)
 
 
 async def lapse(app: CoprodApplication, deadline: Deadline) -> None:
