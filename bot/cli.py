@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot import config, inbox, logs
+from bot import books, config, inbox, logs
 from bot import demo as demo_runner
 from bot.app import build_application
 from bot.errors import ConfigError
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="how fast to play: 2 is twice as fast, 0 prints at once (default: 1)")
     demo.add_argument("--output", metavar="DIR", default=str(demo_runner.DEFAULT_OUTPUT),
                       help="folder for the images and files the bot sends (default: %(default)s)")
+    books.add_commands(commands)
     return parser
 
 
@@ -125,6 +126,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backup": _backup,
     "health": _health,
     "demo": _demo,
+    "check": books.check,
+    "export": books.export_group,
 }
 
 

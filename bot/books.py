@@ -1,0 +1,104 @@
+"""The operator's view of the books: ``coprod-bot check`` and ``coprod-bot export``.
+
+``check`` audits every group's ledger with :func:`bot.ledger.audit` and exits 1 naming
+each discrepancy (0 when every group balances); ``export`` writes the same zip of CSV
+files a facilitator gets with ``/export``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from bot import config, export, i18n, ledger
+from bot.errors import ConfigError
+from bot.model import Group
+from storage import export as stored_export
+from storage import groups
+from storage import ledger as stored_ledger
+from storage.database import Database
+
+EXIT_DISCREPANCY = 1
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    commands.add_parser(
+        "check",
+        help="verify every group's ledger balances; exit 1 naming each discrepancy",
+        description="Audit every group's time bank: transfers net to zero, balances equal the sum "
+        "of confirmed entries, every confirmed entry has a confirmer other than its logger, every "
+        "reversal mirrors its entry. Exit status: 0 clean, 1 discrepancies (each printed).",
+    )
+    command = commands.add_parser("export", help="write one group's data as a zip of CSV files")
+    command.add_argument("--group", required=True, type=int, metavar="ID",
+                         help="the group's Telegram chat id (a negative number)")  # fmt: skip
+    command.add_argument("path", type=Path, help="where to write the zip")
+
+
+async def _open(options: argparse.Namespace) -> Database:
+    settings = config.load(vars(options), need_token=False)
+    if not Path(settings.database).is_file():
+        raise ConfigError(f"no database at {settings.database}")
+    return await Database.open(settings.database)
+
+
+async def discrepancies(database: Database) -> tuple[int, list[str]]:
+    """How many groups were audited, and every discrepancy found, each naming its group."""
+    found = []
+    async with database.read() as conn:
+        group_ids = await stored_ledger.group_ids(conn)
+        for group_id in group_ids:
+            group = await groups.get(conn, group_id)
+            entries = await stored_ledger.group_entries(conn, group_id)
+            reported = await stored_ledger.balances(conn, group_id)
+            found += [
+                f"group {group.chat_id} ({group.title}): {problem}"
+                for problem in ledger.audit(entries, reported)
+            ]
+    return len(group_ids), found
+
+
+def check(options: argparse.Namespace) -> int:
+    async def audit() -> tuple[int, list[str]]:
+        database = await _open(options)
+        try:
+            return await discrepancies(database)
+        finally:
+            await database.close()
+
+    audited, found = asyncio.run(audit())
+    for problem in found:
+        print(f"discrepancy: {problem}")
+    if found:
+        print(f"ledger check failed: groups audited: {audited}, discrepancies: {len(found)}")
+        return EXIT_DISCREPANCY
+    print(f"ledger check passed: groups audited: {audited}, discrepancies: 0")
+    return 0
+
+
+async def _group(database: Database, chat_id: int) -> Group:
+    async with database.read() as conn:
+        group = await groups.get_by_chat(conn, chat_id)
+    if group is None:
+        raise ConfigError(f"no group with chat id {chat_id}")
+    return group
+
+
+def export_group(options: argparse.Namespace) -> int:
+    if options.path.exists():
+        raise ConfigError(f"{options.path} already exists; choose a new file for the export")
+
+    async def write() -> None:
+        database = await _open(options)
+        try:
+            group = await _group(database, options.group)
+            async with database.read() as conn:
+                records = await stored_export.group_records(conn, group.id)
+        finally:
+            await database.close()
+        options.path.write_bytes(export.group_zip(records, i18n.translator(group.language)))
+
+    asyncio.run(write())
+    print(f"export written to {options.path}")
+    return 0
