@@ -21,6 +21,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -46,6 +47,7 @@ DEFAULT_OUTPUT = Path("demo-output")
 # Seconds between transcript lines at speed 1: slow enough to read along.
 _BASE_PAUSE = 0.6
 _INDENT = "      "
+_BETWEEN_ACTIONS = dt.timedelta(minutes=1)
 
 # Bot API calls that change nothing a member sees.
 _SILENT = {"getMe", "getUpdates", "deleteWebhook", "getChatAdministrators", "getChatMember",
@@ -120,6 +122,8 @@ class Scene:
         self._next_person_id = 101
         self._seen_calls = 0
         self._seen_files = 0
+        # What each bot message said when last shown, so an edit shows only what changed.
+        self._shown: dict[tuple[int, int], str] = {}
         self.group: Chat | None = None
         self.group_title = group_title
         self.played: list[str] = []
@@ -161,8 +165,16 @@ class Scene:
         return self.telegram.private_chat(person)
 
     async def _deliver(self, update: dict[str, Any]) -> None:
+        # People do not all act in the same second; it also keeps "since" and "until" honest.
+        self.clock.advance(_BETWEEN_ACTIONS)
         await self.app.process_update(Update.de_json(update, self.app.bot))
         await self.show_bot()
+
+    async def show_bot(self) -> None:
+        """What the bot did in answer, then its debounced edits (due a few seconds later)."""
+        await self._show_calls()
+        await self.app.services.acknowledgements.flush()
+        await self._show_calls()
 
     async def say(
         self, person: Person, text: str, *, private: bool = False, reply_to: int | None = None
@@ -213,8 +225,7 @@ class Scene:
             _indented(self.t._("{name} ticks in the poll: {options}", name=person.first_name, options=chosen))
         )
         for update in self.act(lambda telegram: telegram.vote_updates(person, poll_id, option_ids)):
-            await self.app.process_update(Update.de_json(update, self.app.bot))
-        await self.show_bot()
+            await self._deliver(update)
 
     async def later(self, **delta: float) -> None:
         """Time passes: the clock jumps and every deadline due by then is carried out."""
@@ -238,13 +249,16 @@ class Scene:
             if chat_id == chat.id and message["from"]["id"] == self.telegram.bot.id
         ]
 
-    def button(self, prefix: str, *, private_with: Person | None = None) -> tuple[int, str]:
+    def button(
+        self, prefix: str, *, private_with: Person | None = None, last_arg: str | None = None
+    ) -> tuple[int, str]:
         """The newest bot message with a button whose data starts with ``prefix``: (message id, data)."""
         for message in reversed(self.bot_messages(private_with=private_with)):
             for row in _markup(message).get("inline_keyboard", []):
                 for button in row:
-                    if button.get("callback_data", "").startswith(prefix):
-                        return message["message_id"], button["callback_data"]
+                    data = button.get("callback_data", "")
+                    if data.startswith(prefix) and (last_arg is None or data.endswith(":" + last_arg)):
+                        return message["message_id"], data
         raise LookupError(f"no bot message with a {prefix!r} button")
 
     def polls(self) -> list[str]:
@@ -266,7 +280,7 @@ class Scene:
         chat_id = params.get("chat_id")
         return None if chat_id is None else self.telegram.chats.get(int(chat_id))
 
-    async def show_bot(self) -> None:
+    async def _show_calls(self) -> None:
         """Render every Bot API call made since the last look, as the members would see it."""
         calls = self.telegram.calls[self._seen_calls :]
         self._seen_calls = len(self.telegram.calls)
@@ -280,6 +294,20 @@ class Scene:
             if line:
                 await self.transcript.in_chat(chat, self._where(chat))
                 await self.transcript.write(_INDENT[:3] + _indented(line))
+        for key, message in list(self.telegram.messages.items()):
+            if key not in self._shown and "text" in message and message["from"]["id"] == self.telegram.bot.id:
+                self._shown[key] = plain_text(message["text"])
+
+    def _edited(self, params: dict[str, Any]) -> str:
+        """The lines an edit changed (the whole text if the message was not shown before)."""
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        text = plain_text(params["text"])
+        before = self._shown.get(key)
+        self._shown[key] = text
+        if before is None:
+            return text
+        changed = [line for line in text.split("\n") if line.strip() and line not in before.split("\n")]
+        return "\n".join(changed) or text
 
     def _render(self, method: str, params: dict[str, Any]) -> str | None:
         t = self.t
@@ -290,7 +318,7 @@ class Scene:
                 line += "\n" + " ".join(f"[{label}]" for label in buttons)
             return line
         if method == "editMessageText":
-            return t._("Bot updates its message: {text}", text=plain_text(params["text"]))
+            return t._("Bot updates its message: {text}", text=self._edited(params))
         if method == "setMessageReaction":
             chat = self._chat_of(params)
             message = self.telegram.messages.get((chat.id, int(params["message_id"])))
@@ -309,7 +337,7 @@ class Scene:
             sent = self.telegram.files[self._seen_files]
             self._seen_files += 1
             caption = plain_text(params["caption"]) if params.get("caption") else ""
-            where = str(sent.path) if sent.path else sent.filename
+            where = os.path.relpath(sent.path) if sent.path else sent.filename
             if method == "sendPhoto":
                 line = t._("Bot sends an image (saved to {path})", path=where)
             else:

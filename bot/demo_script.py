@@ -7,10 +7,14 @@ write in their own languages; the bot answers each of them in private in theirs.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot import callbacks
+from handlers import credits
 from bot.i18n import N_
 
 if TYPE_CHECKING:
@@ -47,9 +51,145 @@ async def _welcome(scene: Scene, cast: Cast) -> None:
     await scene.add_bot(cast.fatima)
 
 
-STEPS: tuple[Step, ...] = (
-    Step("welcome", N_("The bot joins the group and says hello"), frozenset(), _welcome),
+async def _open_round(scene: Scene, cast: Cast) -> None:
+    question = scene.t._("What should we do with the empty lot behind the library?")
+    await scene.say(cast.fatima, f"/round 2d 1d {question}")
+    cast.round_prompt = _newest_prompt(scene)
+
+
+# The residents write in their own languages, whatever the group's language is.
+IDEAS = (
+    ("ben", "Plant fruit trees along the canal path"),
+    ("dawid", "Ławki i stoliki dla sąsiadów przy placu zabaw"),
+    ("omar", "مقهى إصلاح شهري في قاعة الكنيسة"),
+    ("lucia", "Un huerto comunitario que cuiden los vecinos"),
 )
+PRIVATE_IDEA = "پارک میں شام کو اچھی روشنی"
+DUPLICATE_IDEA = "plant fruit trees along the canal path!"
+TOOL_IDEAS = ("I can lend my ladder and my drill", "Ferramentas de jardim para emprestar a todos")
+
+
+def _newest_prompt(scene: Scene) -> int:
+    """The newest round prompt in the group: the message ideas are replies to."""
+    for message in reversed(scene.bot_messages()):
+        if "?start=" in message.get("text", ""):
+            return message["message_id"]
+    raise LookupError("no round prompt in the group")
+
+
+async def _ideas(scene: Scene, cast: Cast) -> None:
+    for name, text in IDEAS:
+        message_id = await scene.say(getattr(cast, name), text, reply_to=cast.round_prompt)
+        if name == "ben":
+            cast.ben_message = message_id
+        scene.clock.advance(dt.timedelta(hours=3))
+
+
+async def _private_idea(scene: Scene, cast: Cast) -> None:
+    """Ayesha follows the link under the prompt and sends her idea without her name."""
+    prompt = scene.telegram.messages[(scene.group.id, cast.round_prompt)]["text"]
+    start = re.search(r"\?start=(\S+)", prompt)
+    if start is None:
+        raise LookupError("the round's prompt has no link for private ideas")
+    await scene.say(cast.ayesha, f"/start {start.group(1)}", private=True)
+    await scene.say(cast.ayesha, PRIVATE_IDEA, private=True)
+    message_id, data = scene.button(callbacks.encode("ideaname"), private_with=cast.ayesha, last_arg="0")
+    await scene.press(cast.ayesha, message_id, data, private=True)
+
+
+async def _duplicate(scene: Scene, cast: Cast) -> None:
+    await scene.say(cast.tiago, DUPLICATE_IDEA, reply_to=cast.round_prompt)
+    await scene.say(cast.fatima, "/ideas")
+    await scene.say(cast.fatima, "/merge 1 6")
+
+
+async def _proposal(scene: Scene, cast: Cast) -> None:
+    question = scene.t._("Shall we start a tool library in the community centre?")
+    await scene.say(cast.dawid, f"/propose {question}")
+    for supporter in (cast.omar, cast.lucia):
+        message_id, data = scene.button(callbacks.encode("support"))
+        await scene.press(supporter, message_id, data)
+    prompt = _newest_prompt(scene)
+    for person, text in ((cast.ben, TOOL_IDEAS[0]), (cast.tiago, TOOL_IDEAS[1])):
+        await scene.say(person, text, reply_to=prompt)
+
+
+async def _voting(scene: Scene, cast: Cast) -> None:
+    await scene.later(days=2)
+    ballots = ((cast.ben, [0, 2]), (cast.dawid, [1]), (cast.ayesha, [1, 4]), (cast.omar, [2]),
+               (cast.lucia, [0, 3]), (cast.tiago, [0]), (cast.fatima, [2, 4]))  # fmt: skip
+    poll_id = scene.polls()[0]
+    options = len(scene.telegram.polls[poll_id]["options"])
+    for voter, choices in ballots:
+        await scene.vote(voter, poll_id, [choice for choice in choices if choice < options] or [0])
+
+
+async def _results(scene: Scene, cast: Cast) -> None:
+    """Round #1 closes at its deadline; round #2, the proposal's, moves to its vote."""
+    await scene.later(days=1)
+    for poll_id in scene.polls():
+        for voter, choices in ((cast.dawid, [0]), (cast.ben, [0, 1]), (cast.omar, [1])):
+            await scene.vote(voter, poll_id, choices)
+
+
+async def _outcome(scene: Scene, cast: Cast) -> None:
+    scene.clock.advance(dt.timedelta(days=1))
+    outcome = scene.t._(
+        "The council gave us the lot for a year. Planting day is Saturday at 10:00: bring gloves!"
+    )
+    await scene.say(cast.fatima, f"/outcome 1 {outcome}")
+    await scene.say(cast.ben, "/rounds")
+
+
+async def _time_bank(scene: Scene, cast: Cast) -> None:
+    await scene.later(days=1)
+    planting = scene.t._("planting fruit trees on the lot")
+    cast.ben_message = await scene.say(cast.ben, f"/log 2h {planting}")
+    message_id, data = scene.button(callbacks.encode(credits.CONFIRM))
+    await scene.press(cast.dawid, message_id, data)
+    benches = scene.t._("building two benches")
+    await scene.say(cast.dawid, f"/log 1h30m {benches}")
+    message_id, data = scene.button(callbacks.encode(credits.CONFIRM))
+    await scene.press(cast.ben, message_id, data)
+
+
+async def _thanks(scene: Scene, cast: Cast) -> None:
+    thanks = scene.t._("for mending my bike")
+    await scene.say(cast.omar, f"/thank 1h {thanks}", reply_to=cast.ben_message)
+    await scene.say(cast.omar, "/credits")
+
+
+async def _summary(scene: Scene, cast: Cast) -> None:
+    await scene.say(cast.fatima, "/summary")
+
+
+STEPS: tuple[Step, ...] = (
+    Step("welcome", N_("The bot joins the group and says hello"), frozenset(), _welcome,
+         N_("The bot joined the group and said hello in the group's language.")),
+    Step("round", N_("A facilitator opens a round"), frozenset({"round"}), _open_round,
+         N_("A facilitator put a question to the group with /round.")),
+    Step("ideas", N_("Neighbours reply with ideas, each in their own language"), frozenset({"round"}), _ideas,
+         N_("Neighbours answered by replying to the question, in their own languages; the bot acknowledged each idea with a reaction and a running count instead of a message.")),
+    Step("private_idea", N_("An idea sent privately and anonymously"), frozenset({"round", "start"}), _private_idea,
+         N_("One neighbour sent her idea in a private chat, answered in her own language, and chose to stay anonymous.")),
+    Step("duplicate", N_("A duplicate idea is flagged and merged"), frozenset({"ideas", "merge"}), _duplicate,
+         N_("A duplicate idea was flagged and the facilitator merged it into the first one.")),
+    Step("proposal", N_("A neighbour's own proposal gathers support"), frozenset({"propose"}), _proposal,
+         N_("A resident proposed a question herself; it opened as a round once enough neighbours supported it.")),
+    Step("voting", N_("The ideas stage ends on its own and everyone votes"), frozenset({"vote"}), _voting,
+         N_("At the deadline the ideas went to a vote: one person, one vote, tick every idea you support.")),
+    Step("results", N_("The vote closes with results and a chart"), frozenset({"close"}), _results,
+         N_("The vote closed on its own and the results were published with a chart.")),
+    Step("outcome", N_("The facilitator records the outcome"), frozenset({"outcome"}), _outcome,
+         N_("The facilitator recorded what happened next: \"you said, we did\".")),
+    Step("time_bank", N_("Two neighbours log their time and confirm each other's"), frozenset({"log"}), _time_bank,
+         N_("Volunteered hours became credits once another neighbour confirmed them: everyone's hour is worth the same.")),
+    Step("thanks", N_("One neighbour thanks another with credits"), frozenset({"thank"}), _thanks,
+         N_("One neighbour thanked another by giving an hour of credit.")),
+    Step("summary", N_("A summary of the week is posted"), frozenset({"summary"}), _summary,
+         N_("The bot posted a summary of the week: rounds, outcomes and hours, naming who contributed.")),
+)  # fmt: skip
+
 
 async def neighbourhood(scene: Scene) -> None:
     """Play every step this build supports, then say what was shown and how to run it for real."""

@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from bot import cli, demo, i18n, logs
-from bot.demo_script import STEPS
+from bot.demo_script import IDEAS, PRIVATE_IDEA, STEPS
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +44,100 @@ def test_the_bot_made_no_call_real_telegram_would_refuse(played):
     assert scene.telegram.violations == []
 
 
+def section(text: str, step_key: str) -> str:
+    """The transcript of one step: from its heading to the next."""
+    step = next(step for step in STEPS if step.key == step_key)
+    start = text.index(f"== {step.title} ==")
+    end = text.find("\n== ", start + 1)
+    return text[start:end]
+
+
+def test_the_bot_never_apologised_for_an_error(played):
+    _scene, text, logged, _output = played
+    assert "something went wrong" not in text
+    assert "level=ERROR" not in logged
+
+
 def test_transcript_shows_the_welcome(played):
-    _scene, text, *_ = played
-    assert "Fatima adds the bot to the group" in text
-    assert "Bot: Hello, neighbours!" in text
+    part = section(played[1], "welcome")
+    assert "Fatima adds the bot to the group" in part
+    assert "Bot: Hello, neighbours!" in part
+
+
+def test_transcript_shows_a_facilitator_opening_a_round(played):
+    part = section(played[1], "round")
+    assert "Fatima: /round 2d 1d" in part and "Round #1" in part
+
+
+def test_transcript_shows_ideas_from_neighbours_in_their_languages(played):
+    part = section(played[1], "ideas")
+    for name, text in IDEAS:
+        assert text in part
+    assert part.count("Bot reacts 👍") == len(IDEAS)
+    assert "4 ideas so far" in part
+
+
+def test_transcript_shows_an_idea_sent_privately_and_anonymously(played):
+    scene, text, *_ = played
+    part = section(text, "private_idea")
+    urdu = i18n.translator("ur")
+    assert "private chat between Ayesha and the bot" in part
+    assert f"Ayesha presses [{urdu._('Anonymously')}]" in part
+    assert urdu._("It will be shown anonymously.") in part
+    listed = section(text, "duplicate")
+    assert f"{PRIVATE_IDEA}⁩ — anonymous" in listed
+
+
+def test_transcript_shows_a_duplicate_flagged_and_merged(played):
+    part = section(played[1], "duplicate")
+    assert "Idea 6 looks the same as idea 1" in part
+    assert "Fatima: /merge 1 6" in part and "Idea 6 is folded into idea 1" in part
+
+
+def test_transcript_shows_a_proposal_gathering_support(played):
+    part = section(played[1], "proposal")
+    assert "Dawid: /propose" in part
+    assert "Omar presses [Support]" in part and "Lucía presses [Support]" in part
+    assert "it is now round #2" in part and "Round #2" in part
+
+
+def test_transcript_shows_voting_opening_at_the_deadline(played):
+    part = section(played[1], "voting")
+    assert "⏩" in part and "Voting is open for round #1" in part
+    assert "Bot posts a poll" in part
+    assert part.count("ticks in the poll") == 7
+
+
+def test_transcript_shows_results_with_a_chart_saved_to_the_output_folder(played):
+    scene, text, _logs, output = played
+    part = section(text, "results")
+    assert "Results of round #1" in part and "7 neighbours voted" in part
+    assert "Bot sends an image (saved to" in part
+    charts = [sent.path for sent in scene.telegram.files if sent.method == "sendPhoto"]
+    assert charts and all(path.parent == output and path.read_bytes().startswith(b"\x89PNG") for path in charts)
+
+
+def test_transcript_shows_the_outcome_recorded(played):
+    part = section(played[1], "outcome")
+    assert "Fatima: /outcome 1" in part and "You said, we did" in part
+
+
+def test_transcript_shows_two_neighbours_logging_and_confirming_time(played):
+    part = section(played[1], "time_bank")
+    assert "Ben: /log 2h" in part and "Dawid: /log 1h30m" in part
+    assert "Dawid presses [Confirm]" in part and "Ben presses [Confirm]" in part
+    assert part.count("Confirmed by") == 2
+
+
+def test_transcript_shows_one_neighbour_thanking_another(played):
+    part = section(played[1], "thanks")
+    assert "Omar, replying to Ben: /thank 1h" in part
+    assert "thanked" in part
+
+
+def test_transcript_shows_a_summary_posted(played):
+    part = section(played[1], "summary")
+    assert "Fatima: /summary" in part
 
 
 def test_transcript_ends_with_what_you_saw_and_how_to_run_it_for_real(played):
