@@ -17,7 +17,6 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import aiosqlite
 from telegram import InputPollOption, Message, Poll, Update
 from telegram.constants import MessageLimit, PollLimit
 from telegram.error import BadRequest, Forbidden
@@ -38,6 +37,7 @@ from storage import groups, rounds, voting
 from handlers.common import Scope, Turn, command
 
 if TYPE_CHECKING:
+    import aiosqlite
     from telegram import Bot
 
     from bot.app import CoprodApplication, CoprodContext
@@ -47,7 +47,6 @@ log = logging.getLogger(__name__)
 NO_ROUND_IN_STAGE = {
     Stage.IDEAS: N_("No round is collecting ideas right now."),
     Stage.VOTING: N_("No round is voting right now."),
-    Stage.CLOSED: N_("No round has closed yet."),
 }
 _TAG = re.compile(r"<[^>]+>")
 

@@ -92,14 +92,13 @@ async def record_ballot(
 
 
 async def tallies(conn: aiosqlite.Connection, round_id: int) -> list[Tally]:
-    """Votes per idea that was on the ballot of ``round_id``, as last reported."""
+    """Votes per idea of ``round_id`` as last reported: every idea that was on a poll, and
+    every standing one (with no votes if its poll never went out)."""
     cursor = await conn.execute(
         """
-        SELECT ideas.id, ideas.number, ideas.text, SUM(poll_options.voter_count) AS votes
-        FROM poll_options
-        JOIN polls ON polls.poll_id = poll_options.poll_id
-        JOIN ideas ON ideas.id = poll_options.idea_id
-        WHERE polls.round_id = ?
+        SELECT ideas.id, ideas.number, ideas.text, COALESCE(SUM(poll_options.voter_count), 0)
+        FROM ideas LEFT JOIN poll_options ON poll_options.idea_id = ideas.id
+        WHERE ideas.round_id = ? AND (ideas.status = 'standing' OR poll_options.idea_id IS NOT NULL)
         GROUP BY ideas.id ORDER BY ideas.number
         """,
         (round_id,),

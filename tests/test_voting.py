@@ -242,3 +242,14 @@ async def test_non_facilitator_cannot_start_a_quick_poll(harness):
     await harness.send(harness.residents[0], "/poll Tea or coffee?; Tea; Coffee")
     assert "only the group's facilitators" in harness.last_text()
     assert harness.telegram.sent("sendPoll") == []
+
+
+async def test_voting_message_longer_than_telegram_allows_is_split_keeping_every_idea(harness):
+    ideas = [f"Idea {n} " + "with a great deal of detail " * 35 for n in range(1, 11)]
+    await round_with_ideas(harness, ideas)
+    await harness.send(harness.facilitator, "/vote")
+    voting_messages = harness.texts()  # the round was set up directly: nothing else was said
+    assert voting_messages[0].startswith("Voting is open for round #1")
+    assert len(voting_messages) >= 3
+    shown = "\n".join(voting_messages)
+    assert all(idea.strip() in shown for idea in ideas)
