@@ -207,6 +207,7 @@ class EmulatorServer:
         self.telegram = telegram
         self._condition = threading.Condition()
         self._faults: dict[str, list[Fault]] = {}
+        self.refused: list[tuple[str, dict[str, Any]]] = []  # calls answered by a fault
         self._stopping = False
         self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
         self._httpd.daemon_threads = True
@@ -277,7 +278,7 @@ class EmulatorServer:
         with self._condition:
             fault = self._take_fault(method)
             if fault is not None:
-                self.telegram.calls.append((method, params))
+                self.refused.append((method, params))
                 return fault if fault.stall or fault.drop else fault.answer()
             answer = self.telegram.handle(method, params)
             self._condition.notify_all()

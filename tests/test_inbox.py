@@ -1,0 +1,106 @@
+"""SPEC §10: no update lost or applied twice: the inbox stores a batch before it is confirmed."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.emulator.request import EmulatorRequest
+from bot.inbox import KEEP_PROCESSED, Inbox
+from storage import inbox as stored
+from tests.harness import make_settings
+
+
+def updates(harness, *raw: dict) -> list[Update]:
+    return [Update.de_json(update, harness.app.bot) for update in raw]
+
+
+async def help_replies(harness) -> int:
+    return sum("Three ways to start" in text for text in harness.texts())
+
+
+async def stored_ids(harness) -> tuple[list[int], list[int]]:
+    async with harness.db.read() as conn:
+        waiting = [update_id for update_id, _payload in await stored.pending(conn, 1000)]
+        cursor = await conn.execute("SELECT update_id FROM processed_updates ORDER BY update_id")
+        applied = [row[0] for row in await cursor.fetchall()]
+    return waiting, applied
+
+
+async def test_received_batch_is_stored_before_anything_is_applied(harness):
+    inbox = Inbox(harness.app)
+    batch = [harness.telegram.message_update(harness.group, person, "/help") for person in harness.residents[:3]]
+    await inbox.receive(updates(harness, *batch))
+    assert await stored_ids(harness) == ([update["update_id"] for update in batch], [])
+    assert await help_replies(harness) == 0
+
+
+async def test_stored_updates_are_applied_in_order_and_marked_done(harness):
+    inbox = Inbox(harness.app)
+    batch = [harness.telegram.message_update(harness.group, person, "/help") for person in harness.residents[:3]]
+    await inbox.receive(updates(harness, *batch))
+    assert await inbox.apply_pending() == 3
+    assert await help_replies(harness) == 3
+    replied_to = [params["reply_parameters"]["message_id"] for params in harness.telegram.sent()]
+    assert replied_to == [update["message"]["message_id"] for update in batch]
+    assert await stored_ids(harness) == ([], [update["update_id"] for update in batch])
+
+
+async def test_updates_stored_before_a_crash_are_applied_after_restart(harness, tmp_path, telegram, clock):
+    batch = [harness.telegram.message_update(harness.group, person, "/help") for person in harness.residents[:2]]
+    await Inbox(harness.app).receive(updates(harness, *batch))
+    await harness.app.shutdown()  # the process dies before applying anything
+
+    restarted = build_application(
+        make_settings(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
+    )
+    async with restarted:
+        assert await Inbox(restarted).apply_pending() == 2
+    assert await help_replies(harness) == 2
+    await harness.app.initialize()
+
+
+async def test_update_delivered_twice_is_applied_once(harness):
+    inbox = Inbox(harness.app)
+    update = harness.telegram.message_update(harness.group, harness.residents[0], "/help")
+    await inbox.receive(updates(harness, update, update))
+    await inbox.apply_pending()
+    await inbox.receive(updates(harness, update))
+    assert await inbox.apply_pending() == 0
+    assert await help_replies(harness) == 1
+
+
+async def test_update_already_applied_is_skipped_before_any_handler(harness):
+    inbox = Inbox(harness.app)
+    update = harness.telegram.message_update(harness.group, harness.residents[0], "/help")
+    await inbox.receive(updates(harness, update))
+    await inbox.apply_pending()
+    await harness.deliver(update)  # arriving some other way, e.g. a replay in a benchmark
+    assert await help_replies(harness) == 1
+
+
+async def test_an_update_whose_handler_fails_is_still_marked_done(harness, monkeypatch):
+    inbox = Inbox(harness.app)
+    update = harness.telegram.message_update(harness.group, harness.residents[0], "/help")
+
+    async def broken(_update: object) -> None:
+        raise RuntimeError("a bug outside every handler")
+
+    monkeypatch.setattr(harness.app, "process_update", broken)
+    await inbox.receive(updates(harness, update))
+    assert await inbox.apply_pending() == 1
+    assert await stored_ids(harness) == ([], [update["update_id"]])
+
+
+async def test_records_of_applied_updates_are_forgotten_after_two_days(harness):
+    inbox = Inbox(harness.app)
+    first = harness.telegram.message_update(harness.group, harness.residents[0], "/help")
+    await inbox.receive(updates(harness, first))
+    await inbox.apply_pending()
+    harness.advance(days=2, seconds=1)
+    second = harness.telegram.message_update(harness.group, harness.residents[1], "/help")
+    await inbox.receive(updates(harness, second))
+    await inbox.apply_pending()
+    async with harness.db.transaction() as conn:
+        await stored.forget_processed(conn, harness.clock.now() - KEEP_PROCESSED)
+    assert await stored_ids(harness) == ([], [second["update_id"]])
