@@ -18,7 +18,8 @@ from bot.rounds import Round, Stage, require_stage
 from storage import rounds, voting
 
 from handlers.common import Scope, Turn, command
-from handlers.voting import author_id, numbered_round, post_blocks, round_number
+from handlers.ideas import author_id
+from handlers.voting import numbered_round, post_blocks, round_number
 
 RECENT_CLOSED = 5
 

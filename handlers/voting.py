@@ -35,6 +35,8 @@ from storage import deadlines as stored_deadlines
 from storage import groups, rounds, voting
 
 from handlers.common import Scope, Turn, command
+from handlers.ideas import NO_ROUND_COLLECTING, author_id
+from handlers.rounds import command_text
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_ROUND_IN_STAGE = {
-    Stage.IDEAS: N_("No round is collecting ideas right now."),
+    Stage.IDEAS: NO_ROUND_COLLECTING,
     Stage.VOTING: N_("No round is voting right now."),
 }
 _TAG = re.compile(r"<[^>]+>")
@@ -291,23 +293,11 @@ async def close_command(turn: Turn) -> None:
         await refuse_moved_on(turn, round_, Stage.VOTING)
 
 
-def _argument_text(turn: Turn) -> str:
-    """Everything after the command, with its line breaks and spacing."""
-    text = turn.message.text or ""
-    parts = text.split(maxsplit=1)
-    return parts[1] if len(parts) > 1 else ""
-
-
-def author_id(turn: Turn) -> int | None:
-    """The member acting, or None when a facilitator posts as the group (anonymous admin)."""
-    return turn.user.id if turn.user is not None and not turn.user.is_bot else None
-
-
 @command(Scope.GROUP)
 async def poll_command(turn: Turn) -> None:
     """A quick poll: a round that opens straight in voting, its options standing as ideas."""
     await turn.require_facilitator()
-    quick = parse_quick_poll(_argument_text(turn))
+    quick = parse_quick_poll(command_text(turn))
     group = turn.group
     minutes = int(quick.voting.total_seconds() // 60) if quick.voting else group.vote_minutes
     async with turn.db.transaction() as conn:
