@@ -22,6 +22,7 @@ from typing import Any
 
 from telegram.constants import MessageLimit, PollLimit
 
+from bot.emulator.flood import FloodLimits
 from bot.emulator.spec import ApiViolation, BotApiSpec, load
 
 _ALLOWED_TAGS = {
@@ -151,8 +152,11 @@ class FakeTelegram:
         clock: Any = None,
         bot_username: str = "coprod_test_bot",
         files_dir: Path | None = None,
+        flood_limits: FloodLimits | None = None,
     ) -> None:
         self.spec = spec or load()
+        # Off unless given: when on, calls beyond Telegram's rates are answered 429.
+        self.flood_limits = flood_limits
         self.clock = clock
         self.bot = Person(id=7_000_000, first_name="Co-production", username=bot_username, is_bot=True)
         self.people: dict[int, Person] = {}
@@ -176,6 +180,10 @@ class FakeTelegram:
         self.calls.append((method, params))
         try:
             self.spec.check_call(method, params)
+            if self.flood_limits is not None:
+                wait = self.flood_limits.admit(params.get("chat_id"))
+                if wait is not None:
+                    raise TelegramError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
             handler = getattr(self, f"_api_{method}", None)
             result = handler(params) if handler else True
         except ApiViolation as error:

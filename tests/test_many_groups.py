@@ -1,0 +1,81 @@
+"""SPEC §6: many groups due at the same minute are all served within Telegram's flood limits."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+
+from bot import deadlines, scheduling
+from bot.app import build_application
+from bot.clock import FakeClock
+from bot.emulator.flood import FloodLimits
+from bot.emulator.request import EmulatorRequest
+from bot.emulator.telegram import FakeTelegram
+from storage import deadlines as stored_deadlines
+from storage import groups, rounds
+from tests.harness import make_settings, reference_spec
+
+GROUPS = 1000
+
+
+class _Ticks:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_flood_limits_allow_a_burst_then_the_rate():
+    ticks = _Ticks()
+    limits = FloodLimits(clock=ticks)
+    assert all(limits.admit(1000 + user) is None for user in range(30))
+    assert limits.admit(1030) == 1  # the 31st call in the same instant
+    ticks.now += 1 / 30
+    assert limits.admit(1031) is None
+    assert limits.refused == 1
+
+
+def test_flood_limits_hold_a_group_to_twenty_a_minute():
+    ticks = _Ticks()
+    limits = FloodLimits(clock=ticks)
+    for _ in range(20):
+        assert limits.admit(-100) is None
+        ticks.now += 0.1
+    assert limits.admit(-100) is not None  # a message every three seconds once the burst is spent
+    assert limits.admit(-200) is None  # another group is not held up
+    ticks.now += 3
+    assert limits.admit(-100) is None
+    assert limits.admit(None) is None  # calls about no chat (getMe) are not counted
+
+
+@pytest.mark.slow
+async def test_thousand_groups_due_at_the_same_minute_all_get_their_summary_without_a_429(tmp_path):
+    clock = FakeClock()
+    limits = FloodLimits()
+    telegram = FakeTelegram(reference_spec(), clock=clock, flood_limits=limits)
+    owner = telegram.person(101, "Fatima")
+    chats = [telegram.group(-1_000_000_000 - index, f"Street {index}", owner=owner) for index in range(GROUPS)]
+    app = build_application(make_settings(tmp_path / "many.sqlite3"), request=EmulatorRequest(telegram), clock=clock)
+    async with app:
+        async with app.services.db.transaction() as conn:
+            for chat in chats:
+                group, _ = await groups.ensure(conn, chat.id, title=chat.title, language="en",
+                                               timezone="Europe/London", now=clock.now())  # fmt: skip
+                await rounds.create(conn, group_id=group.id, question="Where should the bench go?",
+                                    created_by=owner.id, now=clock.now(),
+                                    ideas_ends_at=clock.now() + dt.timedelta(days=10), voting_minutes=60)  # fmt: skip
+        await scheduling.catch_up(app)  # plans every group's Monday summary
+        clock.advance(dt.timedelta(days=7))
+        async with app.services.db.read() as conn:
+            due = await stored_deadlines.pending(conn, due_by=clock.now())
+        assert len(due) == GROUPS
+        # the jobs of one minute, all at once, as the JobQueue would start them
+        ran = await asyncio.gather(*(deadlines.fire(app, deadline.id) for deadline in due))
+    assert all(ran)
+    assert limits.refused == 0
+    delivered = [len([t for t in telegram.texts(chat.id) if t.startswith("What happened since")]) for chat in chats]
+    assert delivered == [1] * GROUPS
+    assert telegram.violations == []
