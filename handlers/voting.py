@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CommandHandler, PollAnswerHandler, PollHandler, filters
 
 from bot import i18n
-from bot.ballots import PollLayout, PostedPoll, lay_out, pack_messages, parse_quick_poll, shorten, telegram_length
+from bot.ballots import PollLayout, lay_out, pack_messages, parse_quick_poll, shorten, telegram_length
 from bot.charts import bar_chart
 from bot.deadlines import DeadlineKind, on_deadline, schedule
 from bot.errors import DomainError
@@ -216,17 +216,21 @@ async def post_ballot(app: CoprodApplication, group: Group, round_: Round, ideas
                 conn, poll_id=message.poll.id, round_id=round_.id, layout=layout,
                 chat_id=group.chat_id, message_id=message.message_id,
             )  # fmt: skip
+            closed_meanwhile = (await rounds.get(conn, round_.id)).stage is not Stage.VOTING
+        if closed_meanwhile:  # a /close came in while the polls were going out
+            await _stop(app.bot, group.chat_id, message.message_id)
+            return
 
 
 # ------------------------------------------------------------------ closing voting
 
 
-async def _stop(bot: Bot, poll: PostedPoll) -> Poll | None:
+async def _stop(bot: Bot, chat_id: int, message_id: int) -> Poll | None:
     """Stop one poll; its final state, or None if Telegram would not (already closed, deleted)."""
     try:
-        return await bot.stop_poll(poll.chat_id, poll.message_id)
+        return await bot.stop_poll(chat_id, message_id)
     except (BadRequest, Forbidden) as error:
-        log.info("event=stop_poll_skipped poll_id=%s reason=%s", poll.poll_id, error.message)
+        log.info("event=stop_poll_skipped chat_id=%s message_id=%s reason=%s", chat_id, message_id, error.message)
         return None
 
 
@@ -245,7 +249,7 @@ async def close_voting(app: CoprodApplication, round_: Round) -> bool:
         posted = await voting.polls(conn, round_.id)
     if current.stage is not Stage.VOTING:
         return False
-    finals = [await _stop(app.bot, poll) for poll in posted if not poll.stopped]
+    finals = [await _stop(app.bot, poll.chat_id, poll.message_id) for poll in posted if not poll.stopped]
     now = services.clock.now()
     async with services.db.transaction() as conn:
         for final in filter(None, finals):
