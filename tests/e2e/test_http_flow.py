@@ -15,3 +15,36 @@ async def test_bot_added_over_http_says_hello_and_answers_help(live):
     assert "Three ways to start" in live.texts()[1]
     async with live.app.services.db.read() as conn:
         assert await members.get(conn, live.residents[0].id) is not None
+
+
+def said(live, words: str):
+    return lambda telegram: any(words in text for text in telegram.texts(live.group.id))
+
+
+async def test_a_whole_round_over_http(live):
+    live.add_bot()
+    await live.until_sent(1)
+    live.send(live.facilitator, "/round 2d 1d What should we do to brighten up Chapel Street?")
+    await live.until(lambda telegram: len(telegram.sent()) == 2)
+    [prompt] = [key[1] for key, message in live.telegram.messages.items()
+                if message["from"]["id"] == live.telegram.bot.id and "brighten" in message.get("text", "")]  # fmt: skip
+    ideas = ["Fix the bench", "Plant <b>bulbs</b> & wildflowers", "A monthly litter pick"]
+    for resident, idea in zip(live.residents, ideas, strict=False):
+        live.send(resident, idea, reply_to=prompt)
+    await live.until_applied()
+
+    live.send(live.facilitator, "/vote")
+    await live.until(lambda telegram: len(telegram.polls) == 1)
+    [poll_id] = live.telegram.polls
+    for resident, choice in zip(live.residents, ([0, 1], [1], [1, 2], [2]), strict=True):
+        live.server.act(lambda telegram, resident=resident, choice=choice: telegram.vote_updates(resident, poll_id, choice))
+    await live.until_applied()
+
+    live.send(live.facilitator, "/close")
+    await live.until(said(live, "4 neighbours voted."))
+    results = [text for text in live.texts() if "4 neighbours voted." in text][0]
+    assert "1. \u2068Plant <b>bulbs</b> & wildflowers\u2069 — 3 votes, 75%" in results
+    assert live.telegram.polls[poll_id]["is_closed"] is True
+    await live.until_sent(1, "sendPhoto")
+    [chart] = live.telegram.files
+    assert chart.method == "sendPhoto" and chart.size > 1000  # the image itself came over multipart
