@@ -88,24 +88,26 @@ def test_check_names_a_confirmed_entry_without_confirmer(tmp_path, capsys):
     assert status == 1 and "entry #2 is confirmed without a confirmer" in out
 
 
-def test_check_finds_credits_that_no_volunteering_backs(tmp_path, capsys):
-    path = books(
-        tmp_path,
-        "INSERT INTO ledger_entries (group_id, kind, from_member, to_member, minutes, status, "
-        f"confirmed_by, decided_at, created_by, created_at) VALUES (1, 'thanks', NULL, {CHLOE}, 600, "
-        f"'confirmed', {CHLOE}, '2026-11-02T09:00:00+00:00', {CHLOE}, '2026-11-02T09:00:00+00:00')",
+def confirmed_row(kind: str, giver, taker, minutes: int, reverses=None) -> str:
+    """An INSERT of a confirmed entry, bypassing every rule (``None`` is the community)."""
+    values = ", ".join(
+        "NULL" if value is None else repr(value)
+        for value in (kind, giver, taker, minutes, "confirmed", CHLOE, NOW.isoformat(), CHLOE, NOW.isoformat(), reverses)
     )
+    return (
+        "INSERT INTO ledger_entries (group_id, kind, from_member, to_member, minutes, status, "
+        f"confirmed_by, decided_at, created_by, created_at, reverses) VALUES (1, {values})"
+    )
+
+
+def test_check_finds_credits_that_no_volunteering_backs(tmp_path, capsys):
+    path = books(tmp_path, confirmed_row("thanks", None, CHLOE, 600))
     status, out, _ = run(capsys, "--db", path, "check")
     assert status == 1 and "members hold 720 min but 120 min of volunteering stands confirmed" in out
 
 
 def test_check_finds_a_reversal_that_does_not_mirror_its_entry(tmp_path, capsys):
-    path = books(
-        tmp_path,
-        "INSERT INTO ledger_entries (group_id, kind, from_member, to_member, minutes, status, "
-        f"confirmed_by, decided_at, created_by, created_at, reverses) VALUES (1, 'reversal', {BEN}, NULL, 30, "
-        "'confirmed', 101, '2026-11-02T09:00:00+00:00', 101, '2026-11-02T09:00:00+00:00', 1)",
-    )
+    path = books(tmp_path, confirmed_row("reversal", BEN, None, 30, reverses=1))
     status, out, _ = run(capsys, "--db", path, "check")
     assert status == 1 and "entry #3 does not mirror entry #1" in out
 
