@@ -31,6 +31,7 @@ SCRIPTS = {
     "ur": re.compile(r"[ٹڈڑںھےۓ]"),  # letters Urdu adds to the Arabic script
     "ar": re.compile(r"[\u0621-\u064a]"),
 }
+TYPICAL_WORDS = {"pl": ("Runda", "pomysł", "głos"), "ur": ("راؤنڈ", "خیال", "ووٹ"), "ar": ("الجولة", "فكرة", "التصويت")}
 NOT_IN_SCRIPT = {"ar": re.compile(r"[ٹڈڑںھےۓگچپ]")}  # Urdu/Persian letters are not Arabic
 COUNTS = {
     "pl": {1: "1 pomysł ", 2: "2 pomysły ", 5: "5 pomysłów", 11: "11 pomysłów", 22: "22 pomysły ", 100: "100 pomysłów"},
@@ -97,10 +98,14 @@ async def test_a_round_in_each_language_speaks_only_that_language(harness, langu
     texts = [text for text in _bot_words_since(harness, start, [question, *ideas]) if text.strip()]
     assert len(texts) >= 4, texts
     for text in texts:
-        assert SCRIPTS[language].search(text), f"not {language}: {text!r}"
         assert not ENGLISH_WORDS.search(text), f"English left in {language}: {text!r}"
+        if language in ("ur", "ar"):
+            assert not re.search(r"[A-Za-z]{3,}", text), f"Latin words in {language}: {text!r}"
         if language in NOT_IN_SCRIPT:
             assert not NOT_IN_SCRIPT[language].search(text), f"not {language}: {text!r}"
+    everything = "\n".join(texts)
+    assert len(SCRIPTS[language].findall(everything)) >= 10, f"not {language}: {everything!r}"
+    assert all(word in everything for word in TYPICAL_WORDS[language]), everything
 
 
 @pytest.mark.parametrize("language", ["pl", "ur", "ar"])
@@ -287,15 +292,17 @@ async def test_menu_lists_each_command_where_it_works(harness):
     ben = harness.residents[0]
     private = harness.telegram.private_chat(ben)
     registered = commands.registered_commands(harness.app)
+    wrong = []
     for entry in commands.MENU:
         if entry.command not in registered:
             continue
         await harness.send_private(ben, f"/{entry.command}")
-        group_hint = "works in a group chat" in harness.last_text(private)
-        assert group_hint == (Place.PRIVATE not in entry.places), entry.command
+        if ("works in a group chat" in harness.last_text(private)) != (Place.PRIVATE not in entry.places):
+            wrong.append(f"/{entry.command} in private: {harness.last_text(private)!r}")
         await harness.send(ben, f"/{entry.command}")
-        private_hint = "works only in a private chat" in harness.last_text()
-        assert private_hint == (Place.GROUP not in entry.places), entry.command
+        if ("in a private chat" in harness.last_text()) != (Place.GROUP not in entry.places):
+            wrong.append(f"/{entry.command} in the group: {harness.last_text()!r}")
+    assert not wrong, "\n".join(wrong)
 
 
 # ---------------------------------------------------------------- adding a language
