@@ -185,6 +185,14 @@ class Control:
     def texts(self, chat_id: int | None = None) -> list[str]:
         return self._telegram.texts(chat_id)
 
+    def bot_messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """The bot's messages in one chat, oldest first (to reply to a prompt, press a button)."""
+        return [
+            message
+            for (chat, _message_id), message in sorted(self._telegram.messages.items())
+            if chat == chat_id and message["from"]["id"] == self._telegram.bot.id
+        ]
+
     def violations(self) -> list[str]:
         return list(self._telegram.violations)
 

@@ -1,0 +1,123 @@
+"""SPEC §10 at process level: ``python -m bot`` killed with SIGKILL mid-burst loses no idea and doubles none.
+
+The fake Bot API runs in its own process (``python -m bot.emulator.server``) and the real bot
+in another; a burst of ideas (replies to a round's prompt) arrives, the bot is killed while
+applying it, more ideas arrive while it is down, and a restart on the same database must
+end with every idea stored exactly once. Every wait is bounded, so the test stops by itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.emulator.server import EmulatorClient
+from tests.harness import TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
+GROUP = -1001234
+FACILITATOR = 101
+RESIDENTS = list(range(201, 221))
+BURST = 400
+BEFORE_KILL = 250
+DEADLINE = 90.0  # seconds any one wait may take before the test fails
+
+pytestmark = pytest.mark.slow
+
+
+@contextlib.contextmanager
+def emulator_process() -> Iterator[str]:
+    """The fake Bot API in its own process; yields its Bot API base URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.emulator.server", "--port", "0"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://"), "the emulator did not start"
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def start_bot(url: str, database: Path, log: Path) -> subprocess.Popen:
+    environment = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "COPROD_API_URL": url,
+                   "COPROD_DB": str(database), "COPROD_LOG_LEVEL": "WARNING"}  # fmt: skip
+    with log.open("a") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot"], cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT
+        )
+
+
+def eventually(condition: Callable[[], bool], what: str) -> None:
+    """Poll another process's progress until ``condition`` holds, for at most :data:`DEADLINE`."""
+    give_up = time.monotonic() + DEADLINE
+    while not condition():
+        assert time.monotonic() < give_up, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def stored_ideas(database: Path) -> list[tuple[int, str]]:
+    if not database.exists():
+        return []
+    with contextlib.closing(sqlite3.connect(database, timeout=5)) as conn:
+        try:
+            return conn.execute("SELECT source_message_id, text FROM ideas").fetchall()
+        except sqlite3.OperationalError:  # not migrated yet
+            return []
+
+
+def test_kill_9_mid_burst_loses_no_idea_and_doubles_none(tmp_path):
+    database, log = tmp_path / "coprod.sqlite3", tmp_path / "bot.log"
+    with emulator_process() as url, EmulatorClient(url.removesuffix("/bot") + "/emulator") as telegram:
+        telegram.person(user_id=FACILITATOR, first_name="Fatima", username="fatima")
+        for user_id in RESIDENTS:
+            telegram.person(user_id=user_id, first_name=f"Neighbour {user_id}")
+        telegram.group(chat_id=GROUP, title="Chapel Street neighbours", owner=FACILITATOR)
+        bot = start_bot(url, database, log)
+        try:
+            telegram.membership(chat_id=GROUP, actor=FACILITATOR, joined=True)
+            assert telegram.wait(method="sendMessage", count=1, timeout=DEADLINE) >= 1, log.read_text()
+            telegram.message(chat_id=GROUP, sender=FACILITATOR, text="/round What should we do with the empty lot?")
+            assert telegram.wait(method="sendMessage", count=2, timeout=DEADLINE) >= 2, log.read_text()
+            [prompt] = [message["message_id"] for message in telegram.bot_messages(chat_id=GROUP)
+                        if "empty lot" in message.get("text", "")]  # fmt: skip
+
+            ideas = [f"Idea {n}: {'a bench, ' * (n % 5)}somewhere to sit" for n in range(BURST)]
+            burst = [{"chat_id": GROUP, "sender": RESIDENTS[n % len(RESIDENTS)], "text": text, "reply_to": prompt}
+                     for n, text in enumerate(ideas)]  # fmt: skip
+            telegram.messages(burst=burst[:BEFORE_KILL])
+            eventually(lambda: len(stored_ideas(database)) >= 20, "the first ideas to be stored")
+            bot.send_signal(signal.SIGKILL)
+            bot.wait(timeout=DEADLINE)
+            assert len(stored_ideas(database)) < BURST
+
+            telegram.messages(burst=burst[BEFORE_KILL:])
+            bot = start_bot(url, database, log)
+            eventually(lambda: len(stored_ideas(database)) >= BURST, "every idea after the restart")
+            bot.send_signal(signal.SIGTERM)
+            assert bot.wait(timeout=DEADLINE) == 0, log.read_text()
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+                bot.wait()
+        assert telegram.violations() == []
+
+    stored = stored_ideas(database)
+    assert len(stored) == BURST, "an idea was stored twice"
+    assert sorted(text for _message_id, text in stored) == sorted(ideas)
+    assert len({message_id for message_id, _text in stored}) == BURST
