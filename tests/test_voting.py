@@ -8,7 +8,7 @@ from telegram.constants import PollLimit
 
 from bot.deadlines import run_due
 from bot.rounds import Kind, Stage
-from storage import rounds, voting
+from storage import groups, rounds, voting
 from tests.round_helpers import current, poll_ids, round_with_ideas
 
 LONG_IDEA = "A community orchard with apple and pear trees, a bench for resting, " + "and raised beds " * 10
@@ -217,8 +217,6 @@ async def test_quick_poll_opens_straight_in_voting_with_its_options(harness):
 
 
 async def _group_id(harness, conn) -> int:
-    from storage import groups
-
     return (await groups.get_by_chat(conn, harness.group.id)).id
 
 
@@ -253,3 +251,30 @@ async def test_voting_message_longer_than_telegram_allows_is_split_keeping_every
     assert len(voting_messages) >= 3
     shown = "\n".join(voting_messages)
     assert all(idea.strip() in shown for idea in ideas)
+
+
+
+
+
+async def test_close_while_the_polls_go_out_leaves_no_poll_open(harness, monkeypatch):
+    round_ = await round_with_ideas(harness, [f"Idea {n}" for n in range(1, 31)])
+    first_poll_sent, closed = asyncio.Event(), asyncio.Event()
+    bot_class = type(harness.app.bot)
+    send_poll = bot_class.send_poll
+
+    async def first_poll_waits_for_close(bot, *args, **kwargs):
+        message = await send_poll(bot, *args, **kwargs)
+        if not first_poll_sent.is_set():
+            first_poll_sent.set()
+            await closed.wait()
+        return message
+
+    monkeypatch.setattr(bot_class, "send_poll", first_poll_waits_for_close)  # bots are frozen
+    vote = asyncio.create_task(harness.send(harness.facilitator, "/vote"))
+    await first_poll_sent.wait()
+    await harness.send(harness.facilitator, "/close")
+    closed.set()
+    await vote
+    assert (await current(harness, round_)).stage is Stage.CLOSED
+    assert len(harness.telegram.polls) == 1  # the rest were never sent
+    assert all(poll["is_closed"] for poll in harness.telegram.polls.values())
