@@ -410,11 +410,13 @@ async def merge_command(turn: Turn) -> None:
 
 
 def register(app: Application) -> None:
-    new_group_message = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+    # Group commands also take private messages, so they answer there with a hint.
+    new_message = filters.UpdateType.MESSAGE
+    new_group_message = filters.ChatType.GROUPS & new_message
     app.add_handler(CommandHandler("idea", idea_in_group, filters=new_group_message))
-    app.add_handler(CommandHandler("ideas", ideas_command, filters=new_group_message))
-    app.add_handler(CommandHandler("withdraw", withdraw_command, filters=new_group_message))
-    app.add_handler(CommandHandler("merge", merge_command, filters=new_group_message))
+    app.add_handler(CommandHandler("ideas", ideas_command, filters=new_message))
+    app.add_handler(CommandHandler("withdraw", withdraw_command, filters=new_message))
+    app.add_handler(CommandHandler("merge", merge_command, filters=new_message))
     app.add_handler(MessageHandler(new_group_message & _RepliesToBot() & ~filters.COMMAND, idea_by_reply))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, idea_edited))
     app.add_handler(CallbackQueryHandler(idea_round_chosen, pattern=callbacks.pattern("ideafor")))

@@ -160,7 +160,7 @@ async def lapse(app: CoprodApplication, deadline: Deadline) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(
-        CommandHandler("propose", propose_command, filters=filters.ChatType.GROUPS & filters.UpdateType.MESSAGE)
+        CommandHandler("propose", propose_command, filters=filters.UpdateType.MESSAGE)
     )
     app.add_handler(CallbackQueryHandler(support_pressed, pattern=callbacks.pattern("support")))
     deadlines.on_deadline(app, DeadlineKind.PROPOSAL_LAPSE, lapse)
