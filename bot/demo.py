@@ -41,13 +41,14 @@ from bot.emulator.telegram import Chat, FakeTelegram, Person, plain_text
 from bot.i18n import Translator
 
 DEMO_TOKEN = "123456:DEMO-token-for-the-local-emulator-only"
-# A Monday morning: the first jumps of the scenario land on weekdays.
-DEMO_START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+# A Monday morning; each action takes a minute, so the round opens at 09:00.
+DEMO_START = dt.datetime(2026, 11, 2, 8, 58, tzinfo=dt.UTC)
 DEFAULT_OUTPUT = Path("demo-output")
 # Seconds between transcript lines at speed 1: slow enough to read along.
-_BASE_PAUSE = 0.6
+_BASE_PAUSE = 0.4
 _INDENT = "      "
 _BETWEEN_ACTIONS = dt.timedelta(minutes=1)
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # Bot API calls that change nothing a member sees.
 _SILENT = {"getMe", "getUpdates", "deleteWebhook", "getChatAdministrators", "getChatMember",
@@ -69,7 +70,7 @@ class Transcript:
             self.lines.append(line)
             self.stream.write(line + "\n")
         self.stream.flush()
-        if self.pause:
+        if self.pause and text:
             await asyncio.sleep(self.pause)
 
     async def heading(self, text: str) -> None:
@@ -94,6 +95,18 @@ def _markup(params: dict[str, Any]) -> dict[str, Any]:
 
 def _buttons(params: dict[str, Any]) -> list[str]:
     return [button["text"] for row in _markup(params).get("inline_keyboard", []) for button in row]
+
+
+def _recognisable(path: Path, number: int) -> Path:
+    """The saved file, renamed ``image-N.png`` if it is a PNG that was sent without a name.
+
+    Photos are uploaded as bare bytes (Telegram does not care what they are called), so the
+    emulator saves them under a chat-id prefix and a MIME-type name; people opening the
+    output folder need a plain name and an extension their viewer knows.
+    """
+    if path.suffix.lower() == ".png" or not path.read_bytes().startswith(_PNG_SIGNATURE):
+        return path
+    return path.rename(path.with_name(f"image-{number}.png"))
 
 
 def _indented(text: str) -> str:
@@ -337,7 +350,7 @@ class Scene:
             sent = self.telegram.files[self._seen_files]
             self._seen_files += 1
             caption = plain_text(params["caption"]) if params.get("caption") else ""
-            where = os.path.relpath(sent.path) if sent.path else sent.filename
+            where = os.path.relpath(_recognisable(sent.path, self._seen_files)) if sent.path else sent.filename
             if method == "sendPhoto":
                 line = t._("Bot sends an image (saved to {path})", path=where)
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import os
 
 import pytest
 
@@ -113,8 +114,10 @@ def test_transcript_shows_results_with_a_chart_saved_to_the_output_folder(played
     part = section(text, "results")
     assert "Results of round #1" in part and "7 neighbours voted" in part
     assert "Bot sends an image (saved to" in part
-    charts = [sent.path for sent in scene.telegram.files if sent.method == "sendPhoto"]
-    assert charts and all(path.parent == output and path.read_bytes().startswith(b"\x89PNG") for path in charts)
+    charts = list(output.glob("*.png"))
+    assert len(charts) == sum(1 for sent in scene.telegram.files if sent.method == "sendPhoto")
+    assert charts and all(path.read_bytes().startswith(b"\x89PNG") for path in charts)
+    assert f"(saved to {os.path.relpath(output / 'image-1.png')})" in part
 
 
 def test_transcript_shows_the_outcome_recorded(played):
