@@ -127,4 +127,6 @@ async def publish(app: Application) -> None:
             try:
                 await app.bot.set_my_commands(bot_commands(entries, t), scope=scope, language_code=code)
             except TelegramError as error:
-                log.warning("event=set_commands_failed language=%s scope=%s error=%s", language, scope.type, error)
+                log.warning(
+                    "event=set_commands_failed language=%s scope=%s error=%s", language, scope.type, error
+                )

@@ -92,12 +92,13 @@ async def language_pressed(turn: Turn) -> None:
         return
     await turn.require_facilitator()
     t = i18n.translator(language)
+    name = t.language_name(language)
     if language == turn.group.language:
-        await query.answer(t._("This group already reads me in {language}.", language=t.language_name(language)))
+        await query.answer(t._("This group already reads me in {language}.", language=name))
         return
     async with turn.db.transaction() as conn:
         await group_store.update_settings(conn, turn.group.id, language=language)
-    await query.answer(t._("From now on I speak {language} in this group.", language=t.language_name(language)))
+    await query.answer(t._("From now on I speak {language} in this group.", language=name))
     await query.edit_message_text(welcome_text(t), reply_markup=language_keyboard())
 
 
