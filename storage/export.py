@@ -105,6 +105,7 @@ async def personal_data(conn: aiosqlite.Connection, user_id: int) -> dict[str, l
             "JOIN rounds ON rounds.id = ideas.round_id WHERE author_id = ? ORDER BY ideas.id",
             (user_id,),
         ),
+        "idea_drafts": ("SELECT * FROM idea_drafts WHERE author_id = ? ORDER BY id", (user_id,)),
         "proposals": ("SELECT * FROM proposals WHERE proposer_id = ? ORDER BY id", (user_id,)),
         "supports": ("SELECT * FROM proposal_supporters WHERE user_id = ?", (user_id,)),
         "ballots": ("SELECT * FROM ballots WHERE user_id = ?", (user_id,)),

@@ -110,6 +110,15 @@ async def test_log_in_private_chat_gets_a_hint(harness, ben):
     assert "group chat" in harness.last_text(harness.telegram.private_chat(ben))
 
 
+async def test_log_posted_as_the_group_is_refused(harness):
+    anonymous = harness.telegram.person(1087968824, "Group", username="GroupAnonymousBot", is_bot=True)
+    await harness.deliver(
+        harness.telegram.message_update(harness.group, anonymous, "/log 2h tidying", sender_chat=harness.group)
+    )
+    assert "your own account" in harness.last_text()
+    assert await entries(harness) == []
+
+
 async def test_logged_entry_sets_a_lapse_deadline_a_week_ahead(harness, ben):
     entry, _ = await log_entry(harness, ben)
     async with harness.db.read() as conn:

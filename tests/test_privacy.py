@@ -62,7 +62,7 @@ async def test_mydata_sends_everything_stored_about_the_member_as_json(harness):
     assert data["member"][0]["first_name"] == "Ben" and data["member"][0]["username"] == "ben"
     assert data["groups"][0]["title"] == "Chapel Street neighbours"
     assert [entry["note"] for entry in data["ledger_entries"]] == ["litter pick on Chapel St"]
-    assert {"ideas", "proposals", "supports", "ballots"} <= set(data)
+    assert {"ideas", "idea_drafts", "proposals", "supports", "ballots"} <= set(data)
 
 
 async def test_forgetme_in_a_group_gets_a_private_chat_hint(harness):
