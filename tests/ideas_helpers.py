@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.rounds import Idea, Round
+from bot.rounds import Idea, IdeaStatus, Round
 from storage import groups, rounds
 
 
@@ -20,6 +20,17 @@ async def open_round(harness, question: str = "What should we do with the empty 
 async def stored_ideas(harness, round_: Round) -> list[Idea]:
     async with harness.db.read() as conn:
         return await rounds.ideas(conn, round_.id)
+
+
+async def statuses(harness, round_: Round) -> list[IdeaStatus]:
+    return [idea.status for idea in await stored_ideas(harness, round_)]
+
+
+async def end_ideas_stage(harness, round_: Round) -> None:
+    """Move a round on to voting in storage, as /vote would, without polls."""
+    now = harness.clock.now()
+    async with harness.db.transaction() as conn:
+        await rounds.start_voting(conn, round_.id, now=now, ends_at=now)
 
 
 def last_bot_message(harness, chat=None) -> dict[str, Any]:

@@ -9,7 +9,16 @@ from bot.acknowledge import REACTION_BURST
 from bot.emulator.telegram import TelegramError
 from bot.rounds import IdeaStatus
 from storage import rounds
-from tests.ideas_helpers import buttons, last_bot_message, open_round, prompt_edits, reactions, stored_ideas
+from tests.ideas_helpers import (
+    buttons,
+    end_ideas_stage,
+    last_bot_message,
+    open_round,
+    prompt_edits,
+    reactions,
+    statuses,
+    stored_ideas,
+)
 
 PHOTO = [{"file_id": "ph1", "file_unique_id": "u1", "width": 800, "height": 600}]
 STICKER = {"file_id": "st1", "file_unique_id": "u2", "type": "regular", "width": 512, "height": 512,
@@ -87,8 +96,7 @@ async def test_idea_command_adds_to_the_only_open_round(harness):
 
 async def test_reply_after_ideas_closed_is_refused(harness):
     round_ = await open_round(harness)
-    async with harness.db.transaction() as conn:
-        await rounds.start_voting(conn, round_.id, now=harness.clock.now(), ends_at=harness.clock.now())
+    await end_ideas_stage(harness, round_)
     await harness.send(harness.residents[0], "Too late?", reply_to=round_.prompt_message_id)
     assert "Round #1 is not collecting ideas any more" in harness.last_text()
     assert await stored_ideas(harness, round_) == []
@@ -130,8 +138,7 @@ async def test_editing_the_message_updates_the_idea_while_ideas_are_open(harness
     message_id = await harness.send(harness.residents[0], "A comunity garden", reply_to=round_.prompt_message_id)
     await harness.deliver(harness.telegram.edit_update(harness.group, message_id, "A community garden"))
     assert [idea.text for idea in await stored_ideas(harness, round_)] == ["A community garden"]
-    async with harness.db.transaction() as conn:
-        await rounds.start_voting(conn, round_.id, now=harness.clock.now(), ends_at=harness.clock.now())
+    await end_ideas_stage(harness, round_)
     await harness.deliver(harness.telegram.edit_update(harness.group, message_id, "Something else"))
     assert [idea.text for idea in await stored_ideas(harness, round_)] == ["A community garden"]
 
@@ -192,8 +199,7 @@ async def test_author_withdraws_own_idea(harness):
     await harness.send(ben, "A skate park", reply_to=round_.prompt_message_id)
     await harness.send(ben, "/withdraw 1")
     assert "Idea 1 is withdrawn from round #1" in harness.last_text()
-    (idea,) = await stored_ideas(harness, round_)
-    assert idea.status is IdeaStatus.WITHDRAWN
+    assert await statuses(harness, round_) == [IdeaStatus.WITHDRAWN]
 
 
 async def test_non_facilitator_cannot_withdraw_someone_elses_idea(harness):
@@ -202,11 +208,9 @@ async def test_non_facilitator_cannot_withdraw_someone_elses_idea(harness):
     await harness.send(ben, "A skate park", reply_to=round_.prompt_message_id)
     await harness.send(chloe, "/withdraw 1")
     assert "Only the idea's author or a facilitator" in harness.last_text()
-    (idea,) = await stored_ideas(harness, round_)
-    assert idea.status is IdeaStatus.STANDING
+    assert await statuses(harness, round_) == [IdeaStatus.STANDING]
     await harness.send(harness.facilitator, "/withdraw 1")
-    (idea,) = await stored_ideas(harness, round_)
-    assert idea.status is IdeaStatus.WITHDRAWN
+    assert await statuses(harness, round_) == [IdeaStatus.WITHDRAWN]
 
 
 async def test_withdraw_bad_arguments_are_refused(harness):
@@ -219,11 +223,10 @@ async def test_withdraw_bad_arguments_are_refused(harness):
     assert "Round #1 has no idea 3" in harness.last_text()
     async with harness.db.transaction() as conn:
         await rounds.add_idea(conn, round_id=round_.id, text="x", author_id=None, anonymous=True, now=harness.clock.now())
-        await rounds.start_voting(conn, round_.id, now=harness.clock.now(), ends_at=harness.clock.now())
+    await end_ideas_stage(harness, round_)
     await harness.send(harness.facilitator, "/withdraw 1", reply_to=round_.prompt_message_id)
     assert "not collecting ideas any more" in harness.last_text()
-    (idea,) = await stored_ideas(harness, round_)
-    assert idea.status is IdeaStatus.STANDING
+    assert await statuses(harness, round_) == [IdeaStatus.STANDING]
 
 
 async def test_facilitator_merges_duplicates_and_both_authors_stay_credited(harness):
