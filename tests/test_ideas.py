@@ -308,3 +308,22 @@ async def test_a_failed_reaction_is_dropped_not_retried(harness, monkeypatch):
     assert len(reactions(harness)) == 1
     await harness.send(harness.residents[1], "/ideas")
     assert "Still counts" in harness.last_text()
+
+
+async def test_the_scheduled_count_job_edits_the_prompt_once(harness):
+    round_ = await open_round(harness)
+    for resident in harness.residents[:3]:
+        await harness.send(resident, f"Idea from {resident.first_name}", reply_to=round_.prompt_message_id)
+    (job,) = harness.app.job_queue.get_jobs_by_name(f"acknowledge:prompt:{round_.id}")
+    await job.run(harness.app)
+    (edit,) = prompt_edits(harness, round_)
+    assert "3 ideas so far" in edit["text"]
+    assert await harness.app.services.acknowledgements.flush() == 0
+
+
+async def test_no_count_edit_once_the_round_has_moved_on(harness):
+    round_ = await open_round(harness)
+    await harness.send(harness.residents[0], "Late count", reply_to=round_.prompt_message_id)
+    await end_ideas_stage(harness, round_)
+    await harness.app.services.acknowledgements.flush()
+    assert prompt_edits(harness, round_) == []
