@@ -90,10 +90,8 @@ class Acknowledgements:
         """Run ``refresh`` (an edit of ``key``, e.g. one prompt) within :data:`EDIT_EVERY`,
         once however many changes arrive before then."""
         self._pending[key] = refresh
-        if key in self._jobs:
-            return
-        if app.job_queue is None:
-            return
+        if key in self._jobs or app.job_queue is None:
+            return  # already due soon; or no JobQueue installed, and flush() will send it
         self._jobs[key] = app.job_queue.run_once(
             self._job_callback, when=EDIT_EVERY, data=key, name=f"acknowledge:{key}"
         )

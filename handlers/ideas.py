@@ -219,7 +219,11 @@ async def _ask_which_round(turn: Turn, collecting: list[Round]) -> None:
         return
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(round_label(turn.t, round_), callback_data=callbacks.encode("ideafor", round_.id, message_id))]
+            [
+                InlineKeyboardButton(
+                    round_label(turn.t, round_), callback_data=callbacks.encode("ideafor", round_.id, message_id)
+                )
+            ]
             for round_ in collecting
         ]
     )

@@ -30,7 +30,13 @@ if TYPE_CHECKING:
 
 
 def proposal_text(
-    t: Translator, group: Group, proposal: Proposal, *, proposer: str, supporters: int, round_number: int | None = None
+    t: Translator,
+    group: Group,
+    proposal: Proposal,
+    *,
+    proposer: str,
+    supporters: int,
+    round_number: int | None = None,
 ) -> str:
     """The proposal message, in whichever state the proposal is."""
     lines = [
@@ -68,7 +74,9 @@ def _support_keyboard(t: Translator, proposal: Proposal) -> InlineKeyboardMarkup
     )
 
 
-async def _render(app: CoprodApplication, proposal_id: int, round_number: int | None = None) -> tuple[Group, Proposal, str]:
+async def _render(
+    app: CoprodApplication, proposal_id: int, round_number: int | None = None
+) -> tuple[Group, Proposal, str]:
     """The group, the proposal and its message text as stored now."""
     async with app.services.db.read() as conn:
         proposal = await proposals.get(conn, proposal_id)
