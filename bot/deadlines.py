@@ -17,6 +17,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from telegram.error import TelegramError
+
 from bot.deadline_kinds import REMINDER_OF, DeadlineKind
 from bot.model import Deadline
 from storage import deadlines as stored
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 
 # A job may wake a moment before its row is due by the clock; that is still on time.
 EARLY_SLACK = dt.timedelta(seconds=1)
+# A deadline whose action failed on a Telegram error is tried again this much later.
+RETRY_FAILED = dt.timedelta(minutes=5)
 # Actions may set new deadlines that are already due (a stage opened late after a restart);
 # run_due follows them, but never forever.
 MAX_PASSES = 10
@@ -61,7 +65,15 @@ def schedule(app: CoprodApplication, deadline: Deadline) -> None:
 
 
 async def _job_callback(context: Any) -> None:
-    await fire(context.application, context.job.data)
+    """A job's attempt; if Telegram fails it even after the rate limiter's retries, try again later.
+
+    The row stays pending either way, so a restart would also carry it out.
+    """
+    try:
+        await fire(context.application, context.job.data)
+    except TelegramError:
+        log.exception("event=deadline_failed job=%s retry_in=%ss", context.job.name, RETRY_FAILED.seconds)
+        context.job_queue.run_once(_job_callback, when=RETRY_FAILED, data=context.job.data, name=context.job.name)
 
 
 async def _schedule_stored(context: Any) -> None:

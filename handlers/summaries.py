@@ -10,10 +10,12 @@ goes with the text when there is something to draw.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from babel import dates as babel_dates
 from telegram import Bot
+from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from bot import i18n, scheduling
@@ -31,6 +33,8 @@ from handlers.voting import post_blocks
 
 if TYPE_CHECKING:
     from bot.app import CoprodApplication
+
+log = logging.getLogger(__name__)
 
 
 def _open_round_line(t: Translator, group: Group, round_: OpenRound) -> str:
@@ -128,7 +132,8 @@ async def summary_due(app: CoprodApplication, deadline: Deadline) -> None:
     """The group's scheduled summary: post the period (unless empty), then plan the next one.
 
     Idempotent: the period ends now and the next time is planned in the same transaction,
-    so a job that fires again finds its row moved on and does nothing.
+    so a job that fires again finds its row moved on and does nothing. If Telegram refuses
+    the summary, the period is kept for the next one rather than lost.
     """
     services = app.services
     now = services.clock.now()
@@ -136,10 +141,17 @@ async def summary_due(app: CoprodApplication, deadline: Deadline) -> None:
         group = await groups.get(conn, deadline.ref_id)
         activity = await stored.activity(conn, group, since=period_start(group), until=now)
     summary = build(activity)
+    posted = True
     if summary is not None:
-        await post_summary(app.bot, group, summary)
+        try:
+            await post_summary(app.bot, group, summary)
+        except TelegramError:
+            # The next summary still comes on time and covers this period too.
+            log.exception("event=summary_failed group_id=%s", group.id)
+            posted = False
     async with services.db.transaction() as conn:
-        await stored.mark_summarised(conn, group.id, now)
+        if posted:
+            await stored.mark_summarised(conn, group.id, now)
         following = await scheduling.plan_summary(conn, group, after=now)
     if following is not None:
         schedule(app, following)

@@ -6,7 +6,9 @@ import datetime as dt
 
 from bot import deadlines, scheduling
 from bot.app import build_application
+from bot.deadline_kinds import DeadlineKind
 from bot.emulator.request import EmulatorRequest
+from storage import deadlines as stored_deadlines
 
 
 def _count(texts: list[str], start: str) -> int:
@@ -34,3 +36,14 @@ async def test_round_overdue_for_both_stages_opens_voting_then_closes_once_after
         assert _count(texts, "Voting is open for round #1") == 1
         assert _count(texts, "Results of round #1") == 1
         assert len(telegram.sent("stopPoll")) == 1
+
+
+async def test_a_deadline_that_fires_twice_changes_nothing_the_second_time(harness):
+    await harness.send(harness.facilitator, "/round 2h 1h Where should the new bench go?")
+    await harness.send(harness.residents[0], "/idea By the bus stop")
+    harness.advance(hours=2)
+    async with harness.db.read() as conn:
+        [ideas_end] = [d for d in await stored_deadlines.pending(conn) if d.kind == DeadlineKind.IDEAS_END]
+    assert await deadlines.fire(harness.app, ideas_end.id) is True
+    assert await deadlines.fire(harness.app, ideas_end.id) is False
+    assert len(harness.telegram.sent("sendPoll")) == 1

@@ -103,3 +103,20 @@ async def test_summary_missed_while_down_is_posted_once(tmp_path, telegram, cloc
         assert following.due_at == MONDAY_9 + dt.timedelta(days=21)
         await deadlines.run_due(restarted)
     assert len(_summaries(telegram.texts(harness.group.id))) == 1
+
+
+async def test_summary_telegram_refuses_is_kept_for_the_next_one(harness):
+    await _open_round_with_ideas(harness)
+    chat = harness.telegram.chats.pop(harness.group.id)  # Telegram answers "chat not found"
+    harness.clock.set(MONDAY_9)
+    await deadlines.run_due(harness.app)
+    group = await _group(harness)
+    assert group.last_summary_at is None  # the period is not lost ...
+    async with harness.db.read() as conn:
+        following = await stored_deadlines.get(conn, DeadlineKind.SUMMARY, group.id)
+    assert following.due_at == MONDAY_9 + dt.timedelta(days=7)  # ... and the next summary still comes
+    harness.telegram.chats[chat.id] = chat
+    harness.clock.set(following.due_at)
+    await deadlines.run_due(harness.app)
+    refused, posted = _summaries(harness.texts())  # the emulator records the refused call too
+    assert posted.startswith("What happened since Monday, 2 November")
