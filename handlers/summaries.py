@@ -10,6 +10,7 @@ goes with the text when there is something to draw.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
@@ -76,8 +77,9 @@ def summary_blocks(t: Translator, group: Group, summary: Summary) -> list[str]:
                 question=t.user_text(outcome.question), outcome=t.user_text(outcome.text))
             for outcome in summary.outcomes
         ]  # fmt: skip
-    if summary.minutes_confirmed:
+    if summary.minutes_confirmed or summary.pending_confirmations:
         blocks += ["", t._("<b>Time given</b>")]
+    if summary.minutes_confirmed:
         blocks.append(t._("{hours} of volunteering confirmed, by {people}.",
                           hours=t.duration(summary.minutes_confirmed),
                           people=t.ngettext("{count} neighbour", "{count} neighbours", summary.volunteers)))  # fmt: skip
@@ -107,7 +109,7 @@ async def _charts(t: Translator, summary: Summary) -> list[bytes]:
     """Closed rounds' leading ideas by votes, and confirmed hours per week, when there are any."""
     charts = []
     results = [(closed.number, idea) for closed in summary.closed_rounds for idea in closed.top]
-    if results:
+    if any(idea.votes for _, idea in results):
         labels = [f"#{number} {idea.text}".replace("$", r"\$") for number, idea in results]
         charts.append(await bar_chart(t._("Rounds closed: votes for the leading ideas"), labels,
                                       [idea.votes for _, idea in results], t._("votes")))  # fmt: skip
@@ -161,8 +163,10 @@ async def summary_due(app: CoprodApplication, deadline: Deadline) -> None:
 async def summary_command(turn: Turn) -> None:
     await turn.require_facilitator()
     group = turn.group
+    # times are stored to the second: include what happened in this very second
+    until = turn.now + dt.timedelta(seconds=1)
     async with turn.db.read() as conn:
-        activity = await stored.activity(conn, group, since=period_start(group), until=turn.now)
+        activity = await stored.activity(conn, group, since=period_start(group), until=until)
     summary = build(activity)
     if summary is None:
         await turn.reply(turn.t._("Nothing new since {since}.", since=turn.t.when(activity.since, group.timezone)))

@@ -120,3 +120,23 @@ async def test_summary_telegram_refuses_is_kept_for_the_next_one(harness):
     await deadlines.run_due(harness.app)
     refused, posted = _summaries(harness.texts())  # the emulator records the refused call too
     assert posted.startswith("What happened since Monday, 2 November")
+
+
+async def test_summary_of_a_closed_round_lists_its_leading_ideas_with_a_chart(harness):
+    await harness.send(harness.facilitator, "/round 1h 1h Which day for the litter pick?")
+    for resident, idea in zip(harness.residents[:2], ("Saturday", "Sunday"), strict=True):
+        await harness.send(resident, f"/idea {idea}")
+    harness.advance(hours=1)
+    await deadlines.run_due(harness.app)
+    assert len(harness.telegram.sent("sendPoll")) == 1
+    poll_id = next(iter(harness.telegram.polls))
+    for resident in harness.residents[:3]:
+        await harness.vote(resident, poll_id, [0])
+    harness.advance(hours=1)
+    await deadlines.run_due(harness.app)
+    photos_before = len(harness.telegram.files)
+    await harness.send(harness.facilitator, "/summary")
+    [summary] = _summaries(harness.texts())
+    assert "Rounds closed" in summary
+    assert "\u2068Saturday\u2069 — 3 votes" in summary and "\u2068Sunday\u2069 — 0 votes" in summary
+    assert len(harness.telegram.files) == photos_before + 1
