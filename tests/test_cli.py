@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from bot import cli, config
+from bot.emulator.server import EmulatorServer
+from bot.emulator.telegram import FakeTelegram
 from storage.database import latest_version
-from tests.harness import TOKEN
+from tests.harness import TOKEN, reference_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+STRUCTURED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ level=[A-Z]+ group=\S+ update=\S+ logger=\S+ ")
 
 
 @pytest.fixture(autouse=True)
@@ -133,3 +144,31 @@ def test_health_with_a_bad_configuration_exits_2(capsys, tmp_path):
     status, _out, err = run(capsys, "--db", str(tmp_path / "x.sqlite3"), "--timezone", "Nowhere", "health")
     assert status == cli.EXIT_CONFIG
     assert_one_clear_line(err, "COPROD_TIMEZONE")
+
+
+@pytest.mark.slow
+def test_running_bot_never_logs_its_token_even_at_debug(tmp_path):
+    """``python -m bot`` against the fake Bot API over HTTP, at DEBUG: every line structured, no token."""
+    telegram = FakeTelegram(reference_spec())
+    with EmulatorServer(telegram) as server:
+        owner = telegram.person(101, "Fatima")
+        group = telegram.group(-1001234, "Chapel Street neighbours", owner=owner)
+        environment = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "COPROD_API_URL": server.url,
+                       "COPROD_DB": str(tmp_path / "coprod.sqlite3"), "COPROD_LOG_LEVEL": "DEBUG"}  # fmt: skip
+        log = tmp_path / "bot.log"
+        with log.open("w") as stderr:
+            bot = subprocess.Popen(
+                [sys.executable, "-m", "bot"], cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=stderr
+            )
+        try:
+            server.act(lambda fake: fake.membership_update(group, owner, joined=True))
+            server.wait_for(lambda: bool(telegram.sent("sendMessage")), timeout=60)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(timeout=60)
+    err = log.read_text()
+    assert telegram.sent("sendMessage"), err
+    assert TOKEN not in err and TOKEN.split(":")[1] not in err
+    lines = err.splitlines()
+    assert lines and all(STRUCTURED.match(line) for line in lines), err
+    assert any(f"group={group.id} update=1 " in line for line in lines), err
