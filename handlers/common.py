@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
 from telegram.constants import ChatType
 
-from bot import i18n, scheduling
+from bot import callbacks, i18n, scheduling
 from bot.errors import DomainError
 from bot.i18n import N_, Translator
 from bot.model import Group
@@ -112,11 +112,20 @@ class Turn:
         return await self.context.bot.send_message(self.chat.id, text, **kwargs)
 
     def error_text(self, error: DomainError) -> str:
+        """The refusal in the reader's language; words a member wrote are escaped and shortened
+        (to :data:`QUOTED_LIMIT` characters) so the answer always fits in one message."""
         params = {
-            key: html.escape(value, quote=False) if isinstance(value, str) else value
+            key: html.escape(_shortened(value), quote=False) if isinstance(value, str) else value
             for key, value in error.params.items()
         }
         return self.t._(error.message, **params)
+
+
+QUOTED_LIMIT = 100
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= QUOTED_LIMIT else text[: QUOTED_LIMIT - 1] + "…"
 
 
 async def _open_turn(update: Update, context: CoprodContext) -> Turn:
@@ -192,6 +201,10 @@ def button(handler: Handler) -> Callback:
     async def callback(update: Update, context: CoprodContext) -> None:
         query: CallbackQuery | None = update.callback_query
         if query is None:
+            return
+        if callbacks.parse(query.data) is None:
+            # PTB hands a query without data to every pattern; a forged one gets no answer but this.
+            await query.answer()
             return
         turn = await _open_turn(update, context)
         try:
