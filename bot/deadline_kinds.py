@@ -25,7 +25,7 @@ class DeadlineKind(enum.StrEnum):
     SUMMARY = "summary"  # ref: group id; the group's next scheduled summary
 
 
-REMINDER_OF = {
+REMINDER_OF: dict[str, DeadlineKind] = {
     DeadlineKind.IDEAS_END: DeadlineKind.REMINDER_IDEAS,
     DeadlineKind.VOTING_END: DeadlineKind.REMINDER_VOTING,
 }

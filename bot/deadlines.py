@@ -59,7 +59,7 @@ def schedule(app: CoprodApplication, deadline: Deadline) -> None:
         job.schedule_removal()
     delay = max((deadline.due_at - app.services.clock.now()).total_seconds(), 0.0)
     queue.run_once(_job_callback, when=delay, data=deadline.id, name=deadline.job_name)
-    reminder = REMINDER_OF.get(deadline.kind)  # type: ignore[call-overload]
+    reminder = REMINDER_OF.get(deadline.kind)
     if reminder is not None:
         queue.run_once(_schedule_stored, when=0, data=(reminder, deadline.ref_id))
 

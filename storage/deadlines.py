@@ -42,7 +42,7 @@ async def set_due(
         """,
         (group_id, kind, ref_id, to_db(due_at)),
     )
-    reminder = REMINDER_OF.get(kind)  # type: ignore[call-overload]
+    reminder = REMINDER_OF.get(kind)
     starts_at = await _stage_start(conn, kind, ref_id, due_at) if reminder else None
     if reminder and starts_at is not None:
         await conn.execute(
@@ -133,7 +133,7 @@ async def mark_done(
 async def finish(conn: aiosqlite.Connection, kind: str, ref_id: int, now: dt.datetime) -> None:
     """The stage ended some other way (a facilitator moved it on): nothing left to fire,
     not even its reminder."""
-    kinds = [kind, REMINDER_OF.get(kind, kind)]  # type: ignore[call-overload]
+    kinds = [kind, REMINDER_OF.get(kind, kind)]
     await conn.execute(
         "UPDATE deadlines SET done_at = ? WHERE kind IN (?, ?) AND ref_id = ? AND done_at IS NULL",
         (to_db(now), *kinds, ref_id),
