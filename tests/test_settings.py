@@ -149,3 +149,9 @@ def test_floor_accepts_hours_at_or_below_zero():
     for bad in ("5h", "abc", "-10m", ""):
         with pytest.raises(DomainError):
             parse("floor", bad)
+
+
+def test_summary_time_skipped_by_the_clock_change_falls_an_hour_later():
+    schedule = SummarySchedule.parse("weekly sun 01:30")  # 01:00-02:00 does not exist on 29 March in London
+    due = schedule.next_after(dt.datetime(2026, 3, 28, tzinfo=dt.UTC), "Europe/London")
+    assert due == dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC)  # 02:30 summer time
