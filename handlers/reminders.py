@@ -3,7 +3,7 @@
 Each reminder is a deadline row written with its stage (see :mod:`storage.deadlines`): a
 day before the stage ends, or at three quarters of a stage shorter than two days. It is
 posted as a reply to the round's message, so a neighbour can answer it straight away. A
-round that has already moved on is not reminded.
+round that has already moved on, or whose stage ended while the bot was down, is not reminded.
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ async def remind(app: CoprodApplication, deadline: Deadline) -> None:
         group = await groups.get(conn, round_.group_id)
         ideas, authors = await rounds.counts(conn, round_.id)
         voters = await voters_so_far(conn, round_.id)
-    if round_.stage is not STAGE_OF[deadline.kind] or round_.deadline is None:
-        return
+    now = services.clock.now()
+    if round_.stage is not STAGE_OF[deadline.kind] or round_.deadline is None or round_.deadline <= now:
+        return  # moved on already, or about to (the bot was down past the end of the stage)
     t = i18n.translator(group.language)
     when = t.when(round_.deadline, group.timezone)
-    relative = t.relative(round_.deadline - services.clock.now())
+    relative = t.relative(round_.deadline - now)
     if round_.stage is Stage.IDEAS:
         counts = t._("{ideas} from {people} so far", ideas=t.ngettext("{count} idea", "{count} ideas", ideas),
                      people=t.ngettext("{count} neighbour", "{count} neighbours", authors))  # fmt: skip

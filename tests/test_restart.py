@@ -28,6 +28,7 @@ async def test_round_overdue_for_both_stages_opens_voting_then_closes_once_after
         texts = telegram.texts(harness.group.id)
         assert _count(texts, "Voting is open for round #1") == 1
         assert len(telegram.sent("sendPoll")) == 1
+        assert not any("ideas close" in text for text in texts)  # no reminder of a stage already over
         # voting opened late, so neighbours get the full voting time from the restart
         clock.advance(dt.timedelta(hours=1))
         await scheduling.catch_up(restarted)
