@@ -47,8 +47,10 @@ async def test_long_stage_is_reminded_a_day_before(harness):
 
 async def test_each_stage_gets_its_own_reminder_and_ends_on_its_own(harness):
     await _round_with_ideas(harness, "/round 2h 1h Where should the bench go?")
-    harness.advance(hours=2)
-    await deadlines.run_due(harness.app)  # ideas reminder, then voting opens
+    harness.advance(minutes=90)
+    await deadlines.run_due(harness.app)  # ideas reminder
+    harness.advance(minutes=30)
+    await deadlines.run_due(harness.app)  # voting opens
     assert len(harness.telegram.sent("sendPoll")) == 1
     harness.advance(minutes=45)
     await deadlines.run_due(harness.app)
