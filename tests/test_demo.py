@@ -140,7 +140,21 @@ def test_transcript_shows_one_neighbour_thanking_another(played):
 
 def test_transcript_shows_a_summary_posted(played):
     part = section(played[1], "summary")
-    assert "Fatima: /summary" in part
+    assert "Fatima: /summary" in part and "What happened since" in part
+    assert "3 hours 30 minutes of volunteering confirmed, by 2 neighbours" in part
+
+
+def test_a_step_this_build_cannot_play_is_listed_as_not_shown_not_faked(monkeypatch, tmp_path):
+    without_summaries = demo.Scene.commands
+    monkeypatch.setattr(demo.Scene, "commands", lambda scene: without_summaries(scene) - {"summary"})
+    stream = io.StringIO()
+    scene = asyncio.run(
+        demo.play(language="en", timezone="Europe/London", output=tmp_path, stream=stream, speed=0)
+    )
+    text = stream.getvalue()
+    assert scene.skipped == ["summary"]
+    assert "Fatima: /summary" not in text
+    assert "Not shown, because this version cannot do it yet:\n• A summary of the week is posted" in text
 
 
 def test_transcript_ends_with_what_you_saw_and_how_to_run_it_for_real(played):
