@@ -23,8 +23,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     COPROD_DB=/data/coprod.sqlite3
 COPY --from=build /dist /dist
+# pip writes each .po after its .mo; touching the .mo keeps them the newer, so the bot
+# loads the compiled catalogs instead of compiling the sources again in memory.
 RUN pip install /dist/*.whl \
     && rm -rf /dist \
+    && find "$(python -c 'import locales, os; print(os.path.dirname(locales.__file__))')" \
+        -name '*.mo' -exec touch {} + \
     && groupadd --system --gid 10001 coprod \
     && useradd --system --uid 10001 --gid coprod --home-dir /data --no-create-home coprod \
     && mkdir /data \
