@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import CommandHandler
@@ -39,10 +40,11 @@ from bot.demo_script import neighbourhood
 from bot.emulator.request import EmulatorRequest
 from bot.emulator.telegram import Chat, FakeTelegram, Person, plain_text
 from bot.i18n import Translator
+from storage import deadlines as stored_deadlines
 
 DEMO_TOKEN = "123456:DEMO-token-for-the-local-emulator-only"
-# A Monday morning; each action takes a minute, so the round opens at 09:00.
-DEMO_START = dt.datetime(2026, 11, 2, 8, 58, tzinfo=dt.UTC)
+# A Monday morning; each action takes a minute, so the round opens at 10:00.
+DEMO_START = dt.datetime(2026, 11, 2, 9, 58, tzinfo=dt.UTC)
 DEFAULT_OUTPUT = Path("demo-output")
 # Seconds between transcript lines at speed 1: slow enough to read along.
 _BASE_PAUSE = 0.4
@@ -73,8 +75,12 @@ class Transcript:
         if self.pause and text:
             await asyncio.sleep(self.pause)
 
-    async def heading(self, text: str) -> None:
+    def new_place(self) -> None:
+        """The next line names its chat again (after a heading or a jump in time)."""
         self._chat = None
+
+    async def heading(self, text: str) -> None:
+        self.new_place()
         await self.write()
         await self.write(f"== {text} ==")
 
@@ -182,6 +188,7 @@ class Scene:
         self.clock.advance(_BETWEEN_ACTIONS)
         await self.app.process_update(Update.de_json(update, self.app.bot))
         await self.show_bot()
+        await self._run_deadlines()
 
     async def show_bot(self) -> None:
         """What the bot did in answer, then its debounced edits (due a few seconds later)."""
@@ -241,14 +248,38 @@ class Scene:
             await self._deliver(update)
 
     async def later(self, **delta: float) -> None:
-        """Time passes: the clock jumps and every deadline due by then is carried out."""
-        self.clock.advance(dt.timedelta(**delta))
-        timezone = self.app.services.settings.timezone
+        """Time passes: the clock stops at each deadline on the way, which is carried out then."""
+        until = self.clock.now() + dt.timedelta(**delta)
+        while (due := await self._next_deadline(until)) is not None:
+            self.clock.set(max(due, self.clock.now()))
+            await self._time_passes()
+            await self._run_deadlines()
+        if self.clock.now() < until:
+            self.clock.set(until)
+            await self._time_passes()
+
+    async def until(self, weekday: int, hour: int) -> None:
+        """Time passes until the next ``weekday`` (0 = Monday) at ``hour`` in the group's zone."""
+        local = self.clock.now().astimezone(ZoneInfo(self.app.services.settings.timezone))
+        target = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+        target += dt.timedelta(days=(weekday - local.weekday()) % 7)
+        if target <= local:
+            target += dt.timedelta(days=7)
+        await self.later(seconds=(target - local).total_seconds())
+
+    async def _time_passes(self) -> None:
+        when = self.t.when(self.clock.now(), self.app.services.settings.timezone)
         await self.transcript.write()
-        await self.transcript.write(
-            self.t._("⏩ Time passes… it is now {when}", when=self.t.when(self.clock.now(), timezone))
-        )
-        self.transcript._chat = None
+        await self.transcript.write(self.t._("⏩ Time passes… it is now {when}", when=when))
+        self.transcript.new_place()
+
+    async def _next_deadline(self, until: dt.datetime) -> dt.datetime | None:
+        async with self.app.services.db.read() as conn:
+            due = await stored_deadlines.pending(conn, due_by=until)
+        return due[0].due_at if due else None
+
+    async def _run_deadlines(self) -> None:
+        """What the job queue does in production: carry out every deadline due by now."""
         await deadlines.run_due(self.app)
         await self.show_bot()
 

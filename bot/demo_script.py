@@ -7,7 +7,6 @@ write in their own languages; the bot answers each of them in private in theirs.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -82,7 +81,7 @@ async def _ideas(scene: Scene, cast: Cast) -> None:
         message_id = await scene.say(getattr(cast, name), text, reply_to=cast.round_prompt)
         if name == "ben":
             cast.ben_message = message_id
-        scene.clock.advance(dt.timedelta(hours=3))
+        await scene.later(hours=3)
 
 
 async def _private_idea(scene: Scene, cast: Cast) -> None:
@@ -105,8 +104,8 @@ async def _duplicate(scene: Scene, cast: Cast) -> None:
 
 async def _proposal(scene: Scene, cast: Cast) -> None:
     question = scene.t._("Shall we start a tool library in the community centre?")
-    await scene.say(cast.dawid, f"/propose {question}")
-    for supporter in (cast.omar, cast.lucia):
+    await scene.say(cast.lucia, f"/propose {question}")
+    for supporter in (cast.omar, cast.dawid):
         message_id, data = scene.button(callbacks.encode("support"))
         await scene.press(supporter, message_id, data)
     prompt = _newest_prompt(scene)
@@ -133,7 +132,7 @@ async def _results(scene: Scene, cast: Cast) -> None:
 
 
 async def _outcome(scene: Scene, cast: Cast) -> None:
-    scene.clock.advance(dt.timedelta(days=1))
+    await scene.later(hours=14)
     outcome = scene.t._(
         "The council gave us the lot for a year. Planting day is Saturday at 10:00: bring gloves!"
     )
@@ -160,7 +159,8 @@ async def _thanks(scene: Scene, cast: Cast) -> None:
 
 
 async def _summary(scene: Scene, cast: Cast) -> None:
-    await scene.say(cast.fatima, "/summary")
+    """The group's summary comes on its own schedule: Mondays at 09:00 unless changed."""
+    await scene.until(weekday=0, hour=9)
 
 
 STEPS: tuple[Step, ...] = (
