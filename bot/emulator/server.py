@@ -12,8 +12,9 @@ in another process; :class:`EmulatorClient` is its Python side. Faults can be in
 Bot API method (an error answer such as 429 with ``retry_after``, 400 or 403, a stalled
 answer that makes the client time out, or a dropped connection).
 
-Run it alone with ``python -m bot.emulator.server --port 8081``: it prints its Bot API base
-URL on the first line of stdout and serves until SIGINT or SIGTERM.
+Run it alone with ``python -m bot.emulator.server --port 8081`` (``--flood-limits`` to answer
+429 beyond Telegram's rates): it prints its Bot API base URL on the first line of stdout and
+serves until SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from bot.emulator.flood import FloodLimits
 from bot.emulator.spec import BotApiSpec
 from bot.emulator.telegram import Chat, FakeTelegram, Person
 
@@ -307,6 +309,9 @@ class EmulatorServer:
 def _handler_for(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out as two writes; with Nagle's algorithm the body then waits
+        # for the client's delayed ACK, about 40 ms per call on loopback.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base signature
             return None
@@ -403,8 +408,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--bot-username", default="coprod_test_bot")
+    parser.add_argument("--flood-limits", action="store_true",
+                        help="answer 429 beyond Telegram's rates (30 calls a second, 20 a minute per group)")
     options = parser.parse_args(argv)
-    server = EmulatorServer(FakeTelegram(bot_username=options.bot_username), host=options.host, port=options.port)
+    telegram = FakeTelegram(
+        bot_username=options.bot_username, flood_limits=FloodLimits() if options.flood_limits else None
+    )
+    server = EmulatorServer(telegram, host=options.host, port=options.port)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.stop).start())
     print(server.url, flush=True)
     try:
