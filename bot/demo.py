@@ -2,10 +2,10 @@
 
 The demo builds the same ``Application`` that runs in production
 (:func:`bot.app.build_application`) and points it at the emulator
-(:class:`bot.emulator.telegram.FakeTelegram`), reached over loopback HTTP when the emulator's
-server is available, so the real request path runs. A fake clock makes days pass in an
-instant: after each jump, deadlines due by then are carried out with
-:func:`bot.deadlines.run_due`, as they would be by the job queue.
+(:class:`bot.emulator.telegram.FakeTelegram`) served over loopback HTTP
+(:mod:`bot.emulator.server`), so the real request path runs. A fake clock makes days pass
+in an instant: time stops at each deadline on the way and carries it out with
+:func:`bot.deadlines.run_due`, as the job queue would.
 
 :class:`Scene` is what the scenario (:mod:`bot.demo_script`) acts through: people send
 messages, reply, press buttons and vote; after each action everything the bot did through
@@ -17,14 +17,12 @@ go through gettext like everything the bot says.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
@@ -37,7 +35,7 @@ from bot.app import CoprodApplication, build_application
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.demo_script import neighbourhood
-from bot.emulator.request import EmulatorRequest
+from bot.emulator.server import EmulatorServer
 from bot.emulator.telegram import Chat, FakeTelegram, Person, plain_text
 from bot.i18n import Translator
 from storage import deadlines as stored_deadlines
@@ -64,13 +62,10 @@ class Transcript:
     t: Translator
     stream: TextIO
     pause: float = 0.0
-    lines: list[str] = dataclasses.field(default_factory=list)
     _chat: int | None = None
 
     async def write(self, text: str = "") -> None:
-        for line in text.split("\n") or [""]:
-            self.lines.append(line)
-            self.stream.write(line + "\n")
+        self.stream.write(text + "\n")
         self.stream.flush()
         if self.pause and text:
             await asyncio.sleep(self.pause)
@@ -89,9 +84,6 @@ class Transcript:
         if chat.id != self._chat:
             self._chat = chat.id
             await self.write(f"-- {label} --")
-
-    def text(self) -> str:
-        return "\n".join(self.lines)
 
 
 def _markup(params: dict[str, Any]) -> dict[str, Any]:
@@ -125,19 +117,18 @@ class Scene:
     def __init__(
         self,
         app: CoprodApplication,
-        telegram: FakeTelegram,
-        act: Act,
+        server: EmulatorServer,
         clock: FakeClock,
         transcript: Transcript,
         group_title: str,
     ) -> None:
         self.app = app
-        self.telegram = telegram
-        self.act = act
+        self.telegram = server.telegram
+        # People act on the emulator under the server's lock, as the bot's calls do.
+        self.act = server.act
         self.clock = clock
         self.transcript = transcript
         self.t = transcript.t
-        self.people: dict[str, Person] = {}
         self._next_person_id = 101
         self._seen_calls = 0
         self._seen_files = 0
@@ -155,7 +146,6 @@ class Scene:
             self._next_person_id, name, username=name.lower(), language_code=language
         )
         self._next_person_id += 1
-        self.people[name] = person
         return person
 
     def found_group(self, owner: Person) -> Chat:
@@ -394,25 +384,6 @@ class Scene:
         return t._("Bot: ({method})", method=method)
 
 
-Act = Callable[[Callable[[FakeTelegram], Any]], Any]
-
-
-@contextlib.contextmanager
-def _bot_api(telegram: FakeTelegram) -> Iterator[tuple[str, EmulatorRequest | None, Act]]:
-    """How the bot reaches the emulator: loopback HTTP when the server module ships, else in-process.
-
-    Yields the Bot API base URL, the request object to use instead of HTTP (or None), and
-    how simulated people act on the emulator (under the server's lock when it serves HTTP).
-    """
-    try:
-        from bot.emulator.server import EmulatorServer
-    except ImportError:
-        yield "http://127.0.0.1:1/bot", EmulatorRequest(telegram), lambda action: action(telegram)
-        return
-    with EmulatorServer(telegram) as server:
-        yield server.url, None, server.act
-
-
 async def play(
     *,
     language: str,
@@ -420,31 +391,30 @@ async def play(
     output: Path,
     stream: TextIO,
     speed: float = 1.0,
-    scenario: Callable[[Scene], Any] | None = None,
 ) -> Scene:
     """Play the scenario against the real bot; returns the finished scene (transcript included)."""
     t = i18n.translator(language)
     transcript = Transcript(t, stream, pause=_BASE_PAUSE / speed if speed > 0 else 0.0)
     clock = FakeClock(DEMO_START)
     telegram = FakeTelegram(clock=clock, bot_username="coprod_demo_bot", files_dir=output.resolve())
-    with tempfile.TemporaryDirectory(prefix="coprod-demo-") as folder:
-        with _bot_api(telegram) as (api_url, request, act):
-            settings = Settings(
-                token=DEMO_TOKEN,
-                api_url=api_url,
-                database=Path(folder) / "demo.sqlite3",
-                language=language,
-                timezone=timezone,
-            )
-            app = build_application(settings, request=request, clock=clock, rate_limiter=False)
-            async with app:
-                scene = Scene(app, telegram, act, clock, transcript, t._("Chapel Street neighbours"))
-                await (scenario or neighbourhood)(scene)
+    with tempfile.TemporaryDirectory(prefix="coprod-demo-") as folder, EmulatorServer(telegram) as server:
+        settings = Settings(
+            token=DEMO_TOKEN,
+            api_url=server.url,
+            database=Path(folder) / "demo.sqlite3",
+            language=language,
+            timezone=timezone,
+        )
+        # No rate limiter: it paces by the real clock, and days pass here in seconds.
+        app = build_application(settings, clock=clock, rate_limiter=False)
+        async with app:
+            scene = Scene(app, server, clock, transcript, t._("Chapel Street neighbours"))
+            await neighbourhood(scene)
     return scene
 
 
 def run(options: Any, settings: Settings) -> int:
-    """The ``demo`` subcommand: play to stdout; exit status 0 when every step played."""
+    """The ``demo`` subcommand: play to stdout (steps this build cannot play are listed)."""
     output = Path(options.output)
     output.mkdir(parents=True, exist_ok=True)
     asyncio.run(
