@@ -17,6 +17,7 @@ import functools
 import gettext
 import html
 import io
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from babel import units as babel_units
 from babel.messages.mofile import write_mo
@@ -153,6 +155,10 @@ class Translator:
         return self.localized_digits(
             babel_numbers.format_percent(share, locale=self.locale, numbering_system="default")
         )
+
+    def list_of(self, items: Sequence[str]) -> str:
+        """"Ben, Chloe and Dawid" / "Ben, Chloe i Dawid" / "Ben، Chloe، اور Dawid"."""
+        return babel_lists.format_list(list(items), locale=self.locale) if items else ""
 
     def when(self, moment: dt.datetime, timezone: str) -> str:
         """A deadline as people say it: "Tuesday, 3 December at 18:00" in the group's zone."""

@@ -138,3 +138,15 @@ def test_placeholder_check_sees_both_styles_and_broken_ones():
     assert placeholders("100%% sure, {name}") == {"{name}"}
     with pytest.raises(ValueError):
         placeholders("{name")
+
+
+def test_problems_are_found_in_fuzzy_empty_and_mismatched_entries():
+    source = Message("{count} idea from {name}", string="")
+    assert _problems(source, Message(source.id, "{count} pomysł od {name}", flags={"fuzzy"})) == ["fuzzy"]
+    assert _problems(source, Message(source.id, "")) == ["empty"]
+    assert _problems(source, Message(source.id, "{count} pomysł od {imie}"))
+    assert _problems(source, Message(source.id, "<b>{count}</b> pomysł od {name}"))
+    assert _problems(source, Message(source.id, "{count} pomysł od {name}")) == []
+    plural = Message(("{count} idea", "{count} ideas"), string=("", ""))
+    assert _problems(plural, Message(plural.id, ("فكرة واحدة", "{count} أفكار"))) == []
+    assert _problems(plural, Message(plural.id, ("{count} فكرة", "{count} {name}")))

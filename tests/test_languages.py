@@ -164,6 +164,14 @@ def test_digits_are_the_ones_the_locale_prefers():
     assert Translator("fa", gettext.NullTranslations()).duration(90) == "۱ ساعت ۳۰ دقیقه"
 
 
+def test_lists_follow_the_language():
+    people = ["Ben", "Chloe", "Dawid"]
+    assert i18n.translator("pl").list_of(people) == "Ben, Chloe i Dawid"
+    assert i18n.translator("ur").list_of(people) == "Ben، Chloe، اور Dawid"
+    assert i18n.translator("ar").list_of(people) == "Ben وChloe وDawid"
+    assert i18n.translator("en").list_of([]) == ""
+
+
 def test_member_text_is_isolated_inside_right_to_left_sentences():
     t = i18n.translator("ar")
     assert t.rtl and t.user_text("@ben <3") == "\u2068@ben &lt;3\u2069"
