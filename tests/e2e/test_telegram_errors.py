@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
 
 import pytest
 from telegram.error import BadRequest, Forbidden, TimedOut
 
+from bot import inbox
+from bot.app import build_application
 from bot.emulator.server import Fault
+from bot.errors import ConfigError
 from bot.retries import RetryingRateLimiter
 from handlers.errors import SOMETHING_WENT_WRONG
+from tests.e2e.live import LiveBot
+from tests.harness import make_settings
 
 HELLO = "Three ways to start"
 
@@ -125,3 +132,22 @@ async def test_refusals_are_never_retried(error):
     with pytest.raises(type(error)):
         await limited(call)
     assert call.calls == 1
+
+
+async def test_unreachable_telegram_at_start_is_waited_out(server, tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.retries.FIRST_BACKOFF", 0.01)
+    server.inject("getMe", Fault(drop=True, times=2))
+    bot = LiveBot(server, tmp_path / "coprod.sqlite3")
+    await bot.start()
+    try:
+        bot.send(bot.residents[0], "/help")
+        await bot.until(lambda telegram: answers(bot) == 1)
+    finally:
+        await bot.stop()
+
+
+async def test_a_refused_token_stops_the_bot_with_one_clear_error(server, tmp_path):
+    server.inject("getMe", Fault(401, "Unauthorized"))
+    settings = dataclasses.replace(make_settings(tmp_path / "coprod.sqlite3"), api_url=server.url)
+    with pytest.raises(ConfigError, match="Telegram refused the bot token"):
+        await inbox.serve(build_application(settings), asyncio.Event())
