@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks, i18n
 from bot.errors import DomainError
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from storage import groups as group_store
 from storage import members
 
@@ -21,9 +21,12 @@ from handlers.common import Scope, Turn, button, command
 from handlers.groups import LANGUAGE_BUTTON, language_keyboard, welcome_text
 
 
-def _choices() -> str:
-    """"English (en), Polski (pl), ...": how to write each language after /language."""
-    return ", ".join(f"{i18n.language_name(code)} ({code})" for code in i18n.available_languages())
+def _choices(t: Translator) -> str:
+    """"English (en), Polski (pl), ...": how to write each language after /language.
+
+    Each choice is direction-isolated so a list mixing scripts stays in order.
+    """
+    return t.list_of([t.user_text(f"{i18n.language_name(code)} ({code})") for code in i18n.available_languages()])
 
 
 def _language_named(word: str) -> str | None:
@@ -64,7 +67,7 @@ async def language_command(turn: Turn) -> None:
         raise DomainError(
             N_("I can't speak “{wanted}” yet. I can speak: {choices}. For example: /language pl"),
             wanted=" ".join(turn.args),
-            choices=_choices(),
+            choices=_choices(t),
         )
     async with turn.db.transaction() as conn:
         await members.set_language(conn, turn.user.id, language)
