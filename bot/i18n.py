@@ -180,12 +180,16 @@ class Translator:
         """Whole hours and minutes in words: "1 hour 30 minutes", "1 godzina 30 minut"."""
         sign = "-" if minutes < 0 else ""
         hours, rest = divmod(abs(minutes), 60)
-        parts = []
-        if hours:
-            parts.append(self._unit(hours, "duration-hour"))
-        if rest or not hours:
-            parts.append(self._unit(rest, "duration-minute"))
-        return self.localized_digits(sign + " ".join(parts))
+        if hours and rest:
+            # Translators: a duration of whole hours and minutes ("1 hour" and "30 minutes").
+            text = self._(
+                "{hours} {minutes}",
+                hours=self._unit(hours, "duration-hour"),
+                minutes=self._unit(rest, "duration-minute"),
+            )
+        else:
+            text = self._unit(hours, "duration-hour") if hours else self._unit(rest, "duration-minute")
+        return self.localized_digits(sign + text)
 
     def _unit(self, value: int, unit: str) -> str:
         # Some locales (Urdu) have no long unit pattern in CLDR; Babel then echoes the

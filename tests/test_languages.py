@@ -164,6 +164,13 @@ def test_digits_are_the_ones_the_locale_prefers():
     assert Translator("fa", gettext.NullTranslations()).duration(90) == "۱ ساعت ۳۰ دقیقه"
 
 
+def test_durations_read_naturally_in_each_language():
+    assert i18n.translator("en").duration(90) == "1 hour 30 minutes"
+    assert i18n.translator("pl").duration(150) == "2 godziny 30 minut"
+    assert i18n.translator("ar").duration(90) == "ساعة و30 دقيقة"
+    assert i18n.translator("ur").duration(45) == "45 منٹ"
+
+
 def test_lists_follow_the_language():
     people = ["Ben", "Chloe", "Dawid"]
     assert i18n.translator("pl").list_of(people) == "Ben, Chloe i Dawid"
