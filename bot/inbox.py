@@ -68,6 +68,7 @@ class Inbox:
         self._backlog = 0
         self._progress = asyncio.Condition()
         self._stopping = False
+        self._fetched: dict[int, Update] = {}  # this run's parsed updates: each is parsed once
 
     @property
     def _services(self) -> Services:
@@ -79,6 +80,7 @@ class Inbox:
         async with self._services.db.transaction() as conn:
             await stored.store(conn, rows, self._services.clock.now())
             backlog = await stored.backlog(conn)
+        self._fetched.update((update.update_id, update) for update in updates)
         async with self._progress:
             self._backlog = backlog
             self._progress.notify_all()
@@ -90,6 +92,7 @@ class Inbox:
             async with self._services.db.read() as conn:
                 batch = await stored.pending(conn, self._batch_size)
             if not batch:
+                self._fetched.clear()  # drop redeliveries that were never stored
                 break
             for update_id, payload in batch:
                 if self._stopping:
@@ -103,7 +106,8 @@ class Inbox:
 
     async def _apply(self, update_id: int, payload: str) -> None:
         try:
-            await self._app.process_update(Update.de_json(json.loads(payload), self._app.bot))
+            update = self._fetched.pop(update_id, None) or Update.de_json(json.loads(payload), self._app.bot)
+            await self._app.process_update(update)
         except Exception:  # noqa: BLE001 - one bad update must not block the inbox forever
             log.exception("event=update_failed update_id=%s", update_id)
         async with self._services.db.transaction() as conn:
