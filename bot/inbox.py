@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.errors import ConfigError
@@ -155,8 +155,8 @@ class Inbox:
                 await asyncio.sleep(retry_after_seconds(error))
                 continue
             except (InvalidToken, Forbidden) as error:
-                raise ConfigError(f"Telegram refused the bot token ({error.message})") from None
-            except (NetworkError, Conflict, TelegramError) as error:
+                raise _token_refused(error) from None
+            except TelegramError as error:  # network errors, a Conflict with another poller, 5xx
                 delay = backoff.delay()
                 log.warning("event=get_updates_failed error=%s retry_in=%.1fs", type(error).__name__, delay)
                 await asyncio.sleep(delay)
@@ -209,10 +209,14 @@ async def _initialize(application: CoprodApplication, stop: asyncio.Event) -> bo
             await application.bot.delete_webhook()
             return True
         except (InvalidToken, Forbidden) as error:
-            raise ConfigError(f"Telegram refused the bot token ({error.message})") from None
+            raise _token_refused(error) from None
         except (NetworkError, RetryAfter) as error:
             delay = backoff.delay()
             log.warning("event=start_failed error=%s retry_in=%.1fs", type(error).__name__, delay)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)
     return False
+
+
+def _token_refused(error: TelegramError) -> ConfigError:
+    return ConfigError(f"Telegram refused the bot token ({error.message})")
