@@ -2,9 +2,10 @@
 
 Domain errors never reach here (:mod:`handlers.common` answers them). What does:
 
-- ``Forbidden`` (a member blocked the bot, the bot was kicked) and ``BadRequest`` (the
-  message to reply to or edit is gone, the message is not modified): Telegram's final word
-  on one call. Logged once as a warning, without a traceback; the bot carries on.
+- ``Forbidden`` (a member blocked the bot, the bot was kicked), ``BadRequest`` (the message
+  to reply to or edit is gone, the message is not modified) and ``ChatMigrated`` (the group
+  became a supergroup; the migration update moves it): Telegram's final word on one call.
+  Logged once as a warning, without a traceback; the bot carries on.
 - ``RetryAfter``, timeouts and network errors still failing after the rate limiter's retries
   (:mod:`bot.retries`): logged once as a warning; telling the member would fail the same way.
 - Anything else is a bug: logged with its traceback and the update's context, and the
@@ -17,7 +18,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import i18n
 from bot.i18n import N_
@@ -34,7 +35,7 @@ async def on_error(update: object, context: CoprodContext) -> None:
     error = context.error
     chat_id = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
     update_id = update.update_id if isinstance(update, Update) else None
-    if isinstance(error, (Forbidden, BadRequest)):
+    if isinstance(error, (Forbidden, BadRequest, ChatMigrated)):
         log.warning(
             "event=telegram_refused update_id=%s chat_id=%s error=%s description=%r",
             update_id, chat_id, type(error).__name__, error.message,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from telegram.error import BadRequest, Forbidden, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TimedOut
 
 from handlers import groups
 
@@ -32,6 +32,7 @@ async def test_a_bug_is_logged_with_its_context_and_the_member_told(harness, mon
     [
         (Forbidden("Forbidden: bot was kicked from the supergroup chat"), "event=telegram_refused"),
         (BadRequest("Message to be replied not found"), "event=telegram_refused"),
+        (ChatMigrated(-1009999), "event=telegram_refused"),
         (TimedOut(), "event=telegram_unreachable"),
     ],
 )
