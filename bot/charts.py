@@ -1,8 +1,10 @@
 """Bar chart images for results and summaries, drawn with matplotlib off the event loop.
 
-matplotlib is slow and blocking, so :func:`bar_chart` runs in a worker thread; the
-Agg backend draws to memory with no display. Labels arrive already shortened and
-translated; the chart itself holds no text of its own beyond what it is given.
+The image carries no words, only numbers and short Latin-digit labels ("#3", "2026-11-02"):
+matplotlib neither shapes Arabic nor joins Urdu, and a font with every script may not be
+installed. The words (title, idea texts) go in the message caption and the results text,
+where Telegram renders every language properly. matplotlib is slow and blocking, so the
+drawing runs in a worker thread on the Agg backend (no display, no pyplot global state).
 """
 
 from __future__ import annotations
@@ -11,25 +13,21 @@ import asyncio
 import io
 from collections.abc import Sequence
 
-LABEL_LIMIT = 40
 
-
-def _draw(title: str, labels: Sequence[str], values: Sequence[float], value_label: str) -> bytes:
+def _draw(labels: Sequence[str], values: Sequence[float]) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib.figure import Figure  # Figure, not pyplot: no global state between threads
+    from matplotlib.figure import Figure
 
-    height = max(2.5, 0.45 * len(labels) + 1.2)
-    figure = Figure(figsize=(7, height), dpi=100)
+    height = max(2.0, 0.4 * len(labels) + 1.0)
+    figure = Figure(figsize=(6, height), dpi=100)
     axes = figure.subplots()
-    shown = [label if len(label) <= LABEL_LIMIT else label[: LABEL_LIMIT - 1] + "…" for label in labels]
-    positions = range(len(shown))
-    axes.barh(list(positions), list(values), color="#3a7d44")
-    axes.set_yticks(list(positions), shown)
+    positions = list(range(len(labels)))
+    axes.barh(positions, list(values), color="#3a7d44")
+    axes.set_yticks(positions, list(labels))
     axes.invert_yaxis()
-    axes.set_title(title)
-    axes.set_xlabel(value_label)
+    axes.spines[["top", "right"]].set_visible(False)
     for position, value in zip(positions, values, strict=True):
         axes.annotate(f"{value:g}", (value, position), xytext=(3, 0), textcoords="offset points", va="center")
     figure.tight_layout()
@@ -38,6 +36,8 @@ def _draw(title: str, labels: Sequence[str], values: Sequence[float], value_labe
     return buffer.getvalue()
 
 
-async def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], value_label: str) -> bytes:
-    """A horizontal bar chart as PNG bytes; an empty series is the caller's to skip."""
-    return await asyncio.to_thread(_draw, title, labels, values, value_label)
+async def bar_chart(labels: Sequence[str], values: Sequence[float]) -> bytes:
+    """A horizontal bar chart as PNG bytes; labels must be digits and ASCII (see module doc)."""
+    if not all(label.isascii() for label in labels):
+        raise ValueError("chart labels carry no words; put text in the caption")
+    return await asyncio.to_thread(_draw, labels, values)

@@ -14,7 +14,6 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-from babel import dates as babel_dates
 from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
@@ -105,29 +104,26 @@ def summary_blocks(t: Translator, group: Group, summary: Summary) -> list[str]:
     return blocks
 
 
-async def _charts(t: Translator, summary: Summary) -> list[bytes]:
-    """Closed rounds' leading ideas by votes, and confirmed hours per week, when there are any."""
+async def _charts(t: Translator, summary: Summary) -> list[tuple[bytes, str]]:
+    """Closed rounds' leading ideas by votes, and confirmed hours per week, with their captions."""
     charts = []
     results = [(closed.number, idea) for closed in summary.closed_rounds for idea in closed.top]
     if any(idea.votes for _, idea in results):
-        labels = [f"#{number} {idea.text}".replace("$", r"\$") for number, idea in results]
-        charts.append(await bar_chart(t._("Rounds closed: votes for the leading ideas"), labels,
-                                      [idea.votes for _, idea in results], t._("votes")))  # fmt: skip
+        image = await bar_chart([f"#{number}.{idea.number}" for number, idea in results],
+                                [idea.votes for _, idea in results])  # fmt: skip
+        charts.append((image, t._("Rounds closed: votes for the leading ideas (round.idea)")))
     if summary.hours_by_week:
-        labels = [
-            t._("week of {day}", day=babel_dates.format_date(monday, "d MMM", locale=t.locale))
-            for monday, _ in summary.hours_by_week
-        ]
-        hours = [minutes / 60 for _, minutes in summary.hours_by_week]
-        charts.append(await bar_chart(t._("Hours volunteered per week"), labels, hours, t._("hours")))
+        image = await bar_chart([monday.isoformat() for monday, _ in summary.hours_by_week],
+                                [minutes / 60 for _, minutes in summary.hours_by_week])  # fmt: skip
+        charts.append((image, t._("Hours volunteered per week (weeks start on the date shown)")))
     return charts
 
 
 async def post_summary(bot: Bot, group: Group, summary: Summary) -> None:
     t = i18n.translator(group.language)
     await post_blocks(bot, group.chat_id, summary_blocks(t, group, summary))
-    for chart in await _charts(t, summary):
-        await bot.send_photo(group.chat_id, photo=chart)
+    for chart, caption in await _charts(t, summary):
+        await bot.send_photo(group.chat_id, photo=chart, caption=caption)
 
 
 async def summary_due(app: CoprodApplication, deadline: Deadline) -> None:

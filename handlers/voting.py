@@ -154,14 +154,11 @@ def _results_blocks(t: Translator, round_: Round, results: Results) -> list[str]
     return blocks
 
 
-async def _results_chart(t: Translator, round_: Round, results: Results) -> bytes:
-    # matplotlib reads $...$ as mathematics; ideas are plain text.
-    labels = [f"{p.tally.number}. {p.tally.text}".replace("$", r"\$") for p in results.placings]
+async def _results_chart(results: Results) -> bytes:
+    """Votes per idea, labelled by idea number; the texts are in the results message."""
     return await bar_chart(
-        t._("Round #{number}: votes per idea", number=round_.number),
-        labels,
-        [p.tally.votes for p in results.placings],
-        t._("votes"),
+        [f"#{placing.tally.number}" for placing in results.placings],
+        [placing.tally.votes for placing in results.placings],
     )
 
 
@@ -272,7 +269,7 @@ async def publish_results(app: CoprodApplication, group: Group, round_: Round, r
     async with app.services.db.transaction() as conn:
         await rounds.set_results_message(conn, round_.id, messages[0].message_id)
     if results.voters and results.placings:
-        chart = await _results_chart(t, round_, results)
+        chart = await _results_chart(results)
         await app.bot.send_photo(
             group.chat_id, chart, caption=t._("Results of round #{number}", number=round_.number)
         )

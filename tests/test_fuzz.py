@@ -172,7 +172,6 @@ async def database_is_whole(harness: Harness) -> None:
 
 
 # Charts of ideas in scripts (or control characters) DejaVu Sans lacks draw boxes: cosmetic, not a crash.
-@pytest.mark.filterwarnings("ignore:Glyph .* missing from font:UserWarning")
 def test_hostile_updates_never_crash_half_write_or_make_invalid_calls(tmp_path):
     clock = FakeClock()
     telegram = FakeTelegram(reference_spec(), clock=clock)
