@@ -1,8 +1,13 @@
-"""One aiosqlite connection, its migrations, and transactions that are all-or-nothing.
+"""One SQLite connection, its migrations, and transactions that are all-or-nothing.
 
 All access goes through :meth:`Database.transaction` (writes) or :meth:`Database.read`.
 Both hold one asyncio lock, so a handler that awaits Telegram in between can never see,
 or commit, half of another handler's work on the shared connection.
+
+Statements run on the event loop's own thread (:class:`Connection`, the subset of
+aiosqlite's API the storage modules use): a local SQLite statement takes microseconds,
+while handing each one to a worker thread and back cost more than the rest of handling
+the update (see ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -12,11 +17,10 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from importlib import resources
 from pathlib import Path
-
-import aiosqlite
+from typing import Any
 
 
 def to_db(moment: dt.datetime | None) -> str | None:
@@ -57,10 +61,60 @@ def stored_version(path: str | os.PathLike[str]) -> int:
         return int(connection.execute("PRAGMA user_version").fetchone()[0])
 
 
+class Cursor:
+    """A finished statement's rows and counts, awaited like aiosqlite's cursor."""
+
+    __slots__ = ("_cursor",)
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    async def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    async def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cursor.lastrowid
+
+
+class Connection:
+    """One ``sqlite3`` connection used from the event loop, with aiosqlite's awaitable calls."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
+        await asyncio.sleep(0)  # a turn for other tasks, as a call to a worker thread would give
+        return Cursor(self._connection.execute(sql, parameters))
+
+    async def executemany(self, sql: str, parameters: Iterable[Any]) -> Cursor:
+        await asyncio.sleep(0)
+        return Cursor(self._connection.executemany(sql, parameters))
+
+    async def close(self) -> None:
+        self._connection.close()
+
+    async def backup(self, target: str | os.PathLike[str]) -> None:
+        """Copy the database page by page in a worker thread (the caller holds the lock)."""
+
+        def copy() -> None:
+            with contextlib.closing(sqlite3.connect(target)) as destination:
+                self._connection.backup(destination)
+
+        await asyncio.to_thread(copy)
+
+
 class Database:
     """The bot's SQLite database: WAL mode, foreign keys on, migrated on open."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
 
@@ -68,8 +122,9 @@ class Database:
     async def open(cls, path: str | os.PathLike[str]) -> Database:
         if str(path) != ":memory:":
             _create_private(Path(path))
-        connection = await aiosqlite.connect(path, isolation_level=None)
-        connection.row_factory = sqlite3.Row
+        raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        raw.row_factory = sqlite3.Row
+        connection = Connection(raw)
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute("PRAGMA foreign_keys=ON")
         await connection.execute("PRAGMA synchronous=NORMAL")
@@ -98,7 +153,7 @@ class Database:
                 await conn.execute(f"PRAGMA user_version = {number}")
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """Everything inside commits together or not at all."""
         async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
@@ -110,7 +165,7 @@ class Database:
             await self._connection.execute("COMMIT")
 
     @contextlib.asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def read(self) -> AsyncIterator[Connection]:
         async with self._lock:
             yield self._connection
 
@@ -118,8 +173,7 @@ class Database:
         """A consistent copy while the bot runs (SQLite's online backup API)."""
         _create_private(Path(target))
         async with self._lock:
-            async with aiosqlite.connect(target) as destination:
-                await self._connection.backup(destination)
+            await self._connection.backup(target)
 
 
 def _create_private(path: Path) -> None:
