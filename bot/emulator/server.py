@@ -201,6 +201,11 @@ class Control:
     def pending(self) -> int:
         return len(self._telegram.pending_updates)
 
+    def flood_refused(self) -> int:
+        """Calls the flood limits answered with 429 (none without ``--flood-limits``)."""
+        limits = self._telegram.flood_limits
+        return limits.refused if limits is not None else 0
+
     def inject(self, method: str, **fault: Any) -> None:
         self._server.inject(method, Fault(**fault))
 
