@@ -44,6 +44,14 @@ class Member:
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """The Telegram message a change was asked for in: applying it again finds that change."""
+
+    chat_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Deadline:
     id: int
     group_id: int

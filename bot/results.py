@@ -64,6 +64,7 @@ class Outcome:
     text: str
     recorded_by: int | None
     recorded_at: dt.datetime
+    message_id: int | None  # the message that announced it, once posted
 
 
 def rank(tallies: Iterable[Tally], voters: int) -> Results:

@@ -22,7 +22,7 @@ from telegram.constants import ChatType
 from bot import callbacks, i18n, scheduling
 from bot.errors import DomainError
 from bot.i18n import N_, Translator
-from bot.model import Group
+from bot.model import Group, Source
 from storage import groups, members
 
 if TYPE_CHECKING:
@@ -68,6 +68,11 @@ class Turn:
     @property
     def message(self) -> Message | None:
         return self.update.effective_message
+
+    @property
+    def source(self) -> Source:
+        """This update's message: what a command writes is keyed on it, so a replay writes nothing."""
+        return Source(self.chat.id, self.message.message_id)
 
     @property
     def args(self) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -141,19 +141,29 @@ async def log_time(turn: Turn) -> None:
         group_id=turn.group.id, member=person.id, minutes=minutes, note=note, now=turn.now
     )
     async with turn.db.transaction() as conn:
-        entry = await stored.add(conn, draft)
-        deadline = await stored_deadlines.set_due(
-            conn,
-            group_id=turn.group.id,
-            kind=DeadlineKind.CREDIT_LAPSE,
-            ref_id=entry.id,
-            due_at=entry.lapses_at,
-        )
+        entry = await stored.by_source(conn, turn.source)  # found: this /log replayed after a crash
+        deadline = None
+        if entry is None:
+            entry = await stored.add(conn, draft, source=turn.source)
+            deadline = await stored_deadlines.set_due(
+                conn,
+                group_id=turn.group.id,
+                kind=DeadlineKind.CREDIT_LAPSE,
+                ref_id=entry.id,
+                due_at=entry.lapses_at,
+            )
         names = await _names(conn, [entry])
-    schedule(turn.context.application, deadline)
-    message = await turn.reply(
-        _entry_text(turn.t, entry, names, turn.group.timezone), reply_markup=_buttons(turn.t, entry)
-    )
+    if deadline is not None:
+        schedule(turn.context.application, deadline)
+    if entry.message_id is None:
+        await _post_entry(
+            turn, entry, _entry_text(turn.t, entry, names, turn.group.timezone), reply_markup=_buttons(turn.t, entry)
+        )
+
+
+async def _post_entry(turn: Turn, entry: LedgerEntry, text: str, **kwargs: Any) -> None:
+    """Answer with the message that shows ``entry``, noted on it so a replay does not post it again."""
+    message = await turn.reply(text, **kwargs)
     async with turn.db.transaction() as conn:
         await stored.set_message(conn, entry.id, message.message_id)
 
@@ -263,36 +273,49 @@ async def thank(turn: Turn) -> None:
         )
     minutes = durations.parse_credit_minutes(args[0])
     note = ledger.check_note(" ".join(args[1:]), required=False)
-    group = turn.group
     async with turn.db.transaction() as conn:
-        helper = await _helper(turn, conn, mention)
-        ledger.require_not_self(giver.id, helper.user_id)
-        balance = await stored.balance(conn, group.id, giver.id)
-        room = ledger.thanks_room(balance, group.floor_minutes)
-        if minutes > room:
-            raise DomainError(
-                N_("That would take your balance below this group's floor of {floor}. You can give up to {most} now."),
-                floor=turn.t.duration(group.floor_minutes),
-                most=turn.t.duration(room),
-            )
-        entry = await stored.add(
-            conn,
-            ledger.thanks(
-                group_id=group.id, giver=giver.id, helper=helper.user_id, minutes=minutes, note=note,
-                giver_balance=balance, floor_minutes=group.floor_minutes, now=turn.now,
-            ),
-        )  # fmt: skip
+        entry = await stored.by_source(conn, turn.source)  # found: this /thank replayed after a crash
+        if entry is None:
+            entry = await _add_thanks(turn, conn, giver.id, mention, minutes, note)
         names = await _names(conn, [entry])
-    text = turn.t._(
+    if entry.message_id is None:
+        await _post_entry(turn, entry, _thanks_text(turn.t, entry, names))
+
+
+async def _add_thanks(
+    turn: Turn, conn: aiosqlite.Connection, giver: int, mention: str | None, minutes: int, note: str
+) -> LedgerEntry:
+    """Move ``minutes`` from the giver to the helper, if the giver's balance allows it."""
+    group = turn.group
+    helper = await _helper(turn, conn, mention)
+    ledger.require_not_self(giver, helper.user_id)
+    balance = await stored.balance(conn, group.id, giver)
+    room = ledger.thanks_room(balance, group.floor_minutes)
+    if minutes > room:
+        raise DomainError(
+            N_("That would take your balance below this group's floor of {floor}. You can give up to {most} now."),
+            floor=turn.t.duration(group.floor_minutes),
+            most=turn.t.duration(room),
+        )
+    return await stored.add(
+        conn,
+        ledger.thanks(
+            group_id=group.id, giver=giver, helper=helper.user_id, minutes=minutes, note=note,
+            giver_balance=balance, floor_minutes=group.floor_minutes, now=turn.now,
+        ),
+        source=turn.source,
+    )  # fmt: skip
+
+
+def _thanks_text(t: Translator, entry: LedgerEntry, names: dict[int, Member]) -> str:
+    text = t._(
         "🙏 {giver} thanked {helper} with {duration}. Entry #{entry}.",
-        giver=_name(turn.t, names, giver.id),
-        helper=_name(turn.t, names, helper.user_id),
-        duration=turn.t.duration(minutes),
+        giver=_name(t, names, entry.from_member),
+        helper=_name(t, names, entry.to_member),
+        duration=t.duration(entry.minutes),
         entry=entry.id,
     )
-    if note:
-        text += "\n" + turn.t.user_text(note)
-    await turn.reply(text)
+    return f"{text}\n{t.user_text(entry.note)}" if entry.note else text
 
 
 # ------------------------------------------------------------------------ /credits

@@ -36,15 +36,23 @@ async def outcome_command(turn: Turn) -> None:
     require_stage(round_, Stage.CLOSED)
     text = check_outcome(parts[2] if len(parts) > 2 else "")
     async with turn.db.transaction() as conn:
-        await voting.add_outcome(conn, round_id=round_.id, text=text, recorded_by=author_id(turn), now=turn.now)
+        outcome = await voting.outcome_by_source(conn, turn.source)  # found: this /outcome replayed after a crash
+        if outcome is None:
+            outcome = await voting.add_outcome(
+                conn, round_id=round_.id, text=text, recorded_by=author_id(turn), now=turn.now, source=turn.source
+            )
+    if outcome.message_id is not None:
+        return
     t = turn.t
-    await turn.say(
+    message = await turn.say(
         "\n".join((
             t._("<b>You said, we did</b> – round #{number}: {question}", number=round_.number,
                 question=t.user_text(round_.question)),
-            t.user_text(text),
+            t.user_text(outcome.text),
         ))
     )  # fmt: skip
+    async with turn.db.transaction() as conn:
+        await voting.set_outcome_message(conn, outcome.id, message.message_id)
 
 
 def _open_line(t: Translator, group: Group, round_: Round, now: dt.datetime) -> str:

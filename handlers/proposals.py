@@ -99,19 +99,24 @@ async def propose_command(turn: Turn) -> None:
         raise DomainError(N_("Please send /propose from your own account, so neighbours know who proposes it."))
     app = turn.context.application
     async with turn.db.transaction() as conn:
-        proposal = await proposals.create(
-            conn, group_id=turn.group.id, question=question, proposer_id=proposer,
-            now=turn.now, expires_at=turn.now + SUPPORT_WINDOW,
-        )  # fmt: skip
-        deadline = await stored_deadlines.set_due(
-            conn, group_id=turn.group.id, kind=DeadlineKind.PROPOSAL_LAPSE, ref_id=proposal.id,
-            due_at=proposal.expires_at,
-        )  # fmt: skip
-    _group, proposal, text = await _render(app, proposal.id)
-    message = await turn.say(text, reply_markup=_support_keyboard(turn.t, proposal))
-    async with turn.db.transaction() as conn:
-        await proposals.set_message(conn, proposal.id, message.message_id)
-    deadlines.schedule(app, deadline)
+        proposal = await proposals.by_source(conn, turn.source)  # found: this /propose replayed after a crash
+        deadline = None
+        if proposal is None:
+            proposal = await proposals.create(
+                conn, group_id=turn.group.id, question=question, proposer_id=proposer,
+                now=turn.now, expires_at=turn.now + SUPPORT_WINDOW, source=turn.source,
+            )  # fmt: skip
+            deadline = await stored_deadlines.set_due(
+                conn, group_id=turn.group.id, kind=DeadlineKind.PROPOSAL_LAPSE, ref_id=proposal.id,
+                due_at=proposal.expires_at,
+            )  # fmt: skip
+    if proposal.message_id is None:
+        _group, proposal, text = await _render(app, proposal.id)
+        message = await turn.say(text, reply_markup=_support_keyboard(turn.t, proposal))
+        async with turn.db.transaction() as conn:
+            await proposals.set_message(conn, proposal.id, message.message_id)
+    if deadline is not None:
+        deadlines.schedule(app, deadline)
     if turn.group.support_threshold <= 1:
         await _open(app, proposal.id)
 

@@ -15,7 +15,7 @@ from telegram.ext import Application, CommandHandler, filters
 from bot import deadlines, i18n
 from bot.deadlines import DeadlineKind
 from bot.i18n import Translator
-from bot.model import Group
+from bot.model import Group, Source
 from bot.rounds import Round, Stage, check_question, split_stage_durations
 from handlers.common import Scope, Turn, command
 from storage import deadlines as stored_deadlines
@@ -63,27 +63,44 @@ async def open_round(
     created_by: int | None,
     ideas_minutes: int | None = None,
     vote_minutes: int | None = None,
+    source: Source | None = None,
 ) -> Round:
     """Open a round in the ideas stage, post its prompt and schedule the end of the stage.
 
-    Durations default to the group's settings.
+    Durations default to the group's settings. A ``source`` message that opened a round
+    before (its update replayed after a crash) opens nothing new: the round's prompt is
+    posted only if the crash came before it was.
     """
     services = app.services
     now = services.clock.now()
     ideas_ends_at = now + dt.timedelta(minutes=ideas_minutes or group.ideas_minutes)
     async with services.db.transaction() as conn:
-        round_ = await stored_rounds.create(
-            conn,
-            group_id=group.id,
-            question=question,
-            created_by=created_by,
-            now=now,
-            ideas_ends_at=ideas_ends_at,
-            voting_minutes=vote_minutes or group.vote_minutes,
-        )
-        deadline = await stored_deadlines.set_due(
-            conn, group_id=group.id, kind=DeadlineKind.IDEAS_END, ref_id=round_.id, due_at=ideas_ends_at
-        )
+        round_ = await stored_rounds.by_source(conn, source) if source else None
+        deadline = None
+        if round_ is None:
+            round_ = await stored_rounds.create(
+                conn,
+                group_id=group.id,
+                question=question,
+                created_by=created_by,
+                now=now,
+                ideas_ends_at=ideas_ends_at,
+                voting_minutes=vote_minutes or group.vote_minutes,
+                source=source,
+            )
+            deadline = await stored_deadlines.set_due(
+                conn, group_id=group.id, kind=DeadlineKind.IDEAS_END, ref_id=round_.id, due_at=ideas_ends_at
+            )
+    if round_.prompt_message_id is None and round_.stage is Stage.IDEAS:
+        round_ = await _post_prompt(app, group, round_, now)
+    if deadline is not None:
+        deadlines.schedule(app, deadline)
+    return round_
+
+
+async def _post_prompt(app: CoprodApplication, group: Group, round_: Round, now: dt.datetime) -> Round:
+    """Post the prompt members reply to, and note it on the round."""
+    services = app.services
     t = i18n.translator(group.language)
     prompt = await app.bot.send_message(
         group.chat_id,
@@ -91,9 +108,7 @@ async def open_round(
     )
     async with services.db.transaction() as conn:
         await stored_rounds.set_prompt_message(conn, round_.id, prompt.message_id)
-        round_ = await stored_rounds.get(conn, round_.id)
-    deadlines.schedule(app, deadline)
-    return round_
+        return await stored_rounds.get(conn, round_.id)
 
 
 async def refresh_prompt(app: CoprodApplication, round_id: int) -> None:
@@ -138,6 +153,7 @@ async def round_command(turn: Turn) -> None:
         created_by=turn.user.id if turn.user else None,
         ideas_minutes=_minutes(ideas),
         vote_minutes=_minutes(vote),
+        source=turn.source,
     )
 
 

@@ -192,13 +192,19 @@ async def open_voting(app: CoprodApplication, round_: Round) -> bool:
 
 
 async def post_ballot(app: CoprodApplication, group: Group, round_: Round, ideas: Sequence[Idea]) -> None:
-    """The voting message with every idea in full, then the polls, each recorded as sent."""
+    """The voting message with every idea in full, then the polls, each recorded as sent.
+
+    What was recorded as sent before (a /poll replayed after a crash) is not sent again.
+    """
     t = i18n.translator(group.language)
     layouts = lay_out(ideas)
-    messages = await post_blocks(app.bot, group.chat_id, _voting_blocks(t, group, round_, ideas, len(layouts)))
-    async with app.services.db.transaction() as conn:
-        await rounds.set_voting_message(conn, round_.id, messages[0].message_id)
-    for layout in layouts:
+    if round_.voting_message_id is None:
+        messages = await post_blocks(app.bot, group.chat_id, _voting_blocks(t, group, round_, ideas, len(layouts)))
+        async with app.services.db.transaction() as conn:
+            await rounds.set_voting_message(conn, round_.id, messages[0].message_id)
+    async with app.services.db.read() as conn:
+        posted = {poll.position for poll in await voting.polls(conn, round_.id)}
+    for layout in (layout for layout in layouts if layout.position not in posted):
         message = await app.bot.send_poll(
             group.chat_id,
             _poll_question(t, round_, layout, len(layouts)),
@@ -302,22 +308,26 @@ async def poll_command(turn: Turn) -> None:
     group = turn.group
     minutes = int(quick.voting.total_seconds() // 60) if quick.voting else group.vote_minutes
     async with turn.db.transaction() as conn:
-        created = await rounds.create(
-            conn, group_id=group.id, question=quick.question, created_by=author_id(turn),
-            now=turn.now, ideas_ends_at=None, voting_minutes=minutes, kind=Kind.POLL,
-        )  # fmt: skip
-        options = [
-            (await rounds.add_idea(conn, round_id=created.id, text=option, author_id=author_id(turn),
-                                   anonymous=False, now=turn.now))[0]
-            for option in quick.options
-        ]  # fmt: skip
-        deadline = await stored_deadlines.set_due(
-            conn, group_id=group.id, kind=DeadlineKind.VOTING_END, ref_id=created.id,
-            due_at=created.voting_ends_at,
-        )  # fmt: skip
+        round_ = await rounds.by_source(conn, turn.source)  # found: this /poll replayed after a crash
+        deadline = None
+        if round_ is None:
+            round_ = await rounds.create(
+                conn, group_id=group.id, question=quick.question, created_by=author_id(turn),
+                now=turn.now, ideas_ends_at=None, voting_minutes=minutes, kind=Kind.POLL, source=turn.source,
+            )  # fmt: skip
+            for option in quick.options:
+                await rounds.add_idea(conn, round_id=round_.id, text=option, author_id=author_id(turn),
+                                      anonymous=False, now=turn.now)  # fmt: skip
+            deadline = await stored_deadlines.set_due(
+                conn, group_id=group.id, kind=DeadlineKind.VOTING_END, ref_id=round_.id,
+                due_at=round_.voting_ends_at,
+            )  # fmt: skip
+        options = await rounds.ideas(conn, round_.id, standing_only=True)
     app = turn.context.application
-    schedule(app, deadline)
-    await post_ballot(app, group, created, options)
+    if deadline is not None:
+        schedule(app, deadline)
+    if round_.stage is Stage.VOTING:
+        await post_ballot(app, group, round_, options)
 
 
 # ------------------------------------------------------------------- poll updates

@@ -13,6 +13,8 @@ import sqlite3
 import aiosqlite
 
 from bot.ledger import EntryDraft, EntryKind, EntryStatus, LedgerEntry
+from bot.model import Source
+from storage import sources
 from storage.database import from_db, to_db
 
 
@@ -45,22 +47,29 @@ async def _entries(conn: aiosqlite.Connection, where: str, params: tuple) -> lis
     return [_entry(row) for row in await cursor.fetchall()]
 
 
-async def add(conn: aiosqlite.Connection, draft: EntryDraft) -> LedgerEntry:
+async def add(conn: aiosqlite.Connection, draft: EntryDraft, *, source: Source | None = None) -> LedgerEntry:
+    """Append ``draft``; ``source`` is the /log or /thank message: see :func:`by_source`."""
     decided_at = draft.created_at if draft.status is EntryStatus.CONFIRMED else None
     cursor = await conn.execute(
         """
         INSERT INTO ledger_entries (group_id, kind, from_member, to_member, minutes, note, status,
                                     confirmed_by, decided_at, created_by, created_at, lapses_at,
-                                    reverses)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    reverses, source_chat_id, source_message_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             draft.group_id, draft.kind.value, draft.from_member, draft.to_member, draft.minutes,
             draft.note, draft.status.value, draft.confirmed_by, to_db(decided_at), draft.created_by,
-            to_db(draft.created_at), to_db(draft.lapses_at), draft.reverses,
+            to_db(draft.created_at), to_db(draft.lapses_at), draft.reverses, *sources.columns(source),
         ),
     )  # fmt: skip
     return await get(conn, cursor.lastrowid)
+
+
+async def by_source(conn: aiosqlite.Connection, source: Source) -> LedgerEntry | None:
+    """The entry a /log or /thank message already added (that message replayed), if any."""
+    row = await sources.row_from(conn, "ledger_entries", source)
+    return _entry(row) if row else None
 
 
 async def get(conn: aiosqlite.Connection, entry_id: int) -> LedgerEntry | None:

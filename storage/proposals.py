@@ -8,7 +8,9 @@ import sqlite3
 
 import aiosqlite
 
+from bot.model import Source
 from bot.proposals import Proposal, ProposalStatus
+from storage import sources
 from storage.database import from_db, to_db
 
 
@@ -28,17 +30,23 @@ def _proposal(row: sqlite3.Row) -> Proposal:
 
 async def create(
     conn: aiosqlite.Connection, *, group_id: int, question: str, proposer_id: int,
-    now: dt.datetime, expires_at: dt.datetime,
+    now: dt.datetime, expires_at: dt.datetime, source: Source | None = None,
 ) -> Proposal:  # fmt: skip
-    """A new proposal with its proposer as the first supporter."""
+    """A new proposal with its proposer as the first supporter; ``source``: see :func:`by_source`."""
     cursor = await conn.execute(
-        "INSERT INTO proposals (group_id, question, proposer_id, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (group_id, question, proposer_id, to_db(now), to_db(expires_at)),
+        "INSERT INTO proposals (group_id, question, proposer_id, created_at, expires_at, "
+        "source_chat_id, source_message_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (group_id, question, proposer_id, to_db(now), to_db(expires_at), *sources.columns(source)),
     )
     proposal_id = cursor.lastrowid
     await add_supporter(conn, proposal_id, proposer_id, now)
     return await get(conn, proposal_id)
+
+
+async def by_source(conn: aiosqlite.Connection, source: Source) -> Proposal | None:
+    """The proposal a /propose message already made (that message replayed), if any."""
+    row = await sources.row_from(conn, "proposals", source)
+    return _proposal(row) if row else None
 
 
 async def get(conn: aiosqlite.Connection, proposal_id: int) -> Proposal | None:

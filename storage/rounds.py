@@ -12,7 +12,9 @@ import sqlite3
 
 import aiosqlite
 
+from bot.model import Source
 from bot.rounds import Idea, IdeaStatus, Kind, Round, Stage, fold
+from storage import sources
 from storage.database import from_db, to_db
 
 
@@ -62,24 +64,35 @@ async def create(
     ideas_ends_at: dt.datetime | None,
     voting_minutes: int,
     kind: Kind = Kind.ROUND,
+    source: Source | None = None,
 ) -> Round:
-    """A new round numbered after the group's last one; a poll starts in voting."""
+    """A new round numbered after the group's last one; a poll starts in voting.
+
+    ``source`` is the command's message: see :func:`by_source`.
+    """
     stage = Stage.IDEAS if kind is Kind.ROUND else Stage.VOTING
     voting_ends_at = None if kind is Kind.ROUND else now + dt.timedelta(minutes=voting_minutes)
     cursor = await conn.execute(
         """
         INSERT INTO rounds (group_id, number, kind, question, stage, created_by, created_at,
-                            ideas_ends_at, voting_minutes, voting_started_at, voting_ends_at)
+                            ideas_ends_at, voting_minutes, voting_started_at, voting_ends_at,
+                            source_chat_id, source_message_id)
         VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE group_id = ?),
-                ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             group_id, group_id, kind.value, question, stage.value, created_by, to_db(now),
             to_db(ideas_ends_at), voting_minutes,
-            None if kind is Kind.ROUND else to_db(now), to_db(voting_ends_at),
+            None if kind is Kind.ROUND else to_db(now), to_db(voting_ends_at), *sources.columns(source),
         ),
     )  # fmt: skip
     return await get(conn, cursor.lastrowid)
+
+
+async def by_source(conn: aiosqlite.Connection, source: Source) -> Round | None:
+    """The round a /round or /poll message already opened (that message replayed), if any."""
+    row = await sources.row_from(conn, "rounds", source)
+    return _round(row) if row else None
 
 
 async def get(conn: aiosqlite.Connection, round_id: int) -> Round:

@@ -15,7 +15,9 @@ from collections.abc import Sequence
 import aiosqlite
 
 from bot.ballots import PollLayout, PostedPoll
+from bot.model import Source
 from bot.results import Outcome, Results, Tally, rank
+from storage import sources
 from storage.database import from_db, to_db
 
 
@@ -146,18 +148,33 @@ def _outcome(row: sqlite3.Row) -> Outcome:
         text=row["text"],
         recorded_by=row["recorded_by"],
         recorded_at=from_db(row["recorded_at"]),
+        message_id=row["message_id"],
     )
 
 
 async def add_outcome(
-    conn: aiosqlite.Connection, *, round_id: int, text: str, recorded_by: int | None, now: dt.datetime
-) -> Outcome:
+    conn: aiosqlite.Connection, *, round_id: int, text: str, recorded_by: int | None, now: dt.datetime,
+    source: Source | None = None,
+) -> Outcome:  # fmt: skip
+    """Record an outcome; ``source`` is the /outcome message: see :func:`outcome_by_source`."""
     cursor = await conn.execute(
-        "INSERT INTO outcomes (round_id, text, recorded_by, recorded_at) VALUES (?, ?, ?, ?)",
-        (round_id, text, recorded_by, to_db(now)),
+        "INSERT INTO outcomes (round_id, text, recorded_by, recorded_at, source_chat_id, source_message_id) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (round_id, text, recorded_by, to_db(now), *sources.columns(source)),
     )
     row = await (await conn.execute("SELECT * FROM outcomes WHERE id = ?", (cursor.lastrowid,))).fetchone()
     return _outcome(row)
+
+
+async def outcome_by_source(conn: aiosqlite.Connection, source: Source) -> Outcome | None:
+    """The outcome an /outcome message already recorded (that message replayed), if any."""
+    row = await sources.row_from(conn, "outcomes", source)
+    return _outcome(row) if row else None
+
+
+async def set_outcome_message(conn: aiosqlite.Connection, outcome_id: int, message_id: int) -> None:
+    """Note the message that announced the outcome, so a replay does not announce it again."""
+    await conn.execute("UPDATE outcomes SET message_id = ? WHERE id = ?", (message_id, outcome_id))
 
 
 async def latest_outcome(conn: aiosqlite.Connection, round_id: int) -> Outcome | None:

@@ -371,6 +371,7 @@ async def test_ledger_table_refuses_deletes_and_edits(harness, ben, chloe):
         ("DELETE FROM ledger_entries WHERE id = ?", (entry.id,)),
         ("UPDATE ledger_entries SET minutes = 600 WHERE id = ?", (entry.id,)),
         ("UPDATE ledger_entries SET status = 'rejected', rejected_by = 101 WHERE id = ?", (entry.id,)),
+        ("UPDATE ledger_entries SET source_message_id = 999 WHERE id = ?", (entry.id,)),
     ]
     for sql, params in statements:
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):

@@ -1,0 +1,31 @@
+"""Rows keyed on the Telegram message that asked for them (``0007_source_messages.sql``).
+
+A command's row stores its source message, unique per table, so a command applied again
+after a crash (``bot/inbox.py`` replays an update that had not finished) finds the row it
+wrote instead of writing a second one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Literal
+
+import aiosqlite
+
+from bot.model import Source
+
+Keyed = Literal["rounds", "proposals", "outcomes", "ledger_entries"]
+
+
+def columns(source: Source | None) -> tuple[int | None, int | None]:
+    """The values of ``(source_chat_id, source_message_id)`` for an INSERT."""
+    return (None, None) if source is None else (source.chat_id, source.message_id)
+
+
+async def row_from(conn: aiosqlite.Connection, table: Keyed, source: Source) -> sqlite3.Row | None:
+    """The row of ``table`` that ``source`` already wrote, if any."""
+    cursor = await conn.execute(
+        f"SELECT * FROM {table} WHERE source_chat_id = ? AND source_message_id = ?",  # noqa: S608 - Keyed names only
+        (source.chat_id, source.message_id),
+    )
+    return await cursor.fetchone()
