@@ -236,9 +236,11 @@ async def ideas(conn: aiosqlite.Connection, round_id: int, *, standing_only: boo
 
 async def same_as(conn: aiosqlite.Connection, round_id: int, text: str, exclude_id: int) -> Idea | None:
     """A standing idea of the round whose folded text equals ``text``'s (a near-duplicate)."""
+    # "+number" keeps SQLite from walking the round's ideas in number order (one full scan
+    # per new idea); the (round_id, folded_text) index finds the few candidates instead.
     cursor = await conn.execute(
         "SELECT * FROM ideas WHERE round_id = ? AND folded_text = ? AND id != ? "
-        "AND status = 'standing' ORDER BY number LIMIT 1",
+        "AND status = 'standing' ORDER BY +number LIMIT 1",
         (round_id, fold(text), exclude_id),
     )
     row = await cursor.fetchone()
