@@ -44,6 +44,11 @@ def check_can_support(proposal: Proposal, now: dt.datetime) -> None:
         raise DomainError(N_("This proposal has lapsed; it can no longer be supported."))
 
 
+def opening_interrupted(proposal: Proposal, supporters: int, threshold: int) -> bool:
+    """Enough support but no round yet: opening it was cut short (a crash), and a press finishes it."""
+    return proposal.status is not ProposalStatus.LAPSED and proposal.round_id is None and supporters >= threshold
+
+
 def check_proposal_question(text: str) -> str:
     """The question of ``/propose``; the length limit is the same as a round's."""
     if not text.strip():

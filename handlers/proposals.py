@@ -17,8 +17,15 @@ from bot import callbacks, deadlines, i18n
 from bot.deadlines import DeadlineKind
 from bot.errors import DomainError
 from bot.i18n import N_, Translator
-from bot.model import Deadline, Group
-from bot.proposals import SUPPORT_WINDOW, Proposal, ProposalStatus, check_can_support, check_proposal_question
+from bot.model import Deadline, Group, Source
+from bot.proposals import (
+    SUPPORT_WINDOW,
+    Proposal,
+    ProposalStatus,
+    check_can_support,
+    check_proposal_question,
+    opening_interrupted,
+)
 from handlers.common import Scope, Turn, button, command
 from handlers.ideas import author_id
 from handlers.rounds import command_text, open_round
@@ -129,10 +136,12 @@ async def support_pressed(turn: Turn) -> None:
         proposal = await proposals.get(conn, proposal_id) if proposal_id else None
         if proposal is None or turn.group is None or proposal.group_id != turn.group.id:
             raise DomainError(N_("I can't find this proposal any more."))
-        check_can_support(proposal, turn.now)
-        if not await proposals.add_supporter(conn, proposal.id, turn.user.id, turn.now):
-            raise DomainError(N_("You already support this proposal. Thank you!"))
         supporters = await proposals.supporter_count(conn, proposal.id)
+        if not opening_interrupted(proposal, supporters, turn.group.support_threshold):
+            check_can_support(proposal, turn.now)
+            if not await proposals.add_supporter(conn, proposal.id, turn.user.id, turn.now):
+                raise DomainError(N_("You already support this proposal. Thank you!"))
+            supporters += 1
     await query.answer(turn.t._("Thank you for your support."))
     if supporters >= turn.group.support_threshold:
         await _open(turn.context.application, proposal.id)
@@ -142,15 +151,21 @@ async def support_pressed(turn: Turn) -> None:
 
 
 async def _open(app: CoprodApplication, proposal_id: int) -> None:
-    """Open the proposal as a round, once, however many presses reach the threshold."""
+    """Open the proposal as a round, once, however many presses reach the threshold.
+
+    An opening a crash cut short is finished by the next call (a press, or its replay):
+    the round is keyed on the proposal's message, so it is opened and announced once.
+    """
     services = app.services
     async with services.db.transaction() as conn:
-        if not await proposals.mark_opened(conn, proposal_id):
+        await proposals.mark_opened(conn, proposal_id)
+        proposal = await proposals.get(conn, proposal_id)
+        if proposal.status is not ProposalStatus.OPENED or proposal.round_id is not None:
             return
         await stored_deadlines.finish(conn, DeadlineKind.PROPOSAL_LAPSE, proposal_id, services.clock.now())
-        proposal = await proposals.get(conn, proposal_id)
         group = await groups.get(conn, proposal.group_id)
-    round_ = await open_round(app, group, proposal.question, created_by=proposal.proposer_id)
+    source = Source(group.chat_id, proposal.message_id) if proposal.message_id is not None else None
+    round_ = await open_round(app, group, proposal.question, created_by=proposal.proposer_id, source=source)
     async with services.db.transaction() as conn:
         await proposals.set_round(conn, proposal_id, round_.id)
     await _announce(app, proposal_id, round_.number)

@@ -19,6 +19,7 @@ import pytest
 
 from bot import callbacks
 from handlers.credits import CONFIRM
+from tests.ideas_helpers import buttons, last_bot_message
 
 TABLES = ("groups", "members", "rounds", "ideas", "polls", "poll_options", "ballots", "round_results",
           "outcomes", "proposals", "proposal_supporters", "ledger_entries", "deadlines")  # fmt: skip
@@ -59,17 +60,17 @@ def posts(harness, methods: tuple[str, ...] = POSTS) -> list[str]:
 
 
 @contextlib.contextmanager
-def crash_before_posting(harness):
-    """The bot dies after a command's transaction committed, before its message went out.
+def crash_before_posting(harness, methods: tuple[str, ...] = POSTS):
+    """The bot dies after a transaction committed, before its first call of ``methods`` went out.
 
-    Here Telegram refuses that first post instead, which leaves the same state behind: the
-    row written, no message sent, none noted on the row.
+    Here Telegram refuses that call instead, which leaves the same state behind: the row
+    written, no message sent, none noted on the row.
     """
     original = harness.telegram.handle
     refused = []
 
     def handle(method: str, params: dict) -> dict:
-        if method in POSTS and not refused:
+        if method in methods and not refused:
             refused.append(method)
             return {"ok": False, "error_code": 400, "description": "Bad Request: the bot died here"}
         return original(method, params)
@@ -128,6 +129,46 @@ async def test_replay_after_a_crash_between_commit_and_post_posts_once(joined, c
     assert posts(joined) == earlier
     await replayed(joined, update, quietly=True)  # the first replay posts and notes the message
     assert posts(joined) == earlier + posted
+
+
+async def support_presses(harness) -> list[dict]:
+    """Ben proposes; Chloe's and Dawid's presses of Support (the second reaches the threshold of 3)."""
+    await harness.send(harness.residents[0], "/propose A street party?")
+    proposal = last_bot_message(harness)
+    [(_label, data)] = buttons(proposal)
+    return [harness.telegram.callback_update(harness.group, person, proposal["message_id"], data)
+            for person in harness.residents[1:3]]  # fmt: skip
+
+
+async def test_replayed_support_press_counts_once(joined):
+    chloe, _dawid = await support_presses(joined)
+    await replayed(joined, chloe, quietly=True)
+
+
+async def test_replayed_support_press_that_reached_the_threshold_opens_one_round(joined):
+    chloe, dawid = await support_presses(joined)
+    await joined.deliver(chloe)
+    await replayed(joined, dawid, quietly=True)
+    assert len(snapshot(joined)["rounds"]) == 1
+
+
+@pytest.mark.parametrize(
+    "crash_before",
+    [
+        "answerCallbackQuery",  # the press is stored, the proposal not yet opened
+        "sendMessage",  # the round is stored, its prompt not yet posted nor the proposal told
+    ],
+)
+async def test_replay_of_a_press_whose_opening_a_crash_cut_short_opens_one_round(joined, crash_before):
+    chloe, dawid = await support_presses(joined)
+    await joined.deliver(chloe)
+    earlier = posts(joined)
+    with crash_before_posting(joined, (crash_before,)):
+        await joined.deliver(dawid)
+    await replayed(joined, dawid, quietly=True)
+    assert posts(joined) == [*earlier, "sendMessage"]  # the round's prompt
+    assert len(snapshot(joined)["rounds"]) == 1
+    assert "now round #1" in joined.telegram.sent("editMessageText")[-1]["text"]
 
 
 async def test_replayed_idea_is_stored_once(joined):
