@@ -91,11 +91,9 @@ class Connection:
         self._connection = connection
 
     async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
-        await asyncio.sleep(0)  # a turn for other tasks, as a call to a worker thread would give
         return Cursor(self._connection.execute(sql, parameters))
 
     async def executemany(self, sql: str, parameters: Iterable[Any]) -> Cursor:
-        await asyncio.sleep(0)
         return Cursor(self._connection.executemany(sql, parameters))
 
     async def close(self) -> None:
@@ -155,6 +153,7 @@ class Database:
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         """Everything inside commits together or not at all."""
+        await asyncio.sleep(0)  # a turn for other tasks first, as a worker thread's hand-off gave
         async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
@@ -166,6 +165,7 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:
+        await asyncio.sleep(0)
         async with self._lock:
             yield self._connection
 
