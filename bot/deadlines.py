@@ -46,11 +46,12 @@ def on_deadline(app: CoprodApplication, kind: str, action: Action) -> None:
     app.services.deadline_actions[kind] = action
 
 
-def schedule(app: CoprodApplication, deadline: Deadline) -> None:
+def schedule(app: CoprodApplication, deadline: Deadline, *, with_reminder: bool = True) -> None:
     """(Re)schedule the job for ``deadline``; an earlier job of the same name is replaced.
 
     A stage deadline also brings its reminder, which storage wrote alongside it; the
     reminder's job is scheduled by a job of its own, since finding the row needs the database.
+    ``with_reminder=False`` when the caller schedules every pending row, reminders included.
     """
     queue = app.job_queue
     if queue is None:
@@ -61,7 +62,7 @@ def schedule(app: CoprodApplication, deadline: Deadline) -> None:
     queue.run_once(_job_callback, when=delay, data=deadline.id, name=deadline.job_name,
                    job_kwargs={"id": deadline.job_name, "replace_existing": True})  # fmt: skip
     reminder = REMINDER_OF.get(deadline.kind)
-    if reminder is not None:
+    if reminder is not None and with_reminder:
         queue.run_once(_schedule_stored, when=0, data=(reminder, deadline.ref_id))
 
 

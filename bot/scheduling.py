@@ -50,7 +50,7 @@ async def schedule_pending(app: CoprodApplication, group_id: int | None = None) 
     async with app.services.db.read() as conn:
         rows = await stored.pending(conn, group_id=group_id)
     for deadline in rows:
-        deadlines.schedule(app, deadline)
+        deadlines.schedule(app, deadline, with_reminder=False)  # the reminders are among the rows
     return len(rows)
 
 
