@@ -21,10 +21,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import commands
-from bot import logs
-from bot import scheduling
-from bot import inbox
+from bot import commands, inbox, logs, scheduling
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.retries import RetryingRateLimiter
