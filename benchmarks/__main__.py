@@ -1,0 +1,67 @@
+"""``python -m benchmarks [--quick] [--only NAME ...]``: every figure of SPEC §10, one table.
+
+Exit status 0 when every figure meets its target, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from benchmarks import due_summaries, ingest, startup, summary_build
+from benchmarks.report import Figure, table
+
+
+@dataclass(frozen=True)
+class Sizes:
+    ideas_http: int
+    ideas_in_process: int
+    rounds: int
+    ideas: int
+    ledger: int
+    groups: int
+    deadlines: int
+    due_summaries: int
+
+
+FULL = Sizes(ideas_http=3000, ideas_in_process=2000, rounds=100, ideas=5000, ledger=50_000,
+             groups=10_000, deadlines=20_000, due_summaries=1000)  # fmt: skip
+QUICK = Sizes(ideas_http=500, ideas_in_process=300, rounds=20, ideas=1000, ledger=5000,
+              groups=1000, deadlines=2000, due_summaries=100)  # fmt: skip
+
+
+def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
+    """Each benchmark by name, measuring its figures (with their baselines) when called."""
+    return {
+        "http": lambda: [ingest.measure_over_http(sizes.ideas_http)],
+        "in-process": lambda: [ingest.measure_in_process(sizes.ideas_in_process)],
+        "summary": lambda: [summary_build.measure(rounds=sizes.rounds, ideas=sizes.ideas, ledger=sizes.ledger)],
+        "start-up": lambda: startup.measure(groups=sizes.groups, deadlines=sizes.deadlines),
+        "due-summaries": lambda: [due_summaries.measure(sizes.due_summaries)],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, a faster run (targets still apply)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", choices=list(benchmarks(FULL)),
+                        help="run only these: %(choices)s")  # fmt: skip
+    options = parser.parse_args(argv)
+    chosen = benchmarks(QUICK if options.quick else FULL)
+    figures: list[Figure] = []
+    for name, run in chosen.items():
+        if options.only and name not in options.only:
+            continue
+        started = time.monotonic()
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        figures += run()
+        print(f"  {name} took {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    print(table(figures))
+    return 0 if all(figure.passed for figure in figures) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

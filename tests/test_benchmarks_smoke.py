@@ -1,0 +1,29 @@
+"""The benchmarks run end to end at tiny sizes (``python -m benchmarks --quick`` in miniature).
+
+Only that they run and check what they measured: no timing is asserted here, since the
+figures depend on the machine; ``benchmarks/README.md`` has the real numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from benchmarks import due_summaries, ingest, startup, summary_build
+from benchmarks.report import table
+
+pytestmark = pytest.mark.slow
+
+
+def test_every_benchmark_runs_at_tiny_sizes_and_prints_its_row():
+    figures = [
+        summary_build.measure(rounds=3, ideas=30, ledger=60),
+        ingest.measure_in_process(10, repeats=1),
+        ingest.measure_over_http(20),
+        *startup.measure(groups=5, deadlines=10),
+        due_summaries.measure(3, lead=dt.timedelta(seconds=3)),
+    ]
+    printed = table(figures)
+    assert len(printed.splitlines()) == 2 + 6
+    assert "3 delivered, 0 x 429" in printed
