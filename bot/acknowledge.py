@@ -9,8 +9,11 @@ wait behind them, so:
 - the prompt's running count is edited at most once per :data:`EDIT_EVERY` per prompt: the
   first change schedules one JobQueue job, later changes before it fires only replace
   what it will do;
-- a Telegram error (``RetryAfter``, a deleted message, "message is not modified") or a
-  call that takes longer than :data:`GIVE_UP_AFTER` is logged and dropped, never retried.
+- both go through the rate limiter as ``BEST_EFFORT`` (:mod:`bot.retries`): sent only if
+  the overall and the group's limits have room right now, never queued behind real
+  messages nor retried;
+- a Telegram error (no room now, ``RetryAfter``, a deleted message, "message is not
+  modified") or a call that takes longer than :data:`GIVE_UP_AFTER` is logged and dropped.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from typing import TYPE_CHECKING
 
 from telegram import ReactionTypeEmoji
 from telegram.error import TelegramError
+
+from bot.retries import best_effort_args
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -83,7 +88,9 @@ class Acknowledgements:
             return False
         return await best_effort(
             "reaction",
-            bot.set_message_reaction(chat_id, message_id, [ReactionTypeEmoji(REACTION)]),
+            bot.set_message_reaction(
+                chat_id, message_id, [ReactionTypeEmoji(REACTION)], **best_effort_args(bot)
+            ),
         )
 
     def refresh_later(self, app: Application, key: str, refresh: Refresh) -> None:

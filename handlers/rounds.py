@@ -16,6 +16,7 @@ from bot import deadlines, i18n
 from bot.deadlines import DeadlineKind
 from bot.i18n import Translator
 from bot.model import Group, Source
+from bot.retries import best_effort_args
 from bot.rounds import Round, Stage, check_question, split_stage_durations
 from handlers.common import Scope, Turn, command
 from storage import deadlines as stored_deadlines
@@ -123,7 +124,9 @@ async def refresh_prompt(app: CoprodApplication, round_id: int) -> None:
         i18n.translator(group.language), group, round_,
         idea_count=idea_count, now=app.services.clock.now(), bot_username=app.bot.username,
     )  # fmt: skip
-    await app.bot.edit_message_text(text, chat_id=group.chat_id, message_id=round_.prompt_message_id)
+    await app.bot.edit_message_text(
+        text, chat_id=group.chat_id, message_id=round_.prompt_message_id, **best_effort_args(app.bot)
+    )
 
 
 def count_changed(app: CoprodApplication, round_id: int) -> None:
