@@ -180,8 +180,23 @@ async def _pressed_entry(turn: Turn, conn: aiosqlite.Connection) -> LedgerEntry:
     return entry
 
 
+async def _show_decided_if_stale(turn: Turn) -> None:
+    """A press on an entry already decided whose message still shows its buttons: a crash
+    between the decision's commit and its edit left them up (this press is that press
+    replayed, or another on the stale message). Finish the edit; the refusal follows."""
+    if not getattr(turn.update.callback_query.message, "reply_markup", None):
+        return
+    async with turn.db.read() as conn:
+        entry = await _pressed_entry(turn, conn)
+        if entry.status is EntryStatus.PENDING:
+            return
+        names = await _names(conn, [entry])
+    await _show_decided(turn.context.bot, turn.group, entry, names)
+
+
 async def _decide(turn: Turn, status: EntryStatus) -> None:
     """Confirm or reject the pressed entry, once, then show the decision."""
+    await _show_decided_if_stale(turn)
     presser = turn.user.id
     facilitator = status is EntryStatus.REJECTED and await turn.is_facilitator()
     async with turn.db.transaction() as conn:

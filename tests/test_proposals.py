@@ -17,8 +17,14 @@ async def _propose(harness, person, question: str = "Should we plant trees on Ch
     return last_bot_message(harness)
 
 
-async def _support(harness, person, message: dict) -> None:
-    await harness.press(person, message["message_id"], dict(buttons(message))["Support"])
+def _support_button(message: dict) -> str:
+    return dict(buttons(message))["Support"]
+
+
+async def _support(harness, person, message: dict, stale: str | None = None) -> None:
+    """``person`` presses Support; ``stale``: the button as a client still shows it after
+    the bot removed it."""
+    await harness.press(person, message["message_id"], stale or _support_button(message))
 
 
 async def _proposal(harness, proposal_id: int = 1):
@@ -54,10 +60,13 @@ async def test_any_member_proposes_and_counts_as_first_supporter(harness):
 async def test_proposal_opens_as_a_round_when_enough_neighbours_support_it(harness):
     ben, chloe, dawid = harness.residents[:3]
     message = await _propose(harness, ben)
+    support = _support_button(message)
     await _support(harness, chloe, message)
     assert "Supporters so far: 2 of 3" in message["text"]
+    assert _support_button(message) == support  # Support stays while the proposal is open
     assert await _open_rounds(harness) == []
     await _support(harness, dawid, message)
+    assert buttons(message) == []
     (opened,) = await _open_rounds(harness)
     assert (opened.question, opened.stage, opened.created_by) == ("Should we plant trees on Chapel Street?", Stage.IDEAS, ben.id)
     assert opened.ideas_ends_at == harness.clock.now() + dt.timedelta(days=3)
@@ -68,7 +77,7 @@ async def test_proposal_opens_as_a_round_when_enough_neighbours_support_it(harne
     harness.advance(hours=49)
     await served.run_due(harness.app)
     assert (await _proposal(harness))[0].status is ProposalStatus.OPENED
-    await _support(harness, harness.residents[3], message)
+    await _support(harness, harness.residents[3], message, stale=support)
     assert "already opened as a round" in _toasts(harness)[-1]
     assert len(await _open_rounds(harness)) == 1
 
@@ -89,6 +98,7 @@ async def test_supporting_twice_changes_nothing(harness):
 async def test_proposal_lapses_after_48_hours_without_enough_support(harness):
     ben, chloe = harness.residents[:2]
     message = await _propose(harness, ben)
+    support = _support_button(message)
     await _support(harness, chloe, message)
     harness.advance(hours=47)
     assert await served.run_due(harness.app) == 0
@@ -97,7 +107,8 @@ async def test_proposal_lapses_after_48_hours_without_enough_support(harness):
     proposal, _supporters = await _proposal(harness)
     assert proposal.status is ProposalStatus.LAPSED
     assert "This proposal lapsed" in message["text"]
-    await _support(harness, harness.residents[2], message)
+    assert buttons(message) == []
+    await _support(harness, harness.residents[2], message, stale=support)
     assert "lapsed" in _toasts(harness)[-1]
     assert await _open_rounds(harness) == []
 

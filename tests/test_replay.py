@@ -19,6 +19,7 @@ import pytest
 
 from bot import callbacks
 from handlers.credits import CONFIRM
+from tests.credit_helpers import plain
 from tests.ideas_helpers import buttons, last_bot_message
 
 TABLES = ("groups", "members", "rounds", "ideas", "polls", "poll_options", "ballots", "round_results",
@@ -199,6 +200,32 @@ async def test_replayed_confirm_press_changes_nothing_and_shows_nothing_new(join
     await replayed(joined, press, quietly=True)
     answered = [call["callback_query_id"] for call in joined.telegram.sent("answerCallbackQuery")]
     assert answered == [press["callback_query"]["id"]] * 2  # the replay only answers the press again
+
+
+async def test_replayed_confirm_press_after_a_crash_before_the_edit_shows_the_decision(joined):
+    press = await confirm_press(joined)
+    message = press["callback_query"]["message"]
+    with crash_before_posting(joined, ("editMessageText",)):
+        await joined.deliver(press)
+    assert buttons(message), "the decision committed; its message still offers Confirm and Reject"
+    decided = snapshot(joined)
+    await joined.deliver(press)
+    assert snapshot(joined) == decided
+    assert buttons(message) == []
+    assert "Confirmed by Chloe" in plain(message["text"])
+    assert "already confirmed" in joined.telegram.sent("answerCallbackQuery")[-1]["text"]
+
+
+async def test_a_press_on_a_decided_entry_whose_buttons_are_gone_edits_nothing(joined):
+    press = await confirm_press(joined)
+    await joined.deliver(press)
+    edits = joined.telegram.sent("editMessageText")
+    await joined.deliver(joined.telegram.callback_update(
+        joined.group, joined.residents[2], press["callback_query"]["message"]["message_id"],
+        press["callback_query"]["data"],
+    ))  # fmt: skip
+    assert joined.telegram.sent("editMessageText") == edits
+    assert "already confirmed" in joined.telegram.sent("answerCallbackQuery")[-1]["text"]
 
 
 async def test_replayed_votes_and_close_count_once(joined):

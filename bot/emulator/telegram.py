@@ -274,19 +274,22 @@ class FakeTelegram:
             raise TelegramError(400, "Bad Request: message is not modified")
         message["text"] = params["text"]
         message["edit_date"] = self._now()
-        if "reply_markup" in params:
-            message["reply_markup"] = params["reply_markup"]
+        self._set_keyboard(message, params)  # as Telegram does: an edit without one removes it
         return message
+
+    @staticmethod
+    def _set_keyboard(message: dict[str, Any], params: dict[str, Any]) -> None:
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        else:
+            message.pop("reply_markup", None)
 
     def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params["chat_id"])
         message = self.messages.get((chat.id, int(params["message_id"])))
         if message is None:
             raise TelegramError(400, "Bad Request: message to edit not found")
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
-        else:
-            message.pop("reply_markup", None)
+        self._set_keyboard(message, params)
         return message
 
     def _api_setMessageReaction(self, params: dict[str, Any]) -> bool:
