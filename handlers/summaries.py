@@ -159,8 +159,8 @@ async def summary_due(app: CoprodApplication, deadline: Deadline) -> None:
 async def summary_command(turn: Turn) -> None:
     await turn.require_facilitator()
     group = turn.group
-    # times are stored to the second: include what happened in this very second
-    until = turn.now + dt.timedelta(seconds=1)
+    # the period so far, this moment included: what was done as /summary was sent is in it
+    until = turn.now + dt.timedelta(microseconds=1)
     async with turn.db.read() as conn:
         activity = await stored.activity(conn, group, since=period_start(group), until=until)
     summary = build(activity)

@@ -24,12 +24,18 @@ from typing import Any
 
 
 def to_db(moment: dt.datetime | None) -> str | None:
-    """Aware datetimes are stored as ISO-8601 UTC text, which sorts chronologically."""
+    """Aware datetimes are stored as ISO-8601 UTC text, which sorts chronologically.
+
+    Kept to the microsecond, so that a period ending at a moment (a summary) splits what
+    happened in that same second correctly. A whole second has no fraction
+    (``…:05+00:00``), and sorts before any moment within it (``…:05.250000+00:00``): ``+``
+    sorts before ``.``.
+    """
     if moment is None:
         return None
     if moment.tzinfo is None:
         raise ValueError("naive datetimes are never stored")
-    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+    return moment.astimezone(dt.UTC).isoformat()
 
 
 def from_db(text: str | None) -> dt.datetime | None:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import deadlines
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import callbacks, deadlines
 from bot.app import build_application
 from bot.deadline_kinds import DeadlineKind
 from bot.emulator.request import EmulatorRequest
 from bot.ledger import EntryDraft, EntryKind, EntryStatus
+from handlers.credits import CONFIRM
 from storage import deadlines as stored_deadlines
 from storage import groups, ledger
+from storage.database import to_db
+from tests.credit_helpers import entries
 from tests.harness import make_settings
 
 MONDAY_9 = dt.datetime(2026, 11, 9, 9, 0, tzinfo=dt.UTC)  # the fake clock starts a week before
@@ -140,3 +146,50 @@ async def test_summary_of_a_closed_round_lists_its_leading_ideas_with_a_chart(ha
     assert "Rounds closed" in summary
     assert "\u2068Saturday\u2069 — 3 votes" in summary and "\u2068Sunday\u2069 — 0 votes" in summary
     assert len(harness.telegram.files) == photos_before + 1
+
+
+async def _closed_round(harness) -> None:
+    """Round #1, asked, voted on and closed within the first two hours."""
+    await harness.send(harness.facilitator, "/round 1h 1h Which day for the litter pick?")
+    await harness.send(harness.residents[0], "/idea Saturday")
+    harness.advance(hours=1)
+    await deadlines.run_due(harness.app)
+    await harness.vote(harness.residents[1], next(iter(harness.telegram.polls)), [0])
+    harness.advance(hours=1)
+    await deadlines.run_due(harness.app)
+
+
+async def test_what_is_done_in_the_same_second_as_a_summary_is_in_it_and_not_in_the_next(harness):
+    ben, chloe, dawid = harness.residents[:3]
+    await _closed_round(harness)
+    await harness.send(harness.facilitator, "/round 30d 2d Where should the new bench go?")
+    await harness.send(ben, "/log 2h litter pick on Chapel St")
+    harness.clock.set(MONDAY_9)  # the summary is due now; all of this happens in its second
+    await harness.send(chloe, "/idea By the bus stop")
+    entry = (await entries(harness))[-1]
+    await harness.press(chloe, entry.message_id, callbacks.encode(CONFIRM, entry.id))
+    await harness.send(harness.facilitator, "/outcome 1 We picked litter on Saturday.")
+
+    await harness.send(harness.facilitator, "/summary")
+    harness.clock.set(MONDAY_9 + dt.timedelta(milliseconds=500))
+    await deadlines.run_due(harness.app)
+    asked, scheduled = _summaries(harness.texts())
+    for summary in (asked, scheduled):
+        assert "1 idea from 1 neighbour" in summary
+        assert "2 hours of volunteering confirmed, by 1 neighbour" in summary
+        assert "We picked litter on Saturday." in summary
+
+    await harness.send(dawid, "/log 1h fixed the bench")
+    entry = (await entries(harness))[-1]
+    await harness.press(chloe, entry.message_id, callbacks.encode(CONFIRM, entry.id))
+    harness.clock.set(MONDAY_9 + dt.timedelta(days=7))
+    await deadlines.run_due(harness.app)
+    [*_reported, following] = _summaries(harness.texts())
+    assert "1 hour of volunteering confirmed, by 1 neighbour" in following
+    assert "We picked litter" not in following
+
+
+@given(st.lists(st.datetimes(timezones=st.just(dt.UTC)), min_size=2))
+def test_stored_moments_sort_as_the_moments_do_to_the_microsecond(moments):
+    """Periods are compared as stored text: a fraction of a second must sort correctly."""
+    assert sorted(moments, key=to_db) == sorted(moments)
