@@ -1,13 +1,12 @@
-"""One SQLite connection, its migrations, and transactions that are all-or-nothing.
+"""One aiosqlite connection, its migrations, and transactions that are all-or-nothing.
 
 All access goes through :meth:`Database.transaction` (writes) or :meth:`Database.read`.
 Both hold one asyncio lock, so a handler that awaits Telegram in between can never see,
 or commit, half of another handler's work on the shared connection.
 
-Statements run on the event loop's own thread (:class:`Connection`, the subset of
-aiosqlite's API the storage modules use): a local SQLite statement takes microseconds,
-while handing each one to a worker thread and back cost more than the rest of handling
-the update (see ``benchmarks/README.md``).
+aiosqlite runs SQLite in its own worker thread, so a slow disk never stalls the event loop;
+each statement is one hop to that thread and back, which is why hot paths keep their
+statement count small (see ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -17,10 +16,11 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+
+import aiosqlite
 
 
 def to_db(moment: dt.datetime | None) -> str | None:
@@ -67,58 +67,10 @@ def stored_version(path: str | os.PathLike[str]) -> int:
         return int(connection.execute("PRAGMA user_version").fetchone()[0])
 
 
-class Cursor:
-    """A finished statement's rows and counts, awaited like aiosqlite's cursor."""
-
-    __slots__ = ("_cursor",)
-
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
-        self._cursor = cursor
-
-    async def fetchone(self) -> Any:
-        return self._cursor.fetchone()
-
-    async def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall()
-
-    @property
-    def rowcount(self) -> int:
-        return self._cursor.rowcount
-
-    @property
-    def lastrowid(self) -> int | None:
-        return self._cursor.lastrowid
-
-
-class Connection:
-    """One ``sqlite3`` connection used from the event loop, with aiosqlite's awaitable calls."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
-    async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
-        return Cursor(self._connection.execute(sql, parameters))
-
-    async def executemany(self, sql: str, parameters: Iterable[Any]) -> Cursor:
-        return Cursor(self._connection.executemany(sql, parameters))
-
-    async def close(self) -> None:
-        self._connection.close()
-
-    async def backup(self, target: str | os.PathLike[str]) -> None:
-        """Copy the database page by page in a worker thread (the caller holds the lock)."""
-
-        def copy() -> None:
-            with contextlib.closing(sqlite3.connect(target)) as destination:
-                self._connection.backup(destination)
-
-        await asyncio.to_thread(copy)
-
-
 class Database:
     """The bot's SQLite database: WAL mode, foreign keys on, migrated on open."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
 
@@ -126,9 +78,8 @@ class Database:
     async def open(cls, path: str | os.PathLike[str]) -> Database:
         if str(path) != ":memory:":
             _create_private(Path(path))
-        raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        raw.row_factory = sqlite3.Row
-        connection = Connection(raw)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        connection.row_factory = sqlite3.Row
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute("PRAGMA foreign_keys=ON")
         await connection.execute("PRAGMA synchronous=NORMAL")
@@ -157,9 +108,8 @@ class Database:
                 await conn.execute(f"PRAGMA user_version = {number}")
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Connection]:
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Everything inside commits together or not at all."""
-        await asyncio.sleep(0)  # a turn for other tasks first, as a worker thread's hand-off gave
         async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
@@ -170,8 +120,7 @@ class Database:
             await self._connection.execute("COMMIT")
 
     @contextlib.asynccontextmanager
-    async def read(self) -> AsyncIterator[Connection]:
-        await asyncio.sleep(0)
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
             yield self._connection
 
@@ -179,7 +128,8 @@ class Database:
         """A consistent copy while the bot runs (SQLite's online backup API)."""
         _create_private(Path(target))
         async with self._lock:
-            await self._connection.backup(target)
+            async with aiosqlite.connect(target) as destination:
+                await self._connection.backup(destination)
 
 
 def _create_private(path: Path) -> None:
