@@ -1,7 +1,7 @@
 """The ledger table: append entries, decide pending ones once, and sum balances.
 
 The table refuses deletes and any update but deciding a pending entry (triggers in
-``0004_ledger.sql``); :func:`decide` is compare-and-set on ``status = 'pending'``, so two
+``0003_ledger.sql``); :func:`decide` is compare-and-set on ``status = 'pending'``, so two
 neighbours pressing Confirm at the same instant confirm the entry once.
 """
 

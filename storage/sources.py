@@ -1,4 +1,4 @@
-"""Rows keyed on the Telegram message that asked for them (``0007_source_messages.sql``).
+"""Rows keyed on the Telegram message that asked for them (``0005_source_messages.sql``).
 
 A command's row stores its source message, unique per table, so a command applied again
 after a crash (``bot/inbox.py`` replays an update that had not finished) finds the row it
