@@ -16,9 +16,10 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -40,6 +41,15 @@ def to_db(moment: dt.datetime | None) -> str | None:
 
 def from_db(text: str | None) -> dt.datetime | None:
     return None if text is None else dt.datetime.fromisoformat(text)
+
+
+async def fetch_one(
+    conn: aiosqlite.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+) -> sqlite3.Row | None:
+    """The first row of a query, or None: one hop to aiosqlite's thread (``execute`` then
+    ``fetchone`` would be two)."""
+    rows = await conn.execute_fetchall(sql, params)
+    return next(iter(rows), None)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -93,7 +103,7 @@ class Database:
 
     async def schema_version(self) -> int:
         async with self.read() as conn:
-            row = await (await conn.execute("PRAGMA user_version")).fetchone()
+            row = await fetch_one(conn, "PRAGMA user_version")
         return int(row[0])
 
     async def migrate(self) -> None:

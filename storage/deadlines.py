@@ -13,7 +13,7 @@ import aiosqlite
 
 from bot.deadline_kinds import REMINDER_OF, DeadlineKind, reminder_due
 from bot.model import Deadline
-from storage.database import from_db, to_db
+from storage.database import fetch_one, from_db, to_db
 
 
 def _deadline(row: sqlite3.Row) -> Deadline:
@@ -59,10 +59,9 @@ async def _stage_start(
     conn: aiosqlite.Connection, kind: str, round_id: int, ends_at: dt.datetime
 ) -> dt.datetime | None:
     """When the round's stage ending at ``ends_at`` began (voting: as stored, or its length back)."""
-    cursor = await conn.execute(
-        "SELECT created_at, voting_started_at, voting_minutes FROM rounds WHERE id = ?", (round_id,)
+    row = await fetch_one(
+        conn, "SELECT created_at, voting_started_at, voting_minutes FROM rounds WHERE id = ?", (round_id,)
     )
-    row = await cursor.fetchone()
     if row is None:
         return None
     if kind == DeadlineKind.IDEAS_END:
@@ -72,16 +71,14 @@ async def _stage_start(
 
 
 async def get(conn: aiosqlite.Connection, kind: str, ref_id: int) -> Deadline | None:
-    cursor = await conn.execute(
-        "SELECT * FROM deadlines WHERE kind = ? AND ref_id = ?", (kind, ref_id)
+    row = await fetch_one(
+        conn, "SELECT * FROM deadlines WHERE kind = ? AND ref_id = ?", (kind, ref_id)
     )
-    row = await cursor.fetchone()
     return _deadline(row) if row else None
 
 
 async def by_id(conn: aiosqlite.Connection, deadline_id: int) -> Deadline | None:
-    cursor = await conn.execute("SELECT * FROM deadlines WHERE id = ?", (deadline_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM deadlines WHERE id = ?", (deadline_id,))
     return _deadline(row) if row else None
 
 
@@ -93,8 +90,7 @@ _PENDING = (
 
 async def pending_by_id(conn: aiosqlite.Connection, deadline_id: int) -> Deadline | None:
     """The deadline if it is still to be carried out (not done, its group still active)."""
-    cursor = await conn.execute(_PENDING + " AND deadlines.id = ?", (deadline_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(conn, _PENDING + " AND deadlines.id = ?", (deadline_id,))
     return _deadline(row) if row else None
 
 
@@ -109,8 +105,8 @@ async def pending(
     if group_id is not None:
         query += " AND deadlines.group_id = ?"
         params.append(group_id)
-    cursor = await conn.execute(query + " ORDER BY due_at, deadlines.id", params)
-    return [_deadline(row) for row in await cursor.fetchall()]
+    rows = await conn.execute_fetchall(query + " ORDER BY due_at, deadlines.id", params)
+    return [_deadline(row) for row in rows]
 
 
 async def mark_done(

@@ -18,8 +18,7 @@ Row = dict[str, Any]
 
 
 async def _rows(conn: aiosqlite.Connection, sql: str, params: tuple) -> list[Row]:
-    cursor = await conn.execute(sql, params)
-    return [dict(row) for row in await cursor.fetchall()]
+    return [dict(row) for row in await conn.execute_fetchall(sql, params)]
 
 
 async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecords:

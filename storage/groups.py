@@ -8,7 +8,7 @@ import sqlite3
 import aiosqlite
 
 from bot.model import Group
-from storage.database import from_db, to_db
+from storage.database import fetch_one, from_db, to_db
 
 
 def _group(row: sqlite3.Row) -> Group:
@@ -31,14 +31,12 @@ def _group(row: sqlite3.Row) -> Group:
 
 
 async def get_by_chat(conn: aiosqlite.Connection, chat_id: int) -> Group | None:
-    cursor = await conn.execute("SELECT * FROM groups WHERE chat_id = ?", (chat_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM groups WHERE chat_id = ?", (chat_id,))
     return _group(row) if row else None
 
 
 async def get(conn: aiosqlite.Connection, group_id: int) -> Group:
-    cursor = await conn.execute("SELECT * FROM groups WHERE id = ?", (group_id,))
-    return _group(await cursor.fetchone())
+    return _group(await fetch_one(conn, "SELECT * FROM groups WHERE id = ?", (group_id,)))
 
 
 async def ensure(
@@ -103,5 +101,5 @@ async def update_settings(conn: aiosqlite.Connection, group_id: int, **values: o
 
 
 async def active_groups(conn: aiosqlite.Connection) -> list[Group]:
-    cursor = await conn.execute("SELECT * FROM groups WHERE active = 1 ORDER BY id")
-    return [_group(row) for row in await cursor.fetchall()]
+    rows = await conn.execute_fetchall("SELECT * FROM groups WHERE active = 1 ORDER BY id")
+    return [_group(row) for row in rows]

@@ -8,7 +8,7 @@ import sqlite3
 import aiosqlite
 
 from bot.rounds import IdeaDraft
-from storage.database import to_db
+from storage.database import fetch_one, to_db
 
 
 def _draft(row: sqlite3.Row) -> IdeaDraft:
@@ -52,25 +52,22 @@ async def hold_group_message(
 
 
 async def get(conn: aiosqlite.Connection, draft_id: int) -> IdeaDraft | None:
-    cursor = await conn.execute("SELECT * FROM idea_drafts WHERE id = ?", (draft_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM idea_drafts WHERE id = ?", (draft_id,))
     return _draft(row) if row else None
 
 
 async def by_message(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> IdeaDraft | None:
-    cursor = await conn.execute(
-        "SELECT * FROM idea_drafts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+    row = await fetch_one(
+        conn, "SELECT * FROM idea_drafts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
     )
-    row = await cursor.fetchone()
     return _draft(row) if row else None
 
 
 async def private_draft(conn: aiosqlite.Connection, author_id: int, chat_id: int) -> IdeaDraft | None:
-    cursor = await conn.execute(
-        "SELECT * FROM idea_drafts WHERE author_id = ? AND chat_id = ? ORDER BY id DESC LIMIT 1",
+    row = await fetch_one(
+        conn, "SELECT * FROM idea_drafts WHERE author_id = ? AND chat_id = ? ORDER BY id DESC LIMIT 1",
         (author_id, chat_id),
     )
-    row = await cursor.fetchone()
     return _draft(row) if row else None
 
 

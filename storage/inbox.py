@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import aiosqlite
 
-from storage.database import to_db
+from storage.database import fetch_one, to_db
 
 
 async def store(conn: aiosqlite.Connection, updates: Iterable[tuple[int, str]], now: dt.datetime) -> None:
@@ -28,15 +28,14 @@ async def store(conn: aiosqlite.Connection, updates: Iterable[tuple[int, str]], 
 
 async def pending(conn: aiosqlite.Connection, limit: int) -> list[tuple[int, str]]:
     """Stored updates not yet applied, oldest first."""
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT update_id, payload FROM inbox ORDER BY update_id LIMIT ?", (limit,)
     )
-    return [(row["update_id"], row["payload"]) for row in await cursor.fetchall()]
+    return [(row["update_id"], row["payload"]) for row in rows]
 
 
 async def backlog(conn: aiosqlite.Connection) -> int:
-    cursor = await conn.execute("SELECT count(*) FROM inbox")
-    return int((await cursor.fetchone())[0])
+    return int((await fetch_one(conn, "SELECT count(*) FROM inbox"))[0])
 
 
 async def mark_processed(conn: aiosqlite.Connection, update_id: int, now: dt.datetime) -> None:
@@ -48,8 +47,8 @@ async def mark_processed(conn: aiosqlite.Connection, update_id: int, now: dt.dat
 
 
 async def is_processed(conn: aiosqlite.Connection, update_id: int) -> bool:
-    cursor = await conn.execute("SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,))
-    return await cursor.fetchone() is not None
+    row = await fetch_one(conn, "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,))
+    return row is not None
 
 
 async def forget_processed(conn: aiosqlite.Connection, before: dt.datetime) -> None:

@@ -40,11 +40,11 @@ def _entry(row: sqlite3.Row) -> LedgerEntry:
 
 
 async def _entries(conn: aiosqlite.Connection, where: str, params: tuple) -> list[LedgerEntry]:
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT * FROM ledger_entries WHERE {where} ORDER BY id",  # noqa: S608 - fixed clauses only
         params,
     )
-    return [_entry(row) for row in await cursor.fetchall()]
+    return [_entry(row) for row in rows]
 
 
 async def add(conn: aiosqlite.Connection, draft: EntryDraft, *, source: Source | None = None) -> LedgerEntry:
@@ -126,7 +126,7 @@ async def member_entries(conn: aiosqlite.Connection, user_id: int) -> list[Ledge
 
 async def balances(conn: aiosqlite.Connection, group_id: int) -> dict[int, int]:
     """Each member's balance in the group, summed by SQL from confirmed entries."""
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         """
         SELECT member, SUM(amount) AS balance FROM (
             SELECT to_member AS member, minutes AS amount FROM ledger_entries
@@ -138,7 +138,7 @@ async def balances(conn: aiosqlite.Connection, group_id: int) -> dict[int, int]:
         """,
         (group_id, group_id),
     )
-    return {row["member"]: row["balance"] for row in await cursor.fetchall()}
+    return {row["member"]: row["balance"] for row in rows}
 
 
 async def balance(conn: aiosqlite.Connection, group_id: int, user_id: int) -> int:
@@ -147,5 +147,5 @@ async def balance(conn: aiosqlite.Connection, group_id: int, user_id: int) -> in
 
 async def group_ids(conn: aiosqlite.Connection) -> list[int]:
     """Every group that has a ledger, for the audit."""
-    cursor = await conn.execute("SELECT DISTINCT group_id FROM ledger_entries ORDER BY group_id")
-    return [row["group_id"] for row in await cursor.fetchall()]
+    rows = await conn.execute_fetchall("SELECT DISTINCT group_id FROM ledger_entries ORDER BY group_id")
+    return [row["group_id"] for row in rows]

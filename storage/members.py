@@ -8,7 +8,7 @@ import sqlite3
 import aiosqlite
 
 from bot.model import Member
-from storage.database import to_db
+from storage.database import fetch_one, to_db
 
 
 def _member(row: sqlite3.Row) -> Member:
@@ -57,17 +57,15 @@ async def seen(
 
 
 async def get(conn: aiosqlite.Connection, user_id: int) -> Member | None:
-    cursor = await conn.execute("SELECT * FROM members WHERE user_id = ?", (user_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM members WHERE user_id = ?", (user_id,))
     return _member(row) if row else None
 
 
 async def by_username(conn: aiosqlite.Connection, username: str) -> Member | None:
-    cursor = await conn.execute(
-        "SELECT * FROM members WHERE lower(username) = lower(?) AND forgotten_at IS NULL",
+    row = await fetch_one(
+        conn, "SELECT * FROM members WHERE lower(username) = lower(?) AND forgotten_at IS NULL",
         (username.lstrip("@"),),
     )
-    row = await cursor.fetchone()
     return _member(row) if row else None
 
 
@@ -81,11 +79,11 @@ async def names(conn: aiosqlite.Connection, user_ids: set[int]) -> dict[int, Mem
     if not user_ids:
         return {}
     marks = ",".join("?" * len(user_ids))
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT * FROM members WHERE user_id IN ({marks})",  # noqa: S608 - placeholders only
         tuple(user_ids),
     )
-    return {row["user_id"]: _member(row) for row in await cursor.fetchall()}
+    return {row["user_id"]: _member(row) for row in rows}
 
 
 async def set_hidden(conn: aiosqlite.Connection, user_id: int, hidden: bool) -> None:
@@ -111,16 +109,15 @@ async def forget(conn: aiosqlite.Connection, user_id: int, now: dt.datetime) -> 
 
 
 async def belongs(conn: aiosqlite.Connection, group_id: int, user_id: int) -> bool:
-    cursor = await conn.execute(
-        "SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?", (group_id, user_id)
-    )
-    return await cursor.fetchone() is not None
+    return await fetch_one(
+        conn, "SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?", (group_id, user_id)
+    ) is not None
 
 
 async def group_ids(conn: aiosqlite.Connection, user_id: int) -> list[int]:
     """The groups the member has been seen in, oldest first."""
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT group_id FROM group_members WHERE user_id = ? ORDER BY first_seen_at, group_id",
         (user_id,),
     )
-    return [row["group_id"] for row in await cursor.fetchall()]
+    return [row["group_id"] for row in rows]

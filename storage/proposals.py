@@ -11,7 +11,7 @@ import aiosqlite
 from bot.model import Source
 from bot.proposals import Proposal, ProposalStatus
 from storage import sources
-from storage.database import from_db, to_db
+from storage.database import fetch_one, from_db, to_db
 
 
 def _proposal(row: sqlite3.Row) -> Proposal:
@@ -50,8 +50,7 @@ async def by_source(conn: aiosqlite.Connection, source: Source) -> Proposal | No
 
 
 async def get(conn: aiosqlite.Connection, proposal_id: int) -> Proposal | None:
-    cursor = await conn.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM proposals WHERE id = ?", (proposal_id,))
     return _proposal(row) if row else None
 
 
@@ -70,10 +69,9 @@ async def add_supporter(conn: aiosqlite.Connection, proposal_id: int, user_id: i
 
 
 async def supporter_count(conn: aiosqlite.Connection, proposal_id: int) -> int:
-    cursor = await conn.execute(
-        "SELECT COUNT(*) FROM proposal_supporters WHERE proposal_id = ?", (proposal_id,)
+    (count,) = await fetch_one(
+        conn, "SELECT COUNT(*) FROM proposal_supporters WHERE proposal_id = ?", (proposal_id,)
     )
-    (count,) = await cursor.fetchone()
     return count
 
 
@@ -99,7 +97,7 @@ async def mark_lapsed(conn: aiosqlite.Connection, proposal_id: int) -> bool:
 
 async def waiting(conn: aiosqlite.Connection, group_id: int) -> list[Proposal]:
     """Proposals still collecting support (for summaries)."""
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT * FROM proposals WHERE group_id = ? AND status = 'open' ORDER BY id", (group_id,)
     )
-    return [_proposal(row) for row in await cursor.fetchall()]
+    return [_proposal(row) for row in rows]

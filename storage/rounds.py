@@ -15,7 +15,7 @@ import aiosqlite
 from bot.model import Source
 from bot.rounds import Idea, IdeaStatus, Kind, Round, Stage, fold
 from storage import sources
-from storage.database import from_db, to_db
+from storage.database import fetch_one, from_db, to_db
 
 
 def _round(row: sqlite3.Row) -> Round:
@@ -96,42 +96,39 @@ async def by_source(conn: aiosqlite.Connection, source: Source) -> Round | None:
 
 
 async def get(conn: aiosqlite.Connection, round_id: int) -> Round:
-    cursor = await conn.execute("SELECT * FROM rounds WHERE id = ?", (round_id,))
-    return _round(await cursor.fetchone())
+    return _round(await fetch_one(conn, "SELECT * FROM rounds WHERE id = ?", (round_id,)))
 
 
 async def by_number(conn: aiosqlite.Connection, group_id: int, number: int) -> Round | None:
-    cursor = await conn.execute(
-        "SELECT * FROM rounds WHERE group_id = ? AND number = ?", (group_id, number)
+    row = await fetch_one(
+        conn, "SELECT * FROM rounds WHERE group_id = ? AND number = ?", (group_id, number)
     )
-    row = await cursor.fetchone()
     return _round(row) if row else None
 
 
 async def by_prompt(conn: aiosqlite.Connection, group_id: int, message_id: int) -> Round | None:
     """The round whose prompt (or voting message) is ``message_id``: replies go to it."""
-    cursor = await conn.execute(
-        "SELECT * FROM rounds WHERE group_id = ? AND (prompt_message_id = ? OR voting_message_id = ?)",
+    row = await fetch_one(
+        conn, "SELECT * FROM rounds WHERE group_id = ? AND (prompt_message_id = ? OR voting_message_id = ?)",
         (group_id, message_id, message_id),
     )
-    row = await cursor.fetchone()
     return _round(row) if row else None
 
 
 async def open_rounds(conn: aiosqlite.Connection, group_id: int) -> list[Round]:
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT * FROM rounds WHERE group_id = ? AND stage != 'closed' ORDER BY number",
         (group_id,),
     )
-    return [_round(row) for row in await cursor.fetchall()]
+    return [_round(row) for row in rows]
 
 
 async def closed_rounds(conn: aiosqlite.Connection, group_id: int, limit: int) -> list[Round]:
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT * FROM rounds WHERE group_id = ? AND stage = 'closed' ORDER BY closed_at DESC, number DESC LIMIT ?",
         (group_id, limit),
     )
-    return [_round(row) for row in await cursor.fetchall()]
+    return [_round(row) for row in rows]
 
 
 async def set_prompt_message(conn: aiosqlite.Connection, round_id: int, message_id: int) -> None:
@@ -205,24 +202,21 @@ async def add_idea(
 
 
 async def get_idea(conn: aiosqlite.Connection, idea_id: int) -> Idea:
-    cursor = await conn.execute("SELECT * FROM ideas WHERE id = ?", (idea_id,))
-    return _idea(await cursor.fetchone())
+    return _idea(await fetch_one(conn, "SELECT * FROM ideas WHERE id = ?", (idea_id,)))
 
 
 async def idea_by_number(conn: aiosqlite.Connection, round_id: int, number: int) -> Idea | None:
-    cursor = await conn.execute(
-        "SELECT * FROM ideas WHERE round_id = ? AND number = ?", (round_id, number)
+    row = await fetch_one(
+        conn, "SELECT * FROM ideas WHERE round_id = ? AND number = ?", (round_id, number)
     )
-    row = await cursor.fetchone()
     return _idea(row) if row else None
 
 
 async def idea_by_source(conn: aiosqlite.Connection, chat_id: int | None, message_id: int) -> Idea | None:
-    cursor = await conn.execute(
-        "SELECT * FROM ideas WHERE source_chat_id IS ? AND source_message_id = ?",
+    row = await fetch_one(
+        conn, "SELECT * FROM ideas WHERE source_chat_id IS ? AND source_message_id = ?",
         (chat_id, message_id),
     )
-    row = await cursor.fetchone()
     return _idea(row) if row else None
 
 
@@ -230,20 +224,18 @@ async def ideas(conn: aiosqlite.Connection, round_id: int, *, standing_only: boo
     query = "SELECT * FROM ideas WHERE round_id = ?"
     if standing_only:
         query += " AND status = 'standing'"
-    cursor = await conn.execute(query + " ORDER BY number", (round_id,))
-    return [_idea(row) for row in await cursor.fetchall()]
+    return [_idea(row) for row in await conn.execute_fetchall(query + " ORDER BY number", (round_id,))]
 
 
 async def same_as(conn: aiosqlite.Connection, round_id: int, text: str, exclude_id: int) -> Idea | None:
     """A standing idea of the round whose folded text equals ``text``'s (a near-duplicate)."""
     # "+number" keeps SQLite from walking the round's ideas in number order (one full scan
     # per new idea); the (round_id, folded_text) index finds the few candidates instead.
-    cursor = await conn.execute(
-        "SELECT * FROM ideas WHERE round_id = ? AND folded_text = ? AND id != ? "
+    row = await fetch_one(
+        conn, "SELECT * FROM ideas WHERE round_id = ? AND folded_text = ? AND id != ? "
         "AND status = 'standing' ORDER BY +number LIMIT 1",
         (round_id, fold(text), exclude_id),
     )
-    row = await cursor.fetchone()
     return _idea(row) if row else None
 
 
@@ -266,28 +258,27 @@ async def set_idea_status(
 
 async def counts(conn: aiosqlite.Connection, round_id: int) -> tuple[int, int]:
     """``(standing ideas, distinct named authors)`` for a running count or a reminder."""
-    cursor = await conn.execute(
+    ideas_count, authors = await fetch_one(
+        conn,
         "SELECT COUNT(*), COUNT(DISTINCT author_id) FROM ideas WHERE round_id = ? AND status = 'standing'",
         (round_id,),
     )
-    ideas_count, authors = await cursor.fetchone()
     return ideas_count, authors
 
 
 async def collecting_for_member(conn: aiosqlite.Connection, user_id: int) -> list[Round]:
     """Rounds taking ideas in the active groups a member takes part in (for private ideas)."""
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT rounds.* FROM rounds JOIN groups ON groups.id = rounds.group_id "
         "JOIN group_members ON group_members.group_id = rounds.group_id "
         "WHERE group_members.user_id = ? AND rounds.stage = 'ideas' AND groups.active = 1 "
         "ORDER BY rounds.created_at, rounds.id",
         (user_id,),
     )
-    return [_round(row) for row in await cursor.fetchall()]
+    return [_round(row) for row in rows]
 
 
 async def find(conn: aiosqlite.Connection, round_id: int) -> Round | None:
     """The round with this id, or None (ids from links and buttons may be stale or forged)."""
-    cursor = await conn.execute("SELECT * FROM rounds WHERE id = ?", (round_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM rounds WHERE id = ?", (round_id,))
     return _round(row) if row else None

@@ -13,6 +13,7 @@ from typing import Literal
 import aiosqlite
 
 from bot.model import Source
+from storage.database import fetch_one
 
 Keyed = Literal["rounds", "proposals", "outcomes", "ledger_entries"]
 
@@ -24,8 +25,8 @@ def columns(source: Source | None) -> tuple[int | None, int | None]:
 
 async def row_from(conn: aiosqlite.Connection, table: Keyed, source: Source) -> sqlite3.Row | None:
     """The row of ``table`` that ``source`` already wrote, if any."""
-    cursor = await conn.execute(
+    return await fetch_one(
+        conn,
         f"SELECT * FROM {table} WHERE source_chat_id = ? AND source_message_id = ?",  # noqa: S608 - Keyed names only
         (source.chat_id, source.message_id),
     )
-    return await cursor.fetchone()

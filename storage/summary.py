@@ -21,7 +21,7 @@ from bot.summary import (
     TopIdea,
     WaitingProposal,
 )
-from storage.database import from_db, to_db
+from storage.database import fetch_one, from_db, to_db
 
 
 async def mark_summarised(conn: aiosqlite.Connection, group_id: int, until: dt.datetime) -> None:
@@ -31,7 +31,8 @@ async def mark_summarised(conn: aiosqlite.Connection, group_id: int, until: dt.d
 async def voters_so_far(conn: aiosqlite.Connection, round_id: int) -> int:
     """Neighbours who have voted in the round: exact for public polls (one ballot each);
     for anonymous polls Telegram only tells each poll's total, so the busiest poll's."""
-    cursor = await conn.execute(
+    row = await fetch_one(
+        conn,
         """
         SELECT MAX(
             (SELECT COUNT(DISTINCT ballots.user_id) FROM ballots
@@ -40,7 +41,7 @@ async def voters_so_far(conn: aiosqlite.Connection, round_id: int) -> int:
         """,
         {"round": round_id},
     )
-    return (await cursor.fetchone())[0]
+    return row[0]
 
 
 async def activity(conn: aiosqlite.Connection, group: Group, *, since: dt.datetime, until: dt.datetime) -> Activity:
@@ -67,11 +68,11 @@ async def activity(conn: aiosqlite.Connection, group: Group, *, since: dt.dateti
 
 
 async def _count(conn: aiosqlite.Connection, query: str, params: dict) -> int:
-    return (await (await conn.execute(query, params)).fetchone())[0]
+    return (await fetch_one(conn, query, params))[0]
 
 
 async def _open_rounds(conn: aiosqlite.Connection, period: dict) -> list[OpenRound]:
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         """
         SELECT rounds.*,
                (SELECT COUNT(*) FROM ideas WHERE round_id = rounds.id AND status = 'standing') AS idea_count,
@@ -84,7 +85,7 @@ async def _open_rounds(conn: aiosqlite.Connection, period: dict) -> list[OpenRou
         period,
     )
     found = []
-    for row in await cursor.fetchall():
+    for row in rows:
         stage = Stage(row["stage"])
         voting = stage is Stage.VOTING
         found.append(
@@ -102,37 +103,37 @@ async def _open_rounds(conn: aiosqlite.Connection, period: dict) -> list[OpenRou
 
 
 async def _closed_rounds(conn: aiosqlite.Connection, period: dict) -> list[ClosedRound]:
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT id, number, question, COALESCE(voter_count, 0) AS voters FROM rounds "
         "WHERE group_id = :group AND stage = 'closed' AND closed_at >= :since AND closed_at < :until "
         "ORDER BY closed_at, number",
         period,
     )
     closed = []
-    for row in await cursor.fetchall():
-        ideas = await conn.execute(
+    for row in rows:
+        rows = await conn.execute_fetchall(
             "SELECT ideas.number, ideas.text, round_results.votes FROM round_results "
             "JOIN ideas ON ideas.id = round_results.idea_id WHERE round_results.round_id = ? "
             "ORDER BY round_results.rank, ideas.number",
             (row["id"],),
         )
-        top = tuple(TopIdea(number, text, votes) for number, text, votes in await ideas.fetchall())
+        top = tuple(TopIdea(number, text, votes) for number, text, votes in rows)
         closed.append(ClosedRound(row["number"], row["question"], row["voters"], top))
     return closed
 
 
 async def _outcomes(conn: aiosqlite.Connection, period: dict) -> list[RecordedOutcome]:
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT rounds.number, rounds.question, outcomes.text FROM outcomes "
         "JOIN rounds ON rounds.id = outcomes.round_id WHERE rounds.group_id = :group "
         "AND outcomes.recorded_at >= :since AND outcomes.recorded_at < :until ORDER BY outcomes.recorded_at",
         period,
     )
-    return [RecordedOutcome(*row) for row in await cursor.fetchall()]
+    return [RecordedOutcome(*row) for row in rows]
 
 
 async def _confirmed_hours(conn: aiosqlite.Connection, period: dict) -> list[ConfirmedHours]:
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         """
         SELECT entry.to_member, entry.minutes, entry.decided_at,
                CASE WHEN members.forgotten_at IS NULL
@@ -147,12 +148,12 @@ async def _confirmed_hours(conn: aiosqlite.Connection, period: dict) -> list[Con
     )
     return [
         ConfirmedHours(member, name or "", bool(hidden), minutes, from_db(decided_at))
-        for member, minutes, decided_at, name, hidden in await cursor.fetchall()
+        for member, minutes, decided_at, name, hidden in rows
     ]
 
 
 async def _waiting_proposals(conn: aiosqlite.Connection, period: dict, needed: int) -> list[WaitingProposal]:
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         """
         SELECT question, expires_at, created_at >= :since AS new,
                (SELECT COUNT(*) FROM proposal_supporters WHERE proposal_id = proposals.id) AS supporters
@@ -163,5 +164,5 @@ async def _waiting_proposals(conn: aiosqlite.Connection, period: dict, needed: i
     )
     return [
         WaitingProposal(row["question"], row["supporters"], needed, from_db(row["expires_at"]), bool(row["new"]))
-        for row in await cursor.fetchall()
+        for row in rows
     ]

@@ -18,7 +18,7 @@ from bot.ballots import PollLayout, PostedPoll
 from bot.model import Source
 from bot.results import Outcome, Results, Tally, rank
 from storage import sources
-from storage.database import from_db, to_db
+from storage.database import fetch_one, from_db, to_db
 
 
 def _poll(row: sqlite3.Row) -> PostedPoll:
@@ -49,8 +49,8 @@ async def add_poll(
 
 
 async def polls(conn: aiosqlite.Connection, round_id: int) -> list[PostedPoll]:
-    cursor = await conn.execute("SELECT * FROM polls WHERE round_id = ? ORDER BY position", (round_id,))
-    return [_poll(row) for row in await cursor.fetchall()]
+    rows = await conn.execute_fetchall("SELECT * FROM polls WHERE round_id = ? ORDER BY position", (round_id,))
+    return [_poll(row) for row in rows]
 
 
 async def record_poll_state(
@@ -76,8 +76,7 @@ async def record_ballot(
     now: dt.datetime,
 ) -> bool:  # fmt: skip
     """Store a public poll answer (an empty one withdraws the vote); False if not our poll."""
-    cursor = await conn.execute("SELECT 1 FROM polls WHERE poll_id = ?", (poll_id,))
-    if await cursor.fetchone() is None:
+    if await fetch_one(conn, "SELECT 1 FROM polls WHERE poll_id = ?", (poll_id,)) is None:
         return False
     if not option_indexes:
         await conn.execute("DELETE FROM ballots WHERE poll_id = ? AND user_id = ?", (poll_id, voter_id))
@@ -96,7 +95,7 @@ async def record_ballot(
 async def tallies(conn: aiosqlite.Connection, round_id: int) -> list[Tally]:
     """Votes per idea of ``round_id`` as last reported: every idea that was on a poll, and
     every standing one (with no votes if its poll never went out)."""
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         """
         SELECT ideas.id, ideas.number, ideas.text, COALESCE(SUM(poll_options.voter_count), 0)
         FROM ideas LEFT JOIN poll_options ON poll_options.idea_id = ideas.id
@@ -105,17 +104,18 @@ async def tallies(conn: aiosqlite.Connection, round_id: int) -> list[Tally]:
         """,
         (round_id,),
     )
-    return [Tally(row[0], row[1], row[2], row[3]) for row in await cursor.fetchall()]
+    return [Tally(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 async def distinct_voters(conn: aiosqlite.Connection, round_id: int) -> int:
     """People who answered any public poll of the round (0 when the polls were anonymous)."""
-    cursor = await conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT COUNT(DISTINCT ballots.user_id) FROM ballots "
         "JOIN polls ON polls.poll_id = ballots.poll_id WHERE polls.round_id = ?",
         (round_id,),
     )
-    return (await cursor.fetchone())[0]
+    return row[0]
 
 
 async def freeze_results(conn: aiosqlite.Connection, round_id: int, results: Results) -> None:
@@ -127,7 +127,7 @@ async def freeze_results(conn: aiosqlite.Connection, round_id: int, results: Res
 
 
 async def frozen_results(conn: aiosqlite.Connection, round_id: int, voters: int) -> Results:
-    cursor = await conn.execute(
+    rows = await conn.execute_fetchall(
         """
         SELECT ideas.id, ideas.number, ideas.text, round_results.votes
         FROM round_results JOIN ideas ON ideas.id = round_results.idea_id
@@ -135,7 +135,7 @@ async def frozen_results(conn: aiosqlite.Connection, round_id: int, voters: int)
         """,
         (round_id,),
     )
-    return rank((Tally(row[0], row[1], row[2], row[3]) for row in await cursor.fetchall()), voters)
+    return rank((Tally(row[0], row[1], row[2], row[3]) for row in rows), voters)
 
 
 # ---------------------------------------------------------------------------- outcomes
@@ -162,7 +162,7 @@ async def add_outcome(
         "VALUES (?, ?, ?, ?, ?, ?)",
         (round_id, text, recorded_by, to_db(now), *sources.columns(source)),
     )
-    row = await (await conn.execute("SELECT * FROM outcomes WHERE id = ?", (cursor.lastrowid,))).fetchone()
+    row = await fetch_one(conn, "SELECT * FROM outcomes WHERE id = ?", (cursor.lastrowid,))
     return _outcome(row)
 
 
@@ -178,9 +178,8 @@ async def set_outcome_message(conn: aiosqlite.Connection, outcome_id: int, messa
 
 
 async def latest_outcome(conn: aiosqlite.Connection, round_id: int) -> Outcome | None:
-    cursor = await conn.execute(
-        "SELECT * FROM outcomes WHERE round_id = ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
+    row = await fetch_one(
+        conn, "SELECT * FROM outcomes WHERE round_id = ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
         (round_id,),
     )
-    row = await cursor.fetchone()
     return _outcome(row) if row else None
