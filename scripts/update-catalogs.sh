@@ -13,5 +13,6 @@ PYBABEL="${PYBABEL:-pybabel}"
 if [ "${1:-}" = "init" ]; then
     "$PYBABEL" init -i locales/messages.pot -d locales -D messages -l "$2"
 fi
-"$PYBABEL" update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+"$PYBABEL" update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete \
+    --ignore-pot-creation-date
 "$PYBABEL" compile -d locales -D messages --statistics
