@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.roles import AdminCache
 from storage.database import Database
+from storage.members import Sightings
 
 if TYPE_CHECKING:
     from bot.deadlines import Action
@@ -27,6 +28,7 @@ class Services:
     database: Database | None = field(default=None)
     deadline_actions: dict[str, Action] = field(default_factory=dict)
     acknowledgements: Acknowledgements = field(default_factory=Acknowledgements)
+    sightings: Sightings = field(default_factory=Sightings)  # skips rewriting unchanged members
 
     @property
     def db(self) -> Database:

@@ -134,45 +134,72 @@ def _shortened(text: str) -> str:
 
 
 async def _open_turn(update: Update, context: CoprodContext) -> Turn:
-    """Record the chat and the member, and pick the reader's language."""
+    """Record the chat and the member, and pick the reader's language.
+
+    The group row is read on every update (its settings may have changed); the write
+    transaction runs only when something is new or changed (a new group, a new title, a
+    member not seen with these details lately: see :class:`storage.members.Sightings`).
+    """
     services = context.services
     chat, user = update.effective_chat, update.effective_user
     now = services.clock.now()
+    in_group = chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+    person = user if user is not None and not user.is_bot else None
+    profile = (person.first_name, person.last_name, person.username, person.language_code) if person else ()
     group: Group | None = None
+    if in_group:
+        async with services.db.read() as conn:
+            group = await groups.get_by_chat(conn, chat.id)
     created = False
-    async with services.db.transaction() as conn:
-        if chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
-            group, created = await groups.ensure(
-                conn,
-                chat.id,
-                title=chat.title or "",
-                language=services.settings.language,
-                timezone=services.settings.timezone,
-                now=now,
-            )
-        if user is not None and not user.is_bot:
-            await members.seen(
-                conn,
-                user_id=user.id,
-                first_name=user.first_name,
-                last_name=user.last_name,
-                username=user.username,
-                language_code=user.language_code,
-                now=now,
-                group_id=group.id if group else None,
-            )
-            member = await members.get(conn, user.id)
-        else:
-            member = None
+    if _bookkeeping_needed(services, chat, group, person, profile, now):
+        async with services.db.transaction() as conn:
+            if in_group:
+                group, created = await groups.ensure(
+                    conn,
+                    chat.id,
+                    title=chat.title or "",
+                    language=services.settings.language,
+                    timezone=services.settings.timezone,
+                    now=now,
+                )
+            if person is not None:
+                await members.seen(
+                    conn,
+                    user_id=person.id,
+                    first_name=person.first_name,
+                    last_name=person.last_name,
+                    username=person.username,
+                    language_code=person.language_code,
+                    now=now,
+                    group_id=group.id if group else None,
+                )
+        if person is not None:
+            services.sightings.written(person.id, profile, group.id if group else None, now)
     if group is not None and created:
         await scheduling.group_joined(context.application, group.id)
     if group is not None:
-        language = group.language
-    else:
-        language = (member and member.language_override) or i18n.best_language(
-            user.language_code if user else None, services.settings.language
-        )
+        return Turn(update, context, group, i18n.translator(group.language))
+    member = None
+    if person is not None:
+        async with services.db.read() as conn:
+            member = await members.get(conn, person.id)
+    language = (member and member.language_override) or i18n.best_language(
+        user.language_code if user else None, services.settings.language
+    )
     return Turn(update, context, group, i18n.translator(language))
+
+
+def _bookkeeping_needed(
+    services: Services, chat: Chat | None, group: Group | None, person: User | None,
+    profile: tuple[object, ...], now: dt.datetime,
+) -> bool:  # fmt: skip
+    """Whether the turn's member/group transaction would change anything."""
+    if chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        if group is None or (chat.title and chat.title != group.title):
+            return True
+    return person is not None and not services.sightings.unchanged(
+        person.id, profile, group.id if group else None, now
+    )
 
 
 Handler = Callable[[Turn], Awaitable[None]]

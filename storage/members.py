@@ -24,6 +24,38 @@ def _member(row: sqlite3.Row) -> Member:
     )
 
 
+SEEN_PRECISION = dt.timedelta(hours=1)  # how stale ``members.last_seen_at`` may be
+
+
+class Sightings:
+    """What :func:`seen` last wrote in this process, so an update from a member whose name
+    and language are unchanged writes nothing.
+
+    The database stays the source of truth: this only spares rewriting identical rows (a
+    write transaction on every update). ``last_seen_at`` is refreshed at most once per
+    :data:`SEEN_PRECISION`. A forgotten member's row is never rewritten anyway (see
+    :func:`seen`), and no membership is ever deleted, so nothing here can go stale in a way
+    that loses a write.
+    """
+
+    def __init__(self) -> None:
+        self._members: dict[int, tuple[tuple[object, ...], dt.datetime]] = {}
+        self._memberships: set[tuple[int, int]] = set()
+
+    def unchanged(self, user_id: int, profile: tuple[object, ...], group_id: int | None, now: dt.datetime) -> bool:
+        """True if :func:`seen` would write nothing worth writing."""
+        last = self._members.get(user_id)
+        if last is None or last[0] != profile or now - last[1] >= SEEN_PRECISION:
+            return False
+        return group_id is None or (group_id, user_id) in self._memberships
+
+    def written(self, user_id: int, profile: tuple[object, ...], group_id: int | None, now: dt.datetime) -> None:
+        """Call once the transaction that ran :func:`seen` has committed."""
+        self._members[user_id] = (profile, now)
+        if group_id is not None:
+            self._memberships.add((group_id, user_id))
+
+
 async def seen(
     conn: aiosqlite.Connection,
     *,
