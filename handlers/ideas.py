@@ -58,13 +58,18 @@ async def record_idea(
     source_chat_id: int,
     source_message_id: int | None,
     draft_id: int | None = None,
+    round_read: Round | None = None,
 ) -> Taken:
-    """Add an idea to a round still collecting them (and drop the draft it came from)."""
+    """Add an idea to a round still collecting them (and drop the draft it came from).
+
+    ``round_read`` is the round as the caller just read it, which spares reading it again:
+    the insert itself checks, in the transaction, that the round still collects ideas.
+    """
     services = app.services
     async with services.db.transaction() as conn:
-        round_ = await stored_rounds.get(conn, round_id)
+        round_ = round_read or await stored_rounds.get(conn, round_id)
         require_stage(round_, Stage.IDEAS)
-        idea, created = await stored_rounds.add_idea(
+        collected = await stored_rounds.collect_idea(
             conn,
             round_id=round_id,
             text=check_idea(text),
@@ -74,7 +79,13 @@ async def record_idea(
             source_chat_id=source_chat_id,
             source_message_id=source_message_id,
         )
-        duplicate = await stored_rounds.same_as(conn, round_id, idea.text, idea.id) if created else None
+        if collected is None:  # the round moved on since it was read, or this message is an idea already
+            require_stage(await stored_rounds.get(conn, round_id), Stage.IDEAS)
+            idea = await stored_rounds.idea_by_source(conn, source_chat_id, source_message_id)
+            created, duplicate = False, None
+        else:
+            (idea, same_as_id), created = collected, True
+            duplicate = await stored_rounds.get_idea(conn, same_as_id) if same_as_id else None
         if draft_id is not None:
             await idea_drafts.delete(conn, draft_id)
     if created:
@@ -178,6 +189,7 @@ async def idea_by_reply(turn: Turn) -> None:
         author_id=author_id(turn),
         source_chat_id=turn.chat.id,
         source_message_id=message.message_id,
+        round_read=round_,
     )
     await _acknowledge(turn, taken, message.message_id)
 
@@ -200,6 +212,7 @@ async def idea_in_group(turn: Turn) -> None:
         author_id=author_id(turn),
         source_chat_id=turn.chat.id,
         source_message_id=turn.message.message_id,
+        round_read=round_,
     )
     await _acknowledge(turn, taken, turn.message.message_id)
 
@@ -258,6 +271,7 @@ async def idea_round_chosen(turn: Turn) -> None:
         source_chat_id=draft.chat_id,
         source_message_id=draft.message_id,
         draft_id=draft.id,
+        round_read=round_,
     )
     await query.answer()
     done = turn.t._(

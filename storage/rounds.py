@@ -170,6 +170,39 @@ async def set_results_message(conn: aiosqlite.Connection, round_id: int, message
 # ------------------------------------------------------------------------------ ideas
 
 
+_INSERT_IDEA = """
+    INSERT INTO ideas (round_id, number, author_id, anonymous, text, folded_text,
+                       source_chat_id, source_message_id, created_at, updated_at)
+    SELECT :round, (SELECT COALESCE(MAX(number), 0) + 1 FROM ideas WHERE round_id = :round),
+           :author, :anonymous, :text, :folded, :chat, :message, :now, :now
+    WHERE {condition}
+    ON CONFLICT (source_chat_id, source_message_id) DO NOTHING
+    RETURNING *, (SELECT other.id FROM ideas AS other
+                  WHERE other.round_id = ideas.round_id AND other.folded_text = ideas.folded_text
+                    AND other.id != ideas.id AND other.status = 'standing'
+                  ORDER BY +other.number LIMIT 1) AS same_as_id
+"""
+# same_as_id: a standing idea of the round whose folded text equals the new one's (a
+# near-duplicate). "+number" keeps SQLite from walking the round's ideas in number order
+# (one full scan per new idea); the (round_id, folded_text) index finds the few candidates.
+
+
+async def _insert_idea(
+    conn: aiosqlite.Connection, condition: str, *, round_id: int, text: str, author_id: int | None,
+    anonymous: bool, now: dt.datetime, source_chat_id: int | None, source_message_id: int | None,
+) -> sqlite3.Row | None:  # fmt: skip
+    """The new idea's row (with ``same_as_id``), or None if ``condition`` failed or
+    the source message is already an idea: one statement, one hop to aiosqlite's thread."""
+    return await fetch_one(
+        conn,
+        _INSERT_IDEA.format(condition=condition),
+        {
+            "round": round_id, "author": author_id, "anonymous": int(anonymous), "text": text,
+            "folded": fold(text), "chat": source_chat_id, "message": source_message_id, "now": to_db(now),
+        },
+    )  # fmt: skip
+
+
 async def add_idea(
     conn: aiosqlite.Connection,
     *,
@@ -182,23 +215,38 @@ async def add_idea(
     source_message_id: int | None = None,
 ) -> tuple[Idea, bool]:
     """``(idea, created)``; a message already stored as an idea returns that idea unchanged."""
-    if source_message_id is not None:
-        existing = await idea_by_source(conn, source_chat_id, source_message_id)
-        if existing is not None:
-            return existing, False
-    cursor = await conn.execute(
-        """
-        INSERT INTO ideas (round_id, number, author_id, anonymous, text, folded_text,
-                           source_chat_id, source_message_id, created_at, updated_at)
-        VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM ideas WHERE round_id = ?),
-                ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        (
-            round_id, round_id, author_id, int(anonymous), text, fold(text),
-            source_chat_id, source_message_id, to_db(now), to_db(now),
-        ),
+    row = await _insert_idea(
+        conn, "true", round_id=round_id, text=text, author_id=author_id, anonymous=anonymous, now=now,
+        source_chat_id=source_chat_id, source_message_id=source_message_id,
     )  # fmt: skip
-    return await get_idea(conn, cursor.lastrowid), True
+    if row is None:
+        return await idea_by_source(conn, source_chat_id, source_message_id), False
+    return _idea(row), True
+
+
+async def collect_idea(
+    conn: aiosqlite.Connection,
+    *,
+    round_id: int,
+    text: str,
+    author_id: int | None,
+    anonymous: bool,
+    now: dt.datetime,
+    source_chat_id: int | None,
+    source_message_id: int | None,
+) -> tuple[Idea, int | None] | None:
+    """Add an idea to a round that is collecting them, in one statement.
+
+    ``(idea, id of a standing idea of the round that reads the same, if any)``; None when
+    nothing was stored: the round is not collecting ideas (checked in the same statement),
+    or the source message is already an idea.
+    """
+    row = await _insert_idea(
+        conn, "EXISTS (SELECT 1 FROM rounds WHERE id = :round AND stage = 'ideas')",
+        round_id=round_id, text=text, author_id=author_id, anonymous=anonymous, now=now,
+        source_chat_id=source_chat_id, source_message_id=source_message_id,
+    )  # fmt: skip
+    return None if row is None else (_idea(row), row["same_as_id"])
 
 
 async def get_idea(conn: aiosqlite.Connection, idea_id: int) -> Idea:
@@ -225,18 +273,6 @@ async def ideas(conn: aiosqlite.Connection, round_id: int, *, standing_only: boo
     if standing_only:
         query += " AND status = 'standing'"
     return [_idea(row) for row in await conn.execute_fetchall(query + " ORDER BY number", (round_id,))]
-
-
-async def same_as(conn: aiosqlite.Connection, round_id: int, text: str, exclude_id: int) -> Idea | None:
-    """A standing idea of the round whose folded text equals ``text``'s (a near-duplicate)."""
-    # "+number" keeps SQLite from walking the round's ideas in number order (one full scan
-    # per new idea); the (round_id, folded_text) index finds the few candidates instead.
-    row = await fetch_one(
-        conn, "SELECT * FROM ideas WHERE round_id = ? AND folded_text = ? AND id != ? "
-        "AND status = 'standing' ORDER BY +number LIMIT 1",
-        (round_id, fold(text), exclude_id),
-    )
-    return _idea(row) if row else None
 
 
 async def update_idea_text(conn: aiosqlite.Connection, idea_id: int, text: str, now: dt.datetime) -> None:
