@@ -19,6 +19,7 @@ def _draw(labels: Sequence[str], values: Sequence[float]) -> bytes:
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     height = max(2.0, 0.4 * len(labels) + 1.0)
     figure = Figure(figsize=(6, height), dpi=100)
@@ -28,6 +29,8 @@ def _draw(labels: Sequence[str], values: Sequence[float]) -> bytes:
     axes.set_yticks(positions, list(labels))
     axes.invert_yaxis()
     axes.spines[["top", "right"]].set_visible(False)
+    # Votes are whole numbers; hours may not be.
+    axes.xaxis.set_major_locator(MaxNLocator(integer=all(float(v).is_integer() for v in values)))
     for position, value in zip(positions, values, strict=True):
         axes.annotate(f"{value:g}", (value, position), xytext=(3, 0), textcoords="offset points", va="center")
     figure.tight_layout()
