@@ -33,6 +33,8 @@ from bot.retries import Backoff, retry_after_seconds
 from storage import inbox as stored
 
 if TYPE_CHECKING:
+    from aiosqlite import Connection
+
     from bot.app import CoprodApplication, CoprodContext
     from bot.services import Services
 
@@ -50,10 +52,36 @@ def install(application: CoprodApplication) -> None:
 
 
 async def _skip_applied(update: Update, context: CoprodContext) -> None:
+    applied = context.services.applied
     async with context.services.db.read() as conn:
-        if await stored.is_processed(conn, update.update_id):
+        if await applied.may_include(conn, update.update_id) and await stored.is_processed(conn, update.update_id):
             log.info("event=update_replay_skipped update_id=%s", update.update_id)
             raise ApplicationHandlerStop
+
+
+class AppliedUpdates:
+    """The highest update id recorded as applied, so the guard asks the database only
+    about ids at or below it.
+
+    Telegram's update ids increase, so a new update is above it and costs no read; a
+    redelivery, or ids restarted lower after a quiet week, are checked in
+    ``processed_updates`` as before. Only this process records updates as applied
+    (:meth:`Inbox._apply` calls :meth:`recorded`), and records are only ever deleted,
+    so the ceiling, read once from the database, never misses one.
+    """
+
+    def __init__(self) -> None:
+        self._ceiling: int | None = None
+
+    async def may_include(self, conn: Connection, update_id: int) -> bool:
+        if self._ceiling is None:
+            self._ceiling = await stored.highest_processed(conn)
+        return update_id <= self._ceiling
+
+    def recorded(self, update_id: int) -> None:
+        """After the transaction recording ``update_id`` as applied committed."""
+        if self._ceiling is not None:
+            self._ceiling = max(self._ceiling, update_id)
 
 
 class Inbox:
@@ -112,6 +140,7 @@ class Inbox:
             log.exception("event=update_failed update_id=%s", update_id)
         async with self._services.db.transaction() as conn:
             await stored.mark_processed(conn, update_id, self._services.clock.now())
+        self._services.applied.recorded(update_id)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll and apply until ``stop`` is set; the update being applied is finished first."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.acknowledge import Acknowledgements
 from bot.clock import Clock
+from bot.inbox import AppliedUpdates
 from bot.config import Settings
 from bot.roles import AdminCache
 from storage.database import Database
@@ -29,6 +30,7 @@ class Services:
     deadline_actions: dict[str, Action] = field(default_factory=dict)
     acknowledgements: Acknowledgements = field(default_factory=Acknowledgements)
     sightings: Sightings = field(default_factory=Sightings)  # skips rewriting unchanged members
+    applied: AppliedUpdates = field(default_factory=AppliedUpdates)  # spares the replay guard's read
 
     @property
     def db(self) -> Database:

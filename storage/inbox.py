@@ -51,6 +51,12 @@ async def is_processed(conn: aiosqlite.Connection, update_id: int) -> bool:
     return row is not None
 
 
+async def highest_processed(conn: aiosqlite.Connection) -> int:
+    """The highest update id recorded as applied (-1 if none)."""
+    row = await fetch_one(conn, "SELECT COALESCE(MAX(update_id), -1) FROM processed_updates")
+    return int(row[0])
+
+
 async def forget_processed(conn: aiosqlite.Connection, before: dt.datetime) -> None:
     """Drop records of updates applied before ``before``.
 

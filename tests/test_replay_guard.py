@@ -1,0 +1,38 @@
+"""The replay guard reads ``processed_updates`` only for ids that may be in it (bot/inbox.py)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.emulator.request import EmulatorRequest
+from bot.inbox import AppliedUpdates, Inbox
+from storage import inbox as stored
+from tests.harness import make_settings
+
+
+async def test_ids_above_the_highest_applied_one_cannot_have_been_applied(harness):
+    async with harness.db.transaction() as conn:
+        await stored.mark_processed(conn, 40, harness.clock.now())
+    applied = AppliedUpdates()
+    async with harness.db.read() as conn:
+        assert await applied.may_include(conn, 40) and await applied.may_include(conn, 12)
+        assert not await applied.may_include(conn, 41)
+        applied.recorded(41)
+        assert await applied.may_include(conn, 41)
+
+
+async def test_update_applied_before_a_restart_is_skipped_after_it(harness, tmp_path, telegram, clock):
+    update = harness.telegram.message_update(harness.group, harness.residents[0], "/help")
+    inbox = Inbox(harness.app)
+    await inbox.receive([Update.de_json(update, harness.app.bot)])
+    await inbox.apply_pending()
+    await harness.app.shutdown()
+
+    restarted = build_application(
+        make_settings(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
+    )
+    async with restarted:
+        await restarted.process_update(Update.de_json(update, restarted.bot))
+    assert sum("Three ways to start" in text for text in harness.texts()) == 1
+    await harness.app.initialize()
