@@ -187,22 +187,6 @@ _INSERT_IDEA = """
 # (one full scan per new idea); the (round_id, folded_text) index finds the few candidates.
 
 
-async def _insert_idea(
-    conn: aiosqlite.Connection, condition: str, *, round_id: int, text: str, author_id: int | None,
-    anonymous: bool, now: dt.datetime, source_chat_id: int | None, source_message_id: int | None,
-) -> sqlite3.Row | None:  # fmt: skip
-    """The new idea's row (with ``same_as_id``), or None if ``condition`` failed or
-    the source message is already an idea: one statement, one hop to aiosqlite's thread."""
-    return await fetch_one(
-        conn,
-        _INSERT_IDEA.format(condition=condition),
-        {
-            "round": round_id, "author": author_id, "anonymous": int(anonymous), "text": text,
-            "folded": fold(text), "chat": source_chat_id, "message": source_message_id, "now": to_db(now),
-        },
-    )  # fmt: skip
-
-
 async def add_idea(
     conn: aiosqlite.Connection,
     *,
@@ -214,14 +198,15 @@ async def add_idea(
     source_chat_id: int | None = None,
     source_message_id: int | None = None,
 ) -> tuple[Idea, bool]:
-    """``(idea, created)``; a message already stored as an idea returns that idea unchanged."""
-    row = await _insert_idea(
-        conn, "true", round_id=round_id, text=text, author_id=author_id, anonymous=anonymous, now=now,
-        source_chat_id=source_chat_id, source_message_id=source_message_id,
+    """``(idea, created)`` in any stage (a poll's options too); a message already stored as
+    an idea returns that idea unchanged."""
+    collected = await collect_idea(
+        conn, round_id=round_id, text=text, author_id=author_id, anonymous=anonymous, now=now,
+        source_chat_id=source_chat_id, source_message_id=source_message_id, any_stage=True,
     )  # fmt: skip
-    if row is None:
+    if collected is None:
         return await idea_by_source(conn, source_chat_id, source_message_id), False
-    return _idea(row), True
+    return collected[0], True
 
 
 async def collect_idea(
@@ -234,17 +219,23 @@ async def collect_idea(
     now: dt.datetime,
     source_chat_id: int | None,
     source_message_id: int | None,
+    any_stage: bool = False,
 ) -> tuple[Idea, int | None] | None:
-    """Add an idea to a round that is collecting them, in one statement.
+    """Add an idea to a round that is collecting them (or, with ``any_stage``, to any
+    round), in one statement: one hop to aiosqlite's thread.
 
     ``(idea, id of a standing idea of the round that reads the same, if any)``; None when
     nothing was stored: the round is not collecting ideas (checked in the same statement),
     or the source message is already an idea.
     """
-    row = await _insert_idea(
-        conn, "EXISTS (SELECT 1 FROM rounds WHERE id = :round AND stage = 'ideas')",
-        round_id=round_id, text=text, author_id=author_id, anonymous=anonymous, now=now,
-        source_chat_id=source_chat_id, source_message_id=source_message_id,
+    collecting = "true" if any_stage else "EXISTS (SELECT 1 FROM rounds WHERE id = :round AND stage = 'ideas')"
+    row = await fetch_one(
+        conn,
+        _INSERT_IDEA.format(condition=collecting),
+        {
+            "round": round_id, "author": author_id, "anonymous": int(anonymous), "text": text,
+            "folded": fold(text), "chat": source_chat_id, "message": source_message_id, "now": to_db(now),
+        },
     )  # fmt: skip
     return None if row is None else (_idea(row), row["same_as_id"])
 
