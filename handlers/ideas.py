@@ -63,10 +63,12 @@ async def record_idea(
     """Add an idea to a round still collecting them (and drop the draft it came from).
 
     ``round_read`` is the round as the caller just read it, which spares reading it again:
-    the insert itself checks, in the transaction, that the round still collects ideas.
+    the insert itself checks that the round still collects ideas. Without a draft to drop,
+    that insert is the only write, so it needs no ``BEGIN``/``COMMIT`` around it.
     """
     services = app.services
-    async with services.db.transaction() as conn:
+    writes = services.db.one_statement() if draft_id is None else services.db.transaction()
+    async with writes as conn:
         round_ = round_read or await stored_rounds.get(conn, round_id)
         require_stage(round_, Stage.IDEAS)
         collected = await stored_rounds.collect_idea(

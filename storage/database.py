@@ -130,6 +130,17 @@ class Database:
             await self._connection.execute("COMMIT")
 
     @contextlib.asynccontextmanager
+    async def one_statement(self) -> AsyncIterator[aiosqlite.Connection]:
+        """For a change that is ONE writing statement (reads around it are fine).
+
+        SQLite runs a lone statement as its own transaction, all or nothing, so ``BEGIN``
+        and ``COMMIT`` would only add two hops to aiosqlite's thread. Anything that writes
+        twice must use :meth:`transaction`.
+        """
+        async with self._lock:
+            yield self._connection
+
+    @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
             yield self._connection

@@ -47,3 +47,13 @@ async def test_a_round_no_longer_collecting_gets_no_idea(harness):
     assert await collect(harness, round_.id, "A bench", 50) is None
     async with harness.db.read() as conn:
         assert len(await rounds.ideas(conn, round_.id)) == 1
+
+
+async def test_a_lone_statement_commits_by_itself(harness):
+    round_ = await round_with_ideas(harness, [])
+    async with harness.db.one_statement() as conn:
+        await rounds.collect_idea(
+            conn, round_id=round_.id, text="A bench", author_id=None, anonymous=True, now=harness.clock.now(),
+            source_chat_id=CHAT, source_message_id=50,
+        )  # fmt: skip
+        assert not conn.in_transaction
