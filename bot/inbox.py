@@ -138,7 +138,7 @@ class Inbox:
             await self._app.process_update(update)
         except Exception:  # noqa: BLE001 - one bad update must not block the inbox forever
             log.exception("event=update_failed update_id=%s", update_id)
-        async with self._services.db.transaction() as conn:
+        async with self._services.db.one_statement() as conn:
             await stored.mark_processed(conn, update_id, self._services.clock.now())
         self._services.applied.recorded(update_id)
 

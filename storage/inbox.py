@@ -39,11 +39,11 @@ async def backlog(conn: aiosqlite.Connection) -> int:
 
 
 async def mark_processed(conn: aiosqlite.Connection, update_id: int, now: dt.datetime) -> None:
+    """One statement: a trigger (0006) takes the update out of the inbox as it is recorded."""
     await conn.execute(
         "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
         (update_id, to_db(now)),
     )
-    await conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
 
 
 async def is_processed(conn: aiosqlite.Connection, update_id: int) -> bool:

@@ -1,6 +1,6 @@
 -- Updates fetched from Telegram and stored before their offset is confirmed (bot/inbox.py),
 -- so a crash at any moment loses none. A row leaves the inbox when its update has been
--- applied, in the same transaction that records it in processed_updates (0001).
+-- applied, by the trigger of 0006 as it is recorded in processed_updates (0001).
 CREATE TABLE inbox (
     update_id INTEGER PRIMARY KEY,
     payload TEXT NOT NULL,
