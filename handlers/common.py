@@ -28,6 +28,8 @@ from storage import groups, members
 if TYPE_CHECKING:
     from bot.app import CoprodContext
     from bot.services import Services
+    from aiosqlite import Connection
+
     from storage.database import Database
 
 
@@ -133,6 +135,20 @@ def _shortened(text: str) -> str:
     return text if len(text) <= QUOTED_LIMIT else text[: QUOTED_LIMIT - 1] + "…"
 
 
+async def remember(conn: Connection, user: User, *, now: dt.datetime, group_id: int | None) -> None:
+    """Record a Telegram user as a member (of ``group_id``), with their name and language."""
+    await members.seen(
+        conn,
+        user_id=user.id,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        username=user.username,
+        language_code=user.language_code,
+        now=now,
+        group_id=group_id,
+    )
+
+
 async def _open_turn(update: Update, context: CoprodContext) -> Turn:
     """Record the chat and the member, and pick the reader's language.
 
@@ -163,16 +179,7 @@ async def _open_turn(update: Update, context: CoprodContext) -> Turn:
                     now=now,
                 )
             if person is not None:
-                await members.seen(
-                    conn,
-                    user_id=person.id,
-                    first_name=person.first_name,
-                    last_name=person.last_name,
-                    username=person.username,
-                    language_code=person.language_code,
-                    now=now,
-                    group_id=group.id if group else None,
-                )
+                await remember(conn, person, now=now, group_id=group.id if group else None)
         if person is not None:
             services.sightings.written(person.id, profile, group.id if group else None, now)
     if group is not None and created:

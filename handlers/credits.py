@@ -28,7 +28,7 @@ from storage import deadlines as stored_deadlines
 from storage import groups, members
 from storage import ledger as stored
 
-from handlers.common import Scope, Turn, button, command
+from handlers.common import Scope, Turn, button, command, remember
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -264,16 +264,7 @@ async def _helper(turn: Turn, conn: aiosqlite.Connection, mention: str | None) -
         )
     if author.is_bot:
         raise DomainError(N_("Thank you, but I don't collect credits: thank the neighbour who helped."))
-    await members.seen(
-        conn,
-        user_id=author.id,
-        first_name=author.first_name,
-        last_name=author.last_name,
-        username=author.username,
-        language_code=author.language_code,
-        now=turn.now,
-        group_id=turn.group.id,
-    )
+    await remember(conn, author, now=turn.now, group_id=turn.group.id)
     return await members.get(conn, author.id)
 
 
