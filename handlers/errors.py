@@ -15,6 +15,7 @@ Domain errors never reach here (:mod:`handlers.common` answers them). What does:
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import TYPE_CHECKING
 
 from telegram import Update
@@ -22,6 +23,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot import i18n
 from bot.i18n import N_
+from storage import groups, members
 
 if TYPE_CHECKING:
     from bot.app import CoprodContext
@@ -56,8 +58,24 @@ async def on_error(update: object, context: CoprodContext) -> None:
     )
     if chat_id is None or isinstance(error, TelegramError):
         return
-    t = i18n.translator(context.services.settings.language)
+    t = i18n.translator(await _reader_language(update, context))
     try:
         await context.bot.send_message(chat_id, t._(SOMETHING_WENT_WRONG))
     except TelegramError:
         log.warning("event=error_notice_failed chat_id=%s", chat_id)
+
+
+async def _reader_language(update: Update, context: CoprodContext) -> str:
+    """The group's language, or the member's own in private; the default if the database fails."""
+    services = context.services
+    chat, user = update.effective_chat, update.effective_user
+    try:
+        async with services.db.read() as conn:
+            group = await groups.get_by_chat(conn, chat.id)
+            member = await members.get(conn, user.id) if user is not None else None
+    except sqlite3.Error:
+        return services.settings.language
+    if group is not None:
+        return group.language
+    override = member.language_override if member is not None else None
+    return override or i18n.best_language(user.language_code if user else None, services.settings.language)

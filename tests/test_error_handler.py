@@ -27,6 +27,15 @@ async def test_a_bug_is_logged_with_its_context_and_the_member_told(harness, mon
     assert harness.last_text() == "Sorry, something went wrong on my side. Please try again in a moment."
 
 
+async def test_the_apology_speaks_the_groups_language(harness, monkeypatch):
+    await harness.send(harness.facilitator, "/settings language pl")
+    monkeypatch.setattr(groups, "welcome_text", broken(RuntimeError("a bug")))
+    await harness.send(harness.residents[0], "/help")
+    apology = harness.last_text()
+    assert apology != "Sorry, something went wrong on my side. Please try again in a moment."
+    assert any(letter in apology for letter in "ąęłńóśźżć")
+
+
 @pytest.mark.parametrize(
     ("error", "event"),
     [
