@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from telegram.constants import PollLimit
 
 from bot.durations import looks_like_duration, parse_stage_duration
-from bot.errors import DomainError
+from bot.errors import DomainError, within_limit
 from bot.i18n import N_
 from bot.rounds import MAX_IDEA_LENGTH, Idea, check_question
 
@@ -156,18 +156,13 @@ def parse_quick_poll(text: str) -> QuickPoll:
         raise DomainError(POLL_USAGE)
     question = check_question(question)
     for position, option in enumerate(options, start=1):
-        if not option:
-            raise DomainError(
-                N_("Option {position} is empty. Separate the options with single semicolons, e.g. Saturday; Sunday"),
-                position=position,
-            )
-        if len(option) > MAX_IDEA_LENGTH:
-            raise DomainError(
-                N_("Option {position} is {length} characters long; please keep it within {limit}."),
-                position=position,
-                length=len(option),
-                limit=MAX_IDEA_LENGTH,
-            )
+        within_limit(
+            option,
+            MAX_IDEA_LENGTH,
+            empty=N_("Option {position} is empty. Separate the options with single semicolons, e.g. Saturday; Sunday"),
+            too_long=N_("Option {position} is {length} characters long; please keep it within {limit}."),
+            position=position,
+        )
     if len(options) < 2:
         raise DomainError(POLL_USAGE)
     return QuickPoll(voting, question, tuple(options))

@@ -20,3 +20,13 @@ class DomainError(Exception):
 
 class ConfigError(Exception):
     """Configuration that cannot work; the CLI prints it as one line and exits 2."""
+
+
+def within_limit(text: str, limit: int, *, empty: str | None, too_long: str, **params: Any) -> str:
+    """``text`` unchanged if it is non-empty (when ``empty`` names the refusal) and at most
+    ``limit`` characters; otherwise the matching refusal, told the length and the limit."""
+    if empty is not None and not text:
+        raise DomainError(empty, **params)
+    if len(text) > limit:
+        raise DomainError(too_long, length=len(text), limit=limit, **params)
+    return text

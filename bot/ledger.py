@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.errors import DomainError
+from bot.errors import DomainError, within_limit
 from bot.i18n import N_, Translator
 from bot.model import Member
 
@@ -92,18 +92,14 @@ class LedgerEntry:
 
 
 def check_note(text: str, *, required: bool) -> str:
-    note = " ".join(text.split())
-    if required and not note:
-        raise DomainError(
-            N_("Please say what you did after the time, for example: /log 2h litter pick on Chapel St")
-        )
-    if len(note) > MAX_NOTE_LENGTH:
-        raise DomainError(
-            N_("That description is {length} characters long; please keep it within {limit}."),
-            length=len(note),
-            limit=MAX_NOTE_LENGTH,
-        )
-    return note
+    return within_limit(
+        " ".join(text.split()),
+        MAX_NOTE_LENGTH,
+        empty=N_("Please say what you did after the time, for example: /log 2h litter pick on Chapel St")
+        if required
+        else None,
+        too_long=N_("That description is {length} characters long; please keep it within {limit}."),
+    )
 
 
 def volunteering(

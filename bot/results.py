@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.errors import DomainError
+from bot.errors import within_limit
 from bot.i18n import N_
 
 MAX_OUTCOME_LENGTH = 1000
@@ -92,15 +92,9 @@ def voter_count(poll_totals: Sequence[int], distinct_voters: int) -> int:
 
 
 def check_outcome(text: str) -> str:
-    outcome = text.strip()
-    if not outcome:
-        raise DomainError(
-            N_("Please write what happened after the round number, e.g. /outcome 3 The council fixed the bench.")
-        )
-    if len(outcome) > MAX_OUTCOME_LENGTH:
-        raise DomainError(
-            N_("That outcome is {length} characters long; please keep it within {limit} characters."),
-            length=len(outcome),
-            limit=MAX_OUTCOME_LENGTH,
-        )
-    return outcome
+    return within_limit(
+        text.strip(),
+        MAX_OUTCOME_LENGTH,
+        empty=N_("Please write what happened after the round number, e.g. /outcome 3 The council fixed the bench."),
+        too_long=N_("That outcome is {length} characters long; please keep it within {limit} characters."),
+    )

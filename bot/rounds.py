@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.durations import looks_like_duration, parse_stage_duration
-from bot.errors import DomainError
+from bot.errors import DomainError, within_limit
 from bot.i18n import N_
 
 MAX_QUESTION_LENGTH = 300
@@ -82,29 +82,21 @@ class Idea:
 
 
 def check_question(text: str) -> str:
-    question = text.strip()
-    if not question:
-        raise DomainError(N_("Please write the question after the command, e.g. /round 3d What should we do with the empty lot?"))
-    if len(question) > MAX_QUESTION_LENGTH:
-        raise DomainError(
-            N_("That question is {length} characters long; please keep it within {limit}."),
-            length=len(question),
-            limit=MAX_QUESTION_LENGTH,
-        )
-    return question
+    return within_limit(
+        text.strip(),
+        MAX_QUESTION_LENGTH,
+        empty=N_("Please write the question after the command, e.g. /round 3d What should we do with the empty lot?"),
+        too_long=N_("That question is {length} characters long; please keep it within {limit}."),
+    )
 
 
 def check_idea(text: str | None) -> str:
-    idea = (text or "").strip()
-    if not idea:
-        raise DomainError(N_("That idea is empty. Please write your idea as text."))
-    if len(idea) > MAX_IDEA_LENGTH:
-        raise DomainError(
-            N_("That idea is {length} characters long; please keep it within {limit} characters."),
-            length=len(idea),
-            limit=MAX_IDEA_LENGTH,
-        )
-    return idea
+    return within_limit(
+        (text or "").strip(),
+        MAX_IDEA_LENGTH,
+        empty=N_("That idea is empty. Please write your idea as text."),
+        too_long=N_("That idea is {length} characters long; please keep it within {limit} characters."),
+    )
 
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
