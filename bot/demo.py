@@ -41,13 +41,12 @@ from bot.i18n import Translator
 from storage import deadlines as stored_deadlines
 
 DEMO_TOKEN = "123456:DEMO-token-for-the-local-emulator-only"
-# A Monday morning; each action takes a minute, so the round opens at 10:00.
-DEMO_START = dt.datetime(2026, 11, 2, 9, 58, tzinfo=dt.UTC)
+# A Monday morning: the round opens at 10:00.
+DEMO_START = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
 DEFAULT_OUTPUT = Path("demo-output")
 # Seconds between transcript lines at speed 1: slow enough to read along.
 _BASE_PAUSE = 0.4
 _INDENT = "      "
-_BETWEEN_ACTIONS = dt.timedelta(minutes=1)
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # Bot API calls that change nothing a member sees.
@@ -174,8 +173,6 @@ class Scene:
         return self.telegram.private_chat(person)
 
     async def _deliver(self, update: dict[str, Any]) -> None:
-        # People do not all act in the same second; it also keeps "since" and "until" honest.
-        self.clock.advance(_BETWEEN_ACTIONS)
         await self.app.process_update(Update.de_json(update, self.app.bot))
         await self.show_bot()
         await self._run_deadlines()
