@@ -195,18 +195,15 @@ async def add_idea(
     author_id: int | None,
     anonymous: bool,
     now: dt.datetime,
-    source_chat_id: int | None = None,
-    source_message_id: int | None = None,
-) -> tuple[Idea, bool]:
-    """``(idea, created)`` in any stage (a poll's options too); a message already stored as
-    an idea returns that idea unchanged."""
+) -> Idea:
+    """An idea added in any stage, with no source message: a poll's options (its /poll
+    message is what keys a replay, see :func:`by_source`) and rounds set up in tests."""
     collected = await collect_idea(
         conn, round_id=round_id, text=text, author_id=author_id, anonymous=anonymous, now=now,
-        source_chat_id=source_chat_id, source_message_id=source_message_id, any_stage=True,
+        source_chat_id=None, source_message_id=None, any_stage=True,
     )  # fmt: skip
-    if collected is None:
-        return await idea_by_source(conn, source_chat_id, source_message_id), False
-    return collected[0], True
+    assert collected is not None  # no stage condition, and no source message to conflict on
+    return collected[0]
 
 
 async def collect_idea(
