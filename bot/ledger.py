@@ -87,6 +87,15 @@ class LedgerEntry:
             return -self.minutes
         return 0
 
+    @property
+    def people(self) -> set[int]:
+        """Every member the entry names (giver, receiver, confirmer, rejecter), to look their names up."""
+        return {
+            member
+            for member in (self.from_member, self.to_member, self.confirmed_by, self.rejected_by)
+            if member is not None
+        }
+
 
 # ----------------------------------------------------------------------- making entries
 

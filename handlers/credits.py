@@ -60,14 +60,7 @@ def acting_person(turn: Turn) -> User:
 
 
 async def _names(conn: aiosqlite.Connection, entries: Iterable[LedgerEntry]) -> dict[int, Member]:
-    ids = set()
-    for entry in entries:
-        ids.update(
-            member
-            for member in (entry.from_member, entry.to_member, entry.confirmed_by, entry.rejected_by)
-            if member is not None
-        )
-    return await members.names(conn, ids)
+    return await members.names(conn, set().union(*(entry.people for entry in entries)))
 
 
 def _name(t: Translator, names: dict[int, Member], user_id: int | None) -> str:

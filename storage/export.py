@@ -74,11 +74,7 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
     entries = await ledger.group_entries(conn, group_id)
     people = {row["author_id"] for row in ideas if row["author_id"] is not None}
     for entry in entries:
-        people.update(
-            member
-            for member in (entry.from_member, entry.to_member, entry.confirmed_by, entry.rejected_by)
-            if member is not None
-        )
+        people |= entry.people
     return GroupRecords(
         rounds=rounds,
         ideas=ideas,
