@@ -13,7 +13,7 @@ import sqlite3
 import aiosqlite
 
 from bot.model import Source
-from bot.rounds import Idea, IdeaStatus, Kind, Round, Stage, fold
+from bot.rounds import Idea, IdeaStatus, Kind, Round, Stage, fold, voting_deadline
 from storage import sources
 from storage.database import fetch_one, from_db, to_db
 
@@ -71,7 +71,7 @@ async def create(
     ``source`` is the command's message: see :func:`by_source`.
     """
     stage = Stage.IDEAS if kind is Kind.ROUND else Stage.VOTING
-    voting_ends_at = None if kind is Kind.ROUND else now + dt.timedelta(minutes=voting_minutes)
+    voting_ends_at = None if kind is Kind.ROUND else voting_deadline(now, voting_minutes)
     cursor = await conn.execute(
         """
         INSERT INTO rounds (group_id, number, kind, question, stage, created_by, created_at,
