@@ -156,7 +156,7 @@ async def _rates(database: Path, count: int) -> tuple[float, float]:
     async with app, bare:
         await app.process_update(Update.de_json(telegram.membership_update(chat, owner, joined=True), app.bot))
         await app.process_update(Update.de_json(telegram.message_update(chat, owner, f"/round {QUESTION}"), app.bot))
-        prompt = prompt_of(_bot_messages(telegram))
+        prompt = prompt_of(telegram.bot_messages(GROUP))
         updates = [_reply(telegram, chat, n, prompt) for n in range(WARM_UP + count)]
         await _rate(bare, updates[:WARM_UP])
         baseline = await _rate(bare, updates[WARM_UP:])
@@ -168,11 +168,6 @@ async def _rates(database: Path, count: int) -> tuple[float, float]:
     if stored != WARM_UP + count:
         raise RuntimeError(f"the bot stored {stored} of {WARM_UP + count} ideas")
     return rate, baseline
-
-
-def _bot_messages(telegram: FakeTelegram) -> list[dict[str, Any]]:
-    return [message for (chat_id, _id), message in sorted(telegram.messages.items())
-            if chat_id == GROUP and message["from"]["id"] == telegram.bot.id]  # fmt: skip
 
 
 async def _nothing(update: Update, context: object) -> None:

@@ -274,11 +274,7 @@ class Scene:
 
     def bot_messages(self, *, private_with: Person | None = None) -> list[dict[str, Any]]:
         chat = self._private(private_with) if private_with else self.group
-        return [
-            message
-            for (chat_id, _id), message in sorted(self.telegram.messages.items())
-            if chat_id == chat.id and message["from"]["id"] == self.telegram.bot.id
-        ]
+        return self.telegram.bot_messages(chat.id)
 
     def button(
         self, prefix: str, *, private_with: Person | None = None, last_arg: str | None = None

@@ -189,11 +189,7 @@ class Control:
 
     def bot_messages(self, chat_id: int) -> list[dict[str, Any]]:
         """The bot's messages in one chat, oldest first (to reply to a prompt, press a button)."""
-        return [
-            message
-            for (chat, _message_id), message in sorted(self._telegram.messages.items())
-            if chat == chat_id and message["from"]["id"] == self._telegram.bot.id
-        ]
+        return self._telegram.bot_messages(chat_id)
 
     def violations(self) -> list[str]:
         return list(self._telegram.violations)

@@ -551,6 +551,14 @@ class FakeTelegram:
             if name == method and (chat_id is None or int(params.get("chat_id", 0)) == chat_id)
         ]
 
+    def bot_messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """The bot's messages in one chat as Telegram keeps them, oldest first."""
+        return [
+            message
+            for (chat, _message_id), message in sorted(self.messages.items())
+            if chat == chat_id and message["from"]["id"] == self.bot.id
+        ]
+
     def texts(self, chat_id: int | None = None) -> list[str]:
         """What people read in the chat: the plain text of every message the bot sent."""
         return [plain_text(params["text"]) for params in self.sent("sendMessage", chat_id)]
