@@ -17,8 +17,7 @@ from bot import i18n
 from bot.deadlines import DeadlineKind, on_deadline
 from bot.model import Deadline
 from bot.rounds import Stage
-from storage import groups, rounds
-from storage.summary import voters_so_far
+from storage import groups, rounds, voting
 
 if TYPE_CHECKING:
     from bot.app import CoprodApplication
@@ -32,7 +31,7 @@ async def remind(app: CoprodApplication, deadline: Deadline) -> None:
         round_ = await rounds.get(conn, deadline.ref_id)
         group = await groups.get(conn, round_.group_id)
         ideas, authors = await rounds.counts(conn, round_.id)
-        voters = await voters_so_far(conn, round_.id)
+        voters = await voting.round_voters(conn, round_.id)
     now = services.clock.now()
     if round_.stage is not STAGE_OF[deadline.kind] or round_.deadline is None or round_.deadline <= now:
         return  # moved on already, or about to (the bot was down past the end of the stage)

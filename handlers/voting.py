@@ -29,7 +29,7 @@ from bot.deadlines import DeadlineKind, on_deadline, schedule
 from bot.errors import DomainError
 from bot.i18n import N_, Translator
 from bot.model import Deadline, Group
-from bot.results import Results, rank, voter_count
+from bot.results import Results, rank
 from bot.rounds import Idea, Kind, Round, Stage, require_stage, voting_deadline
 from storage import deadlines as stored_deadlines
 from storage import groups, rounds, voting
@@ -257,8 +257,7 @@ async def close_voting(app: CoprodApplication, round_: Round) -> bool:
     async with services.db.transaction() as conn:
         for final in filter(None, finals):
             await _record_poll(conn, final)
-        totals = [poll.total_voter_count for poll in await voting.polls(conn, round_.id)]
-        voters = voter_count(totals, await voting.distinct_voters(conn, round_.id))
+        voters = await voting.round_voters(conn, round_.id)
         if not await rounds.close(conn, round_.id, now=now, voter_count=voters):
             return False
         results = rank(await voting.tallies(conn, round_.id), voters)

@@ -11,6 +11,7 @@ import datetime as dt
 import aiosqlite
 
 from bot.model import Group
+from bot.results import voter_count
 from bot.rounds import Stage
 from bot.summary import (
     Activity,
@@ -26,22 +27,6 @@ from storage.database import fetch_one, from_db, to_db
 
 async def mark_summarised(conn: aiosqlite.Connection, group_id: int, until: dt.datetime) -> None:
     await conn.execute("UPDATE groups SET last_summary_at = ? WHERE id = ?", (to_db(until), group_id))
-
-
-async def voters_so_far(conn: aiosqlite.Connection, round_id: int) -> int:
-    """Neighbours who have voted in the round: exact for public polls (one ballot each);
-    for anonymous polls Telegram only tells each poll's total, so the busiest poll's."""
-    row = await fetch_one(
-        conn,
-        """
-        SELECT MAX(
-            (SELECT COUNT(DISTINCT ballots.user_id) FROM ballots
-             JOIN polls ON polls.poll_id = ballots.poll_id WHERE polls.round_id = :round),
-            (SELECT COALESCE(MAX(total_voter_count), 0) FROM polls WHERE round_id = :round))
-        """,
-        {"round": round_id},
-    )
-    return row[0]
 
 
 async def activity(conn: aiosqlite.Connection, group: Group, *, since: dt.datetime, until: dt.datetime) -> Activity:
@@ -78,6 +63,9 @@ async def _open_rounds(conn: aiosqlite.Connection, period: dict) -> list[OpenRou
                (SELECT COUNT(*) FROM ideas WHERE round_id = rounds.id AND status = 'standing') AS idea_count,
                (SELECT COUNT(DISTINCT author_id) FROM ideas
                 WHERE round_id = rounds.id AND status = 'standing') AS author_count,
+               (SELECT COUNT(DISTINCT ballots.user_id) FROM ballots
+                JOIN polls ON polls.poll_id = ballots.poll_id WHERE polls.round_id = rounds.id) AS ballot_voters,
+               (SELECT COALESCE(MAX(total_voter_count), 0) FROM polls WHERE round_id = rounds.id) AS busiest_poll,
                (rounds.created_at >= :since OR rounds.voting_started_at >= :since
                 OR EXISTS (SELECT 1 FROM ideas WHERE round_id = rounds.id AND created_at >= :since)) AS active
         FROM rounds WHERE group_id = :group AND stage != 'closed' ORDER BY number
@@ -95,7 +83,9 @@ async def _open_rounds(conn: aiosqlite.Connection, period: dict) -> list[OpenRou
                 stage=stage,
                 deadline=from_db(row["voting_ends_at"] if voting else row["ideas_ends_at"]),
                 ideas=row["idea_count"],
-                participants=await voters_so_far(conn, row["id"]) if voting else row["author_count"],
+                participants=(
+                    voter_count([row["busiest_poll"]], row["ballot_voters"]) if voting else row["author_count"]
+                ),
                 active=bool(row["active"]),
             )
         )

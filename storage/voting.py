@@ -16,7 +16,7 @@ import aiosqlite
 
 from bot.ballots import PollLayout, PostedPoll
 from bot.model import Source
-from bot.results import Outcome, Results, Tally, rank
+from bot.results import Outcome, Results, Tally, rank, voter_count
 from storage import sources
 from storage.database import fetch_one, from_db, to_db
 
@@ -116,6 +116,12 @@ async def distinct_voters(conn: aiosqlite.Connection, round_id: int) -> int:
         (round_id,),
     )
     return row[0]
+
+
+async def round_voters(conn: aiosqlite.Connection, round_id: int) -> int:
+    """How many neighbours have voted in the round so far (see :func:`bot.results.voter_count`)."""
+    totals = [poll.total_voter_count for poll in await polls(conn, round_id)]
+    return voter_count(totals, await distinct_voters(conn, round_id))
 
 
 async def freeze_results(conn: aiosqlite.Connection, round_id: int, results: Results) -> None:

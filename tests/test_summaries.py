@@ -193,3 +193,34 @@ async def test_what_is_done_in_the_same_second_as_a_summary_is_in_it_and_not_in_
 def test_stored_moments_sort_as_the_moments_do_to_the_microsecond(moments):
     """Periods are compared as stored text: a fraction of a second must sort correctly."""
     assert sorted(moments, key=to_db) == sorted(moments)
+
+
+async def test_summary_of_a_voting_round_counts_its_voters_so_far(harness):
+    await harness.send(harness.facilitator, "/round 1h 1d Which day for the litter pick?")
+    for resident, idea in zip(harness.residents[:2], ("Saturday", "Sunday"), strict=True):
+        await harness.send(resident, f"/idea {idea}")
+    harness.advance(hours=1)
+    await deadlines.run_due(harness.app)
+    poll_id = next(iter(harness.telegram.polls))
+    for resident in harness.residents[:3]:
+        await harness.vote(resident, poll_id, [0])
+    await harness.send(harness.facilitator, "/summary")
+    [summary] = _summaries(harness.texts())
+    assert "voting until" in summary and "3 neighbours have voted so far" in summary
+
+
+async def test_summary_lists_each_closed_round_with_its_own_ideas(harness):
+    for question, ideas, choice in (("Which day?", ("Saturday", "Sunday"), 1), ("Which park?", ("North", "South"), 0)):
+        await harness.send(harness.facilitator, f"/round 1h 1h {question}")
+        for resident, idea in zip(harness.residents[:2], ideas, strict=True):
+            await harness.send(resident, f"/idea {idea}")
+        harness.advance(hours=1)
+        await deadlines.run_due(harness.app)
+        await harness.vote(harness.residents[0], list(harness.telegram.polls)[-1], [choice])
+        harness.advance(hours=1)
+        await deadlines.run_due(harness.app)
+    await harness.send(harness.facilitator, "/summary")
+    [summary] = _summaries(harness.texts())
+    day, park = summary.split("Which day?")[1].split("Which park?")
+    assert day.index("Sunday") < day.index("Saturday") and "North" not in day and "Saturday" not in park
+    assert park.index("North") < park.index("South")
