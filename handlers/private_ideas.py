@@ -8,6 +8,8 @@ has at most one private draft, and starting again replaces it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -72,8 +74,7 @@ async def private_text(turn: Turn) -> None:
     text = check_idea(idea_text(turn.message))
     async with turn.db.transaction() as conn:
         await idea_drafts.set_text(conn, draft.id, text, turn.message.message_id)
-        draft = await idea_drafts.get(conn, draft.id)
-    await _next_step(turn, draft)
+    await _next_step(turn, replace(draft, text=text, message_id=turn.message.message_id))
 
 
 async def _collecting_for(turn: Turn) -> list[Round]:
@@ -151,10 +152,9 @@ async def round_chosen(turn: Turn) -> None:
         raise DomainError(N_("That round is not collecting ideas any more."))
     async with turn.db.transaction() as conn:
         await idea_drafts.set_round(conn, draft.id, round_.id)
-        draft = await idea_drafts.get(conn, draft.id)
     await query.answer()
     await query.edit_message_text(turn.t._("Your idea is for round #{number}.", number=round_.number))
-    await _next_step(turn, draft)
+    await _next_step(turn, replace(draft, round_id=round_.id))
 
 
 @button
