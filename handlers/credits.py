@@ -386,19 +386,18 @@ async def _full_credits(turn: Turn, user_id: int) -> str:
     """Every group's account and the last entries, for the member's private chat."""
     t = turn.t
     async with turn.db.read() as conn:
-        mine = [
-            entry
-            for entry in await stored.member_entries(conn, user_id)
-            if user_id in (entry.from_member, entry.to_member)
-        ]
+        # Everything an account sums is in here: the member's entries, those they logged,
+        # and the reversals of them (a reversal names the same two members).
+        concerning = await stored.member_entries(conn, user_id)
+        mine = [entry for entry in concerning if user_id in (entry.from_member, entry.to_member)]
         group_ids = dict.fromkeys([*await members.group_ids(conn, user_id), *(e.group_id for e in mine)])
         by_group = {group_id: await groups.get(conn, group_id) for group_id in group_ids}
-        accounts = {
-            group_id: ledger.account(await stored.group_entries(conn, group_id), user_id)
-            for group_id in group_ids
-        }
         recent = sorted(mine, key=lambda entry: entry.id, reverse=True)[: ledger.RECENT_ENTRIES]
         names = await _names(conn, recent)
+    accounts = {
+        group_id: ledger.account([entry for entry in concerning if entry.group_id == group_id], user_id)
+        for group_id in group_ids
+    }
     if not by_group:
         return t._("I haven't seen you in any group yet. Use /log in a group where I am, and your credits will show here.")
     lines = [t._("<b>Your credits</b>")]

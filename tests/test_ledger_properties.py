@@ -164,6 +164,10 @@ class Books:
             member: minutes for member, minutes in self.model.balances.items() if minutes
         }
         assert sum(balances.values()) == self.model.minted == ledger.minted(entries)
+        for member in PEOPLE:  # /credits in private sums only the member's own entries
+            async with self.db.read() as conn:
+                own = await stored.member_entries(conn, member)
+            assert ledger.account(own, member) == ledger.account(entries, member)
         for entry in entries:
             if entry.kind is EntryKind.VOLUNTEERING and entry.counts:
                 assert entry.confirmed_by not in (None, entry.created_by)
