@@ -47,6 +47,9 @@ _STATUS = {
     EntryStatus.LAPSED: N_("lapsed"),
 }
 
+# Thanking the bot itself (by @username) or any other bot (by reply).
+_NOT_A_NEIGHBOUR = N_("Thank you, but I don't collect credits: thank the neighbour who helped.")
+
 
 # ------------------------------------------------------------------------- helpers
 
@@ -241,7 +244,7 @@ async def _helper(turn: Turn, conn: aiosqlite.Connection, mention: str | None) -
     bot_name = (turn.context.bot.username or "").lower()
     if mention is not None:
         if mention.lstrip("@").lower() == bot_name:
-            raise DomainError(N_("Thank you, but I don't collect credits: thank the neighbour who helped."))
+            raise DomainError(_NOT_A_NEIGHBOUR)
         found = await members.by_username(conn, mention)
         if found is None or not await members.belongs(conn, turn.group.id, found.user_id):
             raise DomainError(
@@ -256,7 +259,7 @@ async def _helper(turn: Turn, conn: aiosqlite.Connection, mention: str | None) -
             N_("Who are you thanking? Reply to their message with /thank 1h, or write /thank @username 1h.")
         )
     if author.is_bot:
-        raise DomainError(N_("Thank you, but I don't collect credits: thank the neighbour who helped."))
+        raise DomainError(_NOT_A_NEIGHBOUR)
     await remember(conn, author, now=turn.now, group_id=turn.group.id)
     return await members.get(conn, author.id)
 
