@@ -22,7 +22,7 @@ from telegram.constants import ChatType
 from bot import callbacks, i18n, scheduling
 from bot.errors import DomainError
 from bot.i18n import N_, Translator
-from bot.model import Group, Source
+from bot.model import Group, Member, Source
 from storage import groups, members
 
 if TYPE_CHECKING:
@@ -190,10 +190,14 @@ async def _open_turn(update: Update, context: CoprodContext) -> Turn:
     if person is not None:
         async with services.db.read() as conn:
             member = await members.get(conn, person.id)
-    language = (member and member.language_override) or i18n.best_language(
-        user.language_code if user else None, services.settings.language
-    )
-    return Turn(update, context, group, i18n.translator(language))
+    return Turn(update, context, group, i18n.translator(private_language(services, member, user)))
+
+
+def private_language(services: Services, member: Member | None, user: User | None) -> str:
+    """The language of a chat with one member: the one they chose, else their Telegram app's
+    (if the bot speaks it), else the default."""
+    override = member.language_override if member is not None else None
+    return override or i18n.best_language(user.language_code if user else None, services.settings.language)
 
 
 def _bookkeeping_needed(

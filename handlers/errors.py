@@ -23,6 +23,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot import i18n
 from bot.i18n import N_
+from handlers.common import private_language
 from storage import groups, members
 
 if TYPE_CHECKING:
@@ -75,7 +76,4 @@ async def _reader_language(update: Update, context: CoprodContext) -> str:
             member = await members.get(conn, user.id) if user is not None else None
     except sqlite3.Error:
         return services.settings.language
-    if group is not None:
-        return group.language
-    override = member.language_override if member is not None else None
-    return override or i18n.best_language(user.language_code if user else None, services.settings.language)
+    return group.language if group is not None else private_language(services, member, user)
