@@ -167,7 +167,7 @@ async def _open_turn(update: Update, context: CoprodContext) -> Turn:
         async with services.db.read() as conn:
             group = await groups.get_by_chat(conn, chat.id)
     created = False
-    if _bookkeeping_needed(services, chat, group, person, profile, now):
+    if _bookkeeping_needed(services, chat if in_group else None, group, person, profile, now):
         async with services.db.transaction() as conn:
             if in_group:
                 group, created = await groups.ensure(
@@ -201,13 +201,13 @@ def private_language(services: Services, member: Member | None, user: User | Non
 
 
 def _bookkeeping_needed(
-    services: Services, chat: Chat | None, group: Group | None, person: User | None,
+    services: Services, group_chat: Chat | None, group: Group | None, person: User | None,
     profile: tuple[object, ...], now: dt.datetime,
 ) -> bool:  # fmt: skip
-    """Whether the turn's member/group transaction would change anything."""
-    if chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
-        if group is None or (chat.title and chat.title != group.title):
-            return True
+    """Whether the turn's member/group transaction would change anything (``group_chat``:
+    the chat if it is a group)."""
+    if group_chat is not None and (group is None or (group_chat.title and group_chat.title != group.title)):
+        return True
     return person is not None and not services.sightings.unchanged(
         person.id, profile, group.id if group else None, now
     )
