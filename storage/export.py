@@ -7,14 +7,11 @@ named and laid out.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
 
 import aiosqlite
 
-from bot.export import GroupRecords
+from bot.export import GroupRecords, Row
 from storage import ledger, members
-
-Row = dict[str, Any]
 
 
 async def _rows(conn: aiosqlite.Connection, sql: str, params: tuple) -> list[Row]:
