@@ -340,10 +340,9 @@ def audit(entries: Iterable[LedgerEntry], reported: Mapping[int, int]) -> list[s
     )
     if held + community != 0:
         problems.append(f"transfers do not net to zero: members hold {held} min, the community {community} min")
-    if held != minted(entries):
-        problems.append(
-            f"members hold {held} min but {minted(entries)} min of volunteering stands confirmed"
-        )
+    standing = minted(entries)
+    if held != standing:
+        problems.append(f"members hold {held} min but {standing} min of volunteering stands confirmed")
     for entry in entries:
         problems.extend(_entry_problems(entry, by_id))
     return problems
