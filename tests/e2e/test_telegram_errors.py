@@ -51,9 +51,11 @@ async def test_flood_wait_is_waited_out_and_the_answer_sent_once(live, errors_re
     ids=["connection dropped", "server error", "bad gateway twice"],
 )
 async def test_network_failures_are_retried_with_backoff(live, errors_reported, fault):
+    failures = fault.times
     live.server.inject("sendMessage", fault)
     live.send(live.residents[0], "/help")
     await live.until(lambda telegram: answers(live) == 1)
+    assert [method for method, _params in live.server.refused] == ["sendMessage"] * failures
     assert errors_reported == []
 
 
@@ -144,6 +146,7 @@ async def test_unreachable_telegram_at_start_is_waited_out(server, tmp_path, mon
         await bot.until(lambda telegram: answers(bot) == 1)
     finally:
         await bot.stop()
+    assert [method for method, _params in server.refused] == ["getMe", "getMe"]
 
 
 async def test_a_refused_token_stops_the_bot_with_one_clear_error(server, tmp_path):
