@@ -7,6 +7,7 @@ write is the summary bookkeeping (``groups.last_summary_at``, where the next per
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 import aiosqlite
 
@@ -93,23 +94,25 @@ async def _open_rounds(conn: aiosqlite.Connection, period: dict) -> list[OpenRou
 
 
 async def _closed_rounds(conn: aiosqlite.Connection, period: dict) -> list[ClosedRound]:
+    closed_in_period = (
+        "FROM rounds WHERE group_id = :group AND stage = 'closed' AND closed_at >= :since AND closed_at < :until"
+    )
     rows = await conn.execute_fetchall(
-        "SELECT id, number, question, COALESCE(voter_count, 0) AS voters FROM rounds "
-        "WHERE group_id = :group AND stage = 'closed' AND closed_at >= :since AND closed_at < :until "
+        f"SELECT id, number, question, COALESCE(voter_count, 0) AS voters {closed_in_period} "
         "ORDER BY closed_at, number",
         period,
     )
-    closed = []
-    for row in rows:
-        rows = await conn.execute_fetchall(
-            "SELECT ideas.number, ideas.text, round_results.votes FROM round_results "
-            "JOIN ideas ON ideas.id = round_results.idea_id WHERE round_results.round_id = ? "
-            "ORDER BY round_results.rank, ideas.number",
-            (row["id"],),
-        )
-        top = tuple(TopIdea(number, text, votes) for number, text, votes in rows)
-        closed.append(ClosedRound(row["number"], row["question"], row["voters"], top))
-    return closed
+    results = await conn.execute_fetchall(
+        "SELECT round_results.round_id, ideas.number, ideas.text, round_results.votes FROM round_results "
+        "JOIN ideas ON ideas.id = round_results.idea_id "
+        f"WHERE round_results.round_id IN (SELECT id {closed_in_period}) "
+        "ORDER BY round_results.round_id, round_results.rank, ideas.number",
+        period,
+    )
+    top: dict[int, list[TopIdea]] = defaultdict(list)
+    for round_id, number, text, votes in results:
+        top[round_id].append(TopIdea(number, text, votes))
+    return [ClosedRound(row["number"], row["question"], row["voters"], tuple(top[row["id"]])) for row in rows]
 
 
 async def _outcomes(conn: aiosqlite.Connection, period: dict) -> list[RecordedOutcome]:
