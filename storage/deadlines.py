@@ -77,11 +77,6 @@ async def get(conn: aiosqlite.Connection, kind: str, ref_id: int) -> Deadline | 
     return _deadline(row) if row else None
 
 
-async def by_id(conn: aiosqlite.Connection, deadline_id: int) -> Deadline | None:
-    row = await fetch_one(conn, "SELECT * FROM deadlines WHERE id = ?", (deadline_id,))
-    return _deadline(row) if row else None
-
-
 _PENDING = (
     "SELECT deadlines.* FROM deadlines JOIN groups ON groups.id = deadlines.group_id "
     "WHERE done_at IS NULL AND groups.active = 1"
