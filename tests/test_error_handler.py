@@ -36,6 +36,15 @@ async def test_the_apology_speaks_the_groups_language(harness, monkeypatch):
     assert any(letter in apology for letter in "ąęłńóśźżć")
 
 
+async def test_the_apology_in_private_speaks_the_members_language(harness, monkeypatch):
+    dawid = harness.telegram.person(301, "Dawid", language_code="pl")
+    monkeypatch.setattr(groups, "welcome_text", broken(RuntimeError("a bug")))
+    await harness.send_private(dawid, "/help")
+    apology = harness.last_text(harness.telegram.private_chat(dawid))
+    assert apology != "Sorry, something went wrong on my side. Please try again in a moment."
+    assert any(letter in apology for letter in "ąęłńóśźżć")
+
+
 @pytest.mark.parametrize(
     ("error", "event"),
     [
