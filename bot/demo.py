@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import json
 import os
 import sys
 import tempfile
@@ -86,8 +85,8 @@ class Transcript:
 
 
 def _markup(params: dict[str, Any]) -> dict[str, Any]:
-    markup = params.get("reply_markup") or {}
-    return json.loads(markup) if isinstance(markup, str) else markup
+    """The inline keyboard of a call or a message (the emulator decodes it from JSON)."""
+    return params.get("reply_markup") or {}
 
 
 def _buttons(params: dict[str, Any]) -> list[str]:
