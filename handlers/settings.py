@@ -7,6 +7,8 @@ nothing. A new summary schedule or time zone moves the group's next summary at o
 
 from __future__ import annotations
 
+import datetime as dt
+
 from babel import dates as babel_dates
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -23,6 +25,7 @@ from handlers.common import Scope, Turn, button, command
 
 BUTTON = "setting"
 RESCHEDULES = {"summary_schedule", "timezone"}
+DEFAULT_SUMMARY_TIME = dt.time(9, 0)  # a summary button pressed while summaries are off
 
 
 def schedule_text(t: Translator, schedule_text: str) -> str:
@@ -86,9 +89,7 @@ def _button_value(group: Group, name: str, value: str) -> str:
     if name != "summary" or value == "off":
         return value
     current = SummarySchedule.parse(group.summary_schedule)
-    time = (current.time.strftime("%H:%M") if current.time else "09:00")
-    day = rules.WEEKDAYS[current.weekday or 0]
-    return f"daily {time}" if value == "daily" else f"weekly {day} {time}"
+    return SummarySchedule(value, current.weekday or 0, current.time or DEFAULT_SUMMARY_TIME).text
 
 
 async def _apply(turn: Turn, group: Group, name: str, value: str) -> Group:

@@ -107,6 +107,17 @@ async def test_facilitator_changes_a_setting_with_a_button(harness):
     assert (await _group(harness)).summary_schedule == "daily 09:00"
 
 
+async def test_summary_buttons_keep_the_groups_day_and_time(harness):
+    await harness.send(harness.facilitator, "/settings summary weekly fri 18:30")
+    await _press_setting(harness, harness.facilitator, "summary", "weekly")
+    assert (await _group(harness)).summary_schedule == "weekly fri 18:30"
+    await _press_setting(harness, harness.facilitator, "summary", "daily")
+    assert (await _group(harness)).summary_schedule == "daily 18:30"
+    await _press_setting(harness, harness.facilitator, "summary", "off")
+    await _press_setting(harness, harness.facilitator, "summary", "weekly")
+    assert (await _group(harness)).summary_schedule == "weekly mon 09:00"
+
+
 async def test_settings_button_pressed_by_non_facilitator_changes_nothing(harness):
     await harness.send(harness.facilitator, "/help")
     before = await _group(harness)
