@@ -122,12 +122,9 @@ def _summary(value: str) -> dict[str, object]:
     return {"summary_schedule": SummarySchedule.parse(value).text}
 
 
-def _ideas(value: str) -> dict[str, object]:
-    return {"ideas_minutes": int(parse_stage_duration(value).total_seconds() // 60)}
-
-
-def _vote(value: str) -> dict[str, object]:
-    return {"vote_minutes": int(parse_stage_duration(value).total_seconds() // 60)}
+def _stage_length(column: str) -> Callable[[str], dict[str, object]]:
+    """A stage's default length (``ideas``, ``vote``), stored in whole minutes."""
+    return lambda value: {column: int(parse_stage_duration(value).total_seconds() // 60)}
 
 
 def _anonymous(value: str) -> dict[str, object]:
@@ -159,8 +156,8 @@ PARSERS: dict[str, Callable[[str], dict[str, object]]] = {
     "language": _language,
     "timezone": _timezone,
     "summary": _summary,
-    "ideas": _ideas,
-    "vote": _vote,
+    "ideas": _stage_length("ideas_minutes"),
+    "vote": _stage_length("vote_minutes"),
     "anonymous": _anonymous,
     "support": _support,
     "floor": _floor,
