@@ -9,66 +9,21 @@ end with every idea stored exactly once. Every wait is bounded, so the test stop
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.emulator.server import EmulatorClient
-from tests.harness import TOKEN
+from benchmarks.processes import DEADLINE, eventually, fake_api, start_bot
 
-ROOT = Path(__file__).resolve().parents[2]
 GROUP = -1001234
 FACILITATOR = 101
 RESIDENTS = list(range(201, 221))
 BURST = 400
 BEFORE_KILL = 250
-DEADLINE = 90.0  # seconds any one wait may take before the test fails
 
 pytestmark = pytest.mark.slow
-
-
-@contextlib.contextmanager
-def emulator_process() -> Iterator[str]:
-    """The fake Bot API in its own process; yields its Bot API base URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.emulator.server", "--port", "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        url = process.stdout.readline().strip()
-        assert url.startswith("http://"), "the emulator did not start"
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def start_bot(url: str, database: Path, log: Path) -> subprocess.Popen:
-    environment = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "COPROD_API_URL": url,
-                   "COPROD_DB": str(database), "COPROD_LOG_LEVEL": "WARNING"}  # fmt: skip
-    with log.open("a") as output:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT
-        )
-
-
-def eventually(condition: Callable[[], bool], what: str) -> None:
-    """Poll another process's progress until ``condition`` holds, for at most :data:`DEADLINE`."""
-    give_up = time.monotonic() + DEADLINE
-    while not condition():
-        assert time.monotonic() < give_up, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 def stored_ideas(database: Path) -> list[tuple[int, str]]:
@@ -83,7 +38,7 @@ def stored_ideas(database: Path) -> list[tuple[int, str]]:
 
 def test_kill_9_mid_burst_loses_no_idea_and_doubles_none(tmp_path):
     database, log = tmp_path / "coprod.sqlite3", tmp_path / "bot.log"
-    with emulator_process() as url, EmulatorClient(url.removesuffix("/bot") + "/emulator") as telegram:
+    with fake_api() as (url, telegram):
         telegram.person(user_id=FACILITATOR, first_name="Fatima", username="fatima")
         for user_id in RESIDENTS:
             telegram.person(user_id=user_id, first_name=f"Neighbour {user_id}")
