@@ -19,11 +19,10 @@ from bot.i18n import N_
 from bot.rounds import IdeaDraft, Round, Stage, check_idea, require_stage
 from handlers.common import Scope, Turn, button, command
 from handlers.ideas import NO_ROUND_COLLECTING, duplicate_notice, idea_text, record_idea, round_label
-from handlers.rounds import command_text
+from handlers.rounds import DEEP_LINK_PREFIX, command_text
 from storage import groups, idea_drafts
 from storage import rounds as stored_rounds
 
-DEEP_LINK_PREFIX = "idea-"
 NOT_YOURS = N_("This idea is no longer waiting; send /idea to start again.")
 
 

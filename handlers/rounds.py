@@ -27,9 +27,13 @@ if TYPE_CHECKING:
     from bot.app import CoprodApplication
 
 
+DEEP_LINK_PREFIX = "idea-"
+
+
 def deep_link(bot_username: str, round_: Round) -> str:
-    """The link under each prompt that opens a private chat to send an idea."""
-    return f"https://t.me/{bot_username}?start=idea-{round_.id}"
+    """The link under each prompt that opens a private chat to send an idea
+    (``/start idea-<round id>``, read by :mod:`handlers.private_ideas`)."""
+    return f"https://t.me/{bot_username}?start={DEEP_LINK_PREFIX}{round_.id}"
 
 
 def prompt_text(
