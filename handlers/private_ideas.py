@@ -90,7 +90,8 @@ async def _next_step(turn: Turn, draft: IdeaDraft) -> None:
     if draft.round_id is None:
         collecting = await _collecting_for(turn)
         async with turn.db.read() as conn:
-            titles = {round_.group_id: (await groups.get(conn, round_.group_id)).title for round_ in collecting}
+            group_ids = {round_.group_id for round_ in collecting}  # one read per group, not per round
+            titles = {group_id: (await groups.get(conn, group_id)).title for group_id in group_ids}
         keyboard = [
             [
                 InlineKeyboardButton(
