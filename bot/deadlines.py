@@ -57,13 +57,20 @@ def schedule(app: CoprodApplication, deadline: Deadline, *, with_reminder: bool 
     if queue is None:
         return
     delay = max((deadline.due_at - app.services.clock.now()).total_seconds(), 0.0)
-    # The name is also the scheduler's job id, so the replacement is found by id: looking
-    # jobs up by name scans them all, which made start-up with 20,000 deadlines take minutes.
-    queue.run_once(_job_callback, when=delay, data=deadline.id, name=deadline.job_name,
-                   job_kwargs={"id": deadline.job_name, "replace_existing": True})  # fmt: skip
+    _plan(queue, deadline.id, deadline.job_name, delay)
     reminder = REMINDER_OF.get(deadline.kind)
     if reminder is not None and with_reminder:
         queue.run_once(_schedule_stored, when=0, data=(reminder, deadline.ref_id))
+
+
+def _plan(queue: Any, deadline_id: int, name: str, when: float | dt.timedelta) -> None:
+    """The one job of a deadline, replacing any earlier one (a retry included).
+
+    The name is also the scheduler's job id, so the replacement is found by id: looking
+    jobs up by name scans them all, which made start-up with 20,000 deadlines take minutes.
+    """
+    queue.run_once(_job_callback, when=when, data=deadline_id, name=name,
+                   job_kwargs={"id": name, "replace_existing": True})  # fmt: skip
 
 
 async def _job_callback(context: Any) -> None:
@@ -75,7 +82,7 @@ async def _job_callback(context: Any) -> None:
         await fire(context.application, context.job.data)
     except TelegramError:
         log.exception("event=deadline_failed job=%s retry_in=%ss", context.job.name, RETRY_FAILED.seconds)
-        context.job_queue.run_once(_job_callback, when=RETRY_FAILED, data=context.job.data, name=context.job.name)
+        _plan(context.job_queue, context.job.data, context.job.name, RETRY_FAILED)
 
 
 async def _schedule_stored(context: Any) -> None:

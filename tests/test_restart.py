@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
+
+from telegram.error import NetworkError
 
 from bot import deadlines, scheduling
 from bot.app import build_application
@@ -48,3 +51,24 @@ async def test_a_deadline_that_fires_twice_changes_nothing_the_second_time(harne
     assert await deadlines.fire(harness.app, ideas_end.id) is True
     assert await deadlines.fire(harness.app, ideas_end.id) is False
     assert len(harness.telegram.sent("sendPoll")) == 1
+
+
+async def test_a_deadline_retried_after_a_telegram_error_keeps_one_job(harness):
+    await harness.send(harness.facilitator, "/round 2h 1h Where should the new bench go?")
+    async with harness.db.read() as conn:
+        [ideas_end] = [d for d in await stored_deadlines.pending(conn) if d.kind == DeadlineKind.IDEAS_END]
+
+    async def refused(app, deadline):
+        raise NetworkError("Telegram is down")
+
+    deadlines.on_deadline(harness.app, DeadlineKind.IDEAS_END, refused)
+    harness.advance(hours=2)
+    queue = harness.app.job_queue
+    queue.scheduler.start(paused=True)  # jobs are kept as the running bot keeps them, and never run
+    try:
+        job = SimpleNamespace(data=ideas_end.id, name=ideas_end.job_name)
+        await deadlines._job_callback(SimpleNamespace(application=harness.app, job=job, job_queue=queue))
+        deadlines.schedule(harness.app, ideas_end, with_reminder=False)  # moved, say: planned again
+        assert [j.name for j in queue.jobs()].count(ideas_end.job_name) == 1
+    finally:
+        queue.scheduler.shutdown(wait=False)
