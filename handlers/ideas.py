@@ -24,7 +24,7 @@ from bot.i18n import N_, Translator
 from bot.model import Member
 from bot.rounds import Idea, IdeaStatus, Round, Stage, check_idea, near_duplicates, require_stage
 from handlers.common import Scope, Turn, button, command
-from handlers.rounds import command_text, count_changed
+from handlers.rounds import author_id, command_text, count_changed
 from storage import idea_drafts, members
 from storage import rounds as stored_rounds
 
@@ -141,13 +141,6 @@ async def _round_in_focus(turn: Turn) -> Round:
     if len(collecting) > 1:
         raise DomainError(SEVERAL_ROUNDS)
     return collecting[0]
-
-
-def author_id(turn: Turn) -> int | None:
-    """The member who wrote the message; None when posted as the group or a channel."""
-    if turn.message.sender_chat is not None or turn.user is None or turn.user.is_bot:
-        return None
-    return turn.user.id
 
 
 def idea_text(message: Message) -> str | None:

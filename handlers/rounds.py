@@ -140,6 +140,13 @@ def count_changed(app: CoprodApplication, round_id: int) -> None:
     )
 
 
+def author_id(turn: Turn) -> int | None:
+    """The member who wrote the message; None when posted as the group or a channel."""
+    if turn.message.sender_chat is not None or turn.user is None or turn.user.is_bot:
+        return None
+    return turn.user.id
+
+
 def command_text(turn: Turn) -> str:
     """What follows the command word, with the member's own spacing and line breaks."""
     text = turn.message.text or ""
@@ -157,7 +164,7 @@ async def round_command(turn: Turn) -> None:
         turn.context.application,
         turn.group,
         question,
-        created_by=turn.user.id if turn.user else None,
+        created_by=author_id(turn),
         ideas_minutes=_minutes(ideas),
         vote_minutes=_minutes(vote),
         source=turn.source,

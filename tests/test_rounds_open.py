@@ -109,6 +109,7 @@ async def test_anonymous_admin_can_open_round(harness):
     await harness.deliver(update)
     (opened,) = await _rounds(harness)
     assert opened.question == "Should we have a street party?"
+    assert opened.created_by is None  # the group posted it, not a member
 
 
 async def test_round_in_private_chat_gets_a_hint(harness):
