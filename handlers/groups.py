@@ -78,10 +78,10 @@ async def bot_membership_changed(update: Update, context: CoprodContext) -> None
     log.info("event=membership chat_id=%s present=%s", change.chat.id, is_in)
     if is_in and (created or not group.active):
         await scheduling.group_joined(context.application, group.id)
-    if is_in and not was_in and (created or not group.active):
-        await context.bot.send_message(
-            change.chat.id, welcome_text(i18n.translator(group.language)), reply_markup=language_keyboard()
-        )
+        if not was_in:
+            await context.bot.send_message(
+                change.chat.id, welcome_text(i18n.translator(group.language)), reply_markup=language_keyboard()
+            )
 
 
 async def admins_changed(update: Update, context: CoprodContext) -> None:
