@@ -2,7 +2,8 @@
 
 :class:`LiveBot` runs :func:`bot.inbox.serve` (what ``python -m bot`` runs) against an
 :class:`~bot.emulator.server.EmulatorServer`; tests act through the server and wait, on a
-condition, never a sleep, until the bot has answered.
+condition, never a sleep, until the bot has answered (only :meth:`LiveBot.until_applied`
+polls, briefly and bounded: the database signals nothing when the inbox empties).
 """
 
 from __future__ import annotations
