@@ -128,6 +128,14 @@ class Turn:
         return self.t._(error.message, **params)
 
 
+def acting_person(turn: Turn) -> User:
+    """The member acting; posting as the group or a channel has no account of its own."""
+    user = turn.user
+    if user is None or user.is_bot:
+        raise DomainError(N_("Please do this from your own account, so the time is yours."))
+    return user
+
+
 QUOTED_LIMIT = 100
 
 

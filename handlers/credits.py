@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, User
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -28,7 +28,7 @@ from storage import deadlines as stored_deadlines
 from storage import groups, members
 from storage import ledger as stored
 
-from handlers.common import Scope, Turn, button, command, remember
+from handlers.common import Scope, Turn, acting_person, button, command, remember
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -52,14 +52,6 @@ _NOT_A_NEIGHBOUR = N_("Thank you, but I don't collect credits: thank the neighbo
 
 
 # ------------------------------------------------------------------------- helpers
-
-
-def acting_person(turn: Turn) -> User:
-    """The member acting; posting as the group or a channel has no balance to use."""
-    user = turn.user
-    if user is None or user.is_bot:
-        raise DomainError(N_("Please do this from your own account, so the time is yours."))
-    return user
 
 
 async def _names(conn: aiosqlite.Connection, entries: Iterable[LedgerEntry]) -> dict[int, Member]:

@@ -16,8 +16,7 @@ from bot.i18n import N_
 from storage import export as stored_export
 from storage import members
 
-from handlers.common import Scope, Turn, button, command
-from handlers.credits import acting_person
+from handlers.common import Scope, Turn, acting_person, button, command
 
 FORGET = "forget_me"
 KEEP = "forget_keep"
