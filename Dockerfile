@@ -11,8 +11,8 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY locales ./locales
-# Catalogs compiled at build time (.mo next to each .po); skipped when there are none yet.
-RUN if [ -n "$(find locales -name messages.po)" ]; then pybabel compile -d locales -D messages; fi \
+# Catalogs compiled at build time (.mo next to each .po), then packed into the wheel.
+RUN pybabel compile -d locales -D messages \
     && python -m build --wheel --outdir /dist .
 
 # ---- runtime stage: only the installed wheel, no compilers, no build tools
