@@ -20,6 +20,7 @@ from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
 from telegram.constants import ChatType
 
 from bot import callbacks, i18n, scheduling
+from bot.ballots import shorten
 from bot.errors import DomainError
 from bot.i18n import N_, Translator
 from bot.model import Group, Member, Source
@@ -122,7 +123,7 @@ class Turn:
         """The refusal in the reader's language; words a member wrote are escaped and shortened
         (to :data:`QUOTED_LIMIT` characters) so the answer always fits in one message."""
         params = {
-            key: html.escape(_shortened(value), quote=False) if isinstance(value, str) else value
+            key: html.escape(shorten(value, QUOTED_LIMIT), quote=False) if isinstance(value, str) else value
             for key, value in error.params.items()
         }
         return self.t._(error.message, **params)
@@ -137,10 +138,6 @@ def acting_person(turn: Turn) -> User:
 
 
 QUOTED_LIMIT = 100
-
-
-def _shortened(text: str) -> str:
-    return text if len(text) <= QUOTED_LIMIT else text[: QUOTED_LIMIT - 1] + "…"
 
 
 async def remember(conn: Connection, user: User, *, now: dt.datetime, group_id: int | None) -> None:
