@@ -73,3 +73,8 @@ def parse_credit_minutes(token: str) -> int:
             N_("Time must be between 15 minutes and 12 hours in one entry, for example 2h or 45m."),
         )
     return int(minutes)
+
+
+def whole_minutes(duration: dt.timedelta) -> int:
+    """A parsed stage duration as the whole minutes the settings and rounds store."""
+    return int(duration.total_seconds() // 60)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import i18n
-from bot.durations import parse_stage_duration
+from bot.durations import parse_stage_duration, whole_minutes
 from bot.errors import DomainError
 from bot.i18n import N_
 
@@ -124,7 +124,7 @@ def _summary(value: str) -> dict[str, object]:
 
 def _stage_length(column: str) -> Callable[[str], dict[str, object]]:
     """A stage's default length (``ideas``, ``vote``), stored in whole minutes."""
-    return lambda value: {column: int(parse_stage_duration(value).total_seconds() // 60)}
+    return lambda value: {column: whole_minutes(parse_stage_duration(value))}
 
 
 def _anonymous(value: str) -> dict[str, object]:

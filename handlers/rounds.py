@@ -14,6 +14,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot import deadlines, i18n
 from bot.deadlines import DeadlineKind
+from bot.durations import whole_minutes
 from bot.i18n import Translator
 from bot.model import Group, Source
 from bot.retries import best_effort_args
@@ -172,7 +173,7 @@ async def round_command(turn: Turn) -> None:
 
 
 def _minutes(duration: dt.timedelta | None) -> int | None:
-    return None if duration is None else int(duration.total_seconds() // 60)
+    return None if duration is None else whole_minutes(duration)
 
 
 def register(app: Application) -> None:

@@ -26,6 +26,7 @@ from bot import i18n
 from bot.ballots import PollLayout, lay_out, pack_messages, parse_quick_poll, shorten, telegram_length
 from bot.charts import bar_chart
 from bot.deadlines import DeadlineKind, on_deadline, schedule
+from bot.durations import whole_minutes
 from bot.errors import DomainError
 from bot.i18n import N_, Translator
 from bot.model import Deadline, Group
@@ -305,7 +306,7 @@ async def poll_command(turn: Turn) -> None:
     await turn.require_facilitator()
     quick = parse_quick_poll(command_text(turn))
     group = turn.group
-    minutes = int(quick.voting.total_seconds() // 60) if quick.voting else group.vote_minutes
+    minutes = whole_minutes(quick.voting) if quick.voting else group.vote_minutes
     async with turn.db.transaction() as conn:
         round_ = await rounds.by_source(conn, turn.source)  # found: this /poll replayed after a crash
         deadline = None
