@@ -119,8 +119,8 @@ async def member_entries(conn: aiosqlite.Connection, user_id: int) -> list[Ledge
     """Entries that concern the member, in every group: to, from, logged or decided by them."""
     return await _entries(
         conn,
-        "? IN (from_member, to_member, created_by, confirmed_by, rejected_by)",
-        (user_id,),
+        "from_member = ? OR to_member = ? OR created_by = ? OR confirmed_by = ? OR rejected_by = ?",
+        (user_id,) * 5,
     )
 
 
