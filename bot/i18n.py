@@ -105,6 +105,17 @@ def language_name(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def language_named(word: str) -> str | None:
+    """The language a member asked for: a code (``pl``, ``pl-PL``) or its name, in English
+    or its own ("Polish", "Polski"); ``None`` if we have no catalog for it."""
+    wanted = word.strip().casefold()
+    for code in available_languages():
+        names = {code, language_name(code).casefold(), Locale.parse(code).english_name.casefold()}
+        if wanted in names or wanted.replace("_", "-").split("-")[0] == code:
+            return code
+    return None
+
+
 def translator(language: str) -> Translator:
     return _translator(language if is_supported(language) else SOURCE_LANGUAGE)
 

@@ -93,8 +93,9 @@ def _parse_time(text: str) -> dt.time | None:
 
 
 def _language(value: str) -> dict[str, object]:
-    language = value.lower()
-    if not i18n.is_supported(language):
+    """A code or a language's name, as ``/language`` takes them."""
+    language = i18n.language_named(value)
+    if language is None:
         raise DomainError(
             N_("“{value}” is not a language I speak. Choose one of: {languages}."),
             value=value,

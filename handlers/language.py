@@ -8,7 +8,6 @@ switch it, and ``/settings language`` does the same.
 
 from __future__ import annotations
 
-from babel import Locale
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks, i18n
@@ -27,16 +26,6 @@ def _choices(t: Translator) -> str:
     Each choice is direction-isolated so a list mixing scripts stays in order.
     """
     return t.list_of([t.user_text(f"{i18n.language_name(code)} ({code})") for code in i18n.available_languages()])
-
-
-def _language_named(word: str) -> str | None:
-    """The language a member asked for: a code (``pl``, ``pl-PL``) or its name, in English or its own."""
-    wanted = word.strip().casefold()
-    for code in i18n.available_languages():
-        names = {code, i18n.language_name(code).casefold(), Locale.parse(code).english_name.casefold()}
-        if wanted in names or wanted.replace("_", "-").split("-")[0] == code:
-            return code
-    return None
 
 
 @command(Scope.ANY)
@@ -62,7 +51,7 @@ async def language_command(turn: Turn) -> None:
             reply_markup=language_keyboard(),
         )
         return
-    language = _language_named(" ".join(turn.args))
+    language = i18n.language_named(" ".join(turn.args))
     if language is None:
         raise DomainError(
             N_("I can't speak “{wanted}” yet. I can speak: {choices}. For example: /language pl"),

@@ -75,6 +75,14 @@ async def test_language_setting_answers_in_the_new_language(harness):
     assert "polski" in harness.last_text()  # the language's name, as Polish readers write it
 
 
+@pytest.mark.parametrize(("written", "language"), [("Polish", "pl"), ("العربية", "ar"), ("ur-PK", "ur"), ("EN", "en")])
+async def test_language_setting_takes_a_name_as_well_as_a_code(harness, written, language):
+    """Like /language: the name in English or in the language itself, or a regional code."""
+    await harness.send(harness.facilitator, "/settings language pl" if language == "en" else "/help")
+    await harness.send(harness.facilitator, f"/settings language {written}")
+    assert (await _group(harness)).language == language
+
+
 async def test_non_facilitator_cannot_change_settings(harness):
     resident = harness.residents[0]
     await harness.send(resident, "/help")
