@@ -1,9 +1,10 @@
 """``/propose`` and its Support button: any member can start a round with enough support.
 
 SPEC §4, "sharing power". The proposer is the first supporter; each neighbour counts once.
-When the group's threshold is reached within 48 hours the proposal opens as a round with
-the group's default durations (through :func:`handlers.rounds.open_round`); otherwise the
-PROPOSAL_LAPSE deadline marks it lapsed. Both outcomes are written on the proposal message.
+When the group's threshold is reached within the support window (48 hours) the proposal
+opens as a round with the group's default durations (through
+:func:`handlers.rounds.open_round`); otherwise the PROPOSAL_LAPSE deadline marks it
+lapsed. Both outcomes are written on the proposal message.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot import callbacks, deadlines, i18n
 from bot.deadlines import DeadlineKind
+from bot.durations import whole_minutes
 from bot.errors import DomainError
 from bot.i18n import N_, Translator
 from bot.model import Deadline, Group, Source
@@ -71,7 +73,12 @@ def proposal_text(
         lines.append(t._("Enough neighbours supported it: it is now round #{number}.", number=round_number))
     else:
         lines.append(progress)
-        lines.append(t._("This proposal lapsed: it did not reach enough support within 48 hours."))
+        lines.append(
+            t._(
+                "This proposal lapsed: it did not reach enough support within {window}.",
+                window=t.duration(whole_minutes(SUPPORT_WINDOW)),
+            )
+        )
     return "\n".join(lines)
 
 

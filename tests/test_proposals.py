@@ -106,7 +106,7 @@ async def test_proposal_lapses_after_48_hours_without_enough_support(harness):
     assert await served.run_due(harness.app) == 1
     proposal, _supporters = await _proposal(harness)
     assert proposal.status is ProposalStatus.LAPSED
-    assert "This proposal lapsed" in message["text"]
+    assert "This proposal lapsed: it did not reach enough support within 48 hours." in message["text"]
     assert buttons(message) == []
     await _support(harness, harness.residents[2], message, stale=support)
     assert "lapsed" in _toasts(harness)[-1]
