@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.errors import DomainError
+from bot.errors import DomainError, Quoted
 from bot.i18n import N_
 
 _UNIT_MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
@@ -50,7 +50,7 @@ def parse_stage_duration(token: str) -> dt.timedelta:
     if minutes is None or not minutes.is_integer():
         raise DomainError(
             N_("“{value}” is not a duration I understand. Write it like 90m, 6h, 3d or 1w."),
-            value=token,
+            value=Quoted(token),
         )
     duration = dt.timedelta(minutes=minutes)
     if not STAGE_MIN <= duration <= STAGE_MAX:
@@ -66,7 +66,7 @@ def parse_credit_minutes(token: str) -> int:
     if minutes is None or not minutes.is_integer():
         raise DomainError(
             N_("“{value}” is not an amount of time I understand. Write it like 30m, 2h, 1h30m or 1.5h."),
-            value=token,
+            value=Quoted(token),
         )
     if not CREDIT_MIN_MINUTES <= minutes <= CREDIT_MAX_MINUTES:
         raise DomainError(

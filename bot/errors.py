@@ -18,6 +18,15 @@ class DomainError(Exception):
         self.params = params
 
 
+class Quoted(str):
+    """What a member wrote, quoted back in a refusal (“{value}” is not a number).
+
+    Marked so the refusal can show it shortened and direction-isolated: an Arabic word
+    stays in place inside an English sentence. Other arguments (examples, lists of
+    choices, commands to copy) are the bot's own words and are shown as they are.
+    """
+
+
 class ConfigError(Exception):
     """Configuration that cannot work; the CLI prints it as one line and exits 2."""
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import i18n
 from bot.durations import parse_stage_duration, whole_minutes
-from bot.errors import DomainError
+from bot.errors import DomainError, Quoted
 from bot.i18n import N_
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -98,7 +98,7 @@ def _language(value: str) -> dict[str, object]:
     if language is None:
         raise DomainError(
             N_("“{value}” is not a language I speak. Choose one of: {languages}."),
-            value=value,
+            value=Quoted(value),
             languages=", ".join(i18n.available_languages()),
         )
     return {"language": language}
@@ -110,7 +110,7 @@ def check_timezone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise DomainError(
             N_("“{value}” is not a time zone I know. Use a name like Europe/London or Asia/Karachi."),
-            value=value,
+            value=Quoted(value),
         ) from None
     return value
 
@@ -171,7 +171,7 @@ def parse(name: str, value: str) -> dict[str, object]:
     if parser is None:
         raise DomainError(
             N_("I don't have a setting called “{name}”. The settings are: {names}."),
-            name=name,
+            name=Quoted(name),
             names=", ".join(PARSERS),
         )
     if not value.strip():

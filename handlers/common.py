@@ -21,7 +21,7 @@ from telegram.constants import ChatType
 
 from bot import callbacks, i18n, scheduling
 from bot.ballots import shorten
-from bot.errors import DomainError
+from bot.errors import DomainError, Quoted
 from bot.i18n import N_, Translator
 from bot.model import Group, Member, Source
 from storage import groups, members
@@ -120,13 +120,17 @@ class Turn:
         return await self.context.bot.send_message(self.chat.id, text, **kwargs)
 
     def error_text(self, error: DomainError) -> str:
-        """The refusal in the reader's language; words a member wrote are escaped and shortened
-        (to :data:`QUOTED_LIMIT` characters) so the answer always fits in one message."""
-        params = {
-            key: html.escape(shorten(value, QUOTED_LIMIT), quote=False) if isinstance(value, str) else value
-            for key, value in error.params.items()
-        }
+        """The refusal in the reader's language. What the member wrote (:class:`Quoted`) is
+        shortened to :data:`QUOTED_LIMIT` characters, so the answer always fits in one
+        message, and direction-isolated (:meth:`Translator.user_text`), so an Arabic word
+        stays in place inside an English refusal; the bot's own words are only escaped."""
+        params = {key: self._shown(value) for key, value in error.params.items()}
         return self.t._(error.message, **params)
+
+    def _shown(self, value: object) -> object:
+        if isinstance(value, Quoted):
+            return self.t.user_text(shorten(value, QUOTED_LIMIT))
+        return html.escape(value, quote=False) if isinstance(value, str) else value
 
 
 def acting_person(turn: Turn) -> User:

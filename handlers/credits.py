@@ -20,7 +20,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks, durations, i18n, ledger
 from bot.deadlines import DeadlineKind, on_deadline, schedule
-from bot.errors import DomainError
+from bot.errors import DomainError, Quoted
 from bot.i18n import N_, Translator
 from bot.ledger import EntryKind, EntryStatus, LedgerEntry
 from bot.model import Deadline, Group, Member
@@ -241,7 +241,7 @@ async def _helper(turn: Turn, conn: aiosqlite.Connection, mention: str | None) -
         if found is None or not await members.belongs(conn, turn.group.id, found.user_id):
             raise DomainError(
                 N_("I don't know {username} in this group yet. Reply to one of their messages with /thank instead."),
-                username=mention,
+                username=Quoted(mention),
             )
         return found
     replied = turn.message.reply_to_message

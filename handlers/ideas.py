@@ -19,7 +19,7 @@ from telegram.constants import MessageLimit
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import callbacks
-from bot.errors import DomainError
+from bot.errors import DomainError, Quoted
 from bot.i18n import N_, Translator
 from bot.model import Member
 from bot.rounds import Idea, IdeaStatus, Round, Stage, check_idea, near_duplicates, require_stage
@@ -366,7 +366,7 @@ def split_message(lines: list[str], limit: int = MessageLimit.MAX_TEXT_LENGTH) -
 
 def _number(token: str) -> int:
     if not token.lstrip("#").isdigit():
-        raise DomainError(N_("“{value}” is not a number."), value=token)
+        raise DomainError(N_("“{value}” is not a number."), value=Quoted(token))
     return int(token.lstrip("#"))
 
 

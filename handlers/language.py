@@ -11,7 +11,7 @@ from __future__ import annotations
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks, i18n
-from bot.errors import DomainError
+from bot.errors import DomainError, Quoted
 from bot.i18n import N_, Translator
 from storage import groups as group_store
 from storage import members
@@ -55,7 +55,7 @@ async def language_command(turn: Turn) -> None:
     if language is None:
         raise DomainError(
             N_("I can't speak “{wanted}” yet. I can speak: {choices}. For example: /language pl"),
-            wanted=" ".join(turn.args),
+            wanted=Quoted(" ".join(turn.args)),
             choices=_choices(t),
         )
     async with turn.db.transaction() as conn:

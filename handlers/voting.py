@@ -27,7 +27,7 @@ from bot.ballots import PollLayout, lay_out, pack_messages, parse_quick_poll, sh
 from bot.charts import bar_chart
 from bot.deadlines import DeadlineKind, on_deadline, schedule
 from bot.durations import whole_minutes
-from bot.errors import DomainError
+from bot.errors import DomainError, Quoted
 from bot.i18n import N_, Translator
 from bot.model import Deadline, Group
 from bot.results import Results, rank
@@ -61,7 +61,7 @@ def round_number(text: str) -> int:
     """``3`` or ``#3``: the number of a round as people write it."""
     digits = text.removeprefix("#")
     if not digits.isdigit() or int(digits) == 0:
-        raise DomainError(N_("“{value}” is not a round number. Write it like 3."), value=text)
+        raise DomainError(N_("“{value}” is not a round number. Write it like 3."), value=Quoted(text))
     return int(digits)
 
 

@@ -178,7 +178,7 @@ async def test_ideas_of_a_missing_round_or_a_bad_number_is_refused(harness):
     await harness.send(harness.residents[0], "/ideas 9")
     assert "There is no round #9" in harness.last_text()
     await harness.send(harness.residents[0], "/ideas soon")
-    assert "“soon” is not a number" in harness.last_text()
+    assert "“\u2068soon\u2069” is not a number" in harness.last_text()
 
 
 async def test_long_idea_lists_are_split_within_telegrams_limit(harness):
@@ -263,7 +263,7 @@ async def test_bad_merges_are_refused_and_change_nothing(harness):
         ("/merge 1 1", "cannot be merged into itself"),
         ("/merge 1 7", "Round #1 has no idea 7"),
         ("/merge 1", "e.g. /merge 2 4"),
-        ("/merge one two", "“one” is not a number"),
+        ("/merge one two", "“\u2068one\u2069” is not a number"),
     ]:
         await harness.send(harness.facilitator, command)
         assert answer in harness.last_text()

@@ -184,6 +184,14 @@ def test_member_text_is_isolated_inside_right_to_left_sentences():
     assert t.rtl and t.user_text("@ben <3") == "\u2068@ben &lt;3\u2069"
 
 
+async def test_refusals_isolate_what_the_member_wrote_but_not_commands_to_copy(harness):
+    await harness.send(harness.facilitator, "/settings language ar")
+    await harness.send(harness.facilitator, "/round 5x Where?")
+    assert "\u20685x\u2069" in harness.last_text()  # stays in place inside the Arabic sentence
+    await harness.send(harness.facilitator, "/settings floor")
+    assert "/settings floor -10h" in harness.last_text()  # copied as it is, no invisible marks
+
+
 # ---------------------------------------------------------------- /language and the buttons
 
 

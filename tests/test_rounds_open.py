@@ -80,7 +80,7 @@ async def test_rounds_are_numbered_per_group(harness):
         ("/round 3d", "Please write the question after the command"),
         ("/round " + "x" * 301, "301 characters long; please keep it within 300"),
         ("/round 0d x", "A stage must last between 1 minute and 8 weeks"),
-        ("/round 5x x", "“5x” is not a duration I understand"),
+        ("/round 5x x", "“\u20685x\u2069” is not a duration I understand"),
     ],
 )
 async def test_bad_round_is_refused_and_nothing_is_stored(harness, command, answer):
