@@ -19,7 +19,8 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks, durations, i18n, ledger
-from bot.deadlines import DeadlineKind, on_deadline, schedule
+from bot.deadline_kinds import DeadlineKind
+from bot.deadlines import on_deadline, schedule
 from bot.errors import DomainError, Quoted
 from bot.i18n import N_, Translator
 from bot.ledger import EntryKind, EntryStatus, LedgerEntry

@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks, deadlines, i18n
-from bot.deadlines import DeadlineKind
+from bot.deadline_kinds import DeadlineKind
 from bot.durations import whole_minutes
 from bot.errors import DomainError
 from bot.i18n import N_, Translator

@@ -14,7 +14,8 @@ from telegram import ReplyParameters
 from telegram.ext import Application
 
 from bot import i18n
-from bot.deadlines import DeadlineKind, on_deadline
+from bot.deadline_kinds import DeadlineKind
+from bot.deadlines import on_deadline
 from bot.model import Deadline
 from bot.rounds import Stage
 from storage import groups, rounds, voting

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from telegram.ext import Application, CommandHandler, filters
 
 from bot import deadlines, i18n
-from bot.deadlines import DeadlineKind
+from bot.deadline_kinds import DeadlineKind
 from bot.durations import whole_minutes
 from bot.i18n import Translator
 from bot.model import Group, Source

@@ -20,7 +20,8 @@ from telegram.ext import Application, CommandHandler
 
 from bot import i18n, scheduling
 from bot.charts import bar_chart
-from bot.deadlines import DeadlineKind, on_deadline, schedule
+from bot.deadline_kinds import DeadlineKind
+from bot.deadlines import on_deadline, schedule
 from bot.i18n import Translator
 from bot.model import Deadline, Group
 from bot.rounds import Stage

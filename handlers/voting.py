@@ -25,7 +25,8 @@ from telegram.ext import Application, CommandHandler, PollAnswerHandler, PollHan
 from bot import i18n
 from bot.ballots import PollLayout, lay_out, pack_messages, parse_quick_poll, shorten, telegram_length
 from bot.charts import bar_chart
-from bot.deadlines import DeadlineKind, on_deadline, schedule
+from bot.deadline_kinds import DeadlineKind
+from bot.deadlines import on_deadline, schedule
 from bot.durations import whole_minutes
 from bot.errors import DomainError, Quoted
 from bot.i18n import N_, Translator

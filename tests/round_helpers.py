@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.deadlines import DeadlineKind
+from bot.deadline_kinds import DeadlineKind
 from bot.rounds import Round
 from storage import deadlines, groups, rounds, voting
 

@@ -9,7 +9,8 @@ import sqlite3
 import pytest
 
 from bot import callbacks
-from bot.deadlines import DeadlineKind, run_due
+from bot.deadline_kinds import DeadlineKind
+from bot.deadlines import run_due
 from bot.ledger import EntryKind, EntryStatus
 from storage import deadlines
 from tests.credit_helpers import answers, balances, confirm, confirmed_entry, entries, log_entry, message_text, plain

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import deadlines as served
-from bot.deadlines import DeadlineKind
+from bot.deadline_kinds import DeadlineKind
 from bot.proposals import ProposalStatus
 from bot.rounds import Stage
 from storage import deadlines, groups, proposals, rounds

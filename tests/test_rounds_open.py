@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.deadlines import DeadlineKind
+from bot.deadline_kinds import DeadlineKind
 from bot.rounds import Stage
 from storage import deadlines, groups, rounds
 
