@@ -33,10 +33,9 @@ from bot.retries import Backoff, retry_after_seconds
 from storage import inbox as stored
 
 if TYPE_CHECKING:
-    from aiosqlite import Connection
-
     from bot.app import CoprodApplication, CoprodContext
     from bot.services import Services
+    from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +51,10 @@ def install(application: CoprodApplication) -> None:
 
 
 async def _skip_applied(update: Update, context: CoprodContext) -> None:
-    applied = context.services.applied
-    async with context.services.db.read() as conn:
-        if await applied.may_include(conn, update.update_id) and await stored.is_processed(conn, update.update_id):
-            log.info("event=update_replay_skipped update_id=%s", update.update_id)
-            raise ApplicationHandlerStop
+    services = context.services
+    if await services.applied.includes(services.db, update.update_id):
+        log.info("event=update_replay_skipped update_id=%s", update.update_id)
+        raise ApplicationHandlerStop
 
 
 class AppliedUpdates:
@@ -73,10 +71,15 @@ class AppliedUpdates:
     def __init__(self) -> None:
         self._ceiling: int | None = None
 
-    async def may_include(self, conn: Connection, update_id: int) -> bool:
+    async def includes(self, db: Database, update_id: int) -> bool:
+        """Whether ``update_id`` was recorded as applied (a new id is answered without a read)."""
         if self._ceiling is None:
-            self._ceiling = await stored.highest_processed(conn)
-        return update_id <= self._ceiling
+            async with db.read() as conn:
+                self._ceiling = await stored.highest_processed(conn)
+        if update_id > self._ceiling:
+            return False
+        async with db.read() as conn:
+            return await stored.is_processed(conn, update_id)
 
     def recorded(self, update_id: int) -> None:
         """After the transaction recording ``update_id`` as applied committed."""

@@ -15,11 +15,13 @@ async def test_ids_above_the_highest_applied_one_cannot_have_been_applied(harnes
     async with harness.db.transaction() as conn:
         await stored.mark_processed(conn, 40, harness.clock.now())
     applied = AppliedUpdates()
-    async with harness.db.read() as conn:
-        assert await applied.may_include(conn, 40) and await applied.may_include(conn, 12)
-        assert not await applied.may_include(conn, 41)
-        applied.recorded(41)
-        assert await applied.may_include(conn, 41)
+    assert await applied.includes(harness.db, 40)
+    assert not await applied.includes(harness.db, 12)  # at or below the ceiling: asked, and not there
+    async with harness.db.transaction() as conn:
+        await stored.mark_processed(conn, 41, harness.clock.now())
+    assert not await applied.includes(harness.db, 41)  # above the ceiling: not even asked
+    applied.recorded(41)
+    assert await applied.includes(harness.db, 41)
 
 
 async def test_update_applied_before_a_restart_is_skipped_after_it(harness, tmp_path, telegram, clock):
