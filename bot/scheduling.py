@@ -62,9 +62,9 @@ async def catch_up(app: CoprodApplication) -> int:
     """
     services = app.services
     async with services.db.transaction() as conn:
-        for group in await groups.active_groups(conn):
+        for group in await groups.without_pending_summary(conn):
             # counted from the last summary, so one missed while down falls due at once
-            await _plan_missing_summary(conn, group, after=group.last_summary_at or group.created_at)
+            await plan_summary(conn, group, after=group.last_summary_at or group.created_at)
     ran = await deadlines.run_due(app, tolerate=TelegramError)
     scheduled = await schedule_pending(app)
     log.info("event=catch_up ran=%s scheduled=%s", ran, scheduled)

@@ -7,6 +7,7 @@ import sqlite3
 
 import aiosqlite
 
+from bot.deadline_kinds import DeadlineKind
 from bot.model import Group
 from storage.database import fetch_one, from_db, to_db
 
@@ -100,6 +101,16 @@ async def update_settings(conn: aiosqlite.Connection, group_id: int, **values: o
     )
 
 
-async def active_groups(conn: aiosqlite.Connection) -> list[Group]:
-    rows = await conn.execute_fetchall("SELECT * FROM groups WHERE active = 1 ORDER BY id")
+async def without_pending_summary(conn: aiosqlite.Connection) -> list[Group]:
+    """Active groups with no summary still to come (new, or their schedule was off):
+    one read at start-up instead of one per group."""
+    rows = await conn.execute_fetchall(
+        """
+        SELECT * FROM groups WHERE active = 1 AND NOT EXISTS (
+            SELECT 1 FROM deadlines
+            WHERE kind = ? AND ref_id = groups.id AND done_at IS NULL
+        ) ORDER BY id
+        """,
+        (DeadlineKind.SUMMARY,),
+    )
     return [_group(row) for row in rows]

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import callbacks, deadlines
+from bot import callbacks, deadlines, scheduling
 from bot.app import build_application
 from bot.deadline_kinds import DeadlineKind
 from bot.emulator.request import EmulatorRequest
@@ -109,6 +109,25 @@ async def test_summary_missed_while_down_is_posted_once(tmp_path, telegram, cloc
         assert following.due_at == MONDAY_9 + dt.timedelta(days=21)
         await deadlines.run_due(restarted)
     assert len(_summaries(telegram.texts(harness.group.id))) == 1
+
+
+async def test_start_up_plans_a_summary_only_for_a_group_without_one(harness):
+    await harness.add_bot()
+    group = await _group(harness)
+    moved = MONDAY_9 + dt.timedelta(hours=5)
+    async with harness.db.transaction() as conn:
+        await stored_deadlines.set_due(conn, group_id=group.id, kind=DeadlineKind.SUMMARY, ref_id=group.id,
+                                       due_at=moved)  # fmt: skip
+    await scheduling.catch_up(harness.app)
+    async with harness.db.read() as conn:
+        assert (await stored_deadlines.get(conn, DeadlineKind.SUMMARY, group.id)).due_at == moved  # kept
+
+    async with harness.db.transaction() as conn:
+        await stored_deadlines.finish(conn, DeadlineKind.SUMMARY, group.id, harness.clock.now())
+    await scheduling.catch_up(harness.app)
+    async with harness.db.read() as conn:
+        planned = await stored_deadlines.get(conn, DeadlineKind.SUMMARY, group.id)
+    assert planned.done_at is None and planned.due_at == MONDAY_9  # the next Monday 09:00 after joining
 
 
 async def test_summary_telegram_refuses_is_kept_for_the_next_one(harness):
