@@ -373,11 +373,11 @@ def _entry_problems(entry: LedgerEntry, by_id: Mapping[int, LedgerEntry]) -> lis
 # --------------------------------------------------------------------------- names
 
 
-def neighbour_name(t: Translator, member: Member | None, *, respect_hidden: bool = True) -> str:
+def neighbour_name(t: Translator, member: Member | None) -> str:
     """How a member is named in public: forgotten and hidden members are not named."""
     if member is None or member.forgotten:
         return t._("a former member")
-    if respect_hidden and member.hidden:
+    if member.hidden:
         return t._("a neighbour")
     if member.display_name:
         return member.display_name

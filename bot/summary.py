@@ -103,7 +103,6 @@ class Contributor:
 @dataclass(frozen=True, slots=True)
 class Summary:
     since: dt.datetime
-    until: dt.datetime
     open_rounds: tuple[OpenRound, ...]
     closed_rounds: tuple[ClosedRound, ...]
     outcomes: tuple[RecordedOutcome, ...]
@@ -142,7 +141,6 @@ def build(activity: Activity) -> Summary | None:
     ranked = sorted(named, key=lambda member: (-per_member[member], named[member]))
     return Summary(
         since=activity.since,
-        until=activity.until,
         open_rounds=tuple(activity.open_rounds),
         closed_rounds=tuple(
             ClosedRound(r.number, r.question, r.voters, tuple(r.top[:TOP_IDEAS])) for r in activity.closed_rounds

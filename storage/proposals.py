@@ -93,11 +93,3 @@ async def mark_lapsed(conn: aiosqlite.Connection, proposal_id: int) -> bool:
         "UPDATE proposals SET status = 'lapsed' WHERE id = ? AND status = 'open'", (proposal_id,)
     )
     return cursor.rowcount == 1
-
-
-async def waiting(conn: aiosqlite.Connection, group_id: int) -> list[Proposal]:
-    """Proposals still collecting support (for summaries)."""
-    rows = await conn.execute_fetchall(
-        "SELECT * FROM proposals WHERE group_id = ? AND status = 'open' ORDER BY id", (group_id,)
-    )
-    return [_proposal(row) for row in rows]

@@ -207,6 +207,6 @@ def test_public_names_respect_privacy_and_forgetting():
     t = i18n.translator("en")
     assert ledger.neighbour_name(t, member()) == "Ben Okafor"
     assert ledger.neighbour_name(t, member(hidden=True)) == "a neighbour"
-    assert ledger.neighbour_name(t, member(hidden=True), respect_hidden=False) == "Ben Okafor"
+    assert member(hidden=True).display_name == "Ben Okafor"  # hidden in public only: the name is kept
     assert ledger.neighbour_name(t, member(forgotten=True)) == "a former member"
     assert ledger.neighbour_name(t, None) == "a former member"
