@@ -56,7 +56,6 @@ class Round:
     voter_count: int | None
     prompt_message_id: int | None
     voting_message_id: int | None
-    results_message_id: int | None
 
     @property
     def deadline(self) -> dt.datetime | None:

@@ -272,9 +272,7 @@ async def close_voting(app: CoprodApplication, round_: Round) -> bool:
 
 async def publish_results(app: CoprodApplication, group: Group, round_: Round, results: Results) -> None:
     t = i18n.translator(group.language)
-    messages = await post_blocks(app.bot, group.chat_id, _results_blocks(t, round_, results))
-    async with app.services.db.transaction() as conn:
-        await rounds.set_results_message(conn, round_.id, messages[0].message_id)
+    await post_blocks(app.bot, group.chat_id, _results_blocks(t, round_, results))
     if results.voters and results.placings:
         chart = await _results_chart(results)
         await app.bot.send_photo(

@@ -36,7 +36,6 @@ def _round(row: sqlite3.Row) -> Round:
         voter_count=row["voter_count"],
         prompt_message_id=row["prompt_message_id"],
         voting_message_id=row["voting_message_id"],
-        results_message_id=row["results_message_id"],
     )
 
 
@@ -161,10 +160,6 @@ async def close(
 
 async def set_voting_message(conn: aiosqlite.Connection, round_id: int, message_id: int) -> None:
     await conn.execute("UPDATE rounds SET voting_message_id = ? WHERE id = ?", (message_id, round_id))
-
-
-async def set_results_message(conn: aiosqlite.Connection, round_id: int, message_id: int) -> None:
-    await conn.execute("UPDATE rounds SET results_message_id = ? WHERE id = ?", (message_id, round_id))
 
 
 # ------------------------------------------------------------------------------ ideas
