@@ -17,7 +17,9 @@ so an emoji can take two of the hundred.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -104,6 +106,14 @@ def lay_out(
         layouts.append(PollLayout(position, options))
         start += size
     return layouts
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def visible_length(text: str) -> int:
+    """What Telegram counts of an HTML message: the text without tags, entities decoded."""
+    return telegram_length(html.unescape(_TAG.sub("", text)))
 
 
 def pack_messages(

@@ -9,8 +9,6 @@ near-duplicates only.
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +17,7 @@ from telegram.constants import MessageLimit
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import callbacks
+from bot.ballots import pack_messages, visible_length
 from bot.errors import DomainError, Quoted
 from bot.i18n import N_, Translator
 from bot.model import Member
@@ -316,7 +315,7 @@ async def ideas_command(turn: Turn) -> None:
             turn.t._("idea {later} and idea {earlier}: /merge {earlier} {later}", earlier=a.number, later=b.number)
             for a, b in pairs
         )
-    for chunk in split_message(lines):
+    for chunk in pack_messages(lines, MessageLimit.MAX_TEXT_LENGTH, visible_length):
         await turn.reply(chunk)
 
 
@@ -341,27 +340,6 @@ async def _listed_round(turn: Turn) -> Round:
     if not rounds:
         raise DomainError(N_("No round is open right now. Use /ideas N to see the ideas of round N."))
     return max(rounds, key=lambda round_: round_.number)
-
-
-_TAG = re.compile(r"<[^>]*>")
-
-
-def _visible_length(line: str) -> int:
-    return len(html.unescape(_TAG.sub("", line)))
-
-
-def split_message(lines: list[str], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Join lines into as few messages as fit Telegram's length limit, never splitting a line."""
-    chunks: list[list[str]] = [[]]
-    length = 0
-    for line in lines:
-        size = _visible_length(line) + 1
-        if chunks[-1] and length + size > limit:
-            chunks.append([])
-            length = 0
-        chunks[-1].append(line)
-        length += size
-    return ["\n".join(chunk) for chunk in chunks if any(chunk)]
 
 
 def _number(token: str) -> int:

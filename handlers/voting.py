@@ -11,9 +11,7 @@ racing the deadline (or a second facilitator) changes the round, and posts, exac
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -23,7 +21,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CommandHandler, PollAnswerHandler, PollHandler, filters
 
 from bot import i18n
-from bot.ballots import PollLayout, lay_out, pack_messages, parse_quick_poll, shorten, telegram_length
+from bot.ballots import PollLayout, lay_out, pack_messages, parse_quick_poll, shorten, visible_length
 from bot.charts import bar_chart
 from bot.deadline_kinds import DeadlineKind
 from bot.deadlines import on_deadline, schedule
@@ -52,7 +50,6 @@ NO_ROUND_IN_STAGE = {
     Stage.IDEAS: NO_ROUND_COLLECTING,
     Stage.VOTING: N_("No round is voting right now."),
 }
-_TAG = re.compile(r"<[^>]+>")
 
 
 # ------------------------------------------------------------------ rounds by number
@@ -95,11 +92,6 @@ async def refuse_moved_on(turn: Turn, round_: Round, stage: Stage) -> None:
 
 
 # ------------------------------------------------------------------------- messages
-
-
-def visible_length(text: str) -> int:
-    """What Telegram counts of an HTML message: the text without tags, entities decoded."""
-    return telegram_length(html.unescape(_TAG.sub("", text)))
 
 
 async def post_blocks(bot: Bot, chat_id: int, blocks: Sequence[str]) -> list[Message]:
