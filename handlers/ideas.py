@@ -23,7 +23,7 @@ from bot.i18n import N_, Translator
 from bot.model import Member
 from bot.rounds import Idea, IdeaStatus, Round, Stage, check_idea, near_duplicates, require_stage
 from handlers.common import Scope, Turn, button, command
-from handlers.rounds import author_id, command_text, count_changed
+from handlers.rounds import author_id, command_text, count_changed, numbered_round, round_number
 from storage import idea_drafts, members
 from storage import rounds as stored_rounds
 
@@ -329,13 +329,9 @@ def _author(t: Translator, idea: Idea, authors: dict[int, Member]) -> str:
 
 async def _listed_round(turn: Turn) -> Round:
     """Round N of ``/ideas N``, or the newest open round."""
+    if turn.args:
+        return await numbered_round(turn, round_number(turn.args[0]))
     async with turn.db.read() as conn:
-        if turn.args:
-            number = _number(turn.args[0])
-            round_ = await stored_rounds.by_number(conn, turn.group.id, number)
-            if round_ is None:
-                raise DomainError(N_("There is no round #{number} in this group."), number=number)
-            return round_
         rounds = await stored_rounds.open_rounds(conn, turn.group.id)
     if not rounds:
         raise DomainError(N_("No round is open right now. Use /ideas N to see the ideas of round N."))

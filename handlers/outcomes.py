@@ -19,7 +19,8 @@ from storage import rounds, voting
 
 from handlers.common import Scope, Turn, command
 from handlers.ideas import author_id
-from handlers.voting import numbered_round, post_blocks, round_number
+from handlers.rounds import numbered_round, round_number
+from handlers.voting import post_blocks
 
 RECENT_CLOSED = 5
 

@@ -15,7 +15,8 @@ from telegram.ext import Application, CommandHandler, filters
 from bot import deadlines, i18n
 from bot.deadline_kinds import DeadlineKind
 from bot.durations import whole_minutes
-from bot.i18n import Translator
+from bot.errors import DomainError, Quoted
+from bot.i18n import N_, Translator
 from bot.model import Group, Source
 from bot.retries import best_effort_args
 from bot.rounds import Round, Stage, check_question, split_stage_durations
@@ -174,6 +175,25 @@ async def round_command(turn: Turn) -> None:
 
 def _minutes(duration: dt.timedelta | None) -> int | None:
     return None if duration is None else whole_minutes(duration)
+
+
+# ------------------------------------------------------------------ rounds by number
+
+
+def round_number(text: str) -> int:
+    """``3`` or ``#3``: the number of a round as people write it."""
+    digits = text.removeprefix("#")
+    if not digits.isdigit() or int(digits) == 0:
+        raise DomainError(N_("“{value}” is not a round number. Write it like 3."), value=Quoted(text))
+    return int(digits)
+
+
+async def numbered_round(turn: Turn, number: int) -> Round:
+    async with turn.db.read() as conn:
+        found = await stored_rounds.by_number(conn, turn.group.id, number)
+    if found is None:
+        raise DomainError(N_("There is no round #{number} in this group."), number=number)
+    return found
 
 
 def register(app: Application) -> None:

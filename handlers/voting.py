@@ -26,7 +26,7 @@ from bot.charts import bar_chart
 from bot.deadline_kinds import DeadlineKind
 from bot.deadlines import on_deadline, schedule
 from bot.durations import whole_minutes
-from bot.errors import DomainError, Quoted
+from bot.errors import DomainError
 from bot.i18n import N_, Translator
 from bot.model import Deadline, Group
 from bot.results import Results, rank
@@ -36,7 +36,7 @@ from storage import groups, rounds, voting
 
 from handlers.common import Scope, Turn, command
 from handlers.ideas import NO_ROUND_COLLECTING, author_id
-from handlers.rounds import command_text
+from handlers.rounds import command_text, numbered_round, round_number
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -53,22 +53,6 @@ NO_ROUND_IN_STAGE = {
 
 
 # ------------------------------------------------------------------ rounds by number
-
-
-def round_number(text: str) -> int:
-    """``3`` or ``#3``: the number of a round as people write it."""
-    digits = text.removeprefix("#")
-    if not digits.isdigit() or int(digits) == 0:
-        raise DomainError(N_("“{value}” is not a round number. Write it like 3."), value=Quoted(text))
-    return int(digits)
-
-
-async def numbered_round(turn: Turn, number: int) -> Round:
-    async with turn.db.read() as conn:
-        found = await rounds.by_number(conn, turn.group.id, number)
-    if found is None:
-        raise DomainError(N_("There is no round #{number} in this group."), number=number)
-    return found
 
 
 async def chosen_round(turn: Turn, stage: Stage) -> Round:

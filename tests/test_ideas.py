@@ -178,7 +178,9 @@ async def test_ideas_of_a_missing_round_or_a_bad_number_is_refused(harness):
     await harness.send(harness.residents[0], "/ideas 9")
     assert "There is no round #9" in harness.last_text()
     await harness.send(harness.residents[0], "/ideas soon")
-    assert "“\u2068soon\u2069” is not a number" in harness.last_text()
+    assert "“\u2068soon\u2069” is not a round number" in harness.last_text()
+    await harness.send(harness.residents[0], "/ideas 0")  # as /vote 0 and /outcome 0 answer
+    assert "“\u20680\u2069” is not a round number" in harness.last_text()
 
 
 async def test_long_idea_lists_are_split_within_telegrams_limit(harness):
