@@ -78,15 +78,3 @@ async def group_joined(app: CoprodApplication, group_id: int) -> None:
         group = await groups.get(conn, group_id)
         await _plan_missing_summary(conn, group, after=services.clock.now())
     await schedule_pending(app, group_id)
-
-
-async def settings_changed(app: CoprodApplication, group_id: int) -> None:
-    """The schedule or time zone changed: the next summary is the first one from now.
-
-    Switching summaries off leaves the old job in place: it finds its row done and does nothing.
-    """
-    async with app.services.db.transaction() as conn:
-        group = await groups.get(conn, group_id)
-        deadline = await plan_summary(conn, group, after=app.services.clock.now())
-    if deadline is not None:
-        deadlines.schedule(app, deadline)

@@ -13,7 +13,7 @@ from babel import dates as babel_dates
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, i18n, scheduling
+from bot import callbacks, deadlines, i18n, scheduling
 from bot import settings as rules
 from bot.errors import DomainError
 from bot.i18n import N_, Translator
@@ -93,13 +93,18 @@ def _button_value(group: Group, name: str, value: str) -> str:
 
 
 async def _apply(turn: Turn, group: Group, name: str, value: str) -> Group:
-    """Check, store in one transaction, and move the next summary if its time changed."""
+    """Check, then store the setting and, if the summary's time changed, the next summary
+    (the first one from now) in one transaction. Switching summaries off leaves the old
+    job in place: it finds its row done and does nothing."""
     values = rules.parse(name, value)
+    planned = None
     async with turn.db.transaction() as conn:
         await groups.update_settings(conn, group.id, **values)
         updated = await groups.get(conn, group.id)
-    if RESCHEDULES & values.keys():
-        await scheduling.settings_changed(turn.context.application, group.id)
+        if RESCHEDULES & values.keys():
+            planned = await scheduling.plan_summary(conn, updated, after=turn.now)
+    if planned is not None:
+        deadlines.schedule(turn.context.application, planned)
     return updated
 
 
