@@ -13,10 +13,9 @@ from typing import Any
 
 from telegram import Update
 
-from bot.app import CoprodApplication, build_application
+from bot.app import CoprodApplication
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.emulator.request import EmulatorRequest
 from bot.emulator.spec import load
 from bot.emulator.telegram import Chat, FakeTelegram, Person
 

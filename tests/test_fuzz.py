@@ -16,7 +16,6 @@ import datetime as dt
 import os
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram.ext import CommandHandler

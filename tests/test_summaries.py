@@ -17,7 +17,6 @@ from storage import deadlines as stored_deadlines
 from storage import groups, ledger
 from storage.database import to_db
 from tests.credit_helpers import entries
-from tests.harness import make_settings
 
 MONDAY_9 = dt.datetime(2026, 11, 9, 9, 0, tzinfo=dt.UTC)  # the fake clock starts a week before
 
