@@ -78,6 +78,11 @@ class Turn:
         return Source(self.chat.id, self.message.message_id)
 
     @property
+    def pressed(self) -> callbacks.Callback:
+        """The button pressed; :func:`button` answers data that does not parse before a handler runs."""
+        return callbacks.parse(self.update.callback_query.data)
+
+    @property
     def args(self) -> list[str]:
         return list(self.context.args or [])
 

@@ -159,8 +159,7 @@ async def _post_entry(turn: Turn, entry: LedgerEntry, text: str, **kwargs: Any) 
 
 async def _pressed_entry(turn: Turn, conn: aiosqlite.Connection) -> LedgerEntry:
     """The entry under the pressed button, if the button is genuine and for this group."""
-    pressed = callbacks.parse(turn.update.callback_query.data)
-    entry_id = pressed.int_arg() if pressed else None
+    entry_id = turn.pressed.int_arg()
     entry = None
     if entry_id is not None and turn.group is not None:
         entry = await stored.in_group(conn, turn.group.id, entry_id)

@@ -248,8 +248,7 @@ def round_label(t: Translator, round_: Round) -> str:
 @button
 async def idea_round_chosen(turn: Turn) -> None:
     query = turn.update.callback_query
-    pressed = callbacks.parse(query.data)
-    round_id, message_id = pressed.int_arg(0), pressed.int_arg(1)
+    round_id, message_id = turn.pressed.int_arg(0), turn.pressed.int_arg(1)
     async with turn.db.read() as conn:
         draft = await idea_drafts.by_message(conn, turn.chat.id, message_id) if message_id else None
         round_ = await stored_rounds.find(conn, round_id) if draft and round_id else None

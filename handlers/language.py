@@ -72,8 +72,7 @@ def _chosen_text(language: str) -> str:
 @button
 async def language_pressed(turn: Turn) -> None:
     query = turn.update.callback_query
-    pressed = callbacks.parse(query.data)
-    language = pressed.args[0] if pressed and pressed.args else ""
+    language = turn.pressed.args[0] if turn.pressed.args else ""
     if not i18n.is_supported(language):
         raise DomainError(N_("That language is not available any more. Send /language to see the choices."))
     if turn.group is None:

@@ -143,7 +143,7 @@ async def _own_draft(turn: Turn, draft_id: int | None) -> IdeaDraft:
 @button
 async def round_chosen(turn: Turn) -> None:
     query = turn.update.callback_query
-    pressed = callbacks.parse(query.data)
+    pressed = turn.pressed
     draft = await _own_draft(turn, pressed.int_arg(0))
     round_id = pressed.int_arg(1)
     collecting = await _collecting_for(turn)
@@ -160,7 +160,7 @@ async def round_chosen(turn: Turn) -> None:
 @button
 async def name_chosen(turn: Turn) -> None:
     query = turn.update.callback_query
-    pressed = callbacks.parse(query.data)
+    pressed = turn.pressed
     draft = await _own_draft(turn, pressed.int_arg(0))
     if draft.round_id is None or draft.text is None:
         raise DomainError(NOT_YOURS)

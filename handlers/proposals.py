@@ -138,7 +138,7 @@ async def propose_command(turn: Turn) -> None:
 @button
 async def support_pressed(turn: Turn) -> None:
     query = turn.update.callback_query
-    proposal_id = callbacks.parse(query.data).int_arg(0)
+    proposal_id = turn.pressed.int_arg(0)
     async with turn.db.transaction() as conn:
         proposal = await proposals.get(conn, proposal_id) if proposal_id else None
         if proposal is None or turn.group is None or proposal.group_id != turn.group.id:

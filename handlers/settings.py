@@ -124,8 +124,8 @@ async def settings_command(turn: Turn) -> None:
 @button
 async def setting_pressed(turn: Turn) -> None:
     query = turn.update.callback_query
-    pressed = callbacks.parse(query.data)
-    if turn.group is None or pressed is None or len(pressed.args) != 2:
+    pressed = turn.pressed
+    if turn.group is None or len(pressed.args) != 2:
         raise DomainError(N_("That button is out of date. Send /settings to see the settings again."))
     await turn.require_facilitator()
     name, value = pressed.args
