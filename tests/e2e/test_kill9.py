@@ -58,8 +58,8 @@ def test_kill_9_mid_burst_loses_no_idea_and_doubles_none(tmp_path):
             telegram.messages(burst=burst[:BEFORE_KILL])
             eventually(lambda: len(stored_ideas(database)) >= 20, "the first ideas to be stored")
             bot.send_signal(signal.SIGKILL)
-            bot.wait(timeout=DEADLINE)
-            assert len(stored_ideas(database)) < BURST
+            assert bot.wait(timeout=DEADLINE) == -signal.SIGKILL
+            assert 20 <= len(stored_ideas(database)) <= BEFORE_KILL
 
             telegram.messages(burst=burst[BEFORE_KILL:])
             bot = start_bot(url, database, log)
