@@ -15,7 +15,7 @@ import aiosqlite
 from bot.ledger import EntryDraft, EntryKind, EntryStatus, LedgerEntry
 from bot.model import Source
 from storage import sources
-from storage.database import from_db, to_db
+from storage.database import fetch_one, from_db, to_db
 
 
 def _entry(row: sqlite3.Row) -> LedgerEntry:
@@ -142,7 +142,17 @@ async def balances(conn: aiosqlite.Connection, group_id: int) -> dict[int, int]:
 
 
 async def balance(conn: aiosqlite.Connection, group_id: int, user_id: int) -> int:
-    return (await balances(conn, group_id)).get(user_id, 0)
+    """One member's balance (for /thank's floor), summed from their confirmed entries only."""
+    row = await fetch_one(
+        conn,
+        """
+        SELECT COALESCE(SUM(CASE WHEN to_member = ? THEN minutes ELSE -minutes END), 0) AS balance
+        FROM ledger_entries
+        WHERE group_id = ? AND status = 'confirmed' AND (to_member = ? OR from_member = ?)
+        """,
+        (user_id, group_id, user_id, user_id),
+    )
+    return row["balance"]
 
 
 async def group_ids(conn: aiosqlite.Connection) -> list[int]:

@@ -168,6 +168,8 @@ class Books:
             async with self.db.read() as conn:
                 own = await stored.member_entries(conn, member)
             assert ledger.account(own, member) == ledger.account(entries, member)
+            async with self.db.read() as conn:  # /thank's floor check reads one member's balance
+                assert await stored.balance(conn, self.group_id, member) == balances.get(member, 0)
         for entry in entries:
             if entry.kind is EntryKind.VOLUNTEERING and entry.counts:
                 assert entry.confirmed_by not in (None, entry.created_by)
