@@ -8,9 +8,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from telegram.constants import FloodLimit
+
 from benchmarks import processes, seed
 from benchmarks.report import Figure
-from telegram.constants import FloodLimit
 
 SLACK = 1.2  # the target: within this factor of the floor
 LEAD = dt.timedelta(seconds=10)  # start-up happens before the summaries fall due

@@ -22,10 +22,10 @@ from benchmarks import processes
 from benchmarks.processes import TOKEN
 from benchmarks.report import Figure, throughput
 from bot.app import build_application
-from bot.clock import SystemClock
-from bot.config import Settings
-from bot.emulator.request import EmulatorRequest
-from bot.emulator.telegram import Chat, FakeTelegram, Person
+from bot.demo.emulator.request import EmulatorRequest
+from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
+from bot.runtime.clock import SystemClock
+from bot.runtime.config import Settings
 
 GROUP = -1_001_234
 FACILITATOR = 101

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from bot.emulator.server import EmulatorClient
+from bot.demo.emulator.server import EmulatorClient
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:benchmark-token-for-the-emulator-only"
@@ -49,9 +49,9 @@ def read_line(stream: IO[bytes], timeout: float = DEADLINE) -> str:
 
 @contextlib.contextmanager
 def fake_api(*, flood_limits: bool = False) -> Iterator[tuple[str, EmulatorClient]]:
-    """The fake Bot API (``python -m bot.emulator.server``) in its own process, on 127.0.0.1:
+    """The fake Bot API (``python -m bot.demo.emulator.server``) in its own process, on 127.0.0.1:
     its Bot API base URL and a client of its control API."""
-    process = spawn(["-m", "bot.emulator.server", *(["--flood-limits"] if flood_limits else [])],
+    process = spawn(["-m", "bot.demo.emulator.server", *(["--flood-limits"] if flood_limits else [])],
                     stdout=subprocess.PIPE, bufsize=0)  # fmt: skip
     try:
         url = read_line(process.stdout, 30)

@@ -19,10 +19,10 @@ from telegram.ext import Application, ApplicationBuilder
 
 from benchmarks.processes import TOKEN
 from bot.app import build_application
-from bot.clock import SystemClock
-from bot.config import Settings
-from bot.emulator.request import EmulatorRequest
-from bot.emulator.telegram import FakeTelegram
+from bot.demo.emulator.request import EmulatorRequest
+from bot.demo.emulator.telegram import FakeTelegram
+from bot.runtime.clock import SystemClock
+from bot.runtime.config import Settings
 
 SETTLE = 0.5  # seconds the job count must stay the same
 GIVE_UP = 60.0

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.deadline_kinds import DeadlineKind, reminder_due
+from bot.domain.deadline_kinds import DeadlineKind, reminder_due
 from storage.database import Database, to_db
 
 FIRST_CHAT = -1_001_000_000_000

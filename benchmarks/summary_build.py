@@ -11,7 +11,7 @@ from pathlib import Path
 
 from benchmarks import seed
 from benchmarks.report import Figure
-from bot.summary import build, period_start
+from bot.domain.summary import build, period_start
 from storage import groups
 from storage import summary as stored
 from storage.database import Database

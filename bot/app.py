@@ -21,12 +21,13 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import commands, inbox, logs, scheduling
-from bot.clock import Clock, SystemClock
-from bot.config import Settings
-from bot.retries import RetryingRateLimiter
-from bot.roles import AdminCache
-from bot.services import Services
+from bot.runtime import inbox, logs, scheduling
+from bot.runtime import menu as commands
+from bot.runtime.clock import Clock, SystemClock
+from bot.runtime.config import Settings
+from bot.runtime.retries import RetryingRateLimiter
+from bot.runtime.roles import AdminCache
+from bot.runtime.services import Services
 from handlers import FEATURES
 from handlers.errors import on_error
 from storage.database import Database
@@ -36,7 +37,7 @@ class CoprodApplication(Application):
     """``Application`` that opens the database on ``initialize`` and closes it on ``shutdown``.
 
     Initializing also catches up on time: overdue deadlines run and every pending one is
-    scheduled again (:func:`bot.scheduling.catch_up`).
+    scheduled again (:func:`bot.runtime.scheduling.catch_up`).
     """
 
     services: Services

@@ -1,6 +1,6 @@
 """The operator's view of the books: ``coprod-bot check`` and ``coprod-bot export``.
 
-``check`` audits every group's ledger with :func:`bot.ledger.audit` and exits 1 naming
+``check`` audits every group's ledger with :func:`bot.domain.ledger.audit` and exits 1 naming
 each discrepancy (0 when every group balances); ``export`` writes the same zip of CSV
 files a facilitator gets with ``/export``.
 """
@@ -11,9 +11,10 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from bot import config, export, i18n, ledger
-from bot.errors import ConfigError
-from bot.model import Group
+from bot.domain import export, i18n, ledger
+from bot.domain.errors import ConfigError
+from bot.domain.records import Group
+from bot.runtime import config
 from storage import export as stored_export
 from storage import groups
 from storage import ledger as stored_ledger

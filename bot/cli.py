@@ -14,10 +14,11 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot import books, config, inbox, logs
-from bot import demo as demo_runner
+from bot import books
 from bot.app import build_application
-from bot.errors import ConfigError
+from bot.demo import run as demo_runner
+from bot.domain.errors import ConfigError
+from bot.runtime import config, inbox, logs
 from storage.database import Database, latest_version, stored_version
 
 EXIT_CONFIG = 2

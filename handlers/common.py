@@ -1,9 +1,9 @@
 """The wrapper every handler goes through: one :class:`Turn` per update.
 
 A turn knows the chat, the group record (created on first sight), the member, the
-reader's :class:`~bot.i18n.Translator` and the time. The decorators :func:`command` and
+reader's :class:`~bot.domain.i18n.Translator` and the time. The decorators :func:`command` and
 :func:`button` build it, enforce where a command may be used, and turn a
-:class:`~bot.errors.DomainError` into a short translated answer: a reply for messages,
+:class:`~bot.domain.errors.DomainError` into a short translated answer: a reply for messages,
 an ``answerCallbackQuery`` text for buttons. Nothing else in ``handlers/`` catches them.
 """
 
@@ -19,18 +19,19 @@ from typing import TYPE_CHECKING, Any
 from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
 from telegram.constants import ChatType
 
-from bot import callbacks, i18n, scheduling
-from bot.ballots import shorten
-from bot.errors import DomainError, Quoted
-from bot.i18n import N_, Translator
-from bot.model import Group, Member, Source
+from bot.domain import callbacks, i18n
+from bot.domain.ballots import shorten
+from bot.domain.errors import DomainError, Quoted
+from bot.domain.i18n import N_, Translator
+from bot.domain.records import Group, Member, Source
+from bot.runtime import scheduling
 from storage import groups, members
 
 if TYPE_CHECKING:
-    from bot.app import CoprodContext
-    from bot.services import Services
     from aiosqlite import Connection
 
+    from bot.app import CoprodContext
+    from bot.runtime.services import Services
     from storage.database import Database
 
 

@@ -1,6 +1,6 @@
 """The time bank in the chat (SPEC §5): /log with Confirm and Reject, /thank, /credits, /ledger, /reverse.
 
-Rules live in :mod:`bot.ledger`; this module finds who is meant, runs each change in one
+Rules live in :mod:`bot.domain.ledger`; this module finds who is meant, runs each change in one
 transaction and renders the answer. Buttons carry only the entry id: who pressed, and
 whether they may, is decided against the stored entry every time.
 """
@@ -18,18 +18,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, durations, i18n, ledger
-from bot.deadline_kinds import DeadlineKind
-from bot.deadlines import on_deadline, schedule
-from bot.errors import DomainError, Quoted
-from bot.i18n import N_, Translator
-from bot.ledger import EntryKind, EntryStatus, LedgerEntry
-from bot.model import Deadline, Group, Member
+from bot.domain import callbacks, durations, i18n, ledger
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.errors import DomainError, Quoted
+from bot.domain.i18n import N_, Translator
+from bot.domain.ledger import EntryKind, EntryStatus, LedgerEntry
+from bot.domain.records import Deadline, Group, Member
+from bot.runtime.deadlines import on_deadline, schedule
+from handlers.common import Scope, Turn, acting_person, button, command, remember
 from storage import deadlines as stored_deadlines
 from storage import groups, members
 from storage import ledger as stored
-
-from handlers.common import Scope, Turn, acting_person, button, command, remember
 
 if TYPE_CHECKING:
     from telegram import Bot

@@ -7,7 +7,7 @@ Domain errors never reach here (:mod:`handlers.common` answers them). What does:
   became a supergroup; the migration update moves it): Telegram's final word on one call.
   Logged once as a warning, without a traceback; the bot carries on.
 - ``RetryAfter``, timeouts and network errors still failing after the rate limiter's retries
-  (:mod:`bot.retries`): logged once as a warning; telling the member would fail the same way.
+  (:mod:`bot.runtime.retries`): logged once as a warning; telling the member would fail the same way.
 - Anything else is a bug: logged with its traceback and the update's context, and the
   member is told something went wrong, so they are not left wondering.
 """
@@ -19,10 +19,17 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
-from bot import i18n
-from bot.i18n import N_
+from bot.domain import i18n
+from bot.domain.i18n import N_
 from handlers.common import private_language
 from storage import groups, members
 

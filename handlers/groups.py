@@ -9,15 +9,27 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from telegram import ChatMember, ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    ChatMember,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
 from telegram.constants import ChatType
-from telegram.ext import Application, ChatMemberHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
-from bot import callbacks, i18n, scheduling
-from bot.i18n import Translator
-from storage import groups
-
+from bot.domain import callbacks, i18n
+from bot.domain.i18n import Translator
+from bot.runtime import scheduling
 from handlers.common import Scope, Turn, command
+from storage import groups
 
 if TYPE_CHECKING:
     from bot.app import CoprodContext

@@ -3,7 +3,7 @@
 SPEC §4. Every way in goes through :func:`record_idea`, which stores the idea in one
 transaction (once per source message, so a redelivered update adds nothing) and asks for
 the prompt's running count to be refreshed. Acknowledgements are a reaction and that
-count (see :mod:`bot.acknowledge`), never a reply per idea; answers are for problems and
+count (see :mod:`bot.runtime.acknowledge`), never a reply per idea; answers are for problems and
 near-duplicates only.
 """
 
@@ -14,16 +14,36 @@ from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
-from bot import callbacks
-from bot.ballots import pack_messages, visible_length
-from bot.errors import DomainError, Quoted
-from bot.i18n import N_, Translator
-from bot.model import Member
-from bot.rounds import Idea, IdeaStatus, Round, Stage, check_idea, near_duplicates, require_stage
+from bot.domain import callbacks
+from bot.domain.ballots import pack_messages, visible_length
+from bot.domain.errors import DomainError, Quoted
+from bot.domain.i18n import N_, Translator
+from bot.domain.records import Member
+from bot.domain.rounds import (
+    Idea,
+    IdeaStatus,
+    Round,
+    Stage,
+    check_idea,
+    near_duplicates,
+    require_stage,
+)
 from handlers.common import Scope, Turn, button, command
-from handlers.rounds import author_id, command_text, count_changed, numbered_round, round_number
+from handlers.rounds import (
+    author_id,
+    command_text,
+    count_changed,
+    numbered_round,
+    round_number,
+)
 from storage import idea_drafts, members
 from storage import rounds as stored_rounds
 

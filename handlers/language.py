@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, i18n
-from bot.errors import DomainError, Quoted
-from bot.i18n import N_, Translator
-from storage import groups as group_store
-from storage import members
-
+from bot.domain import callbacks, i18n
+from bot.domain.errors import DomainError, Quoted
+from bot.domain.i18n import N_, Translator
 from handlers.common import Scope, Turn, button, command
 from handlers.groups import LANGUAGE_BUTTON, language_keyboard, welcome_text
+from storage import groups as group_store
+from storage import members
 
 
 def _choices(t: Translator) -> str:

@@ -10,17 +10,16 @@ import datetime as dt
 
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.errors import DomainError
-from bot.i18n import N_, Translator
-from bot.model import Group
-from bot.results import Outcome, Results, check_outcome
-from bot.rounds import Round, Stage, require_stage
-from storage import rounds, voting
-
+from bot.domain.errors import DomainError
+from bot.domain.i18n import N_, Translator
+from bot.domain.records import Group
+from bot.domain.results import Outcome, Results, check_outcome
+from bot.domain.rounds import Round, Stage, require_stage
 from handlers.common import Scope, Turn, command
 from handlers.ideas import author_id
 from handlers.rounds import numbered_round, round_number
 from handlers.voting import post_blocks
+from storage import rounds, voting
 
 RECENT_CLOSED = 5
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, export
-from bot.errors import DomainError
-from bot.i18n import N_
+from bot.domain import callbacks, export
+from bot.domain.errors import DomainError
+from bot.domain.i18n import N_
+from handlers.common import Scope, Turn, acting_person, button, command
 from storage import export as stored_export
 from storage import members
-
-from handlers.common import Scope, Turn, acting_person, button, command
 
 FORGET = "forget_me"
 KEEP = "forget_keep"

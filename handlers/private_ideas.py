@@ -11,14 +11,26 @@ from __future__ import annotations
 from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
-from bot import callbacks
-from bot.errors import DomainError
-from bot.i18n import N_
-from bot.rounds import IdeaDraft, Round, Stage, check_idea, require_stage
+from bot.domain import callbacks
+from bot.domain.errors import DomainError
+from bot.domain.i18n import N_
+from bot.domain.rounds import IdeaDraft, Round, Stage, check_idea, require_stage
 from handlers.common import Scope, Turn, button, command
-from handlers.ideas import NO_ROUND_COLLECTING, duplicate_notice, idea_text, record_idea, round_label
+from handlers.ideas import (
+    NO_ROUND_COLLECTING,
+    duplicate_notice,
+    idea_text,
+    record_idea,
+    round_label,
+)
 from handlers.rounds import DEEP_LINK_PREFIX, command_text
 from storage import groups, idea_drafts
 from storage import rounds as stored_rounds

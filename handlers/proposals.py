@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, deadlines, i18n
-from bot.deadline_kinds import DeadlineKind
-from bot.durations import whole_minutes
-from bot.errors import DomainError
-from bot.i18n import N_, Translator
-from bot.model import Deadline, Group, Source
-from bot.proposals import (
+from bot.domain import callbacks, i18n
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.durations import whole_minutes
+from bot.domain.errors import DomainError
+from bot.domain.i18n import N_, Translator
+from bot.domain.proposals import (
     SUPPORT_WINDOW,
     Proposal,
     ProposalStatus,
@@ -28,6 +27,8 @@ from bot.proposals import (
     check_proposal_question,
     opening_interrupted,
 )
+from bot.domain.records import Deadline, Group, Source
+from bot.runtime import deadlines
 from handlers.common import Scope, Turn, button, command
 from handlers.ideas import author_id
 from handlers.rounds import command_text, open_round

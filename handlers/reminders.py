@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from telegram import ReplyParameters
 from telegram.ext import Application
 
-from bot import i18n
-from bot.deadline_kinds import DeadlineKind
-from bot.deadlines import on_deadline
-from bot.model import Deadline
-from bot.rounds import Stage
+from bot.domain import i18n
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.records import Deadline
+from bot.domain.rounds import Stage
+from bot.runtime.deadlines import on_deadline
 from storage import groups, rounds, voting
 
 if TYPE_CHECKING:

@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CommandHandler, filters
 
-from bot import deadlines, i18n
-from bot.deadline_kinds import DeadlineKind
-from bot.durations import whole_minutes
-from bot.errors import DomainError, Quoted
-from bot.i18n import N_, Translator
-from bot.model import Group, Source
-from bot.retries import best_effort_args
-from bot.rounds import Round, Stage, check_question, split_stage_durations
+from bot.domain import i18n
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.durations import whole_minutes
+from bot.domain.errors import DomainError, Quoted
+from bot.domain.i18n import N_, Translator
+from bot.domain.records import Group, Source
+from bot.domain.rounds import Round, Stage, check_question, split_stage_durations
+from bot.runtime import deadlines
+from bot.runtime.retries import best_effort_args
 from handlers.common import Scope, Turn, command
 from storage import deadlines as stored_deadlines
 from storage import groups
@@ -119,7 +120,7 @@ async def _post_prompt(app: CoprodApplication, group: Group, round_: Round, now:
 
 
 async def refresh_prompt(app: CoprodApplication, round_id: int) -> None:
-    """Edit the prompt's running count (called debounced, see :mod:`bot.acknowledge`)."""
+    """Edit the prompt's running count (called debounced, see :mod:`bot.runtime.acknowledge`)."""
     async with app.services.db.read() as conn:
         round_ = await stored_rounds.get(conn, round_id)
         group = await groups.get(conn, round_.group_id)

@@ -1,7 +1,7 @@
 """``/settings``: a group's settings shown with buttons, or changed with ``/settings NAME VALUE`` (SPEC §8).
 
 Anyone may look; only facilitators change anything, by command or button. Every value is
-checked by :mod:`bot.settings` before one transaction stores it, so a bad value changes
+checked by :mod:`bot.domain.settings` before one transaction stores it, so a bad value changes
 nothing. A new summary schedule or time zone moves the group's next summary at once.
 """
 
@@ -13,15 +13,15 @@ from babel import dates as babel_dates
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, deadlines, i18n, scheduling
-from bot import settings as rules
-from bot.errors import DomainError
-from bot.i18n import N_, Translator
-from bot.model import Group
-from bot.settings import SummarySchedule
-from storage import groups
-
+from bot.domain import callbacks, i18n
+from bot.domain import settings as rules
+from bot.domain.errors import DomainError
+from bot.domain.i18n import N_, Translator
+from bot.domain.records import Group
+from bot.domain.settings import SummarySchedule
+from bot.runtime import deadlines, scheduling
 from handlers.common import Scope, Turn, button, command
+from storage import groups
 
 BUTTON = "setting"
 RESCHEDULES = {"summary_schedule", "timezone"}

@@ -1,8 +1,8 @@
 """Summaries (SPEC §6): posted on each group's schedule, or at once with ``/summary``.
 
 The next scheduled summary of a group is a ``summary`` deadline (a named JobQueue job,
-see :mod:`bot.scheduling`). When it fires, the summary of the period since the previous
-one is built (:mod:`bot.summary`), posted unless nothing happened, and the next one is
+see :mod:`bot.runtime.scheduling`). When it fires, the summary of the period since the previous
+one is built (:mod:`bot.domain.summary`), posted unless nothing happened, and the next one is
 planned in the group's time zone. ``/summary`` (facilitators) posts the period so far
 without ending the period. A bar chart of closed rounds' results and of hours per week
 goes with the text when there is something to draw.
@@ -18,19 +18,19 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
-from bot import i18n, scheduling
-from bot.charts import bar_chart
-from bot.deadline_kinds import DeadlineKind
-from bot.deadlines import on_deadline, schedule
-from bot.i18n import Translator
-from bot.model import Deadline, Group
-from bot.rounds import Stage
-from bot.summary import OpenRound, Summary, build, period_start
-from storage import groups
-from storage import summary as stored
-
+from bot.domain import i18n
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.i18n import Translator
+from bot.domain.records import Deadline, Group
+from bot.domain.rounds import Stage
+from bot.domain.summary import OpenRound, Summary, build, period_start
+from bot.runtime import scheduling
+from bot.runtime.charts import bar_chart
+from bot.runtime.deadlines import on_deadline, schedule
 from handlers.common import Scope, Turn, command
 from handlers.voting import post_blocks
+from storage import groups
+from storage import summary as stored
 
 if TYPE_CHECKING:
     from bot.app import CoprodApplication

@@ -18,25 +18,37 @@ from typing import TYPE_CHECKING
 from telegram import InputPollOption, Message, Poll, Update
 from telegram.constants import MessageLimit, PollLimit
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application, CommandHandler, PollAnswerHandler, PollHandler, filters
+from telegram.ext import (
+    Application,
+    CommandHandler,
+    PollAnswerHandler,
+    PollHandler,
+    filters,
+)
 
-from bot import i18n
-from bot.ballots import PollLayout, lay_out, pack_messages, parse_quick_poll, shorten, visible_length
-from bot.charts import bar_chart
-from bot.deadline_kinds import DeadlineKind
-from bot.deadlines import on_deadline, schedule
-from bot.durations import whole_minutes
-from bot.errors import DomainError
-from bot.i18n import N_, Translator
-from bot.model import Deadline, Group
-from bot.results import Results, rank
-from bot.rounds import Idea, Kind, Round, Stage, require_stage, voting_deadline
-from storage import deadlines as stored_deadlines
-from storage import groups, rounds, voting
-
+from bot.domain import i18n
+from bot.domain.ballots import (
+    PollLayout,
+    lay_out,
+    pack_messages,
+    parse_quick_poll,
+    shorten,
+    visible_length,
+)
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.durations import whole_minutes
+from bot.domain.errors import DomainError
+from bot.domain.i18n import N_, Translator
+from bot.domain.records import Deadline, Group
+from bot.domain.results import Results, rank
+from bot.domain.rounds import Idea, Kind, Round, Stage, require_stage, voting_deadline
+from bot.runtime.charts import bar_chart
+from bot.runtime.deadlines import on_deadline, schedule
 from handlers.common import Scope, Turn, command
 from handlers.ideas import NO_ROUND_COLLECTING, author_id
 from handlers.rounds import command_text, numbered_round, round_number
+from storage import deadlines as stored_deadlines
+from storage import groups, rounds, voting
 
 if TYPE_CHECKING:
     import aiosqlite

@@ -11,8 +11,8 @@ import sqlite3
 
 import aiosqlite
 
-from bot.deadline_kinds import REMINDER_OF, DeadlineKind, reminder_due
-from bot.model import Deadline
+from bot.domain.deadline_kinds import REMINDER_OF, DeadlineKind, reminder_due
+from bot.domain.records import Deadline
 from storage.database import fetch_one, from_db, to_db
 
 

@@ -1,6 +1,6 @@
 """Reading everything out: one group's records for ``/export``, one member's for ``/mydata``.
 
-Rows come back as plain dicts of stored values; :mod:`bot.export` decides how they are
+Rows come back as plain dicts of stored values; :mod:`bot.domain.export` decides how they are
 named and laid out.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import asdict
 
 import aiosqlite
 
-from bot.export import GroupRecords, Row
+from bot.domain.export import GroupRecords, Row
 from storage import ledger, members
 
 

@@ -7,8 +7,8 @@ import sqlite3
 
 import aiosqlite
 
-from bot.deadline_kinds import DeadlineKind
-from bot.model import Group
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.records import Group
 from storage.database import fetch_one, from_db, to_db
 
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import aiosqlite
 
-from bot.rounds import IdeaDraft
+from bot.domain.rounds import IdeaDraft
 from storage.database import fetch_one, to_db
 
 

@@ -12,8 +12,8 @@ import sqlite3
 
 import aiosqlite
 
-from bot.ledger import EntryDraft, EntryKind, EntryStatus, LedgerEntry
-from bot.model import Source
+from bot.domain.ledger import EntryDraft, EntryKind, EntryStatus, LedgerEntry
+from bot.domain.records import Source
 from storage import sources
 from storage.database import fetch_one, from_db, to_db
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import aiosqlite
 
-from bot.model import Member
+from bot.domain.records import Member
 from storage.database import fetch_one, to_db
 
 

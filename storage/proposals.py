@@ -8,8 +8,8 @@ import sqlite3
 
 import aiosqlite
 
-from bot.model import Source
-from bot.proposals import Proposal, ProposalStatus
+from bot.domain.proposals import Proposal, ProposalStatus
+from bot.domain.records import Source
 from storage import sources
 from storage.database import fetch_one, from_db, to_db
 

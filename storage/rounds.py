@@ -12,8 +12,16 @@ import sqlite3
 
 import aiosqlite
 
-from bot.model import Source
-from bot.rounds import Idea, IdeaStatus, Kind, Round, Stage, fold, voting_deadline
+from bot.domain.records import Source
+from bot.domain.rounds import (
+    Idea,
+    IdeaStatus,
+    Kind,
+    Round,
+    Stage,
+    fold,
+    voting_deadline,
+)
 from storage import sources
 from storage.database import fetch_one, from_db, to_db
 

@@ -1,7 +1,7 @@
 """Rows keyed on the Telegram message that asked for them (``0005_source_messages.sql``).
 
 A command's row stores its source message, unique per table, so a command applied again
-after a crash (``bot/inbox.py`` replays an update that had not finished) finds the row it
+after a crash (``bot/runtime/inbox.py`` replays an update that had not finished) finds the row it
 wrote instead of writing a second one.
 """
 
@@ -12,7 +12,7 @@ from typing import Literal
 
 import aiosqlite
 
-from bot.model import Source
+from bot.domain.records import Source
 from storage.database import fetch_one
 
 Keyed = Literal["rounds", "proposals", "outcomes", "ledger_entries"]

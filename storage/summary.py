@@ -11,10 +11,10 @@ from collections import defaultdict
 
 import aiosqlite
 
-from bot.model import Group
-from bot.results import voter_count
-from bot.rounds import Stage
-from bot.summary import (
+from bot.domain.records import Group
+from bot.domain.results import voter_count
+from bot.domain.rounds import Stage
+from bot.domain.summary import (
     Activity,
     ClosedRound,
     ConfirmedHours,

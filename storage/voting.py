@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.ballots import PollLayout, PostedPoll
-from bot.model import Source
-from bot.results import Outcome, Results, Tally, rank, voter_count
+from bot.domain.ballots import PollLayout, PostedPoll
+from bot.domain.records import Source
+from bot.domain.results import Outcome, Results, Tally, rank, voter_count
 from storage import sources
 from storage.database import fetch_one, from_db, to_db
 
@@ -119,7 +119,7 @@ async def distinct_voters(conn: aiosqlite.Connection, round_id: int) -> int:
 
 
 async def round_voters(conn: aiosqlite.Connection, round_id: int) -> int:
-    """How many neighbours have voted in the round so far (see :func:`bot.results.voter_count`)."""
+    """How many neighbours have voted in the round so far (see :func:`bot.domain.results.voter_count`)."""
     totals = [poll.total_voter_count for poll in await polls(conn, round_id)]
     return voter_count(totals, await distinct_voters(conn, round_id))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.app import build_application
-from bot.clock import FakeClock
-from bot.emulator.request import EmulatorRequest
-from bot.emulator.telegram import FakeTelegram
+from bot.demo.emulator.request import EmulatorRequest
+from bot.demo.emulator.telegram import FakeTelegram
+from bot.runtime.clock import FakeClock
 from tests.harness import Harness, make_settings, reference_spec
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import callbacks
+from bot.domain import callbacks
 from storage import groups
 from storage import ledger as stored
 

@@ -14,10 +14,10 @@ from typing import Any
 from telegram import Update
 
 from bot.app import CoprodApplication
-from bot.clock import FakeClock
-from bot.config import Settings
-from bot.emulator.spec import load
-from bot.emulator.telegram import Chat, FakeTelegram, Person
+from bot.demo.emulator.spec import load
+from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
+from bot.runtime.clock import FakeClock
+from bot.runtime.config import Settings
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "telegram-bot-api" / "api.json"
 TOKEN = "123456:TEST-token-for-the-emulator-only"

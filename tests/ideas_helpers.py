@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.rounds import Idea, IdeaStatus, Round
+from bot.domain.rounds import Idea, IdeaStatus, Round
 from storage import groups, rounds
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.deadline_kinds import DeadlineKind
-from bot.rounds import Round
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.rounds import Round
 from storage import deadlines, groups, rounds, voting
 
 QUESTION = "What should we do with the empty lot?"

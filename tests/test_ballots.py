@@ -7,9 +7,15 @@ import datetime as dt
 import pytest
 from telegram.constants import PollLimit
 
-from bot.ballots import lay_out, option_label, pack_messages, parse_quick_poll, telegram_length
-from bot.errors import DomainError
-from bot.rounds import Idea, IdeaStatus
+from bot.domain.ballots import (
+    lay_out,
+    option_label,
+    pack_messages,
+    parse_quick_poll,
+    telegram_length,
+)
+from bot.domain.errors import DomainError
+from bot.domain.rounds import Idea, IdeaStatus
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 

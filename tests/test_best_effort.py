@@ -1,6 +1,6 @@
 """SPEC §4, issue 6: acknowledgements never wait behind, or delay, real messages.
 
-Through the real :class:`~bot.retries.RetryingRateLimiter`: a reaction or a count edit goes
+Through the real :class:`~bot.runtime.retries.RetryingRateLimiter`: a reaction or a count edit goes
 out only if the limits have room right now, and is dropped, not queued or retried, otherwise.
 """
 
@@ -9,11 +9,16 @@ from __future__ import annotations
 import pytest
 from telegram import ReactionTypeEmoji
 
-from bot.acknowledge import REACTION, Acknowledgements
 from bot.app import build_application
-from bot.emulator.request import EmulatorRequest
-from bot.emulator.telegram import TelegramError
-from bot.retries import BEST_EFFORT, GROUP_RESERVE, NoCapacityNow, RetryingRateLimiter
+from bot.demo.emulator.request import EmulatorRequest
+from bot.demo.emulator.telegram import TelegramError
+from bot.runtime.acknowledge import REACTION, Acknowledgements
+from bot.runtime.retries import (
+    BEST_EFFORT,
+    GROUP_RESERVE,
+    NoCapacityNow,
+    RetryingRateLimiter,
+)
 from tests.harness import Harness, make_settings
 from tests.ideas_helpers import open_round, prompt_edits, reactions, stored_ideas
 

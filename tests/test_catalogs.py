@@ -19,7 +19,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
-from bot import i18n
+from bot.domain import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}

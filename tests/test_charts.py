@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.charts import bar_chart
+from bot.runtime.charts import bar_chart
 
 
 async def test_chart_is_a_png_of_the_given_bars():

@@ -8,8 +8,10 @@ import zipfile
 
 import pytest
 
-from bot import cli, config, ledger
-from bot.ledger import EntryStatus
+from bot import cli
+from bot.domain import ledger
+from bot.domain.ledger import EntryStatus
+from bot.runtime import config
 from storage import groups, members
 from storage import ledger as stored
 from storage.database import Database

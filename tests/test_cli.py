@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli, config
-from bot.emulator.server import EmulatorServer
-from bot.emulator.telegram import FakeTelegram
+from bot import cli
+from bot.demo.emulator.server import EmulatorServer
+from bot.demo.emulator.telegram import FakeTelegram
+from bot.runtime import config
 from storage.database import latest_version
 from tests.harness import TOKEN, reference_spec
 

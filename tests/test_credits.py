@@ -8,12 +8,22 @@ import sqlite3
 
 import pytest
 
-from bot import callbacks
-from bot.deadline_kinds import DeadlineKind
-from bot.deadlines import run_due
-from bot.ledger import EntryKind, EntryStatus
+from bot.domain import callbacks
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.ledger import EntryKind, EntryStatus
+from bot.runtime.deadlines import run_due
 from storage import deadlines
-from tests.credit_helpers import answers, balances, confirm, confirmed_entry, entries, log_entry, message_text, plain
+from tests.credit_helpers import (
+    answers,
+    balances,
+    confirm,
+    confirmed_entry,
+    entries,
+    log_entry,
+    message_text,
+    plain,
+)
+
 
 @pytest.fixture
 def ben(harness):

@@ -8,9 +8,12 @@ import logging
 import os
 
 import pytest
+from bot.demo.script import IDEAS, PRIVATE_IDEA, STEPS
 
-from bot import cli, demo, i18n, logs
-from bot.demo_script import IDEAS, PRIVATE_IDEA, STEPS
+from bot import cli
+from bot.demo import run as demo
+from bot.domain import i18n
+from bot.runtime import logs
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import zipfile
 
-from bot import export
+from bot.domain import export
 from storage import groups, members
 from storage import rounds as stored_rounds
 from tests.credit_helpers import confirmed_entry

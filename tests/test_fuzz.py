@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram.ext import CommandHandler
 
-from bot import deadlines
 from bot.app import build_application
 from bot.books import discrepancies
-from bot.clock import FakeClock
-from bot.emulator.request import EmulatorRequest
-from bot.emulator.telegram import FakeTelegram
+from bot.demo.emulator.request import EmulatorRequest
+from bot.demo.emulator.telegram import FakeTelegram
+from bot.runtime import deadlines
+from bot.runtime.clock import FakeClock
 from tests.harness import Harness, make_settings, reference_spec
 
 EXAMPLES = int(os.environ.get("COPROD_FUZZ_EXAMPLES", "200"))  # CI's bound; raise it to dig deeper

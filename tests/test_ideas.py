@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from telegram.constants import MessageLimit
 
-from bot.acknowledge import REACTION_BURST
-from bot.emulator.telegram import TelegramError
-from bot.rounds import IdeaStatus
+from bot.demo.emulator.telegram import TelegramError
+from bot.domain.rounds import IdeaStatus
+from bot.runtime.acknowledge import REACTION_BURST
 from storage import rounds
 from tests.ideas_helpers import (
     buttons,

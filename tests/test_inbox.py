@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.app import build_application
-from bot.emulator.request import EmulatorRequest
-from bot.inbox import KEEP_PROCESSED, Inbox
+from bot.demo.emulator.request import EmulatorRequest
+from bot.runtime.inbox import KEEP_PROCESSED, Inbox
 from storage import inbox as stored
 from tests.harness import make_settings
 

@@ -14,10 +14,11 @@ import shutil
 
 import pytest
 
-from bot import callbacks, commands, i18n
-from bot.commands import Place
-from bot.emulator.telegram import plain_text
-from bot.i18n import Translator
+from bot.demo.emulator.telegram import plain_text
+from bot.domain import callbacks, i18n
+from bot.domain.i18n import Translator
+from bot.runtime import menu as commands
+from bot.runtime.menu import Place
 from handlers import rounds as round_handlers
 from storage import groups, members
 from storage import rounds as stored_rounds

@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from bot import i18n, ledger
-from bot.errors import DomainError
-from bot.ledger import EntryDraft, EntryKind, EntryStatus, LedgerEntry
-from bot.model import Member
+from bot.domain import i18n, ledger
+from bot.domain.errors import DomainError
+from bot.domain.ledger import EntryDraft, EntryKind, EntryStatus, LedgerEntry
+from bot.domain.records import Member
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 BEN, CHLOE, FATIMA = 201, 202, 101

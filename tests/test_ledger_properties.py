@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot import ledger
-from bot.errors import DomainError
-from bot.ledger import EntryKind, EntryStatus
+from bot.domain import ledger
+from bot.domain.errors import DomainError
+from bot.domain.ledger import EntryKind, EntryStatus
 from storage import groups, members
 from storage import ledger as stored
 from storage.database import Database

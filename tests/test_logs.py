@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot import logs
+from bot.runtime import logs
 from tests.harness import TOKEN
 
 LINE = re.compile(
@@ -53,7 +53,7 @@ def test_a_line_has_time_level_group_update_and_event(stream):
 def test_lines_outside_an_update_say_so_with_a_dash(stream):
     with logs.update_context(_Update()):
         pass
-    logging.getLogger("bot.deadlines").warning("event=deadline_without_action kind=x")
+    logging.getLogger("bot.runtime.deadlines").warning("event=deadline_without_action kind=x")
     match = LINE.match(lines(stream)[0])
     assert match is not None and match["group"] == "-" and match["update"] == "-"
 

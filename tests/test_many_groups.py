@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from bot import deadlines, scheduling
 from bot.app import build_application
-from bot.clock import FakeClock
-from bot.emulator.flood import FloodLimits
-from bot.emulator.request import EmulatorRequest
-from bot.emulator.telegram import FakeTelegram
+from bot.demo.emulator.flood import FloodLimits
+from bot.demo.emulator.request import EmulatorRequest
+from bot.demo.emulator.telegram import FakeTelegram
+from bot.runtime import deadlines, scheduling
+from bot.runtime.clock import FakeClock
 from storage import deadlines as stored_deadlines
 from storage import groups, rounds
 from tests.harness import make_settings, reference_spec

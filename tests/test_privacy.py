@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot import callbacks
+from bot.domain import callbacks
 from storage import members
 from tests.credit_helpers import balances, confirmed_entry, plain
 

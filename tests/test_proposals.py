@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import deadlines as served
-from bot.deadline_kinds import DeadlineKind
-from bot.proposals import ProposalStatus
-from bot.rounds import Stage
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.proposals import ProposalStatus
+from bot.domain.rounds import Stage
+from bot.runtime import deadlines as served
 from storage import deadlines, groups, proposals, rounds
 from tests.ideas_helpers import buttons, last_bot_message
 

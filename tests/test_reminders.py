@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import deadlines
-from bot.deadline_kinds import DeadlineKind
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.runtime import deadlines
 from storage import deadlines as stored_deadlines
 from storage import groups, rounds
 

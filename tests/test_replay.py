@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import callbacks
+from bot.domain import callbacks
 from handlers.credits import CONFIRM
 from tests.credit_helpers import plain
 from tests.ideas_helpers import buttons, last_bot_message

@@ -1,12 +1,12 @@
-"""The replay guard reads ``processed_updates`` only for ids that may be in it (bot/inbox.py)."""
+"""The replay guard reads ``processed_updates`` only for ids that may be in it (bot/runtime/inbox.py)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot.app import build_application
-from bot.emulator.request import EmulatorRequest
-from bot.inbox import AppliedUpdates, Inbox
+from bot.demo.emulator.request import EmulatorRequest
+from bot.runtime.inbox import AppliedUpdates, Inbox
 from storage import inbox as stored
 from tests.harness import make_settings
 

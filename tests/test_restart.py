@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 from telegram.error import NetworkError
 
-from bot import deadlines, scheduling
 from bot.app import build_application
-from bot.deadline_kinds import DeadlineKind
-from bot.emulator.request import EmulatorRequest
+from bot.demo.emulator.request import EmulatorRequest
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.runtime import deadlines, scheduling
 from storage import deadlines as stored_deadlines
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import DomainError
-from bot.results import Tally, check_outcome, rank, voter_count
+from bot.domain.errors import DomainError
+from bot.domain.results import Tally, check_outcome, rank, voter_count
 
 
 def tally(number: int, votes: int) -> Tally:

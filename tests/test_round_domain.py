@@ -8,10 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.acknowledge import REACTION_BURST, REACTIONS_PER_MINUTE, Acknowledgements
-from bot.errors import DomainError
-from bot.proposals import SUPPORT_WINDOW, Proposal, ProposalStatus, check_can_support, check_proposal_question
-from bot.rounds import (
+from bot.domain.errors import DomainError
+from bot.domain.proposals import (
+    SUPPORT_WINDOW,
+    Proposal,
+    ProposalStatus,
+    check_can_support,
+    check_proposal_question,
+)
+from bot.domain.rounds import (
     Idea,
     IdeaStatus,
     check_idea,
@@ -19,6 +24,11 @@ from bot.rounds import (
     fold,
     near_duplicates,
     split_stage_durations,
+)
+from bot.runtime.acknowledge import (
+    REACTION_BURST,
+    REACTIONS_PER_MINUTE,
+    Acknowledgements,
 )
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)

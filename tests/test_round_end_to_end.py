@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.constants import PollLimit
 
-from bot.rounds import Stage
+from bot.domain.rounds import Stage
 from storage import groups, rounds, voting
 from tests.round_helpers import current
 

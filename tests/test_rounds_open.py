@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot.deadline_kinds import DeadlineKind
-from bot.rounds import Stage
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.rounds import Stage
 from storage import deadlines, groups, rounds
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from bot import callbacks
-from bot.deadline_kinds import DeadlineKind
-from bot.errors import DomainError
-from bot.settings import SummarySchedule, parse
+from bot.domain import callbacks
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.errors import DomainError
+from bot.domain.settings import SummarySchedule, parse
 from storage import deadlines, groups
 
 

@@ -7,11 +7,12 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import callbacks, deadlines, scheduling
 from bot.app import build_application
-from bot.deadline_kinds import DeadlineKind
-from bot.emulator.request import EmulatorRequest
-from bot.ledger import EntryDraft, EntryKind, EntryStatus
+from bot.demo.emulator.request import EmulatorRequest
+from bot.domain import callbacks
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.ledger import EntryDraft, EntryKind, EntryStatus
+from bot.runtime import deadlines, scheduling
 from handlers.credits import CONFIRM
 from storage import deadlines as stored_deadlines
 from storage import groups, ledger

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.rounds import Stage
-from bot.summary import (
+from bot.domain.rounds import Stage
+from bot.domain.summary import (
     Activity,
     ClosedRound,
     ConfirmedHours,

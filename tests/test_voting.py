@@ -6,8 +6,8 @@ import asyncio
 
 from telegram.constants import PollLimit
 
-from bot.deadlines import run_due
-from bot.rounds import Kind, Stage
+from bot.domain.rounds import Kind, Stage
+from bot.runtime.deadlines import run_due
 from storage import groups, rounds, voting
 from tests.round_helpers import current, poll_ids, round_with_ideas
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator.server import EmulatorServer
-from bot.emulator.telegram import FakeTelegram
+from bot.demo.emulator.server import EmulatorServer
+from bot.demo.emulator.telegram import FakeTelegram
 from tests.e2e.live import LiveBot
 from tests.harness import reference_spec
 
@@ -20,7 +20,7 @@ def server():
 
 @pytest.fixture
 async def live(server, tmp_path, monkeypatch):
-    monkeypatch.setattr("bot.retries.FIRST_BACKOFF", 0.01)
+    monkeypatch.setattr("bot.runtime.retries.FIRST_BACKOFF", 0.01)
     bot = LiveBot(server, tmp_path / "coprod.sqlite3")
     await bot.start()
     yield bot

@@ -1,7 +1,7 @@
 """The real bot over real loopback HTTP: the emulator server in a thread, the bot in the test's loop.
 
-:class:`LiveBot` runs :func:`bot.inbox.serve` (what ``python -m bot`` runs) against an
-:class:`~bot.emulator.server.EmulatorServer`; tests act through the server and wait, on a
+:class:`LiveBot` runs :func:`bot.runtime.inbox.serve` (what ``python -m bot`` runs) against an
+:class:`~bot.demo.emulator.server.EmulatorServer`; tests act through the server and wait, on a
 condition, never a sleep, until the bot has answered (only :meth:`LiveBot.until_applied`
 polls, briefly and bounded: the database signals nothing when the inbox empties).
 """
@@ -14,11 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot import inbox
 from bot.app import CoprodApplication, build_application
-from bot.emulator.server import EmulatorServer
-from bot.emulator.telegram import Chat, FakeTelegram, Person
-from bot.retries import RetryingRateLimiter
+from bot.demo.emulator.server import EmulatorServer
+from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
+from bot.runtime import inbox
+from bot.runtime.retries import RetryingRateLimiter
 from tests.harness import make_settings
 
 WAIT = 20.0  # seconds before a wait gives up and the test fails

@@ -5,11 +5,17 @@ from __future__ import annotations
 import threading
 
 import httpx
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ReplyParameters
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    ReplyParameters,
+)
 
-from bot.emulator.request import EmulatorRequest
-from bot.emulator.server import EmulatorClient, EmulatorServer, decode_body
-from bot.emulator.telegram import FakeTelegram
+from bot.demo.emulator.request import EmulatorRequest
+from bot.demo.emulator.server import EmulatorClient, EmulatorServer, decode_body
+from bot.demo.emulator.telegram import FakeTelegram
 from tests.harness import TOKEN, reference_spec
 
 

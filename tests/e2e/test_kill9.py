@@ -1,6 +1,6 @@
 """SPEC §10 at process level: ``python -m bot`` killed with SIGKILL mid-burst loses no idea and doubles none.
 
-The fake Bot API runs in its own process (``python -m bot.emulator.server``) and the real bot
+The fake Bot API runs in its own process (``python -m bot.demo.emulator.server``) and the real bot
 in another; a burst of ideas (replies to a round's prompt) arrives, the bot is killed while
 applying it, more ideas arrive while it is down, and a restart on the same database must
 end with every idea stored exactly once. Every wait is bounded, so the test stops by itself.

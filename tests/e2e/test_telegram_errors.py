@@ -9,11 +9,11 @@ import logging
 import pytest
 from telegram.error import BadRequest, Forbidden, TimedOut
 
-from bot import inbox
 from bot.app import build_application
-from bot.emulator.server import Fault
-from bot.errors import ConfigError
-from bot.retries import RetryingRateLimiter
+from bot.demo.emulator.server import Fault
+from bot.domain.errors import ConfigError
+from bot.runtime import inbox
+from bot.runtime.retries import RetryingRateLimiter
 from handlers.errors import SOMETHING_WENT_WRONG
 from tests.e2e.live import LiveBot
 from tests.harness import make_settings
@@ -137,7 +137,7 @@ async def test_refusals_are_never_retried(error):
 
 
 async def test_unreachable_telegram_at_start_is_waited_out(server, tmp_path, monkeypatch):
-    monkeypatch.setattr("bot.retries.FIRST_BACKOFF", 0.01)
+    monkeypatch.setattr("bot.runtime.retries.FIRST_BACKOFF", 0.01)
     server.inject("getMe", Fault(drop=True, times=2))
     bot = LiveBot(server, tmp_path / "coprod.sqlite3")
     await bot.start()

@@ -9,7 +9,7 @@ wait behind them, so:
 - the prompt's running count is edited at most once per :data:`EDIT_EVERY` per prompt: the
   first change schedules one JobQueue job, later changes before it fires only replace
   what it will do;
-- both go through the rate limiter as ``BEST_EFFORT`` (:mod:`bot.retries`): sent only if
+- both go through the rate limiter as ``BEST_EFFORT`` (:mod:`bot.runtime.retries`): sent only if
   the overall and the group's limits have room right now, never queued behind real
   messages nor retried;
 - a Telegram error (no room now, ``RetryAfter``, a deleted message, "message is not
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from telegram import ReactionTypeEmoji
 from telegram.error import TelegramError
 
-from bot.retries import best_effort_args
+from bot.runtime.retries import best_effort_args
 
 if TYPE_CHECKING:
     from telegram import Bot

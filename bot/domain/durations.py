@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.errors import DomainError, Quoted
-from bot.i18n import N_
+from bot.domain.errors import DomainError, Quoted
+from bot.domain.i18n import N_
 
 _UNIT_MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
 _PART = re.compile(r"(\d+(?:[.,]\d+)?)([wdhm])")

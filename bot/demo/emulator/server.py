@@ -2,8 +2,8 @@
 
 :class:`EmulatorServer` serves the Bot API (``POST /bot<token>/<method>``, form-encoded,
 JSON or multipart bodies, decoded into the same parameters
-:func:`bot.emulator.request.call_parameters` gives in-process) from one
-:class:`~bot.emulator.telegram.FakeTelegram`, so the bot runs its real HTTP path (httpx).
+:func:`bot.demo.emulator.request.call_parameters` gives in-process) from one
+:class:`~bot.demo.emulator.telegram.FakeTelegram`, so the bot runs its real HTTP path (httpx).
 ``getUpdates`` long-polls: with a ``timeout`` it waits until an update arrives.
 
 Simulated people act through a small control API, ``POST /emulator/<action>`` with a JSON
@@ -12,7 +12,7 @@ in another process; :class:`EmulatorClient` is its Python side. Faults can be in
 Bot API method (an error answer such as 429 with ``retry_after``, 400 or 403, a stalled
 answer that makes the client time out, or a dropped connection).
 
-Run it alone with ``python -m bot.emulator.server --port 8081`` (``--flood-limits`` to answer
+Run it alone with ``python -m bot.demo.emulator.server --port 8081`` (``--flood-limits`` to answer
 429 beyond Telegram's rates): it prints its Bot API base URL on the first line of stdout and
 serves until SIGINT or SIGTERM.
 """
@@ -35,9 +35,9 @@ from typing import Any, TypeVar
 
 import httpx
 
-from bot.emulator.flood import FloodLimits
-from bot.emulator.spec import BotApiSpec
-from bot.emulator.telegram import Chat, FakeTelegram, Person
+from bot.demo.emulator.flood import FloodLimits
+from bot.demo.emulator.spec import BotApiSpec
+from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
 
 T = TypeVar("T")
 
@@ -405,7 +405,7 @@ class EmulatorClient:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.emulator.server", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bot.demo.emulator.server", description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--bot-username", default="coprod_test_bot")

@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.acknowledge import Acknowledgements
-from bot.clock import Clock
-from bot.inbox import AppliedUpdates
-from bot.config import Settings
-from bot.roles import AdminCache
+from bot.runtime.acknowledge import Acknowledgements
+from bot.runtime.clock import Clock
+from bot.runtime.config import Settings
+from bot.runtime.inbox import AppliedUpdates
+from bot.runtime.roles import AdminCache
 from storage.database import Database
 from storage.members import Sightings
 
 if TYPE_CHECKING:
-    from bot.deadlines import Action
+    from bot.runtime.deadlines import Action
 
 
 @dataclass

@@ -25,16 +25,22 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from bot.errors import ConfigError
-from bot.retries import Backoff, retry_after_seconds
+from bot.domain.errors import ConfigError
+from bot.runtime.retries import Backoff, retry_after_seconds
 from storage import inbox as stored
 
 if TYPE_CHECKING:
     from bot.app import CoprodApplication, CoprodContext
-    from bot.services import Services
+    from bot.runtime.services import Services
     from storage.database import Database
 
 log = logging.getLogger(__name__)

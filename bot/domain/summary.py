@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.model import Group
-from bot.rounds import Stage
+from bot.domain.records import Group
+from bot.domain.rounds import Stage
 
 TOP_CONTRIBUTORS = 3
 TOP_IDEAS = 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 
-from bot.clock import Clock
+from bot.runtime.clock import Clock
 
 CACHE_FOR = dt.timedelta(minutes=5)
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from telegram.constants import MessageLimit, PollLimit
 
-from bot.emulator.flood import FloodLimits
-from bot.emulator.spec import ApiViolation, BotApiSpec, load
+from bot.demo.emulator.flood import FloodLimits
+from bot.demo.emulator.spec import ApiViolation, BotApiSpec, load
 
 _ALLOWED_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",

@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-from bot.emulator.telegram import FakeTelegram
+from bot.demo.emulator.telegram import FakeTelegram
 
 
 def call_parameters(request_data: RequestData | None) -> dict[str, Any]:

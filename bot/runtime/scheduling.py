@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 import aiosqlite
 from telegram.error import TelegramError
 
-from bot import deadlines
-from bot.deadline_kinds import DeadlineKind
-from bot.model import Deadline, Group
-from bot.settings import SummarySchedule
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.records import Deadline, Group
+from bot.domain.settings import SummarySchedule
+from bot.runtime import deadlines
 from storage import deadlines as stored
 from storage import groups
 

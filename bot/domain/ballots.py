@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 from telegram.constants import PollLimit
 
-from bot.durations import looks_like_duration, parse_stage_duration
-from bot.errors import DomainError, within_limit
-from bot.i18n import N_
-from bot.rounds import MAX_IDEA_LENGTH, Idea, check_question
+from bot.domain.durations import looks_like_duration, parse_stage_duration
+from bot.domain.errors import DomainError, within_limit
+from bot.domain.i18n import N_
+from bot.domain.rounds import MAX_IDEA_LENGTH, Idea, check_question
 
 ELLIPSIS = "…"
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.error import TelegramError
 
-from bot.deadline_kinds import REMINDER_OF, DeadlineKind
-from bot.model import Deadline
+from bot.domain.deadline_kinds import REMINDER_OF, DeadlineKind
+from bot.domain.records import Deadline
 from storage import deadlines as stored
 
 if TYPE_CHECKING:

@@ -10,9 +10,9 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from bot.errors import DomainError
-from bot.i18n import N_
-from bot.rounds import check_question
+from bot.domain.errors import DomainError
+from bot.domain.i18n import N_
+from bot.domain.rounds import check_question
 
 SUPPORT_WINDOW = dt.timedelta(hours=48)
 

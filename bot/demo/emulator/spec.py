@@ -3,7 +3,7 @@
 The package ships ``bot_api.json``, a trimmed copy (names, types and required flags) of the
 official reference that the project's ``shared/telegram-bot-api/api.json`` holds, so the
 emulator works from an installed package. Regenerate it with
-``python -m bot.emulator.spec path/to/api.json`` when the reference moves; a test checks
+``python -m bot.demo.emulator.spec path/to/api.json`` when the reference moves; a test checks
 the two agree.
 """
 
@@ -15,7 +15,6 @@ import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-
 
 # python-telegram-bot 22.8 adds its ``Defaults`` parse mode to every method it sends through
 # ``Bot._send_message``, sendPoll included, which takes no ``parse_mode``. Telegram ignores
@@ -110,7 +109,7 @@ def _from_trimmed(data: dict) -> BotApiSpec:
 def load(path: str | None = None) -> BotApiSpec:
     """The shipped trimmed reference, or a full ``api.json`` when a path is given."""
     if path is None:
-        text = resources.files("bot.emulator").joinpath("bot_api.json").read_text("utf-8")
+        text = resources.files("bot.demo.emulator").joinpath("bot_api.json").read_text("utf-8")
         return _from_trimmed(json.loads(text))
     return _from_trimmed(trim(json.loads(Path(path).read_text("utf-8"))))
 

@@ -20,8 +20,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.errors import within_limit
-from bot.i18n import N_
+from bot.domain.errors import within_limit
+from bot.domain.i18n import N_
 
 MAX_OUTCOME_LENGTH = 1000
 

@@ -2,12 +2,12 @@
 
 The demo builds the same ``Application`` that runs in production
 (:func:`bot.app.build_application`) and points it at the emulator
-(:class:`bot.emulator.telegram.FakeTelegram`) served over loopback HTTP
-(:mod:`bot.emulator.server`), so the real request path runs. A fake clock makes days pass
+(:class:`bot.demo.emulator.telegram.FakeTelegram`) served over loopback HTTP
+(:mod:`bot.demo.emulator.server`), so the real request path runs. A fake clock makes days pass
 in an instant: time stops at each deadline on the way and carries it out with
-:func:`bot.deadlines.run_due`, as the job queue would.
+:func:`bot.runtime.deadlines.run_due`, as the job queue would.
 
-:class:`Scene` is what the scenario (:mod:`bot.demo_script`) acts through: people send
+:class:`Scene` is what the scenario (:mod:`bot.demo.script`) acts through: people send
 messages, reply, press buttons and vote; after each action everything the bot did through
 the Bot API is rendered as chat lines by :class:`Transcript`. Images and files the bot
 sends are saved to the output folder. The framing lines (who speaks, "what you just saw")
@@ -29,14 +29,15 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import deadlines, i18n
 from bot.app import CoprodApplication, build_application
-from bot.clock import FakeClock
-from bot.config import Settings
-from bot.demo_script import neighbourhood
-from bot.emulator.server import EmulatorServer
-from bot.emulator.telegram import Chat, FakeTelegram, Person, plain_text
-from bot.i18n import Translator
+from bot.demo.emulator.server import EmulatorServer
+from bot.demo.emulator.telegram import Chat, FakeTelegram, Person, plain_text
+from bot.demo.script import neighbourhood
+from bot.domain import i18n
+from bot.domain.i18n import Translator
+from bot.runtime import deadlines
+from bot.runtime.clock import FakeClock
+from bot.runtime.config import Settings
 from storage import deadlines as stored_deadlines
 
 DEMO_TOKEN = "123456:DEMO-token-for-the-local-emulator-only"

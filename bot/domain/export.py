@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.i18n import Translator
-from bot.ledger import LedgerEntry, neighbour_name
-from bot.model import Member
+from bot.domain.i18n import Translator
+from bot.domain.ledger import LedgerEntry, neighbour_name
+from bot.domain.records import Member
 
 Row = dict[str, Any]
 

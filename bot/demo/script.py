@@ -12,12 +12,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot import callbacks
+from bot.domain import callbacks
+from bot.domain.i18n import N_
 from handlers import credits
-from bot.i18n import N_
 
 if TYPE_CHECKING:
-    from bot.demo import Scene
+    from bot.demo.run import Scene
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.errors import DomainError, within_limit
-from bot.i18n import N_, Translator
-from bot.model import Member
+from bot.domain.errors import DomainError, within_limit
+from bot.domain.i18n import N_, Translator
+from bot.domain.records import Member
 
 LAPSE_AFTER = dt.timedelta(days=7)
 MAX_NOTE_LENGTH = 300

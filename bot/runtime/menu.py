@@ -25,8 +25,8 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
-from bot import i18n
-from bot.i18n import N_
+from bot.domain import i18n
+from bot.domain.i18n import N_
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.durations import looks_like_duration, parse_stage_duration
-from bot.errors import DomainError, within_limit
-from bot.i18n import N_
+from bot.domain.durations import looks_like_duration, parse_stage_duration
+from bot.domain.errors import DomainError, within_limit
+from bot.domain.i18n import N_
 
 MAX_QUESTION_LENGTH = 300
 MAX_IDEA_LENGTH = 1000

@@ -1,7 +1,7 @@
 """A group's settings (SPEC §8): what each one accepts, parsed and checked before anything is saved.
 
 Pure: :func:`parse` turns ``/settings NAME VALUE`` into the column values to store, or
-raises a :class:`~bot.errors.DomainError` that shows the allowed form. The summary
+raises a :class:`~bot.domain.errors.DomainError` that shows the allowed form. The summary
 schedule also knows when its next summary falls, in the group's own time zone.
 """
 
@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import i18n
-from bot.durations import parse_stage_duration, whole_minutes
-from bot.errors import DomainError, Quoted
-from bot.i18n import N_
+from bot.domain import i18n
+from bot.domain.durations import parse_stage_duration, whole_minutes
+from bot.domain.errors import DomainError, Quoted
+from bot.domain.i18n import N_
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")

@@ -1,7 +1,7 @@
 """What a deadline row can stand for, and when the reminder of a stage falls.
 
 Pure and import-free so both ``storage.deadlines`` (which writes a stage's reminder row
-together with the stage deadline) and ``bot.deadlines`` (which serves the rows) can use it.
+together with the stage deadline) and ``bot.runtime.deadlines`` (which serves the rows) can use it.
 """
 
 from __future__ import annotations
