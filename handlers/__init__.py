@@ -1,6 +1,8 @@
 """Telegram handlers, one module per feature, each with ``register(app)``.
 
-Handlers parse the update, call the domain and render the answer; they never write SQL.
+Handlers parse the update, call a flow (``bot.flows``) or storage, and answer in the
+reader's language; they never write SQL and never import each other (only
+``handlers.common``, the turn every handler goes through).
 """
 
 from handlers import (
@@ -12,12 +14,13 @@ from handlers import (
     privacy,
     private_ideas,
     proposals,
-    reminders,
     rounds,
     settings,
     summaries,
     voting,
 )
 
-# Order matters only where two features could claim the same message; see ARCHITECTURE.md.
-FEATURES = (groups, rounds, ideas, private_ideas, proposals, language, settings, voting, outcomes, reminders, summaries, credits, privacy)
+# All handlers share handler group 0, where the first match wins. Two features take the same
+# command word: ideas' /idea answers in groups and private_ideas' /idea in private chats
+# (their filters do not overlap), so the order below is the order of the menu, nothing more.
+FEATURES = (groups, rounds, ideas, private_ideas, proposals, language, settings, voting, outcomes, summaries, credits, privacy)

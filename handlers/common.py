@@ -14,8 +14,9 @@ import enum
 import functools
 import html
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from aiosqlite import Connection
 from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
 from telegram.constants import ChatType
 
@@ -24,15 +25,13 @@ from bot.domain.ballots import shorten
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.records import Group, Member, Source
+from bot.domain.rounds import Round
 from bot.runtime import scheduling
+from bot.runtime.application import CoprodContext
+from bot.runtime.services import Services
 from storage import groups, members
-
-if TYPE_CHECKING:
-    from aiosqlite import Connection
-
-    from bot.app import CoprodContext
-    from bot.runtime.services import Services
-    from storage.database import Database
+from storage import rounds as stored_rounds
+from storage.database import Database
 
 
 class Scope(enum.Enum):
@@ -281,3 +280,54 @@ def _check_scope(turn: Turn, scope: Scope) -> None:
             N_("For your privacy this works only in a private chat with me. Open a chat with @{bot} and send it there."),
             bot=turn.context.bot.username,
         )
+
+
+def author_id(turn: Turn) -> int | None:
+    """The member who wrote the message; None when posted as the group or a channel."""
+    if turn.message.sender_chat is not None or turn.user is None or turn.user.is_bot:
+        return None
+    return turn.user.id
+
+
+def command_text(turn: Turn) -> str:
+    """What follows the command word, with the member's own spacing and line breaks."""
+    text = turn.message.text or ""
+    parts = text.split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+def round_number(text: str) -> int:
+    """``3`` or ``#3``: the number of a round as people write it."""
+    digits = text.removeprefix("#")
+    if not digits.isdigit() or int(digits) == 0:
+        raise DomainError(N_("“{value}” is not a round number. Write it like 3."), value=Quoted(text))
+    return int(digits)
+
+
+async def numbered_round(turn: Turn, number: int) -> Round:
+    async with turn.db.read() as conn:
+        found = await stored_rounds.by_number(conn, turn.group.id, number)
+    if found is None:
+        raise DomainError(N_("There is no round #{number} in this group."), number=number)
+    return found
+
+
+BUTTON_QUESTION_LENGTH = 40
+
+
+def idea_text(message: Message) -> str | None:
+    """The idea in a message: its text (without a leading /idea) or a photo's caption."""
+    if message.text is None:
+        return message.caption
+    if message.text.startswith("/"):
+        parts = message.text.split(maxsplit=1)
+        return parts[1] if len(parts) > 1 else ""
+    return message.text
+
+
+def round_label(t: Translator, round_: Round) -> str:
+    """A button naming a round: its number and the start of its question (plain text)."""
+    question = round_.question
+    if len(question) > BUTTON_QUESTION_LENGTH:
+        question = question[: BUTTON_QUESTION_LENGTH - 1] + "…"
+    return t._("#{number}: {question}", number=round_.number, question=question)

@@ -9,108 +9,41 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.domain import callbacks, durations, i18n, ledger
+from bot.domain import callbacks, durations, ledger
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.ledger import EntryKind, EntryStatus, LedgerEntry
-from bot.domain.records import Deadline, Group, Member
-from bot.runtime.deadlines import on_deadline, schedule
+from bot.domain.records import Group, Member
+from bot.flows.credits import (
+    STATUS_TEXT,
+    entry_buttons,
+    entry_names,
+    entry_text,
+    name_of,
+    show_decided,
+)
+from bot.runtime.deadlines import schedule
 from handlers.common import Scope, Turn, acting_person, button, command, remember
 from storage import deadlines as stored_deadlines
 from storage import groups, members
 from storage import ledger as stored
 
-if TYPE_CHECKING:
-    from telegram import Bot
-
-    from bot.app import CoprodApplication
-
 log = logging.getLogger(__name__)
 
-CONFIRM = "credit_confirm"
-REJECT = "credit_reject"
 
-_STATUS = {
-    EntryStatus.PENDING: N_("waiting for a confirmation"),
-    EntryStatus.CONFIRMED: N_("confirmed"),
-    EntryStatus.REJECTED: N_("rejected"),
-    EntryStatus.LAPSED: N_("lapsed"),
-}
 
 # Thanking the bot itself (by @username) or any other bot (by reply).
 _NOT_A_NEIGHBOUR = N_("Thank you, but I don't collect credits: thank the neighbour who helped.")
 
 
 # ------------------------------------------------------------------------- helpers
-
-
-async def _names(conn: aiosqlite.Connection, entries: Iterable[LedgerEntry]) -> dict[int, Member]:
-    return await members.names(conn, set().union(*(entry.people for entry in entries)))
-
-
-def _name(t: Translator, names: dict[int, Member], user_id: int | None) -> str:
-    return t.user_text(ledger.neighbour_name(t, names.get(user_id)))
-
-
-def _entry_text(t: Translator, entry: LedgerEntry, names: dict[int, Member], timezone: str) -> str:
-    """The message that shows a logged entry, as it stands now."""
-    headline = t._(
-        "Entry #{entry}: {name} volunteered {duration}: {note}",
-        entry=entry.id,
-        name=_name(t, names, entry.to_member),
-        duration=t.duration(entry.minutes),
-        note=t.user_text(entry.note),
-    )
-    if entry.status is EntryStatus.CONFIRMED:
-        status = t._("✅ Confirmed by {name}.", name=_name(t, names, entry.confirmed_by))
-    elif entry.status is EntryStatus.REJECTED:
-        status = t._("❌ Rejected by {name}.", name=_name(t, names, entry.rejected_by))
-    elif entry.status is EntryStatus.LAPSED:
-        status = t._("⌛ Lapsed: nobody confirmed it within 7 days.")
-    else:
-        status = t._(
-            "Another neighbour can confirm it (not the person who logged it). "
-            "If nobody does, it lapses on {when}.",
-            when=t.when(entry.lapses_at, timezone),
-        )
-    return f"{headline}\n{status}"
-
-
-def _buttons(t: Translator, entry: LedgerEntry) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(t._("Confirm"), callback_data=callbacks.encode(CONFIRM, entry.id)),
-                InlineKeyboardButton(t._("Reject"), callback_data=callbacks.encode(REJECT, entry.id)),
-            ]
-        ]
-    )
-
-
-async def _show_decided(bot: Bot, group: Group, entry: LedgerEntry, names: dict[int, Member]) -> None:
-    """Update the entry's message to its decision and drop the buttons (best effort)."""
-    if entry.message_id is None:
-        return
-    t = i18n.translator(group.language)
-    try:
-        await bot.edit_message_text(
-            _entry_text(t, entry, names, group.timezone),
-            chat_id=group.chat_id,
-            message_id=entry.message_id,
-            reply_markup=None,
-        )
-    except BadRequest as error:
-        log.info("event=entry_message_not_updated entry=%s error=%s", entry.id, error.message)
 
 
 # ------------------------------------------------------------------------ /log
@@ -140,12 +73,12 @@ async def log_time(turn: Turn) -> None:
                 ref_id=entry.id,
                 due_at=entry.lapses_at,
             )
-        names = await _names(conn, [entry])
+        names = await entry_names(conn, [entry])
     if deadline is not None:
         schedule(turn.context.application, deadline)
     if entry.message_id is None:
         await _post_entry(
-            turn, entry, _entry_text(turn.t, entry, names, turn.group.timezone), reply_markup=_buttons(turn.t, entry)
+            turn, entry, entry_text(turn.t, entry, names, turn.group.timezone), reply_markup=entry_buttons(turn.t, entry)
         )
 
 
@@ -177,8 +110,8 @@ async def _show_decided_if_stale(turn: Turn) -> None:
         entry = await _pressed_entry(turn, conn)
         if entry.status is EntryStatus.PENDING:
             return
-        names = await _names(conn, [entry])
-    await _show_decided(turn.context.bot, turn.group, entry, names)
+        names = await entry_names(conn, [entry])
+    await show_decided(turn.context.bot, turn.group, entry, names)
 
 
 async def _decide(turn: Turn, status: EntryStatus) -> None:
@@ -196,10 +129,10 @@ async def _decide(turn: Turn, status: EntryStatus) -> None:
             raise DomainError(N_("Entry #{entry} was already decided."), entry=entry.id)
         await stored_deadlines.finish(conn, DeadlineKind.CREDIT_LAPSE, entry.id, turn.now)
         entry = await stored.get(conn, entry.id)
-        names = await _names(conn, [entry])
+        names = await entry_names(conn, [entry])
     done = N_("Confirmed. Thank you!") if status is EntryStatus.CONFIRMED else N_("Rejected.")
     await turn.update.callback_query.answer(turn.t._(done))
-    await _show_decided(turn.context.bot, turn.group, entry, names)
+    await show_decided(turn.context.bot, turn.group, entry, names)
 
 
 @button
@@ -210,21 +143,6 @@ async def confirm_pressed(turn: Turn) -> None:
 @button
 async def reject_pressed(turn: Turn) -> None:
     await _decide(turn, EntryStatus.REJECTED)
-
-
-async def lapse_entry(app: CoprodApplication, deadline: Deadline) -> None:
-    """A CREDIT_LAPSE deadline: a still-pending entry lapses (idempotent)."""
-    services = app.services
-    now = services.clock.now()
-    async with services.db.transaction() as conn:
-        entry = await stored.get(conn, deadline.ref_id)
-        if entry is None or entry.status is not EntryStatus.PENDING or not ledger.is_lapsed(entry, now):
-            return
-        await stored.decide(conn, entry.id, EntryStatus.LAPSED, by=None, now=now)
-        entry = await stored.get(conn, entry.id)
-        group = await groups.get(conn, entry.group_id)
-        names = await _names(conn, [entry])
-    await _show_decided(app.bot, group, entry, names)
 
 
 # ------------------------------------------------------------------------ /thank
@@ -270,7 +188,7 @@ async def thank(turn: Turn) -> None:
         entry = await stored.by_source(conn, turn.source)  # found: this /thank replayed after a crash
         if entry is None:
             entry = await _add_thanks(turn, conn, giver.id, mention, minutes, note)
-        names = await _names(conn, [entry])
+        names = await entry_names(conn, [entry])
     if entry.message_id is None:
         await _post_entry(turn, entry, _thanks_text(turn.t, entry, names))
 
@@ -303,8 +221,8 @@ async def _add_thanks(
 def _thanks_text(t: Translator, entry: LedgerEntry, names: dict[int, Member]) -> str:
     text = t._(
         "🙏 {giver} thanked {helper} with {duration}. Entry #{entry}.",
-        giver=_name(t, names, entry.from_member),
-        helper=_name(t, names, entry.to_member),
+        giver=name_of(t, names, entry.from_member),
+        helper=name_of(t, names, entry.to_member),
         duration=t.duration(entry.minutes),
         entry=entry.id,
     )
@@ -338,9 +256,9 @@ def _history_line(
     elif entry.kind is EntryKind.REVERSAL:
         what = t._("reversal of entry #{entry}", entry=entry.reverses)
     elif entry.to_member == user_id:
-        what = t._("thanks from {name}", name=_name(t, names, entry.from_member))
+        what = t._("thanks from {name}", name=name_of(t, names, entry.from_member))
     else:
-        what = t._("thanks to {name}", name=_name(t, names, entry.to_member))
+        what = t._("thanks to {name}", name=name_of(t, names, entry.to_member))
     amount = entry.effect_on(user_id)
     sign = "+" if amount > 0 else ""
     line = t._(
@@ -350,7 +268,7 @@ def _history_line(
         group=t.user_text(group.title),
         what=what,
         amount=sign + t.duration(amount),
-        status=t._(_STATUS[entry.status]),
+        status=t._(STATUS_TEXT[entry.status]),
     )
     return f"{line} {t.user_text(entry.note)}" if entry.note else line
 
@@ -387,7 +305,7 @@ async def _full_credits(turn: Turn, user_id: int) -> str:
         group_ids = dict.fromkeys([*await members.group_ids(conn, user_id), *(e.group_id for e in mine)])
         by_group = {group_id: await groups.get(conn, group_id) for group_id in group_ids}
         recent = sorted(mine, key=lambda entry: entry.id, reverse=True)[: ledger.RECENT_ENTRIES]
-        names = await _names(conn, recent)
+        names = await entry_names(conn, recent)
     accounts = {
         group_id: ledger.account([entry for entry in concerning if entry.group_id == group_id], user_id)
         for group_id in group_ids
@@ -443,7 +361,7 @@ async def ledger_command(turn: Turn) -> None:
     if listed:
         lines += ["", t._("<b>Balances</b>")]
         lines += [
-            f"{_name(t, names, user_id)}: {t.duration(minutes)}"
+            f"{name_of(t, names, user_id)}: {t.duration(minutes)}"
             for minutes, user_id in sorted(listed, key=lambda pair: (-pair[0], pair[1]))
         ]
     hidden = len(balances) - len(listed)
@@ -495,6 +413,5 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("credits", credits_command))
     app.add_handler(CommandHandler("ledger", ledger_command))
     app.add_handler(CommandHandler("reverse", reverse))
-    app.add_handler(CallbackQueryHandler(confirm_pressed, pattern=callbacks.pattern(CONFIRM)))
-    app.add_handler(CallbackQueryHandler(reject_pressed, pattern=callbacks.pattern(REJECT)))
-    on_deadline(app, DeadlineKind.CREDIT_LAPSE, lapse_entry)
+    app.add_handler(CallbackQueryHandler(confirm_pressed, pattern=callbacks.pattern(callbacks.Action.CREDIT_CONFIRM)))
+    app.add_handler(CallbackQueryHandler(reject_pressed, pattern=callbacks.pattern(callbacks.Action.CREDIT_REJECT)))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import (
@@ -30,11 +29,9 @@ from telegram.error import (
 
 from bot.domain import i18n
 from bot.domain.i18n import N_
+from bot.runtime.application import CoprodContext
 from handlers.common import private_language
 from storage import groups, members
-
-if TYPE_CHECKING:
-    from bot.app import CoprodContext
 
 log = logging.getLogger(__name__)
 

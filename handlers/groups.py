@@ -7,13 +7,10 @@ across a migration to a supergroup, and the facilitator cache dropped when admin
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import (
     ChatMember,
     ChatMemberUpdated,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Update,
 )
 from telegram.constants import ChatType
@@ -25,48 +22,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain import callbacks, i18n
-from bot.domain.i18n import Translator
+from bot.domain import i18n
+from bot.flows.groups import language_keyboard, welcome_text
 from bot.runtime import scheduling
+from bot.runtime.application import CoprodContext
 from handlers.common import Scope, Turn, command
 from storage import groups
-
-if TYPE_CHECKING:
-    from bot.app import CoprodContext
 
 log = logging.getLogger(__name__)
 
 _PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
-
-
-def welcome_text(t: Translator) -> str:
-    return "\n".join(
-        (
-            t._("Hello, neighbours! I help this group plan and decide things together."),
-            t._(
-                "Anyone can suggest ideas, everyone votes, and every result and outcome is "
-                "published here. Time you volunteer counts as credits, confirmed by a neighbour: "
-                "everyone's hour is worth the same."
-            ),
-            "",
-            t._("Three ways to start:"),
-            t._("/round – put a question to the group (facilitators)"),
-            t._("/propose – suggest a question yourself; it opens when neighbours support it"),
-            t._("/log – record time you volunteered"),
-        )
-    )
-
-
-LANGUAGE_BUTTON = "language"
-
-
-def language_keyboard() -> InlineKeyboardMarkup:
-    """One button per language, each in its own name; handled in :mod:`handlers.language`."""
-    buttons = [
-        InlineKeyboardButton(i18n.language_name(code), callback_data=callbacks.encode(LANGUAGE_BUTTON, code))
-        for code in i18n.available_languages()
-    ]
-    return InlineKeyboardMarkup([buttons[index : index + 2] for index in range(0, len(buttons), 2)])
 
 
 async def bot_membership_changed(update: Update, context: CoprodContext) -> None:

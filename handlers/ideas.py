@@ -9,9 +9,7 @@ near-duplicates only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
+from aiosqlite import Connection
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit
 from telegram.ext import (
@@ -28,6 +26,8 @@ from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.records import Member
 from bot.domain.rounds import (
+    NO_ROUND_COLLECTING,
+    SEVERAL_ROUNDS,
     Idea,
     IdeaStatus,
     Round,
@@ -36,92 +36,22 @@ from bot.domain.rounds import (
     near_duplicates,
     require_stage,
 )
-from handlers.common import Scope, Turn, button, command
-from handlers.rounds import (
+from bot.flows.ideas import Taken, duplicate_notice, record_idea
+from bot.flows.rounds import count_changed
+from handlers.common import (
+    Scope,
+    Turn,
     author_id,
+    button,
+    command,
     command_text,
-    count_changed,
+    idea_text,
     numbered_round,
+    round_label,
     round_number,
 )
 from storage import idea_drafts, members
 from storage import rounds as stored_rounds
-
-if TYPE_CHECKING:
-    from aiosqlite import Connection
-
-    from bot.app import CoprodApplication
-
-NO_ROUND_COLLECTING = N_("No round is collecting ideas right now.")
-SEVERAL_ROUNDS = N_("Several rounds are collecting ideas: send the command as a reply to the round's message.")
-BUTTON_QUESTION_LENGTH = 40
-
-
-@dataclass(frozen=True)
-class Taken:
-    """What happened to an idea sent in: stored now (or before), and any near-duplicate."""
-
-    round: Round
-    idea: Idea
-    created: bool
-    duplicate: Idea | None
-
-
-async def record_idea(
-    app: CoprodApplication,
-    round_id: int,
-    text: str | None,
-    *,
-    author_id: int | None,
-    anonymous: bool = False,
-    source_chat_id: int,
-    source_message_id: int | None,
-    draft_id: int | None = None,
-    round_read: Round | None = None,
-) -> Taken:
-    """Add an idea to a round still collecting them (and drop the draft it came from).
-
-    ``round_read`` is the round as the caller just read it, which spares reading it again:
-    the insert itself checks that the round still collects ideas. Without a draft to drop,
-    that insert is the only write, so it needs no ``BEGIN``/``COMMIT`` around it.
-    """
-    services = app.services
-    writes = services.db.one_statement() if draft_id is None else services.db.transaction()
-    async with writes as conn:
-        round_ = round_read or await stored_rounds.get(conn, round_id)
-        require_stage(round_, Stage.IDEAS)
-        collected = await stored_rounds.collect_idea(
-            conn,
-            round_id=round_id,
-            text=check_idea(text),
-            author_id=author_id,
-            anonymous=anonymous,
-            now=services.clock.now(),
-            source_chat_id=source_chat_id,
-            source_message_id=source_message_id,
-        )
-        if collected is None:  # the round moved on since it was read, or this message is an idea already
-            require_stage(await stored_rounds.get(conn, round_id), Stage.IDEAS)
-            idea = await stored_rounds.idea_by_source(conn, source_chat_id, source_message_id)
-            created, duplicate = False, None
-        else:
-            (idea, same_as_id), created = collected, True
-            duplicate = await stored_rounds.get_idea(conn, same_as_id) if same_as_id else None
-        if draft_id is not None:
-            await idea_drafts.delete(conn, draft_id)
-    if created:
-        count_changed(app, round_id)
-    return Taken(round_, idea, created, duplicate)
-
-
-def duplicate_notice(t: Translator, taken: Taken) -> str:
-    if taken.duplicate is None:
-        return ""
-    return t._(
-        "Idea {number} looks the same as idea {other}: keep both, or /withdraw {number}.",
-        number=taken.idea.number,
-        other=taken.duplicate.number,
-    )
 
 
 async def _acknowledge(turn: Turn, taken: Taken, message_id: int) -> None:
@@ -160,16 +90,6 @@ async def _round_in_focus(turn: Turn) -> Round:
     if len(collecting) > 1:
         raise DomainError(SEVERAL_ROUNDS)
     return collecting[0]
-
-
-def idea_text(message: Message) -> str | None:
-    """The idea in a message: its text (without a leading /idea) or a photo's caption."""
-    if message.text is None:
-        return message.caption
-    if message.text.startswith("/"):
-        parts = message.text.split(maxsplit=1)
-        return parts[1] if len(parts) > 1 else ""
-    return message.text
 
 
 # ------------------------------------------------------------------ ideas coming in
@@ -248,21 +168,13 @@ async def _ask_which_round(turn: Turn, collecting: list[Round]) -> None:
         [
             [
                 InlineKeyboardButton(
-                    round_label(turn.t, round_), callback_data=callbacks.encode("ideafor", round_.id, message_id)
+                    round_label(turn.t, round_), callback_data=callbacks.encode(callbacks.Action.IDEA_FOR, round_.id, message_id)
                 )
             ]
             for round_ in collecting
         ]
     )
     await turn.reply(turn.t._("Which round is this idea for?"), reply_markup=keyboard)
-
-
-def round_label(t: Translator, round_: Round) -> str:
-    """A button naming a round: its number and the start of its question (plain text)."""
-    question = round_.question
-    if len(question) > BUTTON_QUESTION_LENGTH:
-        question = question[: BUTTON_QUESTION_LENGTH - 1] + "…"
-    return t._("#{number}: {question}", number=round_.number, question=question)
 
 
 @button
@@ -425,4 +337,4 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("merge", merge_command, filters=new_message))
     app.add_handler(MessageHandler(new_group_message & _RepliesToBot() & ~filters.COMMAND, idea_by_reply))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, idea_edited))
-    app.add_handler(CallbackQueryHandler(idea_round_chosen, pattern=callbacks.pattern("ideafor")))
+    app.add_handler(CallbackQueryHandler(idea_round_chosen, pattern=callbacks.pattern(callbacks.Action.IDEA_FOR)))

@@ -13,8 +13,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.domain import callbacks, i18n
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
+from bot.flows.groups import language_keyboard, welcome_text
 from handlers.common import Scope, Turn, button, command
-from handlers.groups import LANGUAGE_BUTTON, language_keyboard, welcome_text
 from storage import groups as group_store
 from storage import members
 
@@ -94,4 +94,4 @@ async def language_pressed(turn: Turn) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("language", language_command))
-    app.add_handler(CallbackQueryHandler(language_pressed, pattern=callbacks.pattern(LANGUAGE_BUTTON)))
+    app.add_handler(CallbackQueryHandler(language_pressed, pattern=callbacks.pattern(callbacks.Action.LANGUAGE)))

@@ -15,10 +15,15 @@ from bot.domain.i18n import N_, Translator
 from bot.domain.records import Group
 from bot.domain.results import Outcome, Results, check_outcome
 from bot.domain.rounds import Round, Stage, require_stage
-from handlers.common import Scope, Turn, command
-from handlers.ideas import author_id
-from handlers.rounds import numbered_round, round_number
-from handlers.voting import post_blocks
+from bot.runtime.posting import post_blocks
+from handlers.common import (
+    Scope,
+    Turn,
+    author_id,
+    command,
+    numbered_round,
+    round_number,
+)
 from storage import rounds, voting
 
 RECENT_CLOSED = 5

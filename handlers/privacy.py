@@ -17,9 +17,6 @@ from handlers.common import Scope, Turn, acting_person, button, command
 from storage import export as stored_export
 from storage import members
 
-FORGET = "forget_me"
-KEEP = "forget_keep"
-
 
 @command(Scope.ANY)
 async def privacy(turn: Turn) -> None:
@@ -55,8 +52,8 @@ async def forgetme(turn: Turn) -> None:
     buttons = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(turn.t._("Yes, forget me"), callback_data=callbacks.encode(FORGET)),
-                InlineKeyboardButton(turn.t._("No, keep it"), callback_data=callbacks.encode(KEEP)),
+                InlineKeyboardButton(turn.t._("Yes, forget me"), callback_data=callbacks.encode(callbacks.Action.FORGET)),
+                InlineKeyboardButton(turn.t._("No, keep it"), callback_data=callbacks.encode(callbacks.Action.KEEP)),
             ]
         ]
     )
@@ -117,5 +114,5 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("mydata", mydata))
     app.add_handler(CommandHandler("forgetme", forgetme))
     app.add_handler(CommandHandler("export", export_command))
-    app.add_handler(CallbackQueryHandler(forget_pressed, pattern=callbacks.pattern(FORGET)))
-    app.add_handler(CallbackQueryHandler(keep_pressed, pattern=callbacks.pattern(KEEP)))
+    app.add_handler(CallbackQueryHandler(forget_pressed, pattern=callbacks.pattern(callbacks.Action.FORGET)))
+    app.add_handler(CallbackQueryHandler(keep_pressed, pattern=callbacks.pattern(callbacks.Action.KEEP)))

@@ -22,16 +22,25 @@ from telegram.ext import (
 from bot.domain import callbacks
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
-from bot.domain.rounds import IdeaDraft, Round, Stage, check_idea, require_stage
-from handlers.common import Scope, Turn, button, command
-from handlers.ideas import (
+from bot.domain.rounds import (
     NO_ROUND_COLLECTING,
-    duplicate_notice,
+    IdeaDraft,
+    Round,
+    Stage,
+    check_idea,
+    require_stage,
+)
+from bot.flows.ideas import duplicate_notice, record_idea
+from bot.flows.rounds import DEEP_LINK_PREFIX
+from handlers.common import (
+    Scope,
+    Turn,
+    button,
+    command,
+    command_text,
     idea_text,
-    record_idea,
     round_label,
 )
-from handlers.rounds import DEEP_LINK_PREFIX, command_text
 from storage import groups, idea_drafts
 from storage import rounds as stored_rounds
 
@@ -108,7 +117,7 @@ async def _next_step(turn: Turn, draft: IdeaDraft) -> None:
             [
                 InlineKeyboardButton(
                     f"{titles[round_.group_id]} {round_label(t, round_)}",
-                    callback_data=callbacks.encode("idearound", draft.id, round_.id),
+                    callback_data=callbacks.encode(callbacks.Action.IDEA_ROUND, draft.id, round_.id),
                 )
             ]
             for round_ in collecting
@@ -133,8 +142,8 @@ async def _next_step(turn: Turn, draft: IdeaDraft) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t._("With my name"), callback_data=callbacks.encode("ideaname", draft.id, 1)),
-                InlineKeyboardButton(t._("Anonymously"), callback_data=callbacks.encode("ideaname", draft.id, 0)),
+                InlineKeyboardButton(t._("With my name"), callback_data=callbacks.encode(callbacks.Action.IDEA_NAME, draft.id, 1)),
+                InlineKeyboardButton(t._("Anonymously"), callback_data=callbacks.encode(callbacks.Action.IDEA_NAME, draft.id, 0)),
             ]
         ]
     )
@@ -211,5 +220,5 @@ def register(app: Application) -> None:
     app.add_handler(
         MessageHandler(private_message & ~filters.COMMAND & (filters.TEXT | filters.CAPTION), private_text)
     )
-    app.add_handler(CallbackQueryHandler(round_chosen, pattern=callbacks.pattern("idearound")))
-    app.add_handler(CallbackQueryHandler(name_chosen, pattern=callbacks.pattern("ideaname")))
+    app.add_handler(CallbackQueryHandler(round_chosen, pattern=callbacks.pattern(callbacks.Action.IDEA_ROUND)))
+    app.add_handler(CallbackQueryHandler(name_chosen, pattern=callbacks.pattern(callbacks.Action.IDEA_NAME)))

@@ -9,101 +9,23 @@ lapsed. Both outcomes are written on the proposal message.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain import callbacks, i18n
 from bot.domain.deadline_kinds import DeadlineKind
-from bot.domain.durations import whole_minutes
 from bot.domain.errors import DomainError
-from bot.domain.i18n import N_, Translator
+from bot.domain.i18n import N_
 from bot.domain.proposals import (
     SUPPORT_WINDOW,
-    Proposal,
-    ProposalStatus,
     check_can_support,
     check_proposal_question,
     opening_interrupted,
 )
-from bot.domain.records import Deadline, Group, Source
+from bot.flows.proposals import open_proposal, render_proposal, support_keyboard
 from bot.runtime import deadlines
-from handlers.common import Scope, Turn, button, command
-from handlers.ideas import author_id
-from handlers.rounds import command_text, open_round
+from handlers.common import Scope, Turn, author_id, button, command, command_text
 from storage import deadlines as stored_deadlines
-from storage import groups, members, proposals
-
-if TYPE_CHECKING:
-    from bot.app import CoprodApplication
-
-
-def proposal_text(
-    t: Translator,
-    group: Group,
-    proposal: Proposal,
-    *,
-    proposer: str,
-    supporters: int,
-    round_number: int | None = None,
-) -> str:
-    """The proposal message, in whichever state the proposal is."""
-    lines = [
-        t._("{name} proposes a round:", name=t.user_text(proposer) if proposer else t._("A neighbour")),
-        "<b>" + t.user_text(proposal.question) + "</b>",
-        "",
-    ]
-    progress = t._(
-        "Supporters so far: {count} of {threshold}.",
-        count=t.number(supporters),
-        threshold=t.number(group.support_threshold),
-    )
-    if proposal.status is ProposalStatus.OPEN:
-        lines.append(
-            t._(
-                "Press Support if you want the group to take it up. It opens as a round once "
-                "{threshold} neighbours support it, by {when}.",
-                threshold=t.number(group.support_threshold),
-                when=t.when(proposal.expires_at, group.timezone),
-            )
-        )
-        lines.append(progress)
-    elif proposal.status is ProposalStatus.OPENED:
-        lines.append(progress)
-        lines.append(t._("Enough neighbours supported it: it is now round #{number}.", number=round_number))
-    else:
-        lines.append(progress)
-        lines.append(
-            t._(
-                "This proposal lapsed: it did not reach enough support within {window}.",
-                window=t.duration(whole_minutes(SUPPORT_WINDOW)),
-            )
-        )
-    return "\n".join(lines)
-
-
-def _support_keyboard(t: Translator, proposal: Proposal) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t._("Support"), callback_data=callbacks.encode("support", proposal.id))]]
-    )
-
-
-async def _render(
-    app: CoprodApplication, proposal_id: int, round_number: int | None = None
-) -> tuple[Group, Proposal, str]:
-    """The group, the proposal and its message text as stored now."""
-    async with app.services.db.read() as conn:
-        proposal = await proposals.get(conn, proposal_id)
-        group = await groups.get(conn, proposal.group_id)
-        proposer = await members.get(conn, proposal.proposer_id)
-        supporters = await proposals.supporter_count(conn, proposal_id)
-    t = i18n.translator(group.language)
-    text = proposal_text(
-        t, group, proposal, proposer=proposer.display_name if proposer else "",
-        supporters=supporters, round_number=round_number,
-    )  # fmt: skip
-    return group, proposal, text
+from storage import proposals
 
 
 @command(Scope.GROUP)
@@ -126,14 +48,14 @@ async def propose_command(turn: Turn) -> None:
                 due_at=proposal.expires_at,
             )  # fmt: skip
     if proposal.message_id is None:
-        _group, proposal, text = await _render(app, proposal.id)
-        message = await turn.say(text, reply_markup=_support_keyboard(turn.t, proposal))
+        _group, proposal, text = await render_proposal(app, proposal.id)
+        message = await turn.say(text, reply_markup=support_keyboard(turn.t, proposal))
         async with turn.db.transaction() as conn:
             await proposals.set_message(conn, proposal.id, message.message_id)
     if deadline is not None:
         deadlines.schedule(app, deadline)
     if turn.group.support_threshold <= 1:
-        await _open(app, proposal.id)
+        await open_proposal(app, proposal.id)
 
 
 @button
@@ -152,51 +74,14 @@ async def support_pressed(turn: Turn) -> None:
             supporters += 1
     await query.answer(turn.t._("Thank you for your support."))
     if supporters >= turn.group.support_threshold:
-        await _open(turn.context.application, proposal.id)
+        await open_proposal(turn.context.application, proposal.id)
         return
-    group, proposal, text = await _render(turn.context.application, proposal.id)
-    await query.edit_message_text(text, reply_markup=_support_keyboard(i18n.translator(group.language), proposal))
-
-
-async def _open(app: CoprodApplication, proposal_id: int) -> None:
-    """Open the proposal as a round, once, however many presses reach the threshold.
-
-    An opening a crash cut short is finished by the next call (a press, or its replay):
-    the round is keyed on the proposal's message, so it is opened and announced once.
-    """
-    services = app.services
-    async with services.db.transaction() as conn:
-        await proposals.mark_opened(conn, proposal_id)
-        proposal = await proposals.get(conn, proposal_id)
-        if proposal.status is not ProposalStatus.OPENED or proposal.round_id is not None:
-            return
-        await stored_deadlines.finish(conn, DeadlineKind.PROPOSAL_LAPSE, proposal_id, services.clock.now())
-        group = await groups.get(conn, proposal.group_id)
-    source = Source(group.chat_id, proposal.message_id) if proposal.message_id is not None else None
-    round_ = await open_round(app, group, proposal.question, created_by=proposal.proposer_id, source=source)
-    async with services.db.transaction() as conn:
-        await proposals.set_round(conn, proposal_id, round_.id)
-    await _announce(app, proposal_id, round_.number)
-
-
-async def _announce(app: CoprodApplication, proposal_id: int, round_number: int | None = None) -> None:
-    """Write the proposal's outcome on its message; an edit without a keyboard drops Support."""
-    group, proposal, text = await _render(app, proposal_id, round_number)
-    if proposal.message_id is not None:
-        await app.bot.edit_message_text(text, chat_id=group.chat_id, message_id=proposal.message_id)
-
-
-async def lapse(app: CoprodApplication, deadline: Deadline) -> None:
-    """PROPOSAL_LAPSE: not enough support in 48 hours (nothing to do if it opened)."""
-    async with app.services.db.transaction() as conn:
-        lapsed = await proposals.mark_lapsed(conn, deadline.ref_id)
-    if lapsed:
-        await _announce(app, deadline.ref_id)
+    group, proposal, text = await render_proposal(turn.context.application, proposal.id)
+    await query.edit_message_text(text, reply_markup=support_keyboard(i18n.translator(group.language), proposal))
 
 
 def register(app: Application) -> None:
     app.add_handler(
         CommandHandler("propose", propose_command, filters=filters.UpdateType.MESSAGE)
     )
-    app.add_handler(CallbackQueryHandler(support_pressed, pattern=callbacks.pattern("support")))
-    deadlines.on_deadline(app, DeadlineKind.PROPOSAL_LAPSE, lapse)
+    app.add_handler(CallbackQueryHandler(support_pressed, pattern=callbacks.pattern(callbacks.Action.SUPPORT)))

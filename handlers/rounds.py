@@ -8,153 +8,13 @@ IDEAS_END deadline, posts the prompt members reply to, and schedules the deadlin
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.domain import i18n
-from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.durations import whole_minutes
-from bot.domain.errors import DomainError, Quoted
-from bot.domain.i18n import N_, Translator
-from bot.domain.records import Group, Source
-from bot.domain.rounds import Round, Stage, check_question, split_stage_durations
-from bot.runtime import deadlines
-from bot.runtime.retries import best_effort_args
-from handlers.common import Scope, Turn, command
-from storage import deadlines as stored_deadlines
-from storage import groups
-from storage import rounds as stored_rounds
-
-if TYPE_CHECKING:
-    from bot.app import CoprodApplication
-
-
-DEEP_LINK_PREFIX = "idea-"
-
-
-def deep_link(bot_username: str, round_: Round) -> str:
-    """The link under each prompt that opens a private chat to send an idea
-    (``/start idea-<round id>``, read by :mod:`handlers.private_ideas`)."""
-    return f"https://t.me/{bot_username}?start={DEEP_LINK_PREFIX}{round_.id}"
-
-
-def prompt_text(
-    t: Translator, group: Group, round_: Round, *, idea_count: int, now: dt.datetime, bot_username: str
-) -> str:
-    """The round's prompt: the question, how to take part, when ideas close, and the count."""
-    closes = round_.ideas_ends_at or now
-    return "\n".join(
-        (
-            "<b>" + t._("Round #{number}", number=round_.number) + "</b>",
-            t.user_text(round_.question),
-            "",
-            t._(
-                "How to take part: reply to this message with your idea, or send it privately: {link}",
-                link=deep_link(bot_username, round_),
-            ),
-            t._(
-                "Ideas close {when} ({relative}).",
-                when=t.when(closes, group.timezone),
-                relative=t.relative(closes - now),
-            ),
-            t.ngettext("{count} idea so far.", "{count} ideas so far.", idea_count),
-        )
-    )
-
-
-async def open_round(
-    app: CoprodApplication,
-    group: Group,
-    question: str,
-    *,
-    created_by: int | None,
-    ideas_minutes: int | None = None,
-    vote_minutes: int | None = None,
-    source: Source | None = None,
-) -> Round:
-    """Open a round in the ideas stage, post its prompt and schedule the end of the stage.
-
-    Durations default to the group's settings. A ``source`` message that opened a round
-    before (its update replayed after a crash) opens nothing new: the round's prompt is
-    posted only if the crash came before it was.
-    """
-    services = app.services
-    now = services.clock.now()
-    ideas_ends_at = now + dt.timedelta(minutes=ideas_minutes or group.ideas_minutes)
-    async with services.db.transaction() as conn:
-        round_ = await stored_rounds.by_source(conn, source) if source else None
-        deadline = None
-        if round_ is None:
-            round_ = await stored_rounds.create(
-                conn,
-                group_id=group.id,
-                question=question,
-                created_by=created_by,
-                now=now,
-                ideas_ends_at=ideas_ends_at,
-                voting_minutes=vote_minutes or group.vote_minutes,
-                source=source,
-            )
-            deadline = await stored_deadlines.set_due(
-                conn, group_id=group.id, kind=DeadlineKind.IDEAS_END, ref_id=round_.id, due_at=ideas_ends_at
-            )
-    if round_.prompt_message_id is None and round_.stage is Stage.IDEAS:
-        round_ = await _post_prompt(app, group, round_, now)
-    if deadline is not None:
-        deadlines.schedule(app, deadline)
-    return round_
-
-
-async def _post_prompt(app: CoprodApplication, group: Group, round_: Round, now: dt.datetime) -> Round:
-    """Post the prompt members reply to, and note it on the round."""
-    services = app.services
-    t = i18n.translator(group.language)
-    prompt = await app.bot.send_message(
-        group.chat_id,
-        prompt_text(t, group, round_, idea_count=0, now=now, bot_username=app.bot.username),
-    )
-    async with services.db.transaction() as conn:
-        await stored_rounds.set_prompt_message(conn, round_.id, prompt.message_id)
-        return await stored_rounds.get(conn, round_.id)
-
-
-async def refresh_prompt(app: CoprodApplication, round_id: int) -> None:
-    """Edit the prompt's running count (called debounced, see :mod:`bot.runtime.acknowledge`)."""
-    async with app.services.db.read() as conn:
-        round_ = await stored_rounds.get(conn, round_id)
-        group = await groups.get(conn, round_.group_id)
-        idea_count, _authors = await stored_rounds.counts(conn, round_id)
-    if round_.stage is not Stage.IDEAS or round_.prompt_message_id is None:
-        return
-    text = prompt_text(
-        i18n.translator(group.language), group, round_,
-        idea_count=idea_count, now=app.services.clock.now(), bot_username=app.bot.username,
-    )  # fmt: skip
-    await app.bot.edit_message_text(
-        text, chat_id=group.chat_id, message_id=round_.prompt_message_id, **best_effort_args(app.bot)
-    )
-
-
-def count_changed(app: CoprodApplication, round_id: int) -> None:
-    """A round's ideas changed: update its prompt's count soon (at most every few seconds)."""
-    app.services.acknowledgements.refresh_later(
-        app, f"prompt:{round_id}", lambda: refresh_prompt(app, round_id)
-    )
-
-
-def author_id(turn: Turn) -> int | None:
-    """The member who wrote the message; None when posted as the group or a channel."""
-    if turn.message.sender_chat is not None or turn.user is None or turn.user.is_bot:
-        return None
-    return turn.user.id
-
-
-def command_text(turn: Turn) -> str:
-    """What follows the command word, with the member's own spacing and line breaks."""
-    text = turn.message.text or ""
-    parts = text.split(maxsplit=1)
-    return parts[1] if len(parts) > 1 else ""
+from bot.domain.rounds import check_question, split_stage_durations
+from bot.flows.rounds import open_round
+from handlers.common import Scope, Turn, author_id, command, command_text
 
 
 @command(Scope.GROUP)
@@ -179,22 +39,6 @@ def _minutes(duration: dt.timedelta | None) -> int | None:
 
 
 # ------------------------------------------------------------------ rounds by number
-
-
-def round_number(text: str) -> int:
-    """``3`` or ``#3``: the number of a round as people write it."""
-    digits = text.removeprefix("#")
-    if not digits.isdigit() or int(digits) == 0:
-        raise DomainError(N_("“{value}” is not a round number. Write it like 3."), value=Quoted(text))
-    return int(digits)
-
-
-async def numbered_round(turn: Turn, number: int) -> Round:
-    async with turn.db.read() as conn:
-        found = await stored_rounds.by_number(conn, turn.group.id, number)
-    if found is None:
-        raise DomainError(N_("There is no round #{number} in this group."), number=number)
-    return found
 
 
 def register(app: Application) -> None:

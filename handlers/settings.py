@@ -23,7 +23,6 @@ from bot.runtime import deadlines, scheduling
 from handlers.common import Scope, Turn, button, command
 from storage import groups
 
-BUTTON = "setting"
 RESCHEDULES = {"summary_schedule", "timezone"}
 DEFAULT_SUMMARY_TIME = dt.time(9, 0)  # a summary button pressed while summaries are off
 
@@ -62,7 +61,7 @@ def settings_keyboard(t: Translator, group: Group) -> InlineKeyboardMarkup:
     """Quick changes; anything else is typed as /settings NAME VALUE."""
 
     def choice(label: str, name: str, value: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(label, callback_data=callbacks.encode(BUTTON, name, value))
+        return InlineKeyboardButton(label, callback_data=callbacks.encode(callbacks.Action.SETTING, name, value))
 
     languages = [
         choice(("✓ " if code == group.language else "") + i18n.language_name(code), "language", code)
@@ -138,4 +137,4 @@ async def setting_pressed(turn: Turn) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("settings", settings_command))
-    app.add_handler(CallbackQueryHandler(setting_pressed, pattern=callbacks.pattern(BUTTON)))
+    app.add_handler(CallbackQueryHandler(setting_pressed, pattern=callbacks.pattern(callbacks.Action.SETTING)))

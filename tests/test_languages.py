@@ -19,7 +19,7 @@ from bot.domain import callbacks, i18n
 from bot.domain.i18n import Translator
 from bot.runtime import menu as commands
 from bot.runtime.menu import Place
-from handlers import rounds as round_handlers
+from bot.flows import rounds as round_flows
 from storage import groups, members
 from storage import rounds as stored_rounds
 
@@ -129,7 +129,7 @@ async def test_prompt_counts_ideas_with_the_right_plural(harness, language):
                     conn, round_id=round_.id, text=f"idea {added}", author_id=None, anonymous=True,
                     now=harness.clock.now(),
                 )  # fmt: skip
-        await round_handlers.refresh_prompt(harness.app, round_.id)
+        await round_flows.refresh_prompt(harness.app, round_.id)
         prompt = _edits(harness)[-1]
         assert expected in prompt, (count, prompt)
 

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from bot.domain import callbacks
-from handlers.credits import CONFIRM
 from tests.credit_helpers import plain
 from tests.ideas_helpers import buttons, last_bot_message
 
@@ -187,7 +186,7 @@ async def confirm_press(harness) -> dict:
     await harness.send(harness.residents[0], "/log 2h litter pick on Chapel St")
     logged = max(message_id for (chat, message_id) in harness.telegram.messages if chat == harness.group.id)
     [data] = [button["callback_data"] for row in harness.telegram.messages[(harness.group.id, logged)]["reply_markup"]
-              ["inline_keyboard"] for button in row if callbacks.parse(button["callback_data"]).action == CONFIRM]  # fmt: skip
+              ["inline_keyboard"] for button in row if callbacks.parse(button["callback_data"]).action == callbacks.Action.CREDIT_CONFIRM]  # fmt: skip
     return harness.telegram.callback_update(harness.group, harness.residents[1], logged, data)
 
 

@@ -6,7 +6,8 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
-from bot.runtime.inbox import AppliedUpdates, Inbox
+from bot.runtime.inbox import Inbox
+from bot.runtime.replay import AppliedUpdates
 from storage import inbox as stored
 from tests.harness import make_settings
 

@@ -61,7 +61,7 @@ async def test_a_deadline_retried_after_a_telegram_error_keeps_one_job(harness):
     async def refused(app, deadline):
         raise NetworkError("Telegram is down")
 
-    deadlines.on_deadline(harness.app, DeadlineKind.IDEAS_END, refused)
+    harness.app.deadline_actions[DeadlineKind.IDEAS_END] = refused
     harness.advance(hours=2)
     queue = harness.app.job_queue
     queue.scheduler.start(paused=True)  # jobs are kept as the running bot keeps them, and never run

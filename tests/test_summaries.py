@@ -13,7 +13,6 @@ from bot.domain import callbacks
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.ledger import EntryDraft, EntryKind, EntryStatus
 from bot.runtime import deadlines, scheduling
-from handlers.credits import CONFIRM
 from storage import deadlines as stored_deadlines
 from storage import groups, ledger
 from storage.database import to_db
@@ -186,7 +185,7 @@ async def test_what_is_done_in_the_same_second_as_a_summary_is_in_it_and_not_in_
     harness.clock.set(MONDAY_9)  # the summary is due now; all of this happens in its second
     await harness.send(chloe, "/idea By the bus stop")
     entry = (await entries(harness))[-1]
-    await harness.press(chloe, entry.message_id, callbacks.encode(CONFIRM, entry.id))
+    await harness.press(chloe, entry.message_id, callbacks.encode(callbacks.Action.CREDIT_CONFIRM, entry.id))
     await harness.send(harness.facilitator, "/outcome 1 We picked litter on Saturday.")
 
     await harness.send(harness.facilitator, "/summary")
@@ -200,7 +199,7 @@ async def test_what_is_done_in_the_same_second_as_a_summary_is_in_it_and_not_in_
 
     await harness.send(dawid, "/log 1h fixed the bench")
     entry = (await entries(harness))[-1]
-    await harness.press(chloe, entry.message_id, callbacks.encode(CONFIRM, entry.id))
+    await harness.press(chloe, entry.message_id, callbacks.encode(callbacks.Action.CREDIT_CONFIRM, entry.id))
     harness.clock.set(MONDAY_9 + dt.timedelta(days=7))
     await deadlines.run_due(harness.app)
     [*_reported, following] = _summaries(harness.texts())

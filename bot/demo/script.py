@@ -10,14 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from bot.demo.scene import Scene
 from bot.domain import callbacks
 from bot.domain.i18n import N_
-from handlers import credits
-
-if TYPE_CHECKING:
-    from bot.demo.run import Scene
 
 
 @dataclass(frozen=True)
@@ -92,7 +88,7 @@ async def _private_idea(scene: Scene, cast: Cast) -> None:
         raise LookupError("the round's prompt has no link for private ideas")
     await scene.say(cast.ayesha, f"/start {start.group(1)}", private=True)
     await scene.say(cast.ayesha, PRIVATE_IDEA, private=True)
-    message_id, data = scene.button(callbacks.encode("ideaname"), private_with=cast.ayesha, last_arg="0")
+    message_id, data = scene.button(callbacks.encode(callbacks.Action.IDEA_NAME), private_with=cast.ayesha, last_arg="0")
     await scene.press(cast.ayesha, message_id, data, private=True)
 
 
@@ -106,7 +102,7 @@ async def _proposal(scene: Scene, cast: Cast) -> None:
     question = scene.t._("Shall we start a tool library in the community centre?")
     await scene.say(cast.lucia, f"/propose {question}")
     for supporter in (cast.omar, cast.dawid):
-        message_id, data = scene.button(callbacks.encode("support"))
+        message_id, data = scene.button(callbacks.encode(callbacks.Action.SUPPORT))
         await scene.press(supporter, message_id, data)
     prompt = _newest_prompt(scene)
     for person, text in ((cast.ben, TOOL_IDEAS[0]), (cast.tiago, TOOL_IDEAS[1])):
@@ -144,11 +140,11 @@ async def _time_bank(scene: Scene, cast: Cast) -> None:
     await scene.later(days=1)
     planting = scene.t._("planting fruit trees on the lot")
     cast.ben_message = await scene.say(cast.ben, f"/log 2h {planting}")
-    message_id, data = scene.button(callbacks.encode(credits.CONFIRM))
+    message_id, data = scene.button(callbacks.encode(callbacks.Action.CREDIT_CONFIRM))
     await scene.press(cast.dawid, message_id, data)
     benches = scene.t._("building two benches")
     await scene.say(cast.dawid, f"/log 1h30m {benches}")
-    message_id, data = scene.button(callbacks.encode(credits.CONFIRM))
+    message_id, data = scene.button(callbacks.encode(callbacks.Action.CREDIT_CONFIRM))
     await scene.press(cast.ben, message_id, data)
 
 

@@ -6,10 +6,26 @@ by the handler against the database, never by the button.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 VERSION = "v1"
 MAX_BYTES = 64  # Telegram's limit for callback_data
+
+
+class Action(enum.StrEnum):
+    """Every kind of button the bot makes; the value is what travels in the callback data."""
+
+    CREDIT_CONFIRM = "credit_confirm"
+    CREDIT_REJECT = "credit_reject"
+    SUPPORT = "support"  # a proposal
+    IDEA_FOR = "ideafor"  # which round a group idea is for
+    IDEA_ROUND = "idearound"  # which round a private idea is for
+    IDEA_NAME = "ideaname"  # a private idea with the name or anonymous
+    LANGUAGE = "language"
+    SETTING = "setting"
+    FORGET = "forget_me"
+    KEEP = "forget_keep"
 
 
 @dataclass(frozen=True)
@@ -24,7 +40,7 @@ class Callback:
             return None
 
 
-def encode(action: str, *args: object) -> str:
+def encode(action: Action, *args: object) -> str:
     data = ":".join((VERSION, action, *map(str, args)))
     if len(data.encode()) > MAX_BYTES or any(":" in str(arg) for arg in args):
         raise ValueError(f"callback data does not fit: {data!r}")
@@ -42,6 +58,6 @@ def parse(data: str | None) -> Callback | None:
     return Callback(action, tuple(args)) if action else None
 
 
-def pattern(action: str) -> str:
+def pattern(action: Action) -> str:
     """Regex for a ``CallbackQueryHandler`` that takes one action."""
     return rf"^{VERSION}:{action}(:|$)"

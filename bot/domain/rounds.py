@@ -171,3 +171,9 @@ class IdeaDraft:
     message_id: int | None
     round_id: int | None
     text: str | None
+
+
+NO_ROUND_COLLECTING = N_("No round is collecting ideas right now.")
+
+
+SEVERAL_ROUNDS = N_("Several rounds are collecting ideas: send the command as a reply to the round's message.")

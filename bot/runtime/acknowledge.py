@@ -23,16 +23,12 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from telegram import ReactionTypeEmoji
+from telegram import Bot, ReactionTypeEmoji
 from telegram.error import TelegramError
+from telegram.ext import Application, Job
 
 from bot.runtime.retries import best_effort_args
-
-if TYPE_CHECKING:
-    from telegram import Bot
-    from telegram.ext import Application, Job
 
 log = logging.getLogger(__name__)
 

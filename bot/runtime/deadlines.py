@@ -1,9 +1,9 @@
 """Deadlines: rows in the database, each served by a named job in PTB's JobQueue.
 
-A feature that sets a deadline writes the row in its own transaction (``storage.deadlines``)
-and then calls :func:`schedule`. When the job fires, :func:`fire` claims the row and runs the
-action the feature registered for its kind with :func:`on_deadline`. Actions are
-idempotent: a round already moved on by a facilitator is left as it is.
+A flow that sets a deadline writes the row in its own transaction (``storage.deadlines``)
+and then calls :func:`schedule`. When the job fires, :func:`fire` claims the row and runs
+the action the application was given for its kind (the table in :mod:`bot.flows`).
+Actions are idempotent: a round already moved on by a facilitator is left as it is.
 
 Delays are computed from the injected clock, so the accelerated demo and the real bot
 agree on what "due" means. Tests and restarts do not wait for the JobQueue:
@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram.error import TelegramError
 
 from bot.domain.deadline_kinds import REMINDER_OF, DeadlineKind
 from bot.domain.records import Deadline
+from bot.runtime.application import CoprodApplication
 from storage import deadlines as stored
 
-if TYPE_CHECKING:
-    from bot.app import CoprodApplication
-
-__all__ = ["Action", "DeadlineKind", "fire", "on_deadline", "run_due", "schedule"]
+__all__ = ["DeadlineKind", "fire", "run_due", "schedule"]
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +34,6 @@ RETRY_FAILED = dt.timedelta(minutes=5)
 # Actions may set new deadlines that are already due (a stage opened late after a restart);
 # run_due follows them, but never forever.
 MAX_PASSES = 10
-
-Action = Callable[["CoprodApplication", Deadline], Awaitable[None]]
-
-
-def on_deadline(app: CoprodApplication, kind: str, action: Action) -> None:
-    """Register what happens when a deadline of ``kind`` is reached (once per kind)."""
-    app.services.deadline_actions[kind] = action
-
 
 def schedule(app: CoprodApplication, deadline: Deadline, *, with_reminder: bool = True) -> None:
     """(Re)schedule the job for ``deadline``; an earlier job of the same name is replaced.
@@ -104,7 +93,7 @@ async def fire(app: CoprodApplication, deadline_id: int) -> bool:
     if deadline.due_at > services.clock.now() + EARLY_SLACK:
         schedule(app, deadline)  # it was moved later since this job was planned
         return False
-    action = services.deadline_actions.get(deadline.kind)
+    action = app.deadline_actions.get(deadline.kind)
     if action is None:
         log.warning("event=deadline_without_action kind=%s", deadline.kind)
         return False

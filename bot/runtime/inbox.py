@@ -22,7 +22,6 @@ import json
 import logging
 import signal
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import (
@@ -35,13 +34,10 @@ from telegram.error import (
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.domain.errors import ConfigError
+from bot.runtime.application import CoprodApplication, CoprodContext
 from bot.runtime.retries import Backoff, retry_after_seconds
+from bot.runtime.services import Services
 from storage import inbox as stored
-
-if TYPE_CHECKING:
-    from bot.app import CoprodApplication, CoprodContext
-    from bot.runtime.services import Services
-    from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -61,36 +57,6 @@ async def _skip_applied(update: Update, context: CoprodContext) -> None:
     if await services.applied.includes(services.db, update.update_id):
         log.info("event=update_replay_skipped update_id=%s", update.update_id)
         raise ApplicationHandlerStop
-
-
-class AppliedUpdates:
-    """The highest update id recorded as applied, so the guard asks the database only
-    about ids at or below it.
-
-    Telegram's update ids increase, so a new update is above it and costs no read; a
-    redelivery, or ids restarted lower after a quiet week, are checked in
-    ``processed_updates`` as before. Only this process records updates as applied
-    (:meth:`Inbox._apply` calls :meth:`recorded`), and records are only ever deleted,
-    so the ceiling, read once from the database, never misses one.
-    """
-
-    def __init__(self) -> None:
-        self._ceiling: int | None = None
-
-    async def includes(self, db: Database, update_id: int) -> bool:
-        """Whether ``update_id`` was recorded as applied (a new id is answered without a read)."""
-        if self._ceiling is None:
-            async with db.read() as conn:
-                self._ceiling = await stored.highest_processed(conn)
-        if update_id > self._ceiling:
-            return False
-        async with db.read() as conn:
-            return await stored.is_processed(conn, update_id)
-
-    def recorded(self, update_id: int) -> None:
-        """After the transaction recording ``update_id`` as applied committed."""
-        if self._ceiling is not None:
-            self._ceiling = max(self._ceiling, update_id)
 
 
 class Inbox:

@@ -18,15 +18,13 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from aiolimiter import AsyncLimiter
+from telegram import Bot
 from telegram.constants import FloodLimit
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter
-
-if TYPE_CHECKING:
-    from aiolimiter import AsyncLimiter
-    from telegram import Bot
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
 
 import aiosqlite
 from telegram.error import TelegramError
@@ -20,11 +19,9 @@ from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.records import Deadline, Group
 from bot.domain.settings import SummarySchedule
 from bot.runtime import deadlines
+from bot.runtime.application import CoprodApplication
 from storage import deadlines as stored
 from storage import groups
-
-if TYPE_CHECKING:
-    from bot.app import CoprodApplication
 
 log = logging.getLogger(__name__)
 

@@ -7,18 +7,14 @@ needs to survive a restart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from bot.runtime.acknowledge import Acknowledgements
 from bot.runtime.clock import Clock
 from bot.runtime.config import Settings
-from bot.runtime.inbox import AppliedUpdates
+from bot.runtime.replay import AppliedUpdates
 from bot.runtime.roles import AdminCache
 from storage.database import Database
 from storage.members import Sightings
-
-if TYPE_CHECKING:
-    from bot.runtime.deadlines import Action
 
 
 @dataclass
@@ -27,7 +23,6 @@ class Services:
     clock: Clock
     admins: AdminCache
     database: Database | None = field(default=None)
-    deadline_actions: dict[str, Action] = field(default_factory=dict)
     acknowledgements: Acknowledgements = field(default_factory=Acknowledgements)
     sightings: Sightings = field(default_factory=Sightings)  # skips rewriting unchanged members
     applied: AppliedUpdates = field(default_factory=AppliedUpdates)  # spares the replay guard's read

@@ -1,4 +1,4 @@
-"""Stage reminders (SPEC §6): one per stage, with the counts so far.
+"""Stage reminders: one per stage, with the counts so far.
 
 Each reminder is a deadline row written with its stage (see :mod:`storage.deadlines`): a
 day before the stage ends, or at three quarters of a stage shorter than two days. It is
@@ -8,20 +8,14 @@ round that has already moved on, or whose stage ended while the bot was down, is
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import ReplyParameters
-from telegram.ext import Application
 
 from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.records import Deadline
 from bot.domain.rounds import Stage
-from bot.runtime.deadlines import on_deadline
+from bot.runtime.application import CoprodApplication
 from storage import groups, rounds, voting
-
-if TYPE_CHECKING:
-    from bot.app import CoprodApplication
 
 STAGE_OF = {DeadlineKind.REMINDER_IDEAS: Stage.IDEAS, DeadlineKind.REMINDER_VOTING: Stage.VOTING}
 
@@ -55,7 +49,3 @@ async def remind(app: CoprodApplication, deadline: Deadline) -> None:
     reply = ReplyParameters(answer_to, allow_sending_without_reply=True) if answer_to else None
     await app.bot.send_message(group.chat_id, text, reply_parameters=reply)
 
-
-def register(app: Application) -> None:
-    for kind in STAGE_OF:
-        on_deadline(app, kind, remind)

@@ -1,0 +1,89 @@
+"""Taking an idea into a round: the one path every way of sending an idea goes through.
+
+:func:`record_idea` stores the idea in one transaction (once per source message, so a
+redelivered update adds nothing) and asks for the prompt's running count to be refreshed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.i18n import Translator
+from bot.domain.rounds import (
+    Idea,
+    Round,
+    Stage,
+    check_idea,
+    require_stage,
+)
+from bot.flows.rounds import count_changed
+from bot.runtime.application import CoprodApplication
+from storage import idea_drafts
+from storage import rounds as stored_rounds
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What happened to an idea sent in: stored now (or before), and any near-duplicate."""
+
+    round: Round
+    idea: Idea
+    created: bool
+    duplicate: Idea | None
+
+
+async def record_idea(
+    app: CoprodApplication,
+    round_id: int,
+    text: str | None,
+    *,
+    author_id: int | None,
+    anonymous: bool = False,
+    source_chat_id: int,
+    source_message_id: int | None,
+    draft_id: int | None = None,
+    round_read: Round | None = None,
+) -> Taken:
+    """Add an idea to a round still collecting them (and drop the draft it came from).
+
+    ``round_read`` is the round as the caller just read it, which spares reading it again:
+    the insert itself checks that the round still collects ideas. Without a draft to drop,
+    that insert is the only write, so it needs no ``BEGIN``/``COMMIT`` around it.
+    """
+    services = app.services
+    writes = services.db.one_statement() if draft_id is None else services.db.transaction()
+    async with writes as conn:
+        round_ = round_read or await stored_rounds.get(conn, round_id)
+        require_stage(round_, Stage.IDEAS)
+        collected = await stored_rounds.collect_idea(
+            conn,
+            round_id=round_id,
+            text=check_idea(text),
+            author_id=author_id,
+            anonymous=anonymous,
+            now=services.clock.now(),
+            source_chat_id=source_chat_id,
+            source_message_id=source_message_id,
+        )
+        if collected is None:  # the round moved on since it was read, or this message is an idea already
+            require_stage(await stored_rounds.get(conn, round_id), Stage.IDEAS)
+            idea = await stored_rounds.idea_by_source(conn, source_chat_id, source_message_id)
+            created, duplicate = False, None
+        else:
+            (idea, same_as_id), created = collected, True
+            duplicate = await stored_rounds.get_idea(conn, same_as_id) if same_as_id else None
+        if draft_id is not None:
+            await idea_drafts.delete(conn, draft_id)
+    if created:
+        count_changed(app, round_id)
+    return Taken(round_, idea, created, duplicate)
+
+
+def duplicate_notice(t: Translator, taken: Taken) -> str:
+    if taken.duplicate is None:
+        return ""
+    return t._(
+        "Idea {number} looks the same as idea {other}: keep both, or /withdraw {number}.",
+        number=taken.idea.number,
+        other=taken.duplicate.number,
+    )

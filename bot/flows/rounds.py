@@ -1,0 +1,134 @@
+"""Opening a round, and its prompt message.
+
+:func:`open_round` is the one way a round in the ideas stage comes to be (a facilitator's
+``/round`` or a proposal with enough support): it stores the round and its IDEAS_END
+deadline, posts the prompt members reply to, and schedules the deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.domain import i18n
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.i18n import Translator
+from bot.domain.records import Group, Source
+from bot.domain.rounds import Round, Stage
+from bot.runtime import deadlines
+from bot.runtime.application import CoprodApplication
+from bot.runtime.retries import best_effort_args
+from storage import deadlines as stored_deadlines
+from storage import groups
+from storage import rounds as stored_rounds
+
+DEEP_LINK_PREFIX = "idea-"
+
+
+def deep_link(bot_username: str, round_: Round) -> str:
+    """The link under each prompt that opens a private chat to send an idea
+    (``/start idea-<round id>``, read by :mod:`handlers.private_ideas`)."""
+    return f"https://t.me/{bot_username}?start={DEEP_LINK_PREFIX}{round_.id}"
+
+
+def prompt_text(
+    t: Translator, group: Group, round_: Round, *, idea_count: int, now: dt.datetime, bot_username: str
+) -> str:
+    """The round's prompt: the question, how to take part, when ideas close, and the count."""
+    closes = round_.ideas_ends_at or now
+    return "\n".join(
+        (
+            "<b>" + t._("Round #{number}", number=round_.number) + "</b>",
+            t.user_text(round_.question),
+            "",
+            t._(
+                "How to take part: reply to this message with your idea, or send it privately: {link}",
+                link=deep_link(bot_username, round_),
+            ),
+            t._(
+                "Ideas close {when} ({relative}).",
+                when=t.when(closes, group.timezone),
+                relative=t.relative(closes - now),
+            ),
+            t.ngettext("{count} idea so far.", "{count} ideas so far.", idea_count),
+        )
+    )
+
+
+async def open_round(
+    app: CoprodApplication,
+    group: Group,
+    question: str,
+    *,
+    created_by: int | None,
+    ideas_minutes: int | None = None,
+    vote_minutes: int | None = None,
+    source: Source | None = None,
+) -> Round:
+    """Open a round in the ideas stage, post its prompt and schedule the end of the stage.
+
+    Durations default to the group's settings. A ``source`` message that opened a round
+    before (its update replayed after a crash) opens nothing new: the round's prompt is
+    posted only if the crash came before it was.
+    """
+    services = app.services
+    now = services.clock.now()
+    ideas_ends_at = now + dt.timedelta(minutes=ideas_minutes or group.ideas_minutes)
+    async with services.db.transaction() as conn:
+        round_ = await stored_rounds.by_source(conn, source) if source else None
+        deadline = None
+        if round_ is None:
+            round_ = await stored_rounds.create(
+                conn,
+                group_id=group.id,
+                question=question,
+                created_by=created_by,
+                now=now,
+                ideas_ends_at=ideas_ends_at,
+                voting_minutes=vote_minutes or group.vote_minutes,
+                source=source,
+            )
+            deadline = await stored_deadlines.set_due(
+                conn, group_id=group.id, kind=DeadlineKind.IDEAS_END, ref_id=round_.id, due_at=ideas_ends_at
+            )
+    if round_.prompt_message_id is None and round_.stage is Stage.IDEAS:
+        round_ = await _post_prompt(app, group, round_, now)
+    if deadline is not None:
+        deadlines.schedule(app, deadline)
+    return round_
+
+
+async def _post_prompt(app: CoprodApplication, group: Group, round_: Round, now: dt.datetime) -> Round:
+    """Post the prompt members reply to, and note it on the round."""
+    services = app.services
+    t = i18n.translator(group.language)
+    prompt = await app.bot.send_message(
+        group.chat_id,
+        prompt_text(t, group, round_, idea_count=0, now=now, bot_username=app.bot.username),
+    )
+    async with services.db.transaction() as conn:
+        await stored_rounds.set_prompt_message(conn, round_.id, prompt.message_id)
+        return await stored_rounds.get(conn, round_.id)
+
+
+async def refresh_prompt(app: CoprodApplication, round_id: int) -> None:
+    """Edit the prompt's running count (called debounced, see :mod:`bot.runtime.acknowledge`)."""
+    async with app.services.db.read() as conn:
+        round_ = await stored_rounds.get(conn, round_id)
+        group = await groups.get(conn, round_.group_id)
+        idea_count, _authors = await stored_rounds.counts(conn, round_id)
+    if round_.stage is not Stage.IDEAS or round_.prompt_message_id is None:
+        return
+    text = prompt_text(
+        i18n.translator(group.language), group, round_,
+        idea_count=idea_count, now=app.services.clock.now(), bot_username=app.bot.username,
+    )  # fmt: skip
+    await app.bot.edit_message_text(
+        text, chat_id=group.chat_id, message_id=round_.prompt_message_id, **best_effort_args(app.bot)
+    )
+
+
+def count_changed(app: CoprodApplication, round_id: int) -> None:
+    """A round's ideas changed: update its prompt's count soon (at most every few seconds)."""
+    app.services.acknowledgements.refresh_later(
+        app, f"prompt:{round_id}", lambda: refresh_prompt(app, round_id)
+    )

@@ -1,0 +1,148 @@
+"""Summaries: the text and charts of a period, and the scheduled summary deadline.
+
+The next scheduled summary of a group is a ``summary`` deadline (a named JobQueue job,
+see :mod:`bot.runtime.scheduling`). When it fires, the summary of the period since the
+previous one is built (:mod:`bot.domain.summary`), posted unless nothing happened, and the
+next one is planned in the group's time zone. A bar chart of closed rounds' results and of
+hours per week goes with the text when there is something to draw.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.domain import i18n
+from bot.domain.i18n import Translator
+from bot.domain.records import Deadline, Group
+from bot.domain.rounds import Stage
+from bot.domain.summary import OpenRound, Summary, build, period_start
+from bot.runtime import scheduling
+from bot.runtime.application import CoprodApplication
+from bot.runtime.charts import bar_chart
+from bot.runtime.deadlines import schedule
+from bot.runtime.posting import post_blocks
+from storage import groups
+from storage import summary as stored
+
+log = logging.getLogger(__name__)
+
+
+def _open_round_line(t: Translator, group: Group, round_: OpenRound) -> str:
+    question = t.user_text(round_.question)
+    when = t.when(round_.deadline, group.timezone) if round_.deadline else "—"
+    if round_.stage is Stage.IDEAS:
+        return t._("• #{number} {question}: collecting ideas until {when}; {ideas} from {people}",
+                   number=round_.number, question=question, when=when,
+                   ideas=t.ngettext("{count} idea", "{count} ideas", round_.ideas),
+                   people=t.ngettext("{count} neighbour", "{count} neighbours", round_.participants))  # fmt: skip
+    return t._("• #{number} {question}: voting until {when}; {voters} so far",
+               number=round_.number, question=question, when=when,
+               voters=t.ngettext("{count} neighbour has voted", "{count} neighbours have voted",
+                                 round_.participants))  # fmt: skip
+
+
+def summary_blocks(t: Translator, group: Group, summary: Summary) -> list[str]:
+    """The summary as lines of HTML, section by section; empty sections are left out."""
+    blocks = [t._("<b>What happened since {since}</b>", since=t.when(summary.since, group.timezone))]
+    if summary.open_rounds:
+        blocks += ["", t._("<b>Open rounds</b>")]
+        blocks += [_open_round_line(t, group, round_) for round_ in summary.open_rounds]
+    if summary.closed_rounds:
+        blocks += ["", t._("<b>Rounds closed</b>")]
+        for closed in summary.closed_rounds:
+            blocks.append(t._("• #{number} {question}: {voters}", number=closed.number,
+                              question=t.user_text(closed.question),
+                              voters=t.ngettext("{count} neighbour voted", "{count} neighbours voted",
+                                                closed.voters)))  # fmt: skip
+            blocks += [
+                t._("   {idea} — {votes}", idea=t.user_text(idea.text),
+                    votes=t.ngettext("{count} vote", "{count} votes", idea.votes))
+                for idea in closed.top
+            ]  # fmt: skip
+    if summary.outcomes:
+        blocks += ["", t._("<b>You said, we did</b>")]
+        blocks += [
+            t._("• #{number} {question}: {outcome}", number=outcome.round_number,
+                question=t.user_text(outcome.question), outcome=t.user_text(outcome.text))
+            for outcome in summary.outcomes
+        ]  # fmt: skip
+    if summary.minutes_confirmed or summary.pending_confirmations:
+        blocks += ["", t._("<b>Time given</b>")]
+    if summary.minutes_confirmed:
+        blocks.append(t._("{hours} of volunteering confirmed, by {people}.",
+                          hours=t.duration(summary.minutes_confirmed),
+                          people=t.ngettext("{count} neighbour", "{count} neighbours", summary.volunteers)))  # fmt: skip
+        if summary.top_contributors:
+            names = ", ".join(
+                t._("{name} ({hours})", name=t.user_text(person.name), hours=t.duration(person.minutes))
+                for person in summary.top_contributors
+            )
+            blocks.append(t._("Thank you, {names}!", names=names))
+    if summary.pending_confirmations:
+        blocks.append(t.ngettext(
+            "{count} entry of volunteered time is waiting for a neighbour to confirm it.",
+            "{count} entries of volunteered time are waiting for a neighbour to confirm them.",
+            summary.pending_confirmations))  # fmt: skip
+    if summary.proposals:
+        blocks += ["", t._("<b>Proposals waiting for support</b>")]
+        blocks += [
+            t._("• {question}: {supporters} of {needed}, until {when}", question=t.user_text(proposal.question),
+                supporters=t.number(proposal.supporters), needed=t.number(proposal.needed),
+                when=t.when(proposal.expires_at, group.timezone))
+            for proposal in summary.proposals
+        ]  # fmt: skip
+    return blocks
+
+
+async def _charts(t: Translator, summary: Summary) -> list[tuple[bytes, str]]:
+    """Closed rounds' leading ideas by votes, and confirmed hours per week, with their captions."""
+    charts = []
+    results = [(closed.number, idea) for closed in summary.closed_rounds for idea in closed.top]
+    if any(idea.votes for _, idea in results):
+        image = await bar_chart([f"#{number}.{idea.number}" for number, idea in results],
+                                [idea.votes for _, idea in results])  # fmt: skip
+        charts.append((image, t._("Rounds closed: votes for the leading ideas (round.idea)")))
+    if summary.hours_by_week:
+        image = await bar_chart([monday.isoformat() for monday, _ in summary.hours_by_week],
+                                [minutes / 60 for _, minutes in summary.hours_by_week])  # fmt: skip
+        charts.append((image, t._("Hours volunteered per week (weeks start on the date shown)")))
+    return charts
+
+
+async def post_summary(bot: Bot, group: Group, summary: Summary) -> None:
+    t = i18n.translator(group.language)
+    await post_blocks(bot, group.chat_id, summary_blocks(t, group, summary))
+    for chart, caption in await _charts(t, summary):
+        await bot.send_photo(group.chat_id, photo=chart, caption=caption)
+
+
+async def summary_due(app: CoprodApplication, deadline: Deadline) -> None:
+    """The group's scheduled summary: post the period (unless empty), then plan the next one.
+
+    Idempotent: the period ends now and the next time is planned in the same transaction,
+    so a job that fires again finds its row moved on and does nothing. If Telegram refuses
+    the summary, the period is kept for the next one rather than lost.
+    """
+    services = app.services
+    now = services.clock.now()
+    async with services.db.read() as conn:
+        group = await groups.get(conn, deadline.ref_id)
+        activity = await stored.activity(conn, group, since=period_start(group), until=now)
+    summary = build(activity)
+    posted = True
+    if summary is not None:
+        try:
+            await post_summary(app.bot, group, summary)
+        except TelegramError:
+            # The next summary still comes on time and covers this period too.
+            log.exception("event=summary_failed group_id=%s", group.id)
+            posted = False
+    async with services.db.transaction() as conn:
+        if posted:
+            await stored.mark_summarised(conn, group.id, now)
+        following = await scheduling.plan_summary(conn, group, after=now)
+    if following is not None:
+        schedule(app, following)

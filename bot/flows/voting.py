@@ -1,0 +1,218 @@
+"""A round's vote: opening it with the ballot, closing it with the results.
+
+A round's standing ideas are posted in full in a voting message, then as native polls
+(approval voting: tick every idea you support), as many polls as the ideas need. Closing
+stops the polls, freezes the ranking and publishes it with a bar chart.
+
+Both stage changes are compare-and-set in storage, so a facilitator's /vote or /close
+racing the deadline (or a second facilitator) changes the round, and posts, exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import aiosqlite
+from telegram import Bot, InputPollOption, Poll
+from telegram.constants import PollLimit
+from telegram.error import BadRequest, Forbidden
+
+from bot.domain import i18n
+from bot.domain.ballots import (
+    PollLayout,
+    lay_out,
+    shorten,
+)
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.i18n import Translator
+from bot.domain.records import Deadline, Group
+from bot.domain.results import Results, rank
+from bot.domain.rounds import Idea, Round, Stage, voting_deadline
+from bot.runtime.application import CoprodApplication
+from bot.runtime.charts import bar_chart
+from bot.runtime.deadlines import schedule
+from bot.runtime.posting import post_blocks
+from storage import deadlines as stored_deadlines
+from storage import groups, rounds, voting
+
+log = logging.getLogger(__name__)
+
+
+def _voting_blocks(t: Translator, group: Group, round_: Round, ideas: Sequence[Idea], polls: int) -> list[str]:
+    ends_at = round_.voting_ends_at
+    blocks = [
+        t._("<b>Voting is open for round #{number}</b>: {question}", number=round_.number,
+            question=t.user_text(round_.question)),
+        t.ngettext("Tick every idea you support; they are in {count} poll below.",
+                   "Tick every idea you support; they are spread over {count} polls below.", polls),
+    ]  # fmt: skip
+    if ends_at is not None:
+        blocks.append(
+            t._("Voting closes {when} ({relative}).", when=t.when(ends_at, group.timezone),
+                relative=t.relative(ends_at - round_.voting_started_at))
+        )  # fmt: skip
+    blocks.append("")
+    blocks.extend(f"{idea.number}. {t.user_text(idea.text)}" for idea in ideas)
+    return blocks
+
+
+def _poll_question(t: Translator, round_: Round, layout: PollLayout, polls: int) -> str:
+    if polls == 1:
+        question = t._("Round #{number}: {question}", number=round_.number, question=round_.question)
+    else:
+        question = t._("Round #{number} ({position} of {total}): {question}", number=round_.number,
+                       position=layout.position, total=polls, question=round_.question)  # fmt: skip
+    return shorten(question, PollLimit.MAX_QUESTION_LENGTH)
+
+
+def _results_blocks(t: Translator, round_: Round, results: Results) -> list[str]:
+    blocks = [t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
+                  question=t.user_text(round_.question))]  # fmt: skip
+    if not results.placings:
+        blocks.append(t._("No ideas were put forward, so there was nothing to vote on."))
+        return blocks
+    blocks.append(t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters))
+    for placing in results.placings:
+        place = t.number(placing.rank)
+        blocks.append(
+            t._("{place}. {idea} — {votes}, {share}",
+                place=f"={place}" if placing.tied else place,
+                idea=t.user_text(placing.tally.text),
+                votes=t.ngettext("{count} vote", "{count} votes", placing.tally.votes),
+                share=t.percent(placing.share))
+        )  # fmt: skip
+    return blocks
+
+
+async def _results_chart(results: Results) -> bytes:
+    """Votes per idea, labelled by idea number; the texts are in the results message."""
+    return await bar_chart(
+        [f"#{placing.tally.number}" for placing in results.placings],
+        [placing.tally.votes for placing in results.placings],
+    )
+
+
+async def open_voting(app: CoprodApplication, round_: Round) -> bool:
+    """ideas -> voting, and post the ballot; False if the round was no longer collecting ideas.
+
+    A round without standing ideas has nothing to vote on: it closes at once and says so.
+    """
+    services = app.services
+    now = services.clock.now()
+    ends_at = voting_deadline(now, round_.voting_minutes)
+    async with services.db.transaction() as conn:
+        if not await rounds.start_voting(conn, round_.id, now=now, ends_at=ends_at):
+            return False
+        await stored_deadlines.finish(conn, DeadlineKind.IDEAS_END, round_.id, now)
+        standing = await rounds.ideas(conn, round_.id, standing_only=True)
+        deadline = await stored_deadlines.set_due(
+            conn, group_id=round_.group_id, kind=DeadlineKind.VOTING_END, ref_id=round_.id, due_at=ends_at
+        )
+        group = await groups.get(conn, round_.group_id)
+        opened = await rounds.get(conn, round_.id)
+    if not standing:
+        await close_voting(app, opened)
+        return True
+    schedule(app, deadline)
+    await post_ballot(app, group, opened, standing)
+    return True
+
+
+async def post_ballot(app: CoprodApplication, group: Group, round_: Round, ideas: Sequence[Idea]) -> None:
+    """The voting message with every idea in full, then the polls, each recorded as sent.
+
+    What was recorded as sent before (a /poll replayed after a crash) is not sent again.
+    """
+    t = i18n.translator(group.language)
+    layouts = lay_out(ideas)
+    if round_.voting_message_id is None:
+        messages = await post_blocks(app.bot, group.chat_id, _voting_blocks(t, group, round_, ideas, len(layouts)))
+        async with app.services.db.transaction() as conn:
+            await rounds.set_voting_message(conn, round_.id, messages[0].message_id)
+    async with app.services.db.read() as conn:
+        posted = {poll.position for poll in await voting.polls(conn, round_.id)}
+    for layout in (layout for layout in layouts if layout.position not in posted):
+        message = await app.bot.send_poll(
+            group.chat_id,
+            _poll_question(t, round_, layout, len(layouts)),
+            [InputPollOption(option.label, text_parse_mode=None) for option in layout.options],
+            question_parse_mode=None,
+            is_anonymous=group.anonymous_votes,
+            allows_multiple_answers=True,
+            hide_results_until_closes=True,
+        )
+        async with app.services.db.transaction() as conn:
+            await voting.add_poll(
+                conn, poll_id=message.poll.id, round_id=round_.id, layout=layout,
+                chat_id=group.chat_id, message_id=message.message_id,
+            )  # fmt: skip
+            closed_meanwhile = (await rounds.get(conn, round_.id)).stage is not Stage.VOTING
+        if closed_meanwhile:  # a /close came in while the polls were going out
+            await _stop(app.bot, group.chat_id, message.message_id)
+            return
+
+
+async def _stop(bot: Bot, chat_id: int, message_id: int) -> Poll | None:
+    """Stop one poll; its final state, or None if Telegram would not (already closed, deleted)."""
+    try:
+        return await bot.stop_poll(chat_id, message_id)
+    except (BadRequest, Forbidden) as error:
+        log.info("event=stop_poll_skipped chat_id=%s message_id=%s reason=%s", chat_id, message_id, error.message)
+        return None
+
+
+async def record_poll(conn: aiosqlite.Connection, poll: Poll) -> None:
+    await voting.record_poll_state(
+        conn, poll.id, total_voter_count=poll.total_voter_count,
+        option_counts=[option.voter_count for option in poll.options], closed=poll.is_closed,
+    )  # fmt: skip
+
+
+async def close_voting(app: CoprodApplication, round_: Round) -> bool:
+    """voting -> closed: stop the polls, freeze and publish the results; False if not voting."""
+    services = app.services
+    async with services.db.read() as conn:
+        current = await rounds.get(conn, round_.id)
+        posted = await voting.polls(conn, round_.id)
+    if current.stage is not Stage.VOTING:
+        return False
+    finals = [await _stop(app.bot, poll.chat_id, poll.message_id) for poll in posted if not poll.stopped]
+    now = services.clock.now()
+    async with services.db.transaction() as conn:
+        for final in filter(None, finals):
+            await record_poll(conn, final)
+        voters = await voting.round_voters(conn, round_.id)
+        if not await rounds.close(conn, round_.id, now=now, voter_count=voters):
+            return False
+        results = rank(await voting.tallies(conn, round_.id), voters)
+        await voting.freeze_results(conn, round_.id, results)
+        await stored_deadlines.finish(conn, DeadlineKind.VOTING_END, round_.id, now)
+        group = await groups.get(conn, round_.group_id)
+    await publish_results(app, group, current, results)
+    return True
+
+
+async def publish_results(app: CoprodApplication, group: Group, round_: Round, results: Results) -> None:
+    t = i18n.translator(group.language)
+    await post_blocks(app.bot, group.chat_id, _results_blocks(t, round_, results))
+    if results.voters and results.placings:
+        chart = await _results_chart(results)
+        await app.bot.send_photo(
+            group.chat_id, chart, caption=t._("Results of round #{number}", number=round_.number)
+        )
+
+
+async def _round_of(app: CoprodApplication, deadline: Deadline) -> Round:
+    async with app.services.db.read() as conn:
+        return await rounds.get(conn, deadline.ref_id)
+
+
+async def ideas_ended(app: CoprodApplication, deadline: Deadline) -> None:
+    """The ideas stage ran out: open voting, unless a facilitator already did."""
+    await open_voting(app, await _round_of(app, deadline))
+
+
+async def voting_ended(app: CoprodApplication, deadline: Deadline) -> None:
+    """Voting ran out: close and publish, unless a facilitator already did."""
+    await close_voting(app, await _round_of(app, deadline))

@@ -1,0 +1,41 @@
+"""Which updates were applied already: the replay guard's memory of the highest one.
+
+The durable inbox (:mod:`bot.runtime.inbox`) records every applied update in
+``processed_updates``; this keeps the guard in front of the handlers from reading that
+table for the update ids that are plainly new.
+"""
+
+from __future__ import annotations
+
+from storage import inbox as stored
+from storage.database import Database
+
+
+class AppliedUpdates:
+    """The highest update id recorded as applied, so the guard asks the database only
+    about ids at or below it.
+
+    Telegram's update ids increase, so a new update is above it and costs no read; a
+    redelivery, or ids restarted lower after a quiet week, are checked in
+    ``processed_updates`` as before. Only this process records updates as applied
+    (:meth:`Inbox._apply` calls :meth:`recorded`), and records are only ever deleted,
+    so the ceiling, read once from the database, never misses one.
+    """
+
+    def __init__(self) -> None:
+        self._ceiling: int | None = None
+
+    async def includes(self, db: Database, update_id: int) -> bool:
+        """Whether ``update_id`` was recorded as applied (a new id is answered without a read)."""
+        if self._ceiling is None:
+            async with db.read() as conn:
+                self._ceiling = await stored.highest_processed(conn)
+        if update_id > self._ceiling:
+            return False
+        async with db.read() as conn:
+            return await stored.is_processed(conn, update_id)
+
+    def recorded(self, update_id: int) -> None:
+        """After the transaction recording ``update_id`` as applied committed."""
+        if self._ceiling is not None:
+            self._ceiling = max(self._ceiling, update_id)
