@@ -33,6 +33,7 @@ from bot.domain.rounds import (
     Round,
     Stage,
     check_idea,
+    fold,
     near_duplicates,
     require_stage,
 )
@@ -216,7 +217,8 @@ async def idea_edited(turn: Turn) -> None:
         return
     async with turn.db.transaction() as conn:
         require_stage(await stored_rounds.get(conn, idea.round_id), Stage.IDEAS)
-        await stored_rounds.update_idea_text(conn, idea.id, check_idea(idea_text(message)), turn.now)
+        text = check_idea(idea_text(message))
+        await stored_rounds.update_idea_text(conn, idea.id, text, folded=fold(text), now=turn.now)
 
 
 # ------------------------------------------------------------------ listing and tidying

@@ -13,7 +13,7 @@ from telegram.ext import Application, CommandHandler, filters
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
 from bot.domain.records import Group
-from bot.domain.results import Outcome, Results, check_outcome
+from bot.domain.results import Outcome, Results, check_outcome, rank
 from bot.domain.rounds import Round, Stage, require_stage
 from bot.runtime.posting import post_blocks
 from handlers.common import (
@@ -105,7 +105,7 @@ async def rounds_command(turn: Turn) -> None:
     async with turn.db.read() as conn:
         open_rounds = await rounds.open_rounds(conn, group.id)
         closed = [
-            (round_, await voting.frozen_results(conn, round_.id, round_.voter_count or 0),
+            (round_, rank(await voting.frozen_tallies(conn, round_.id), round_.voter_count or 0),
              await voting.latest_outcome(conn, round_.id))
             for round_ in await rounds.closed_rounds(conn, group.id, RECENT_CLOSED)
         ]  # fmt: skip

@@ -25,11 +25,19 @@ from telegram.ext import (
 from bot.domain.ballots import (
     parse_quick_poll,
 )
-from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.deadline_kinds import DeadlineKind, reminder_due
 from bot.domain.durations import whole_minutes
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
-from bot.domain.rounds import NO_ROUND_COLLECTING, Kind, Round, Stage, require_stage
+from bot.domain.rounds import (
+    NO_ROUND_COLLECTING,
+    Kind,
+    Round,
+    Stage,
+    fold,
+    require_stage,
+    voting_deadline,
+)
 from bot.flows.voting import close_voting, open_voting, post_ballot, record_poll
 from bot.runtime.application import CoprodContext
 from bot.runtime.deadlines import schedule
@@ -117,14 +125,15 @@ async def poll_command(turn: Turn) -> None:
         if round_ is None:
             round_ = await rounds.create(
                 conn, group_id=group.id, question=quick.question, created_by=author_id(turn),
-                now=turn.now, ideas_ends_at=None, voting_minutes=minutes, kind=Kind.POLL, source=turn.source,
+                now=turn.now, ideas_ends_at=None, voting_minutes=minutes,
+                voting_ends_at=voting_deadline(turn.now, minutes), kind=Kind.POLL, source=turn.source,
             )  # fmt: skip
             for option in quick.options:
-                await rounds.add_idea(conn, round_id=round_.id, text=option, author_id=author_id(turn),
-                                      anonymous=False, now=turn.now)  # fmt: skip
+                await rounds.add_idea(conn, round_id=round_.id, text=option, folded=fold(option),
+                                      author_id=author_id(turn), anonymous=False, now=turn.now)  # fmt: skip
             deadline = await stored_deadlines.set_due(
                 conn, group_id=group.id, kind=DeadlineKind.VOTING_END, ref_id=round_.id,
-                due_at=round_.voting_ends_at,
+                due_at=round_.voting_ends_at, remind_at=reminder_due(turn.now, round_.voting_ends_at),
             )  # fmt: skip
         options = await rounds.ideas(conn, round_.id, standing_only=True)
     app = turn.context.application

@@ -1,7 +1,8 @@
 """Deadline rows: when each stage ends, each reminder is due, each pending entry lapses.
 
-Setting a stage deadline (ideas end, voting end) also writes that stage's reminder row,
-so a feature that opens a stage gets its reminder without knowing about reminders.
+Setting a stage deadline (ideas end, voting end) also writes that stage's reminder row at
+the time the caller decided (:func:`bot.domain.deadline_kinds.reminder_due`), in the same
+statement batch, so a stage never exists without its reminder.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sqlite3
 
 import aiosqlite
 
-from bot.domain.deadline_kinds import REMINDER_OF, DeadlineKind, reminder_due
+from bot.domain.deadline_kinds import REMINDER_OF
 from bot.domain.records import Deadline
 from storage.database import fetch_one, from_db, to_db
 
@@ -28,13 +29,22 @@ def _deadline(row: sqlite3.Row) -> Deadline:
 
 
 async def set_due(
-    conn: aiosqlite.Connection, *, group_id: int, kind: str, ref_id: int, due_at: dt.datetime
+    conn: aiosqlite.Connection,
+    *,
+    group_id: int,
+    kind: str,
+    ref_id: int,
+    due_at: dt.datetime,
+    remind_at: dt.datetime | None = None,
 ) -> Deadline:
     """Create or move the deadline ``(kind, ref_id)``; moving it makes it pending again.
 
-    A stage deadline brings its reminder along; moving the stage moves the reminder, but a
-    reminder already sent stays sent (one reminder per stage).
+    A stage deadline needs ``remind_at`` and brings its reminder along; moving the stage
+    moves the reminder, but a reminder already sent stays sent (one reminder per stage).
     """
+    reminder = REMINDER_OF.get(kind)
+    if (reminder is None) != (remind_at is None):
+        raise ValueError(f"a {kind} deadline {'needs' if reminder else 'has no'} reminder time")
     await conn.execute(
         """
         INSERT INTO deadlines (group_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?)
@@ -42,32 +52,15 @@ async def set_due(
         """,
         (group_id, kind, ref_id, to_db(due_at)),
     )
-    reminder = REMINDER_OF.get(kind)
-    starts_at = await _stage_start(conn, kind, ref_id, due_at) if reminder else None
-    if reminder and starts_at is not None:
+    if reminder is not None:
         await conn.execute(
             """
             INSERT INTO deadlines (group_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?)
             ON CONFLICT (kind, ref_id) DO UPDATE SET due_at = excluded.due_at
             """,
-            (group_id, reminder, ref_id, to_db(reminder_due(starts_at, due_at))),
+            (group_id, reminder, ref_id, to_db(remind_at)),
         )
     return await get(conn, kind, ref_id)
-
-
-async def _stage_start(
-    conn: aiosqlite.Connection, kind: str, round_id: int, ends_at: dt.datetime
-) -> dt.datetime | None:
-    """When the round's stage ending at ``ends_at`` began (voting: as stored, or its length back)."""
-    row = await fetch_one(
-        conn, "SELECT created_at, voting_started_at, voting_minutes FROM rounds WHERE id = ?", (round_id,)
-    )
-    if row is None:
-        return None
-    if kind == DeadlineKind.IDEAS_END:
-        return from_db(row["created_at"])
-    started = from_db(row["voting_started_at"])
-    return started or ends_at - dt.timedelta(minutes=row["voting_minutes"])
 
 
 async def get(conn: aiosqlite.Connection, kind: str, ref_id: int) -> Deadline | None:

@@ -19,8 +19,6 @@ from bot.domain.rounds import (
     Kind,
     Round,
     Stage,
-    fold,
-    voting_deadline,
 )
 from storage import sources
 from storage.database import fetch_one, from_db, to_db
@@ -70,15 +68,16 @@ async def create(
     now: dt.datetime,
     ideas_ends_at: dt.datetime | None,
     voting_minutes: int,
+    voting_ends_at: dt.datetime | None = None,
     kind: Kind = Kind.ROUND,
     source: Source | None = None,
 ) -> Round:
-    """A new round numbered after the group's last one; a poll starts in voting.
+    """A new round numbered after the group's last one; a poll starts in voting, ending at
+    ``voting_ends_at``.
 
     ``source`` is the command's message: see :func:`by_source`.
     """
     stage = Stage.IDEAS if kind is Kind.ROUND else Stage.VOTING
-    voting_ends_at = None if kind is Kind.ROUND else voting_deadline(now, voting_minutes)
     cursor = await conn.execute(
         """
         INSERT INTO rounds (group_id, number, kind, question, stage, created_by, created_at,
@@ -195,6 +194,7 @@ async def add_idea(
     *,
     round_id: int,
     text: str,
+    folded: str,
     author_id: int | None,
     anonymous: bool,
     now: dt.datetime,
@@ -202,7 +202,7 @@ async def add_idea(
     """An idea added in any stage, with no source message: a poll's options (its /poll
     message is what keys a replay, see :func:`by_source`) and rounds set up in tests."""
     collected = await collect_idea(
-        conn, round_id=round_id, text=text, author_id=author_id, anonymous=anonymous, now=now,
+        conn, round_id=round_id, text=text, folded=folded, author_id=author_id, anonymous=anonymous, now=now,
         source_chat_id=None, source_message_id=None, any_stage=True,
     )  # fmt: skip
     assert collected is not None  # no stage condition, and no source message to conflict on
@@ -214,6 +214,7 @@ async def collect_idea(
     *,
     round_id: int,
     text: str,
+    folded: str,
     author_id: int | None,
     anonymous: bool,
     now: dt.datetime,
@@ -222,7 +223,8 @@ async def collect_idea(
     any_stage: bool = False,
 ) -> tuple[Idea, int | None] | None:
     """Add an idea to a round that is collecting them (or, with ``any_stage``, to any
-    round), in one statement: one hop to aiosqlite's thread.
+    round), in one statement: one hop to aiosqlite's thread. ``folded`` is the text as
+    compared for twins (:func:`bot.domain.rounds.fold`).
 
     ``(idea, id of a standing idea of the round that reads the same, if any)``; None when
     nothing was stored: the round is not collecting ideas (checked in the same statement),
@@ -234,7 +236,7 @@ async def collect_idea(
         _INSERT_IDEA.format(condition=collecting),
         {
             "round": round_id, "author": author_id, "anonymous": int(anonymous), "text": text,
-            "folded": fold(text), "chat": source_chat_id, "message": source_message_id, "now": to_db(now),
+            "folded": folded, "chat": source_chat_id, "message": source_message_id, "now": to_db(now),
         },
     )  # fmt: skip
     return None if row is None else (_idea(row), row["same_as_id"])
@@ -266,10 +268,12 @@ async def ideas(conn: aiosqlite.Connection, round_id: int, *, standing_only: boo
     return [_idea(row) for row in await conn.execute_fetchall(query + " ORDER BY number", (round_id,))]
 
 
-async def update_idea_text(conn: aiosqlite.Connection, idea_id: int, text: str, now: dt.datetime) -> None:
+async def update_idea_text(
+    conn: aiosqlite.Connection, idea_id: int, text: str, *, folded: str, now: dt.datetime
+) -> None:
     await conn.execute(
         "UPDATE ideas SET text = ?, folded_text = ?, updated_at = ? WHERE id = ?",
-        (text, fold(text), to_db(now), idea_id),
+        (text, folded, to_db(now), idea_id),
     )
 
 

@@ -12,7 +12,6 @@ from collections import defaultdict
 import aiosqlite
 
 from bot.domain.records import Group
-from bot.domain.results import voter_count
 from bot.domain.rounds import Stage
 from bot.domain.summary import (
     Activity,
@@ -84,9 +83,9 @@ async def _open_rounds(conn: aiosqlite.Connection, period: dict) -> list[OpenRou
                 stage=stage,
                 deadline=from_db(row["voting_ends_at"] if voting else row["ideas_ends_at"]),
                 ideas=row["idea_count"],
-                participants=(
-                    voter_count([row["busiest_poll"]], row["ballot_voters"]) if voting else row["author_count"]
-                ),
+                authors=row["author_count"],
+                busiest_poll=row["busiest_poll"],
+                ballot_voters=row["ballot_voters"],
                 active=bool(row["active"]),
             )
         )

@@ -16,7 +16,7 @@ import aiosqlite
 
 from bot.domain.ballots import PollLayout, PostedPoll
 from bot.domain.records import Source
-from bot.domain.results import Outcome, Results, Tally, rank, voter_count
+from bot.domain.results import Outcome, Results, Tally
 from storage import sources
 from storage.database import fetch_one, from_db, to_db
 
@@ -118,10 +118,9 @@ async def distinct_voters(conn: aiosqlite.Connection, round_id: int) -> int:
     return row[0]
 
 
-async def round_voters(conn: aiosqlite.Connection, round_id: int) -> int:
-    """How many neighbours have voted in the round so far (see :func:`bot.domain.results.voter_count`)."""
-    totals = [poll.total_voter_count for poll in await polls(conn, round_id)]
-    return voter_count(totals, await distinct_voters(conn, round_id))
+async def poll_totals(conn: aiosqlite.Connection, round_id: int) -> list[int]:
+    """Each of the round's polls' voter count as Telegram last reported it."""
+    return [poll.total_voter_count for poll in await polls(conn, round_id)]
 
 
 async def freeze_results(conn: aiosqlite.Connection, round_id: int, results: Results) -> None:
@@ -132,7 +131,8 @@ async def freeze_results(conn: aiosqlite.Connection, round_id: int, results: Res
     )
 
 
-async def frozen_results(conn: aiosqlite.Connection, round_id: int, voters: int) -> Results:
+async def frozen_tallies(conn: aiosqlite.Connection, round_id: int) -> list[Tally]:
+    """The votes per idea as published when the round closed."""
     rows = await conn.execute_fetchall(
         """
         SELECT ideas.id, ideas.number, ideas.text, round_results.votes
@@ -141,7 +141,7 @@ async def frozen_results(conn: aiosqlite.Connection, round_id: int, voters: int)
         """,
         (round_id,),
     )
-    return rank((Tally(row[0], row[1], row[2], row[3]) for row in rows), voters)
+    return [Tally(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 # ---------------------------------------------------------------------------- outcomes

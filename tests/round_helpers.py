@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.domain.deadline_kinds import DeadlineKind
-from bot.domain.rounds import Round
+from bot.domain.deadline_kinds import DeadlineKind, reminder_due
+from bot.domain.rounds import Round, fold
 from storage import deadlines, groups, rounds, voting
 
 QUESTION = "What should we do with the empty lot?"
@@ -24,10 +24,11 @@ async def round_with_ideas(harness, ideas: list[str], *, question: str = QUESTIO
             ideas_ends_at=now + dt.timedelta(days=3), voting_minutes=2 * 24 * 60,
         )  # fmt: skip
         for text in ideas:
-            await rounds.add_idea(conn, round_id=created.id, text=text, author_id=None, anonymous=True, now=now)
+            await rounds.add_idea(conn, round_id=created.id, text=text, folded=fold(text), author_id=None, anonymous=True, now=now)
         await deadlines.set_due(
-            conn, group_id=group.id, kind=DeadlineKind.IDEAS_END, ref_id=created.id, due_at=created.ideas_ends_at
-        )
+            conn, group_id=group.id, kind=DeadlineKind.IDEAS_END, ref_id=created.id, due_at=created.ideas_ends_at,
+            remind_at=reminder_due(now, created.ideas_ends_at),
+        )  # fmt: skip
     return created
 
 

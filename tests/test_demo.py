@@ -8,10 +8,10 @@ import logging
 import os
 
 import pytest
-from bot.demo.script import IDEAS, PRIVATE_IDEA, STEPS
 
 from bot import cli
 from bot.demo import run as demo
+from bot.demo.script import IDEAS, PRIVATE_IDEA, STEPS
 from bot.domain import i18n
 from bot.runtime import logs
 

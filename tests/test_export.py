@@ -8,6 +8,7 @@ import io
 import zipfile
 
 from bot.domain import export
+from bot.domain.rounds import fold
 from storage import groups, members
 from storage import rounds as stored_rounds
 from tests.credit_helpers import confirmed_entry
@@ -27,8 +28,8 @@ async def seed_rounds(harness) -> None:
             conn, group_id=group.id, question="Co zrobić z pustą działką?", created_by=101,
             now=now, ideas_ends_at=now + dt.timedelta(days=1), voting_minutes=60,
         )  # fmt: skip
-        garden = await stored_rounds.add_idea(conn, round_id=closed.id, text="Ogród społeczny", author_id=ben.id, anonymous=False, now=now)
-        benches = await stored_rounds.add_idea(conn, round_id=closed.id, text="حديقة، \"مقاعد\"", author_id=chloe.id, anonymous=True, now=now)
+        garden = await stored_rounds.add_idea(conn, round_id=closed.id, text="Ogród społeczny", folded=fold("Ogród społeczny"), author_id=ben.id, anonymous=False, now=now)
+        benches = await stored_rounds.add_idea(conn, round_id=closed.id, text="حديقة، \"مقاعد\"", folded=fold("حديقة، \"مقاعد\""), author_id=chloe.id, anonymous=True, now=now)
         await conn.execute("UPDATE rounds SET stage = 'closed', closed_at = ?, voter_count = 5 WHERE id = ?", (now.isoformat(), closed.id))
         await conn.executemany(
             "INSERT INTO round_results (round_id, idea_id, votes, rank) VALUES (?, ?, ?, ?)",
@@ -42,7 +43,7 @@ async def seed_rounds(harness) -> None:
             conn, group_id=group.id, question="Meeting day?", created_by=101, now=now,
             ideas_ends_at=None, voting_minutes=60, kind=stored_rounds.Kind.POLL,
         )  # fmt: skip
-        monday = await stored_rounds.add_idea(conn, round_id=poll.id, text="Monday", author_id=None, anonymous=False, now=now)
+        monday = await stored_rounds.add_idea(conn, round_id=poll.id, text="Monday", folded=fold("Monday"), author_id=None, anonymous=False, now=now)
         await conn.execute("INSERT INTO polls (poll_id, round_id, position, chat_id, message_id) VALUES ('p1', ?, 0, ?, 1)", (poll.id, harness.group.id))
         await conn.execute("INSERT INTO poll_options (poll_id, option_index, idea_id, voter_count) VALUES ('p1', 0, ?, 3)", (monday.id,))
 

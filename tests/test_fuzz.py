@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from telegram.ext import CommandHandler
 
 from bot.app import build_application
-from bot.books import discrepancies
+from bot.cli.books import discrepancies
 from bot.demo.emulator.request import EmulatorRequest
 from bot.demo.emulator.telegram import FakeTelegram
 from bot.runtime import deadlines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.domain.rounds import fold
 from storage import rounds
 from tests.round_helpers import round_with_ideas
 
@@ -13,7 +14,7 @@ CHAT = -1001234
 async def collect(harness, round_id: int, text: str, message_id: int):
     async with harness.db.transaction() as conn:
         return await rounds.collect_idea(
-            conn, round_id=round_id, text=text, author_id=None, anonymous=True, now=harness.clock.now(),
+            conn, round_id=round_id, text=text, folded=fold(text), author_id=None, anonymous=True, now=harness.clock.now(),
             source_chat_id=CHAT, source_message_id=message_id,
         )  # fmt: skip
 
@@ -53,7 +54,7 @@ async def test_a_lone_statement_commits_by_itself(harness):
     round_ = await round_with_ideas(harness, [])
     async with harness.db.one_statement() as conn:
         await rounds.collect_idea(
-            conn, round_id=round_.id, text="A bench", author_id=None, anonymous=True, now=harness.clock.now(),
+            conn, round_id=round_.id, text="A bench", folded=fold("A bench"), author_id=None, anonymous=True, now=harness.clock.now(),
             source_chat_id=CHAT, source_message_id=50,
         )  # fmt: skip
         assert not conn.in_transaction

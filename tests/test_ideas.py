@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram.constants import MessageLimit
 
 from bot.demo.emulator.telegram import TelegramError
-from bot.domain.rounds import IdeaStatus
+from bot.domain.rounds import IdeaStatus, fold
 from bot.runtime.acknowledge import REACTION_BURST
 from storage import rounds
 from tests.ideas_helpers import (
@@ -166,7 +166,7 @@ async def test_ideas_lists_ideas_numbered_with_authors_escaped(harness):
 async def test_ideas_hides_the_name_of_anonymous_ideas(harness):
     round_ = await open_round(harness)
     async with harness.db.transaction() as conn:
-        await rounds.add_idea(conn, round_id=round_.id, text="Quiet idea", author_id=None, anonymous=True,
+        await rounds.add_idea(conn, round_id=round_.id, text="Quiet idea", folded=fold("Quiet idea"), author_id=None, anonymous=True,
                               now=harness.clock.now())  # fmt: skip
     await harness.send(harness.residents[0], "/ideas 1")
     assert "1. \u2068Quiet idea\u2069 — anonymous" in harness.last_text()
@@ -224,7 +224,7 @@ async def test_withdraw_bad_arguments_are_refused(harness):
     await harness.send(harness.residents[0], "/withdraw 3")
     assert "Round #1 has no idea 3" in harness.last_text()
     async with harness.db.transaction() as conn:
-        await rounds.add_idea(conn, round_id=round_.id, text="x", author_id=None, anonymous=True, now=harness.clock.now())
+        await rounds.add_idea(conn, round_id=round_.id, text="x", folded=fold("x"), author_id=None, anonymous=True, now=harness.clock.now())
     await end_ideas_stage(harness, round_)
     await harness.send(harness.facilitator, "/withdraw 1", reply_to=round_.prompt_message_id)
     assert "not collecting ideas any more" in harness.last_text()

@@ -17,9 +17,10 @@ import pytest
 from bot.demo.emulator.telegram import plain_text
 from bot.domain import callbacks, i18n
 from bot.domain.i18n import Translator
+from bot.domain.rounds import fold
+from bot.flows import rounds as round_flows
 from bot.runtime import menu as commands
 from bot.runtime.menu import Place
-from bot.flows import rounds as round_flows
 from storage import groups, members
 from storage import rounds as stored_rounds
 
@@ -126,7 +127,7 @@ async def test_prompt_counts_ideas_with_the_right_plural(harness, language):
             while added < count:
                 added += 1
                 await stored_rounds.add_idea(
-                    conn, round_id=round_.id, text=f"idea {added}", author_id=None, anonymous=True,
+                    conn, round_id=round_.id, text=f"idea {added}", folded=fold(f"idea {added}"), author_id=None, anonymous=True,
                     now=harness.clock.now(),
                 )  # fmt: skip
         await round_flows.refresh_prompt(harness.app, round_.id)

@@ -26,7 +26,7 @@ def _activity(**parts) -> Activity:
 
 
 def _open_round(active: bool) -> OpenRound:
-    return OpenRound(3, "Bench?", Stage.IDEAS, UNTIL + dt.timedelta(days=1), ideas=7, participants=5, active=active)
+    return OpenRound(3, "Bench?", Stage.IDEAS, UNTIL + dt.timedelta(days=1), ideas=7, authors=5, busiest_poll=0, ballot_voters=0, active=active)
 
 
 def _hours(member: int, name: str, minutes: int, *, hidden: bool = False, day: int = 1) -> ConfirmedHours:

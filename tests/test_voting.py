@@ -6,6 +6,7 @@ import asyncio
 
 from telegram.constants import PollLimit
 
+from bot.domain.results import rank
 from bot.domain.rounds import Kind, Stage
 from bot.runtime.deadlines import run_due
 from storage import groups, rounds, voting
@@ -94,7 +95,7 @@ async def test_close_publishes_ranked_results_with_ties_shares_and_a_chart(harne
     assert "Results of round #1" in photo["caption"]
     assert harness.telegram.files[-1].size > 0
     async with harness.db.read() as conn:
-        frozen = await voting.frozen_results(conn, round_.id, closed.voter_count)
+        frozen = rank(await voting.frozen_tallies(conn, round_.id), closed.voter_count)
     assert [p.tally.text for p in frozen.winners] == ["Plant bulbs"]
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.domain.records import Group
+from bot.domain.results import voter_count
 from bot.domain.rounds import Stage
 
 TOP_CONTRIBUTORS = 3
@@ -32,8 +33,17 @@ class OpenRound:
     stage: Stage
     deadline: dt.datetime | None
     ideas: int
-    participants: int  # idea authors while collecting ideas, voters while voting
+    authors: int  # distinct authors of standing ideas
+    busiest_poll: int  # the largest voter count any of its polls reported (voting)
+    ballot_voters: int  # distinct voters seen in public polls' answers (voting)
     active: bool  # opened, moved on or received ideas during the period
+
+    @property
+    def participants(self) -> int:
+        """Idea authors while collecting ideas, voters while voting."""
+        if self.stage is Stage.VOTING:
+            return voter_count([self.busiest_poll], self.ballot_voters)
+        return self.authors
 
 
 @dataclass(frozen=True, slots=True)

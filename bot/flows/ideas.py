@@ -14,6 +14,7 @@ from bot.domain.rounds import (
     Round,
     Stage,
     check_idea,
+    fold,
     require_stage,
 )
 from bot.flows.rounds import count_changed
@@ -52,13 +53,15 @@ async def record_idea(
     """
     services = app.services
     writes = services.db.one_statement() if draft_id is None else services.db.transaction()
+    text = check_idea(text)
     async with writes as conn:
         round_ = round_read or await stored_rounds.get(conn, round_id)
         require_stage(round_, Stage.IDEAS)
         collected = await stored_rounds.collect_idea(
             conn,
             round_id=round_id,
-            text=check_idea(text),
+            text=text,
+            folded=fold(text),
             author_id=author_id,
             anonymous=anonymous,
             now=services.clock.now(),

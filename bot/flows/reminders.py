@@ -14,8 +14,9 @@ from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.records import Deadline
 from bot.domain.rounds import Stage
+from bot.flows.voting import round_voters
 from bot.runtime.application import CoprodApplication
-from storage import groups, rounds, voting
+from storage import groups, rounds
 
 STAGE_OF = {DeadlineKind.REMINDER_IDEAS: Stage.IDEAS, DeadlineKind.REMINDER_VOTING: Stage.VOTING}
 
@@ -26,7 +27,7 @@ async def remind(app: CoprodApplication, deadline: Deadline) -> None:
         round_ = await rounds.get(conn, deadline.ref_id)
         group = await groups.get(conn, round_.group_id)
         ideas, authors = await rounds.counts(conn, round_.id)
-        voters = await voting.round_voters(conn, round_.id)
+        voters = await round_voters(conn, round_.id)
     now = services.clock.now()
     if round_.stage is not STAGE_OF[deadline.kind] or round_.deadline is None or round_.deadline <= now:
         return  # moved on already, or about to (the bot was down past the end of the stage)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.domain import i18n
-from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.deadline_kinds import DeadlineKind, reminder_due
 from bot.domain.i18n import Translator
 from bot.domain.records import Group, Source
 from bot.domain.rounds import Round, Stage
@@ -88,8 +88,9 @@ async def open_round(
                 source=source,
             )
             deadline = await stored_deadlines.set_due(
-                conn, group_id=group.id, kind=DeadlineKind.IDEAS_END, ref_id=round_.id, due_at=ideas_ends_at
-            )
+                conn, group_id=group.id, kind=DeadlineKind.IDEAS_END, ref_id=round_.id, due_at=ideas_ends_at,
+                remind_at=reminder_due(now, ideas_ends_at),
+            )  # fmt: skip
     if round_.prompt_message_id is None and round_.stage is Stage.IDEAS:
         round_ = await _post_prompt(app, group, round_, now)
     if deadline is not None:

@@ -24,10 +24,10 @@ from bot.domain.ballots import (
     lay_out,
     shorten,
 )
-from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.deadline_kinds import DeadlineKind, reminder_due
 from bot.domain.i18n import Translator
 from bot.domain.records import Deadline, Group
-from bot.domain.results import Results, rank
+from bot.domain.results import Results, rank, voter_count
 from bot.domain.rounds import Idea, Round, Stage, voting_deadline
 from bot.runtime.application import CoprodApplication
 from bot.runtime.charts import bar_chart
@@ -107,8 +107,9 @@ async def open_voting(app: CoprodApplication, round_: Round) -> bool:
         await stored_deadlines.finish(conn, DeadlineKind.IDEAS_END, round_.id, now)
         standing = await rounds.ideas(conn, round_.id, standing_only=True)
         deadline = await stored_deadlines.set_due(
-            conn, group_id=round_.group_id, kind=DeadlineKind.VOTING_END, ref_id=round_.id, due_at=ends_at
-        )
+            conn, group_id=round_.group_id, kind=DeadlineKind.VOTING_END, ref_id=round_.id, due_at=ends_at,
+            remind_at=reminder_due(now, ends_at),
+        )  # fmt: skip
         group = await groups.get(conn, round_.group_id)
         opened = await rounds.get(conn, round_.id)
     if not standing:
@@ -169,6 +170,11 @@ async def record_poll(conn: aiosqlite.Connection, poll: Poll) -> None:
     )  # fmt: skip
 
 
+async def round_voters(conn: aiosqlite.Connection, round_id: int) -> int:
+    """How many neighbours have voted in the round so far (see :func:`bot.domain.results.voter_count`)."""
+    return voter_count(await voting.poll_totals(conn, round_id), await voting.distinct_voters(conn, round_id))
+
+
 async def close_voting(app: CoprodApplication, round_: Round) -> bool:
     """voting -> closed: stop the polls, freeze and publish the results; False if not voting."""
     services = app.services
@@ -182,7 +188,7 @@ async def close_voting(app: CoprodApplication, round_: Round) -> bool:
     async with services.db.transaction() as conn:
         for final in filter(None, finals):
             await record_poll(conn, final)
-        voters = await voting.round_voters(conn, round_.id)
+        voters = await round_voters(conn, round_.id)
         if not await rounds.close(conn, round_.id, now=now, voter_count=voters):
             return False
         results = rank(await voting.tallies(conn, round_.id), voters)

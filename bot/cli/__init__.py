@@ -14,8 +14,8 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot import books
 from bot.app import build_application
+from bot.cli import books
 from bot.demo import run as demo_runner
 from bot.domain.errors import ConfigError
 from bot.runtime import config, inbox, logs
