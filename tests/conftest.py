@@ -8,7 +8,7 @@ from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
 from bot.demo.emulator.telegram import FakeTelegram
 from bot.runtime.clock import FakeClock
-from tests.harness import Harness, make_settings, reference_spec
+from tests.support.harness import Harness, make_settings, reference_spec
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from bot.demo.emulator.server import EmulatorServer
 from bot.demo.emulator.telegram import FakeTelegram
 from tests.e2e.live import LiveBot
-from tests.harness import reference_spec
+from tests.support.harness import reference_spec
 
 
 @pytest.fixture

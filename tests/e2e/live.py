@@ -19,7 +19,7 @@ from bot.demo.emulator.server import EmulatorServer
 from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
 from bot.runtime import inbox
 from bot.runtime.retries import RetryingRateLimiter
-from tests.harness import make_settings
+from tests.support.harness import make_settings
 
 WAIT = 20.0  # seconds before a wait gives up and the test fails
 

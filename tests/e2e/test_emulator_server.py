@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from importlib import resources
+from pathlib import Path
 
 import httpx
+import pytest
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -15,8 +19,9 @@ from telegram import (
 
 from bot.demo.emulator.request import EmulatorRequest
 from bot.demo.emulator.server import EmulatorClient, EmulatorServer, decode_body
+from bot.demo.emulator.spec import trim
 from bot.demo.emulator.telegram import FakeTelegram
-from tests.harness import TOKEN, reference_spec
+from tests.support.harness import TOKEN, reference_spec
 
 
 def test_form_fields_are_json_unless_the_reference_says_plain_string():
@@ -72,3 +77,12 @@ def test_people_act_through_the_control_api(server: EmulatorServer):
     assert [update["message"]["text"] for update in server.telegram.pending_updates] == ["idea 0", "idea 1", "idea 2"]
     answer = httpx.post(f"{server.url}{TOKEN}/sendMessage", json={"chat_id": -1001234, "text": "hi"}).json()
     assert answer == {"ok": False, "error_code": 403, "description": "Forbidden: bot was kicked"}
+
+
+OFFICIAL_REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "telegram-bot-api" / "api.json"
+
+
+@pytest.mark.skipif(not OFFICIAL_REFERENCE.is_file(), reason="the official Bot API reference is not beside this checkout")
+def test_the_shipped_reference_is_the_official_one_trimmed():
+    shipped = json.loads(resources.files("bot.demo.emulator").joinpath("bot_api.json").read_text("utf-8"))
+    assert trim(json.loads(OFFICIAL_REFERENCE.read_text("utf-8"))) == shipped

@@ -16,7 +16,7 @@ from bot.runtime import inbox
 from bot.runtime.retries import RetryingRateLimiter
 from handlers.errors import SOMETHING_WENT_WRONG
 from tests.e2e.live import LiveBot
-from tests.harness import make_settings
+from tests.support.harness import make_settings
 
 HELLO = "Three ways to start"
 

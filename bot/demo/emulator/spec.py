@@ -4,7 +4,7 @@ The package ships ``bot_api.json``, a trimmed copy (names, types and required fl
 official reference that the project's ``shared/telegram-bot-api/api.json`` holds, so the
 emulator works from an installed package. Regenerate it with
 ``python -m bot.demo.emulator.spec path/to/api.json`` when the reference moves; a test checks
-the two agree.
+the copy matches it whenever the reference sits next to the checkout.
 """
 
 from __future__ import annotations

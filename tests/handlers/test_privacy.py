@@ -6,7 +6,7 @@ import json
 
 from bot.domain import callbacks
 from storage import members
-from tests.credit_helpers import balances, confirmed_entry, plain
+from tests.support.credit_helpers import balances, confirmed_entry, plain
 
 
 def private_document(harness, person) -> tuple[str, bytes]:

@@ -11,7 +11,7 @@ from bot.domain import export
 from bot.domain.rounds import fold
 from storage import groups, members
 from storage import rounds as stored_rounds
-from tests.credit_helpers import confirmed_entry
+from tests.support.credit_helpers import confirmed_entry
 
 FILES = {"rounds.csv", "ideas.csv", "votes.csv", "outcomes.csv", "ledger.csv"}
 

@@ -8,7 +8,7 @@ from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
 from bot.runtime.inbox import KEEP_PROCESSED, Inbox
 from storage import inbox as stored
-from tests.harness import make_settings
+from tests.support.harness import make_settings
 
 
 def updates(harness, *raw: dict) -> list[Update]:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from bot.domain.rounds import fold
 from storage import rounds
-from tests.round_helpers import round_with_ideas
+from tests.support.round_helpers import round_with_ideas
 
 CHAT = -1001234
 

@@ -26,7 +26,7 @@ from bot.demo.emulator.request import EmulatorRequest
 from bot.demo.emulator.telegram import FakeTelegram
 from bot.runtime import deadlines
 from bot.runtime.clock import FakeClock
-from tests.harness import Harness, make_settings, reference_spec
+from tests.support.harness import Harness, make_settings, reference_spec
 
 EXAMPLES = int(os.environ.get("COPROD_FUZZ_EXAMPLES", "200"))  # CI's bound; raise it to dig deeper
 ANONYMOUS_ADMIN = 1087968824  # Telegram's GroupAnonymousBot

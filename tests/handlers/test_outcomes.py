@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storage import voting
-from tests.round_helpers import poll_ids, round_with_ideas
+from tests.support.round_helpers import poll_ids, round_with_ideas
 
 
 async def closed_round(harness, ideas: list[str], votes: list[int]):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from storage import groups, members
 from storage.members import SEEN_PRECISION, Sightings
-from tests.test_privacy import forget, stored_member
+from tests.handlers.test_privacy import forget, stored_member
 
 NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
 BEN = ("Ben", None, "ben", "en")

@@ -9,7 +9,7 @@ from bot.demo.emulator.request import EmulatorRequest
 from bot.runtime.inbox import Inbox
 from bot.runtime.replay import AppliedUpdates
 from storage import inbox as stored
-from tests.harness import make_settings
+from tests.support.harness import make_settings
 
 
 async def test_ids_above_the_highest_applied_one_cannot_have_been_applied(harness):

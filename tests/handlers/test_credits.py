@@ -13,7 +13,7 @@ from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.ledger import EntryKind, EntryStatus
 from bot.runtime.deadlines import run_due
 from storage import deadlines
-from tests.credit_helpers import (
+from tests.support.credit_helpers import (
     answers,
     balances,
     confirm,

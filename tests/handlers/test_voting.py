@@ -10,7 +10,7 @@ from bot.domain.results import rank
 from bot.domain.rounds import Kind, Stage
 from bot.runtime.deadlines import run_due
 from storage import groups, rounds, voting
-from tests.round_helpers import current, poll_ids, round_with_ideas
+from tests.support.round_helpers import current, poll_ids, round_with_ideas
 
 LONG_IDEA = "A community orchard with apple and pear trees, a bench for resting, " + "and raised beds " * 10
 

@@ -17,9 +17,9 @@ from bot.demo.emulator.server import EmulatorServer
 from bot.demo.emulator.telegram import FakeTelegram
 from bot.runtime import config
 from storage.database import latest_version
-from tests.harness import TOKEN, reference_spec
+from tests.support.harness import TOKEN, reference_spec
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STRUCTURED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ level=[A-Z]+ group=\S+ update=\S+ logger=\S+ ")
 
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot.runtime import logs
-from tests.harness import TOKEN
+from tests.support.harness import TOKEN
 
 LINE = re.compile(
     r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ level=(?P<level>\w+) group=(?P<group>\S+) "

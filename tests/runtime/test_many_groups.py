@@ -15,7 +15,7 @@ from bot.runtime import deadlines, scheduling
 from bot.runtime.clock import FakeClock
 from storage import deadlines as stored_deadlines
 from storage import groups, rounds
-from tests.harness import make_settings, reference_spec
+from tests.support.harness import make_settings, reference_spec
 
 GROUPS = 1000
 

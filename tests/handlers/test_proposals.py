@@ -9,7 +9,7 @@ from bot.domain.proposals import ProposalStatus
 from bot.domain.rounds import Stage
 from bot.runtime import deadlines as served
 from storage import deadlines, groups, proposals, rounds
-from tests.ideas_helpers import buttons, last_bot_message
+from tests.support.ideas_helpers import buttons, last_bot_message
 
 
 async def _propose(harness, person, question: str = "Should we plant trees on Chapel Street?") -> dict:

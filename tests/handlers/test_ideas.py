@@ -9,7 +9,7 @@ from bot.demo.emulator.telegram import TelegramError
 from bot.domain.rounds import IdeaStatus, fold
 from bot.runtime.acknowledge import REACTION_BURST
 from storage import rounds
-from tests.ideas_helpers import (
+from tests.support.ideas_helpers import (
     buttons,
     end_ideas_stage,
     last_bot_message,

@@ -19,8 +19,13 @@ from bot.runtime.retries import (
     NoCapacityNow,
     RetryingRateLimiter,
 )
-from tests.harness import Harness, make_settings
-from tests.ideas_helpers import open_round, prompt_edits, reactions, stored_ideas
+from tests.support.harness import Harness, make_settings
+from tests.support.ideas_helpers import (
+    open_round,
+    prompt_edits,
+    reactions,
+    stored_ideas,
+)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po, write_po
 
 from bot.domain import i18n
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
 PLURAL_FORMS = {"pl": 3, "ar": 6, "ur": 2}
 TRANSLATED = tuple(language for language in i18n.available_languages() if language != i18n.SOURCE_LANGUAGE)

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain import callbacks
-from tests.credit_helpers import plain
-from tests.ideas_helpers import buttons, last_bot_message
+from tests.support.credit_helpers import plain
+from tests.support.ideas_helpers import buttons, last_bot_message
 
 TABLES = ("groups", "members", "rounds", "ideas", "polls", "poll_options", "ballots", "round_results",
           "outcomes", "proposals", "proposal_supporters", "ledger_entries", "deadlines")  # fmt: skip

@@ -6,7 +6,7 @@ from telegram.constants import PollLimit
 
 from bot.domain.rounds import Stage
 from storage import groups, rounds, voting
-from tests.round_helpers import current
+from tests.support.round_helpers import current
 
 IDEAS = [
     "Fix the bench by the bus stop",

@@ -4,7 +4,7 @@ the choice of being named or anonymous; drafts wait in the database, not in memo
 from __future__ import annotations
 
 from storage import idea_drafts
-from tests.ideas_helpers import (
+from tests.support.ideas_helpers import (
     buttons,
     last_bot_message,
     open_round,
