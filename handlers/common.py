@@ -24,6 +24,7 @@ from bot.domain import callbacks, i18n
 from bot.domain.ballots import shorten
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
+from bot.domain.numbers import parse_number
 from bot.domain.records import Group, Member, Source
 from bot.domain.rounds import Round
 from bot.runtime import scheduling
@@ -298,10 +299,10 @@ def command_text(turn: Turn) -> str:
 
 def round_number(text: str) -> int:
     """``3`` or ``#3``: the number of a round as people write it."""
-    digits = text.removeprefix("#")
-    if not digits.isdigit() or int(digits) == 0:
+    number = parse_number(text)
+    if number is None:
         raise DomainError(N_("“{value}” is not a round number. Write it like 3."), value=Quoted(text))
-    return int(digits)
+    return number
 
 
 async def numbered_round(turn: Turn, number: int) -> Round:

@@ -20,6 +20,7 @@ from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.ledger import EntryKind, EntryStatus, LedgerEntry
+from bot.domain.numbers import parse_number
 from bot.domain.records import Group, Member
 from bot.flows.credits import (
     STATUS_TEXT,
@@ -381,19 +382,19 @@ async def ledger_command(turn: Turn) -> None:
 async def reverse(turn: Turn) -> None:
     await turn.require_facilitator()
     args = turn.args
-    number = args[0].lstrip("#") if args else ""
-    if not number.isdigit():
+    number = parse_number(args[0]) if args else None
+    if number is None:
         raise DomainError(N_("Please give the entry number and the reason, for example: /reverse 12 logged twice"))
     why = ledger.check_note(" ".join(args[1:]), required=False)
     if not why:
         raise DomainError(
             N_("Please say why entry #{entry} is reversed, for example: /reverse {entry} logged twice"),
-            entry=int(number),
+            entry=number,
         )
     async with turn.db.transaction() as conn:
-        entry = await stored.in_group(conn, turn.group.id, int(number))
+        entry = await stored.in_group(conn, turn.group.id, number)
         if entry is None:
-            raise DomainError(N_("There is no entry #{entry} in this group's ledger."), entry=int(number))
+            raise DomainError(N_("There is no entry #{entry} in this group's ledger."), entry=number)
         existing = await stored.reversal_of(conn, entry.id)
         undo = await stored.add(conn, ledger.reversal(entry, existing, by=turn.user.id, why=why, now=turn.now))
     await turn.reply(

@@ -24,6 +24,7 @@ from bot.domain import callbacks
 from bot.domain.ballots import pack_messages, visible_length
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
+from bot.domain.numbers import parse_number
 from bot.domain.records import Member
 from bot.domain.rounds import (
     NO_ROUND_COLLECTING,
@@ -272,9 +273,10 @@ async def _listed_round(turn: Turn) -> Round:
 
 
 def _number(token: str) -> int:
-    if not token.lstrip("#").isdigit():
+    number = parse_number(token)
+    if number is None:
         raise DomainError(N_("“{value}” is not a number."), value=Quoted(token))
-    return int(token.lstrip("#"))
+    return number
 
 
 def _idea_numbers(turn: Turn, count: int, usage: str) -> list[int]:

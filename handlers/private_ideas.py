@@ -22,6 +22,7 @@ from telegram.ext import (
 from bot.domain import callbacks
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
+from bot.domain.numbers import parse_number
 from bot.domain.rounds import (
     NO_ROUND_COLLECTING,
     IdeaDraft,
@@ -52,7 +53,8 @@ async def start_from_link(turn: Turn) -> None:
     """``/start idea-<round id>`` from the link under a prompt."""
     round_id = turn.args[0].removeprefix(DEEP_LINK_PREFIX) if turn.args else ""
     async with turn.db.read() as conn:
-        round_ = await stored_rounds.find(conn, int(round_id)) if round_id.isdigit() else None
+        number = parse_number(round_id)
+        round_ = await stored_rounds.find(conn, number) if number is not None else None
         group = await groups.get(conn, round_.group_id) if round_ else None
     if round_ is None or not group.active:
         raise DomainError(N_("I can't find the round this link is for. Use /idea to see the open rounds."))
