@@ -22,5 +22,6 @@ from handlers import (
 
 # All handlers share handler group 0, where the first match wins. Two features take the same
 # command word: ideas' /idea answers in groups and private_ideas' /idea in private chats
-# (their filters do not overlap), so the order below is the order of the menu, nothing more.
-FEATURES = (groups, rounds, ideas, private_ideas, proposals, language, settings, voting, outcomes, summaries, credits, privacy)
+# (their filters do not overlap), so the order below is the order of the command menu:
+# a round's life first, then the time bank, then settings, privacy and help.
+FEATURES = (rounds, ideas, private_ideas, proposals, voting, outcomes, credits, summaries, settings, privacy, language, groups)

@@ -10,7 +10,6 @@ an ``answerCallbackQuery`` text for buttons. Nothing else in ``handlers/`` catch
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 import html
 from collections.abc import Awaitable, Callable
@@ -29,16 +28,11 @@ from bot.domain.records import Group, Member, Source
 from bot.domain.rounds import Round
 from bot.runtime import scheduling
 from bot.runtime.application import CoprodContext
+from bot.runtime.menu import LISTING, Listing, Where
 from bot.runtime.services import Services
 from storage import groups, members
 from storage import rounds as stored_rounds
 from storage.database import Database
-
-
-class Scope(enum.Enum):
-    GROUP = "group"
-    PRIVATE = "private"
-    ANY = "any"
 
 
 class Turn:
@@ -86,6 +80,25 @@ class Turn:
     @property
     def args(self) -> list[str]:
         return list(self.context.args or [])
+
+    @property
+    def person(self) -> User | None:
+        """The member acting; None for a message posted as the group or a channel, or by a
+        bot: those have no account of their own to credit or to hold to a choice."""
+        posted_as_chat = self.update.callback_query is None and self.message.sender_chat is not None
+        if posted_as_chat or self.user is None or self.user.is_bot:
+            return None
+        return self.user
+
+    @property
+    def person_id(self) -> int | None:
+        return self.person.id if self.person is not None else None
+
+    def require_person(self) -> User:
+        """The member acting, for what must be somebody's own (their time, their data)."""
+        if self.person is None:
+            raise DomainError(N_("Please do this from your own account, so the time is yours."))
+        return self.person
 
     @property
     def in_group(self) -> bool:
@@ -137,14 +150,6 @@ class Turn:
         if isinstance(value, Quoted):
             return self.t.user_text(shorten(value, QUOTED_LIMIT))
         return html.escape(value, quote=False) if isinstance(value, str) else value
-
-
-def acting_person(turn: Turn) -> User:
-    """The member acting; posting as the group or a channel has no account of its own."""
-    user = turn.user
-    if user is None or user.is_bot:
-        raise DomainError(N_("Please do this from your own account, so the time is yours."))
-    return user
 
 
 QUOTED_LIMIT = 100
@@ -232,8 +237,15 @@ Handler = Callable[[Turn], Awaitable[None]]
 Callback = Callable[[Update, "CoprodContext"], Awaitable[None]]
 
 
-def command(scope: Scope) -> Callable[[Handler], Callback]:
-    """Wrap a message handler: scope check, the turn, and domain errors as replies."""
+def command(
+    where: Where, *, menu: str | None = None, facilitator: bool = False, listed_in: Where | None = None
+) -> Callable[[Handler], Callback]:
+    """Wrap a message handler: where it works, the turn, and domain errors as replies.
+
+    ``menu`` is the command's line in Telegram's command menu (a message id), shown where
+    it works (or only ``listed_in``), and ``facilitator=True`` keeps it in the admins' menu
+    (the handler itself checks the role). Handlers that are not commands have no ``menu``.
+    """
 
     def decorate(handler: Handler) -> Callback:
         @functools.wraps(handler)
@@ -242,11 +254,13 @@ def command(scope: Scope) -> Callable[[Handler], Callback]:
                 return
             turn = await _open_turn(update, context)
             try:
-                _check_scope(turn, scope)
+                _check_where(turn, where)
                 await handler(turn)
             except DomainError as error:
                 await turn.reply(turn.error_text(error))
 
+        if menu is not None:
+            setattr(callback, LISTING, Listing(menu, listed_in or where, facilitator))
         return callback
 
     return decorate
@@ -273,21 +287,14 @@ def button(handler: Handler) -> Callback:
     return callback
 
 
-def _check_scope(turn: Turn, scope: Scope) -> None:
-    if scope is Scope.GROUP and not turn.in_group:
+def _check_where(turn: Turn, where: Where) -> None:
+    if where is Where.GROUP and not turn.in_group:
         raise DomainError(N_("This command works in a group chat. Add me to your group and use it there."))
-    if scope is Scope.PRIVATE and turn.in_group:
+    if where is Where.PRIVATE and turn.in_group:
         raise DomainError(
             N_("For your privacy this works only in a private chat with me. Open a chat with @{bot} and send it there."),
             bot=turn.context.bot.username,
         )
-
-
-def author_id(turn: Turn) -> int | None:
-    """The member who wrote the message; None when posted as the group or a channel."""
-    if turn.message.sender_chat is not None or turn.user is None or turn.user.is_bot:
-        return None
-    return turn.user.id
 
 
 def command_text(turn: Turn) -> str:

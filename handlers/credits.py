@@ -31,7 +31,8 @@ from bot.flows.credits import (
     show_decided,
 )
 from bot.runtime.deadlines import schedule
-from handlers.common import Scope, Turn, acting_person, button, command, remember
+from bot.runtime.menu import Where
+from handlers.common import Turn, button, command, remember
 from storage import deadlines as stored_deadlines
 from storage import groups, members
 from storage import ledger as stored
@@ -50,9 +51,9 @@ _NOT_A_NEIGHBOUR = N_("Thank you, but I don't collect credits: thank the neighbo
 # ------------------------------------------------------------------------ /log
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Record time you volunteered"))
 async def log_time(turn: Turn) -> None:
-    person = acting_person(turn)
+    person = turn.require_person()
     if not turn.args:
         raise DomainError(
             N_("Please write how long and what you did, for example: /log 2h litter pick on Chapel St")
@@ -174,9 +175,9 @@ async def _helper(turn: Turn, conn: aiosqlite.Connection, mention: str | None) -
     return await members.get(conn, author.id)
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Thank a neighbour with credits"))
 async def thank(turn: Turn) -> None:
-    giver = acting_person(turn)
+    giver = turn.require_person()
     args = turn.args
     mention = args.pop(0) if args and args[0].startswith("@") else None
     if not args:
@@ -281,9 +282,9 @@ def _no_entries_hint(t: Translator) -> str:
     )
 
 
-@command(Scope.ANY)
+@command(Where.ANYWHERE, menu=N_("Your credits and history"))
 async def credits_command(turn: Turn) -> None:
-    person = acting_person(turn)
+    person = turn.require_person()
     if turn.in_group:
         async with turn.db.read() as conn:
             entries = await stored.group_entries(conn, turn.group.id)
@@ -332,7 +333,7 @@ def _month_start(now: dt.datetime, timezone: str) -> dt.datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("The group's hours and balances"))
 async def ledger_command(turn: Turn) -> None:
     t, group = turn.t, turn.group
     async with turn.db.read() as conn:
@@ -378,7 +379,7 @@ async def ledger_command(turn: Turn) -> None:
 # ------------------------------------------------------------------------ /reverse
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Correct a ledger entry"), facilitator=True)
 async def reverse(turn: Turn) -> None:
     await turn.require_facilitator()
     args = turn.args

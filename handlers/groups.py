@@ -23,10 +23,12 @@ from telegram.ext import (
 )
 
 from bot.domain import i18n
+from bot.domain.i18n import N_
 from bot.flows.groups import language_keyboard, welcome_text
 from bot.runtime import scheduling
 from bot.runtime.application import CoprodContext
-from handlers.common import Scope, Turn, command
+from bot.runtime.menu import Where
+from handlers.common import Turn, command
 from storage import groups
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,7 @@ async def chat_migrated(update: Update, context: CoprodContext) -> None:
     log.info("event=chat_migrated old=%s new=%s moved=%s", old, new, moved)
 
 
-@command(Scope.ANY)
+@command(Where.ANYWHERE, menu=N_("What I do and how to start"))
 async def help_command(turn: Turn) -> None:
     await turn.reply(welcome_text(turn.t))
 

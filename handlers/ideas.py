@@ -40,10 +40,9 @@ from bot.domain.rounds import (
 )
 from bot.flows.ideas import Taken, duplicate_notice, record_idea
 from bot.flows.rounds import count_changed
+from bot.runtime.menu import Where
 from handlers.common import (
-    Scope,
     Turn,
-    author_id,
     button,
     command,
     command_text,
@@ -105,7 +104,7 @@ class _RepliesToBot(filters.MessageFilter):
         return bool(replied and replied.from_user and replied.from_user.id == message.get_bot().id)
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP)
 async def idea_by_reply(turn: Turn) -> None:
     round_ = await _replied_round(turn)
     if round_ is None:
@@ -122,7 +121,7 @@ async def idea_by_reply(turn: Turn) -> None:
         turn.context.application,
         round_.id,
         text,
-        author_id=author_id(turn),
+        author_id=turn.person_id,
         source_chat_id=turn.chat.id,
         source_message_id=message.message_id,
         round_read=round_,
@@ -130,7 +129,7 @@ async def idea_by_reply(turn: Turn) -> None:
     await _acknowledge(turn, taken, message.message_id)
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Add your idea to an open round"))
 async def idea_in_group(turn: Turn) -> None:
     round_ = await _replied_round(turn)
     if round_ is None:
@@ -145,7 +144,7 @@ async def idea_in_group(turn: Turn) -> None:
         turn.context.application,
         round_.id,
         command_text(turn),
-        author_id=author_id(turn),
+        author_id=turn.person_id,
         source_chat_id=turn.chat.id,
         source_message_id=turn.message.message_id,
         round_read=round_,
@@ -156,7 +155,7 @@ async def idea_in_group(turn: Turn) -> None:
 async def _ask_which_round(turn: Turn, collecting: list[Round]) -> None:
     """Several rounds take ideas: hold the idea and let its author pick with buttons."""
     text = check_idea(command_text(turn))
-    author = author_id(turn)
+    author = turn.person_id
     if author is None:
         raise DomainError(SEVERAL_ROUNDS)
     message_id = turn.message.message_id
@@ -208,7 +207,7 @@ async def idea_round_chosen(turn: Turn) -> None:
     await turn.services.acknowledgements.react(turn.context.bot, turn.chat.id, message_id, turn.now)
 
 
-@command(Scope.ANY)
+@command(Where.ANYWHERE)
 async def idea_edited(turn: Turn) -> None:
     """Editing the message an idea came from updates the idea while ideas are open."""
     message = turn.update.edited_message
@@ -225,7 +224,7 @@ async def idea_edited(turn: Turn) -> None:
 # ------------------------------------------------------------------ listing and tidying
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("See the ideas of a round"))
 async def ideas_command(turn: Turn) -> None:
     round_ = await _listed_round(turn)
     async with turn.db.read() as conn:
@@ -292,7 +291,7 @@ async def _standing_idea(conn: Connection, round_: Round, number: int) -> Idea:
     return idea
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Take back one of your ideas"))
 async def withdraw_command(turn: Turn) -> None:
     (number,) = _idea_numbers(turn, 1, N_("Write the idea's number, e.g. /withdraw 4."))
     round_ = await _round_in_focus(turn)
@@ -308,7 +307,7 @@ async def withdraw_command(turn: Turn) -> None:
     await turn.reply(turn.t._("Idea {number} is withdrawn from round #{round}.", number=number, round=round_.number))
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Join two ideas that say the same"), facilitator=True)
 async def merge_command(turn: Turn) -> None:
     await turn.require_facilitator()
     kept, folded = _idea_numbers(turn, 2, N_("Write the two ideas' numbers, e.g. /merge 2 4 folds idea 4 into idea 2."))

@@ -14,7 +14,8 @@ from bot.domain import callbacks, i18n
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.flows.groups import language_keyboard, welcome_text
-from handlers.common import Scope, Turn, button, command
+from bot.runtime.menu import Where
+from handlers.common import Turn, button, command
 from storage import groups as group_store
 from storage import members
 
@@ -27,7 +28,7 @@ def _choices(t: Translator) -> str:
     return t.list_of([t.user_text(f"{i18n.language_name(code)} ({code})") for code in i18n.available_languages()])
 
 
-@command(Scope.ANY)
+@command(Where.ANYWHERE, menu=N_("Choose your language"), listed_in=Where.PRIVATE)
 async def language_command(turn: Turn) -> None:
     t = turn.t
     if turn.group is not None:

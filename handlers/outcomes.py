@@ -15,11 +15,10 @@ from bot.domain.i18n import N_, Translator
 from bot.domain.records import Group
 from bot.domain.results import Outcome, Results, check_outcome, rank
 from bot.domain.rounds import Round, Stage, require_stage
+from bot.runtime.menu import Where
 from bot.runtime.posting import post_blocks
 from handlers.common import (
-    Scope,
     Turn,
-    author_id,
     command,
     numbered_round,
     round_number,
@@ -31,7 +30,7 @@ RECENT_CLOSED = 5
 OUTCOME_USAGE = N_("Write the round number and what happened, e.g. /outcome 3 The council fixed the bench.")
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Record what happened after a round"), facilitator=True)
 async def outcome_command(turn: Turn) -> None:
     await turn.require_facilitator()
     parts = (turn.message.text or "").split(maxsplit=2)
@@ -44,7 +43,7 @@ async def outcome_command(turn: Turn) -> None:
         outcome = await voting.outcome_by_source(conn, turn.source)  # found: this /outcome replayed after a crash
         if outcome is None:
             outcome = await voting.add_outcome(
-                conn, round_id=round_.id, text=text, recorded_by=author_id(turn), now=turn.now, source=turn.source
+                conn, round_id=round_.id, text=text, recorded_by=turn.person_id, now=turn.now, source=turn.source
             )
     if outcome.message_id is not None:
         return
@@ -99,7 +98,7 @@ def _closed_lines(t: Translator, round_: Round, results: Results, outcome: Outco
     return "\n".join(lines)
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Open rounds and recent results"))
 async def rounds_command(turn: Turn) -> None:
     t, group = turn.t, turn.group
     async with turn.db.read() as conn:

@@ -13,15 +13,16 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.domain import callbacks, export
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
-from handlers.common import Scope, Turn, acting_person, button, command
+from bot.runtime.menu import Where
+from handlers.common import Turn, button, command
 from storage import export as stored_export
 from storage import members
 
 
-@command(Scope.ANY)
+@command(Where.ANYWHERE, menu=N_("Show or hide your name in summaries"))
 async def privacy(turn: Turn) -> None:
     """Toggle whether the member's name shows in summaries and the ledger."""
-    user = acting_person(turn)
+    user = turn.require_person()
     async with turn.db.transaction() as conn:
         member = await members.get(conn, user.id)
         await members.set_hidden(conn, user.id, not member.hidden)
@@ -35,7 +36,7 @@ async def privacy(turn: Turn) -> None:
     await turn.reply(text)
 
 
-@command(Scope.PRIVATE)
+@command(Where.PRIVATE, menu=N_("Get everything stored about you"))
 async def mydata(turn: Turn) -> None:
     async with turn.db.read() as conn:
         data = await stored_export.personal_data(conn, turn.user.id)
@@ -47,7 +48,7 @@ async def mydata(turn: Turn) -> None:
     )
 
 
-@command(Scope.PRIVATE)
+@command(Where.PRIVATE, menu=N_("Remove your name and details"))
 async def forgetme(turn: Turn) -> None:
     buttons = InlineKeyboardMarkup(
         [
@@ -96,7 +97,7 @@ async def keep_pressed(turn: Turn) -> None:
     await query.edit_message_text(turn.t._("Nothing was changed."))
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Download all the group's data"), facilitator=True)
 async def export_command(turn: Turn) -> None:
     await turn.require_facilitator()
     async with turn.db.read() as conn:

@@ -33,8 +33,8 @@ from bot.domain.rounds import (
 )
 from bot.flows.ideas import duplicate_notice, record_idea
 from bot.flows.rounds import DEEP_LINK_PREFIX
+from bot.runtime.menu import Where
 from handlers.common import (
-    Scope,
     Turn,
     button,
     command,
@@ -48,7 +48,7 @@ from storage import rounds as stored_rounds
 NOT_YOURS = N_("This idea is no longer waiting; send /idea to start again.")
 
 
-@command(Scope.PRIVATE)
+@command(Where.PRIVATE)
 async def start_from_link(turn: Turn) -> None:
     """``/start idea-<round id>`` from the link under a prompt."""
     round_id = turn.args[0].removeprefix(DEEP_LINK_PREFIX) if turn.args else ""
@@ -67,7 +67,7 @@ async def start_from_link(turn: Turn) -> None:
     await _next_step(turn, draft)
 
 
-@command(Scope.PRIVATE)
+@command(Where.PRIVATE, menu=N_("Add your idea to an open round"))
 async def idea_in_private(turn: Turn) -> None:
     text = command_text(turn)
     if text:
@@ -86,7 +86,7 @@ async def idea_in_private(turn: Turn) -> None:
     await _next_step(turn, draft)
 
 
-@command(Scope.PRIVATE)
+@command(Where.PRIVATE)
 async def private_text(turn: Turn) -> None:
     """A message in private is the idea of the member's waiting draft, if there is one."""
     async with turn.db.read() as conn:

@@ -23,15 +23,16 @@ from bot.domain.proposals import (
 )
 from bot.flows.proposals import open_proposal, render_proposal, support_keyboard
 from bot.runtime import deadlines
-from handlers.common import Scope, Turn, author_id, button, command, command_text
+from bot.runtime.menu import Where
+from handlers.common import Turn, button, command, command_text
 from storage import deadlines as stored_deadlines
 from storage import proposals
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Suggest a question for the group"))
 async def propose_command(turn: Turn) -> None:
     question = check_proposal_question(command_text(turn))
-    proposer = author_id(turn)
+    proposer = turn.person_id
     if proposer is None:
         raise DomainError(N_("Please send /propose from your own account, so neighbours know who proposes it."))
     app = turn.context.application

@@ -12,12 +12,14 @@ import datetime as dt
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.domain.durations import whole_minutes
+from bot.domain.i18n import N_
 from bot.domain.rounds import check_question, split_stage_durations
 from bot.flows.rounds import open_round
-from handlers.common import Scope, Turn, author_id, command, command_text
+from bot.runtime.menu import Where
+from handlers.common import Turn, command, command_text
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Put a question to the group"), facilitator=True)
 async def round_command(turn: Turn) -> None:
     await turn.require_facilitator()
     durations, question = split_stage_durations(command_text(turn))
@@ -27,7 +29,7 @@ async def round_command(turn: Turn) -> None:
         turn.context.application,
         turn.group,
         question,
-        created_by=author_id(turn),
+        created_by=turn.person_id,
         ideas_minutes=_minutes(ideas),
         vote_minutes=_minutes(vote),
         source=turn.source,

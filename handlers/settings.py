@@ -20,7 +20,8 @@ from bot.domain.i18n import N_, Translator
 from bot.domain.records import Group
 from bot.domain.settings import SummarySchedule
 from bot.runtime import deadlines, scheduling
-from handlers.common import Scope, Turn, button, command
+from bot.runtime.menu import Where
+from handlers.common import Turn, button, command
 from storage import groups
 
 RESCHEDULES = {"summary_schedule", "timezone"}
@@ -107,7 +108,7 @@ async def _apply(turn: Turn, group: Group, name: str, value: str) -> Group:
     return updated
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("See or change the group's settings"), facilitator=True)
 async def settings_command(turn: Turn) -> None:
     group = turn.group
     if not turn.args:

@@ -15,15 +15,17 @@ import logging
 
 from telegram.ext import Application, CommandHandler
 
+from bot.domain.i18n import N_
 from bot.domain.summary import build, period_start
 from bot.flows.summaries import post_summary
-from handlers.common import Scope, Turn, command
+from bot.runtime.menu import Where
+from handlers.common import Turn, command
 from storage import summary as stored
 
 log = logging.getLogger(__name__)
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Post the summary so far"), facilitator=True)
 async def summary_command(turn: Turn) -> None:
     await turn.require_facilitator()
     group = turn.group

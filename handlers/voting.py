@@ -41,10 +41,9 @@ from bot.domain.rounds import (
 from bot.flows.voting import close_voting, open_voting, post_ballot, record_poll
 from bot.runtime.application import CoprodContext
 from bot.runtime.deadlines import schedule
+from bot.runtime.menu import Where
 from handlers.common import (
-    Scope,
     Turn,
-    author_id,
     command,
     command_text,
     numbered_round,
@@ -96,7 +95,7 @@ async def refuse_moved_on(turn: Turn, round_: Round, stage: Stage) -> None:
 # ------------------------------------------------------------------------ commands
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Close ideas and start the vote"), facilitator=True)
 async def vote_command(turn: Turn) -> None:
     await turn.require_facilitator()
     round_ = await chosen_round(turn, Stage.IDEAS)
@@ -104,7 +103,7 @@ async def vote_command(turn: Turn) -> None:
         await refuse_moved_on(turn, round_, Stage.IDEAS)
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("End the vote and share the results"), facilitator=True)
 async def close_command(turn: Turn) -> None:
     await turn.require_facilitator()
     round_ = await chosen_round(turn, Stage.VOTING)
@@ -112,7 +111,7 @@ async def close_command(turn: Turn) -> None:
         await refuse_moved_on(turn, round_, Stage.VOTING)
 
 
-@command(Scope.GROUP)
+@command(Where.GROUP, menu=N_("Quick vote on a few options"), facilitator=True)
 async def poll_command(turn: Turn) -> None:
     """A quick poll: a round that opens straight in voting, its options standing as ideas."""
     await turn.require_facilitator()
@@ -124,13 +123,13 @@ async def poll_command(turn: Turn) -> None:
         deadline = None
         if round_ is None:
             round_ = await rounds.create(
-                conn, group_id=group.id, question=quick.question, created_by=author_id(turn),
+                conn, group_id=group.id, question=quick.question, created_by=turn.person_id,
                 now=turn.now, ideas_ends_at=None, voting_minutes=minutes,
                 voting_ends_at=voting_deadline(turn.now, minutes), kind=Kind.POLL, source=turn.source,
             )  # fmt: skip
             for option in quick.options:
                 await rounds.add_idea(conn, round_id=round_.id, text=option, folded=fold(option),
-                                      author_id=author_id(turn), anonymous=False, now=turn.now)  # fmt: skip
+                                      author_id=turn.person_id, anonymous=False, now=turn.now)  # fmt: skip
             deadline = await stored_deadlines.set_due(
                 conn, group_id=group.id, kind=DeadlineKind.VOTING_END, ref_id=round_.id,
                 due_at=round_.voting_ends_at, remind_at=reminder_due(turn.now, round_.voting_ends_at),

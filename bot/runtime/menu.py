@@ -1,11 +1,12 @@
-"""The command menu Telegram shows: one per language and per scope (SPEC §7).
+"""The command menu Telegram shows: one per language and per scope.
 
-Each command is described once here, with where it works and whether it is for
-facilitators. At start-up :func:`publish` sends ``setMyCommands`` for every language with
+Each command handler declares, where it is written, where it works and how the menu
+describes it (:class:`Listing`, set by ``handlers.common.command``); the menu is read back
+from the registered handlers. At start-up :func:`publish` sends ``setMyCommands`` for every language with
 a catalog and for each scope, so residents see what they may use in groups, admins see the
 facilitator commands as well, and private chats show the private commands, each in the
 member's own language. Only commands the application registered are listed, so a feature
-that is not wired in is never offered; a test checks every registered command is here.
+that is not wired in is never offered; a test checks every registered command is listed.
 """
 
 from __future__ import annotations
@@ -26,87 +27,88 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from bot.domain import i18n
-from bot.domain.i18n import N_
 
 log = logging.getLogger(__name__)
 
 
-class Place(enum.Enum):
+class Where(enum.Enum):
+    """Where a command works: the one word handlers, the scope check and the menu share."""
+
     GROUP = "group"
     PRIVATE = "private"
+    ANYWHERE = "anywhere"
+
+    @property
+    def chats(self) -> frozenset[Where]:
+        """The kinds of chat this covers (ANYWHERE is both a group and a private chat)."""
+        return frozenset({Where.GROUP, Where.PRIVATE}) if self is Where.ANYWHERE else frozenset({self})
 
 
-GROUP = frozenset({Place.GROUP})
-PRIVATE = frozenset({Place.PRIVATE})
-ANYWHERE = GROUP | PRIVATE
+@dataclass(frozen=True)
+class Listing:
+    """How a command handler presents itself in the menu, declared where the handler is
+    (``handlers.common.command``) and read back from the registered handlers by :func:`entries`."""
+
+    description: str  # an untranslated message id
+    where: Where
+    facilitator: bool = False
 
 
 @dataclass(frozen=True)
 class MenuEntry:
     command: str
     description: str  # an untranslated message id
-    places: frozenset[Place]
+    places: frozenset[Where]
     facilitator: bool = False
 
 
-MENU = (
-    MenuEntry("round", N_("Put a question to the group"), GROUP, facilitator=True),
-    MenuEntry("poll", N_("Quick vote on a few options"), GROUP, facilitator=True),
-    MenuEntry("propose", N_("Suggest a question for the group"), GROUP),
-    MenuEntry("idea", N_("Add your idea to an open round"), ANYWHERE),
-    MenuEntry("ideas", N_("See the ideas of a round"), GROUP),
-    MenuEntry("withdraw", N_("Take back one of your ideas"), GROUP),
-    MenuEntry("merge", N_("Join two ideas that say the same"), GROUP, facilitator=True),
-    MenuEntry("vote", N_("Close ideas and start the vote"), GROUP, facilitator=True),
-    MenuEntry("close", N_("End the vote and share the results"), GROUP, facilitator=True),
-    MenuEntry("outcome", N_("Record what happened after a round"), GROUP, facilitator=True),
-    MenuEntry("rounds", N_("Open rounds and recent results"), GROUP),
-    MenuEntry("log", N_("Record time you volunteered"), GROUP),
-    MenuEntry("thank", N_("Thank a neighbour with credits"), GROUP),
-    MenuEntry("credits", N_("Your credits and history"), ANYWHERE),
-    MenuEntry("ledger", N_("The group's hours and balances"), GROUP),
-    MenuEntry("reverse", N_("Correct a ledger entry"), GROUP, facilitator=True),
-    MenuEntry("summary", N_("Post the summary so far"), GROUP, facilitator=True),
-    MenuEntry("settings", N_("See or change the group's settings"), GROUP, facilitator=True),
-    MenuEntry("export", N_("Download all the group's data"), GROUP, facilitator=True),
-    MenuEntry("privacy", N_("Show or hide your name in summaries"), ANYWHERE),
-    MenuEntry("mydata", N_("Get everything stored about you"), PRIVATE),
-    MenuEntry("forgetme", N_("Remove your name and details"), PRIVATE),
-    MenuEntry("language", N_("Choose your language"), PRIVATE),
-    MenuEntry("help", N_("What I do and how to start"), ANYWHERE),
-)
+LISTING = "menu_listing"  # the attribute a handler's callback carries its Listing in
 
 # Commands that work but are not worth a place in the menu: /start is Telegram's own
 # button (and carries deep links), so it never needs listing.
 UNLISTED = frozenset({"start"})
 
 
-def registered_commands(app: Application) -> set[str]:
-    """Every command some handler of ``app`` answers."""
-    return {
-        command
-        for handlers in app.handlers.values()
-        for handler in handlers
-        if isinstance(handler, CommandHandler)
-        for command in handler.commands
-    }
+def entries(app: Application) -> list[MenuEntry]:
+    """Every listed command, in the order its handlers were registered; a command answered by
+    several handlers (``/idea`` in groups and in private) is listed wherever any of them works."""
+    found: dict[str, MenuEntry] = {}
+    for handler in _command_handlers(app):
+        listing: Listing | None = getattr(handler.callback, LISTING, None)
+        if listing is None:
+            continue
+        for command in sorted(handler.commands):
+            earlier = found.get(command)
+            places = listing.where.chats | (earlier.places if earlier else frozenset())
+            found[command] = MenuEntry(command, listing.description, places, listing.facilitator)
+    return list(found.values())
 
 
-def _entries(registered: set[str], *, place: Place, facilitator: bool) -> list[MenuEntry]:
+def _command_handlers(app: Application) -> list[CommandHandler]:
     return [
-        entry
-        for entry in MENU
-        if entry.command in registered and place in entry.places and (facilitator or not entry.facilitator)
+        handler
+        for group in sorted(app.handlers)
+        for handler in app.handlers[group]
+        if isinstance(handler, CommandHandler)
     ]
 
 
-def menus(registered: set[str]) -> list[tuple[BotCommandScope, list[MenuEntry]]]:
+def registered_commands(app: Application) -> set[str]:
+    """Every command some handler of ``app`` answers."""
+    return {command for handler in _command_handlers(app) for command in handler.commands}
+
+
+def _shown(listed: list[MenuEntry], *, place: Where, facilitator: bool) -> list[MenuEntry]:
+    return [entry for entry in listed if place in entry.places and (facilitator or not entry.facilitator)]
+
+
+def menus(listed: list[MenuEntry]) -> list[tuple[BotCommandScope, list[MenuEntry]]]:
     """Which commands each scope shows. Telegram shows admins their scope instead of the
     group one, so the administrators' menu repeats the members' commands."""
     return [
-        (BotCommandScopeAllGroupChats(), _entries(registered, place=Place.GROUP, facilitator=False)),
-        (BotCommandScopeAllChatAdministrators(), _entries(registered, place=Place.GROUP, facilitator=True)),
-        (BotCommandScopeAllPrivateChats(), _entries(registered, place=Place.PRIVATE, facilitator=False)),
+        (BotCommandScopeAllGroupChats(), _shown(listed, place=Where.GROUP, facilitator=False)),
+        (BotCommandScopeAllChatAdministrators(), _shown(listed, place=Where.GROUP, facilitator=True)),
+        (BotCommandScopeAllPrivateChats(), _shown(listed, place=Where.PRIVATE, facilitator=False)),
     ]
 
 
@@ -119,13 +121,13 @@ async def publish(app: Application) -> None:
 
     The menu is a convenience, so a refusal from Telegram is logged and start-up goes on.
     """
-    registered = registered_commands(app)
+    listed = entries(app)
     for language in i18n.available_languages():
         t = i18n.translator(language)
         code = None if language == i18n.SOURCE_LANGUAGE else language
-        for scope, entries in menus(registered):
+        for scope, shown in menus(listed):
             try:
-                await app.bot.set_my_commands(bot_commands(entries, t), scope=scope, language_code=code)
+                await app.bot.set_my_commands(bot_commands(shown, t), scope=scope, language_code=code)
             except TelegramError as error:
                 log.warning(
                     "event=set_commands_failed language=%s scope=%s error=%s", language, scope.type, error

@@ -20,7 +20,7 @@ from bot.domain.i18n import Translator
 from bot.domain.rounds import fold
 from bot.flows import rounds as round_flows
 from bot.runtime import menu as commands
-from bot.runtime.menu import Place
+from bot.runtime.menu import Where
 from storage import groups, members
 from storage import rounds as stored_rounds
 
@@ -298,7 +298,7 @@ async def test_command_menus_are_registered_per_language_and_scope(harness):
     assert seen == {(language, scope) for language in languages for scope in scopes}
     assert len(calls) == len(seen)
     menu = {(call.get("language_code"), call["scope"]["type"]): call["commands"] for call in calls}
-    described = {entry.command: entry.description for entry in commands.MENU}
+    described = {entry.command: entry.description for entry in commands.entries(harness.app)}
     for (language, _scope), listed in menu.items():
         t = i18n.translator(language or "en")
         assert all(item["description"] == t._(described[item["command"]]) for item in listed)
@@ -308,29 +308,26 @@ async def test_command_menus_are_registered_per_language_and_scope(harness):
     assert members_menu < admins_menu
     assert "language" in private_menu and "language" not in members_menu
     assert {"help"} <= members_menu & private_menu
-    facilitator_only = {entry.command for entry in commands.MENU if entry.facilitator}
+    facilitator_only = {entry.command for entry in commands.entries(harness.app) if entry.facilitator}
     assert not members_menu & facilitator_only and not private_menu & facilitator_only
 
 
 def test_every_registered_command_is_described_in_the_menu(harness):
     registered = commands.registered_commands(harness.app)
-    assert registered - commands.UNLISTED <= {entry.command for entry in commands.MENU}
+    assert registered - commands.UNLISTED <= {entry.command for entry in commands.entries(harness.app)}
 
 
 async def test_menu_lists_each_command_where_it_works(harness):
     """Sending a command where the menu does not offer it gets the "use it there" hint."""
     ben = harness.residents[0]
     private = harness.telegram.private_chat(ben)
-    registered = commands.registered_commands(harness.app)
     wrong = []
-    for entry in commands.MENU:
-        if entry.command not in registered:
-            continue
+    for entry in commands.entries(harness.app):
         await harness.send_private(ben, f"/{entry.command}")
-        if ("works in a group chat" in harness.last_text(private)) != (Place.PRIVATE not in entry.places):
+        if ("works in a group chat" in harness.last_text(private)) != (Where.PRIVATE not in entry.places):
             wrong.append(f"/{entry.command} in private: {harness.last_text(private)!r}")
         await harness.send(ben, f"/{entry.command}")
-        if ("in a private chat" in harness.last_text()) != (Place.GROUP not in entry.places):
+        if ("in a private chat" in harness.last_text()) != (Where.GROUP not in entry.places):
             wrong.append(f"/{entry.command} in the group: {harness.last_text()!r}")
     assert not wrong, "\n".join(wrong)
 
