@@ -149,6 +149,8 @@ class Turn:
     def _shown(self, value: object) -> object:
         if isinstance(value, Quoted):
             return self.t.user_text(shorten(value, QUOTED_LIMIT))
+        if isinstance(value, dt.timedelta):
+            return self.t.period(value)
         return html.escape(value, quote=False) if isinstance(value, str) else value
 
 

@@ -1,7 +1,7 @@
 """``/propose`` and its Support button: any member can start a round with enough support.
 
 SPEC §4, "sharing power". The proposer is the first supporter; each neighbour counts once.
-When the group's threshold is reached within the support window (48 hours) the proposal
+When the group's threshold is reached within the support window (``SUPPORT_WINDOW``) the proposal
 opens as a round with the group's default durations (through
 :func:`handlers.rounds.open_round`); otherwise the PROPOSAL_LAPSE deadline marks it
 lapsed. Both outcomes are written on the proposal message.

@@ -187,6 +187,14 @@ class Translator:
             babel_dates.format_timedelta(delta, add_direction=True, threshold=1.5, locale=self.locale)
         )
 
+    def period(self, length: dt.timedelta) -> str:
+        """A fixed length of time as people say it in rules: "7 days", "48 hours", "30 days".
+
+        The largest unit with at least 7 of it, so a week reads as 7 days and two days as
+        48 hours, exactly as the rule counts them (never a rounded "1 month").
+        """
+        return self.localized_digits(babel_dates.format_timedelta(length, threshold=7, locale=self.locale))
+
     def duration(self, minutes: int) -> str:
         """Whole hours and minutes in words: "1 hour 30 minutes", "1 godzina 30 minut"."""
         sign = "-" if minutes < 0 else ""

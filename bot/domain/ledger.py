@@ -208,7 +208,7 @@ def reversal(entry: LedgerEntry, existing: LedgerEntry | None, *, by: int, why: 
 _NOT_PENDING = {
     EntryStatus.CONFIRMED: N_("Entry #{entry} is already confirmed."),
     EntryStatus.REJECTED: N_("Entry #{entry} was rejected, so it can't be confirmed."),
-    EntryStatus.LAPSED: N_("Entry #{entry} lapsed after 7 days without a confirmation."),
+    EntryStatus.LAPSED: N_("Entry #{entry} lapsed: nobody confirmed it within {period}."),
 }
 
 
@@ -222,7 +222,7 @@ def is_lapsed(entry: LedgerEntry, now: dt.datetime) -> bool:
 def _require_pending(entry: LedgerEntry, now: dt.datetime) -> None:
     status = EntryStatus.LAPSED if is_lapsed(entry, now) else entry.status
     if status is not EntryStatus.PENDING:
-        raise DomainError(_NOT_PENDING[status], entry=entry.id)
+        raise DomainError(_NOT_PENDING[status], entry=entry.id, period=LAPSE_AFTER)
 
 
 def require_can_confirm(entry: LedgerEntry, presser: int, now: dt.datetime) -> None:

@@ -53,7 +53,7 @@ def entry_text(t: Translator, entry: LedgerEntry, names: dict[int, Member], time
     elif entry.status is EntryStatus.REJECTED:
         status = t._("❌ Rejected by {name}.", name=name_of(t, names, entry.rejected_by))
     elif entry.status is EntryStatus.LAPSED:
-        status = t._("⌛ Lapsed: nobody confirmed it within 7 days.")
+        status = t._("⌛ Lapsed: nobody confirmed it within {period}.", period=t.period(ledger.LAPSE_AFTER))
     else:
         status = t._(
             "Another neighbour can confirm it (not the person who logged it). "

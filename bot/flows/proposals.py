@@ -122,7 +122,7 @@ async def _announce(app: CoprodApplication, proposal_id: int, round_number: int 
 
 
 async def lapse(app: CoprodApplication, deadline: Deadline) -> None:
-    """PROPOSAL_LAPSE: not enough support in 48 hours (nothing to do if it opened)."""
+    """PROPOSAL_LAPSE: not enough support within the support window (nothing to do if it opened)."""
     async with app.services.db.transaction() as conn:
         lapsed = await proposals.mark_lapsed(conn, deadline.ref_id)
     if lapsed:
