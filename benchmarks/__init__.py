@@ -1,4 +1,4 @@
-"""Benchmarks of SPEC §10: each figure measured with its baseline in the same run.
+"""Benchmarks: each figure measured with its baseline in the same run.
 
 ``python -m benchmarks`` runs them all and prints one table (``--quick`` for smaller
 sizes); see ``benchmarks/README.md`` for the numbers of the machine they were run on.

@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick] [--only NAME ...]``: every figure of SPEC §10, one table.
+"""``python -m benchmarks [--quick] [--only NAME ...]``: every figure, one table.
 
 Exit status 0 when every figure meets its target, 1 otherwise.
 """
@@ -47,7 +47,7 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Every figure of SPEC §10 with its baseline from the same run, in one table; "
+        description="Every figure with its baseline from the same run, in one table; "
         "exit status 0 when every target is met.",
     )
     parser.add_argument("--quick", action="store_true", help="smaller sizes, a faster run (targets still apply)")

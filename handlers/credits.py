@@ -1,4 +1,4 @@
-"""The time bank in the chat (SPEC §5): /log with Confirm and Reject, /thank, /credits, /ledger, /reverse.
+"""The time bank in the chat: /log with Confirm and Reject, /thank, /credits, /ledger, /reverse.
 
 Rules live in :mod:`bot.domain.ledger`; this module finds who is meant, runs each change in one
 transaction and renders the answer. Buttons carry only the entry id: who pressed, and

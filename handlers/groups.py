@@ -1,7 +1,8 @@
 """Joining and leaving groups, supergroup migration, admin changes, and /help.
 
-SPEC §3: a hello once when added, the group marked inactive when removed, all data kept
-across a migration to a supergroup, and the facilitator cache dropped when admins change.
+A hello once when added (:mod:`bot.flows.groups`), the group marked inactive when removed,
+all data kept across a migration to a supergroup, and the facilitator cache dropped when
+admins change.
 """
 
 from __future__ import annotations

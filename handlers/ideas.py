@@ -1,6 +1,6 @@
 """Ideas in the group: replies to a prompt, ``/idea``, edits, ``/ideas``, ``/withdraw``, ``/merge``.
 
-SPEC §4. Every way in goes through :func:`record_idea`, which stores the idea in one
+Every way in goes through :func:`bot.flows.ideas.record_idea`, which stores the idea in one
 transaction (once per source message, so a redelivered update adds nothing) and asks for
 the prompt's running count to be refreshed. Acknowledgements are a reaction and that
 count (see :mod:`bot.runtime.acknowledge`), never a reply per idea; answers are for problems and

@@ -1,4 +1,4 @@
-"""Choosing a language: ``/language`` in private, and the language buttons (SPEC §7).
+"""Choosing a language: ``/language`` in private, and the language buttons.
 
 In a private chat the bot speaks the member's Telegram language when it has a catalog for
 it; ``/language CODE`` (or a button) overrides that and is remembered. In a group the

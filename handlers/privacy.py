@@ -1,4 +1,4 @@
-"""Privacy and openness (SPEC §9): /privacy, /mydata, /forgetme with its confirmation, /export.
+"""Privacy and openness: /privacy, /mydata, /forgetme with its confirmation, /export.
 
 A member owns their data: they can hide their name, take a copy of everything stored
 about them, or have their name and details removed for good. The group owns its record:

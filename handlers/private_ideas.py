@@ -1,6 +1,6 @@
 """Ideas sent privately: the deep link under each prompt, and ``/idea`` in a private chat.
 
-SPEC §4, for members who would rather not speak up in the group. The member sends the
+For members who would rather not speak up in the group. The member sends the
 text, then chooses whether it is shown with their name or anonymously. Until then the idea
 is a draft in the database (``storage.idea_drafts``), so a restart loses nothing; a member
 has at most one private draft, and starting again replaces it.

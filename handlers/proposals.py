@@ -1,10 +1,8 @@
 """``/propose`` and its Support button: any member can start a round with enough support.
 
-SPEC §4, "sharing power". The proposer is the first supporter; each neighbour counts once.
-When the group's threshold is reached within the support window (``SUPPORT_WINDOW``) the proposal
-opens as a round with the group's default durations (through
-:func:`handlers.rounds.open_round`); otherwise the PROPOSAL_LAPSE deadline marks it
-lapsed. Both outcomes are written on the proposal message.
+Sharing power: the proposer is the first supporter and each neighbour counts once. When the
+group's threshold is reached, :func:`bot.flows.proposals.open_proposal` opens it as a round;
+the lapse when support runs out is a flow too.
 """
 
 from __future__ import annotations

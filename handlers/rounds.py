@@ -1,8 +1,8 @@
 """``/round``: a facilitator puts a question to the group, and the round's prompt message.
 
-SPEC §4. :func:`open_round` is the one way a round in the ideas stage comes to be (a
-facilitator's ``/round`` or a proposal with enough support): it stores the round and its
-IDEAS_END deadline, posts the prompt members reply to, and schedules the deadline.
+The command checks the question and its optional stage durations, then opens the round
+through :func:`bot.flows.rounds.open_round`, the one way a round in the ideas stage comes to
+be (a proposal with enough support opens one the same way).
 """
 
 from __future__ import annotations

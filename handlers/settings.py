@@ -1,4 +1,4 @@
-"""``/settings``: a group's settings shown with buttons, or changed with ``/settings NAME VALUE`` (SPEC §8).
+"""``/settings``: a group's settings shown with buttons, or changed with ``/settings NAME VALUE``.
 
 Anyone may look; only facilitators change anything, by command or button. Every value is
 checked by :mod:`bot.domain.settings` before one transaction stores it, so a bad value changes

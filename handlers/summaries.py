@@ -1,11 +1,7 @@
-"""Summaries (SPEC §6): posted on each group's schedule, or at once with ``/summary``.
+"""Summaries: posted on each group's schedule, or at once with ``/summary``.
 
-The next scheduled summary of a group is a ``summary`` deadline (a named JobQueue job,
-see :mod:`bot.runtime.scheduling`). When it fires, the summary of the period since the previous
-one is built (:mod:`bot.domain.summary`), posted unless nothing happened, and the next one is
-planned in the group's time zone. ``/summary`` (facilitators) posts the period so far
-without ending the period. A bar chart of closed rounds' results and of hours per week
-goes with the text when there is something to draw.
+The scheduled summary is a flow (:mod:`bot.flows.summaries`); ``/summary`` (facilitators)
+posts the period so far the same way, without ending the period.
 """
 
 from __future__ import annotations

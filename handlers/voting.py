@@ -1,12 +1,8 @@
-"""Voting on a round: /vote, /close, /poll, the polls' updates, and the stage deadlines.
+"""Voting on a round: /vote, /close, /poll, and the polls' updates.
 
-A round's standing ideas are posted in full in a voting message, then as native polls
-(approval voting: tick every idea you support), as many polls as the ideas need. Counts
-come back as ``poll`` and ``poll_answer`` updates and are stored as they arrive. Closing
-stops the polls, freezes the ranking and publishes it with a bar chart.
-
-Both stage changes are compare-and-set in storage, so a facilitator's /vote or /close
-racing the deadline (or a second facilitator) changes the round, and posts, exactly once.
+Opening and closing the vote are flows (:mod:`bot.flows.voting`), shared with the stage
+deadlines. Counts come back as ``poll`` and ``poll_answer`` updates and are stored as they
+arrive (absolute numbers, so a repeat changes nothing).
 """
 
 from __future__ import annotations

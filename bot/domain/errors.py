@@ -9,7 +9,8 @@ class DomainError(Exception):
     """A rule of the domain refused an action; ``message`` is an untranslated gettext msgid.
 
     Handlers never build error text themselves: the message id and its arguments travel
-    up to :func:`handlers.common.guarded`, which translates it in the reader's language.
+    up to the handler wrappers in ``handlers.common`` (``Turn.error_text``), which translate
+    it in the reader's language.
     """
 
     def __init__(self, message: str, /, **params: Any) -> None:

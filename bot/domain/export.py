@@ -1,4 +1,4 @@
-"""Open data (SPEC §9): a group's records as a zip of CSV files, a member's as JSON.
+"""Open data: a group's records as a zip of CSV files, a member's as JSON.
 
 The CSV files are UTF-8 with a byte-order mark and a header row, so a spreadsheet opens
 Polish, Urdu or Arabic text correctly on a double click. Members are named as in the

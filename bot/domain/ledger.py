@@ -1,4 +1,4 @@
-"""The time bank (SPEC §5): ledger entries, who may decide them, and what balances are.
+"""The time bank: ledger entries, who may decide them, and what balances are.
 
 Pure domain, no Telegram and no SQL. One hour volunteered is one credit for everyone.
 Volunteering is minted by the community (``from_member`` is ``None``) once a neighbour

@@ -1,4 +1,4 @@
-"""A group's settings (SPEC §8): what each one accepts, parsed and checked before anything is saved.
+"""A group's settings: what each one accepts, parsed and checked before anything is saved.
 
 Pure: :func:`parse` turns ``/settings NAME VALUE`` into the column values to store, or
 raises a :class:`~bot.domain.errors.DomainError` that shows the allowed form. The summary

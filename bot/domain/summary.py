@@ -1,4 +1,4 @@
-"""The group's regular summary (SPEC §6), built from plain records of one period.
+"""The group's regular summary, built from plain records of one period.
 
 Pure: storage gathers an :class:`Activity` for the period since the previous summary and
 :func:`build` decides what the summary says, or that there is nothing to say (None).

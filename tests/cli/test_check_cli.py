@@ -1,4 +1,4 @@
-"""SPEC §5: ``python -m bot check`` proves every ledger balances; ``export`` writes a group's zip."""
+"""``python -m bot check`` proves every ledger balances; ``export`` writes a group's zip."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §2: configuration errors are one line and exit 2; ``health`` says whether the database can serve."""
+"""Configuration errors are one line and exit 2; ``health`` says whether the database can serve."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §2: ``python -m bot demo`` plays a whole co-production story against the emulator."""
+"""``python -m bot demo`` plays a whole co-production story against the emulator."""
 
 from __future__ import annotations
 

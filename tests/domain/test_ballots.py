@@ -1,4 +1,4 @@
-"""SPEC §4 voting: every standing idea votable, split over polls within Telegram's limits."""
+"""Voting: every standing idea votable, split over polls within Telegram's limits."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §7: every catalog has every message of the code, complete, with the same placeholders.
+"""Every catalog has every message of the code, complete, with the same placeholders.
 
 The messages are extracted afresh from the code (Babel's Python API, the same mapping and
 keywords as ``scripts/update-catalogs.sh``), so a string added to a handler without a

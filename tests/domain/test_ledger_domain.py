@@ -1,4 +1,4 @@
-"""SPEC §5 rules of the time bank, as pure domain: no Telegram, no database."""
+"""Rules of the time bank, as pure domain: no Telegram, no database."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §4 results: ideas ranked by votes with counts and shares, ties shown as ties."""
+"""Results: ideas ranked by votes with counts and shares, ties shown as ties."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §6: what a summary says about its period, built from plain records (no Telegram)."""
+"""What a summary says about its period, built from plain records (no Telegram)."""
 
 from __future__ import annotations
 

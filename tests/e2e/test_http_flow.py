@@ -1,4 +1,4 @@
-"""SPEC §2, §3 and §10 over real HTTP: the bot as ``python -m bot`` runs it, against the fake Bot API."""
+"""§3 and §10 over real HTTP: the bot as ``python -m bot`` runs it, against the fake Bot API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §10 at process level: ``python -m bot`` killed with SIGKILL mid-burst loses no idea and doubles none.
+"""At process level: ``python -m bot`` killed with SIGKILL mid-burst loses no idea and doubles none.
 
 The fake Bot API runs in its own process (``python -m bot.demo.emulator.server``) and the real bot
 in another; a burst of ideas (replies to a round's prompt) arrives, the bot is killed while

@@ -1,4 +1,4 @@
-"""SPEC §10: Telegram errors never crash the bot; each is waited out, retried, or logged once."""
+"""Telegram errors never crash the bot; each is waited out, retried, or logged once."""
 
 from __future__ import annotations
 

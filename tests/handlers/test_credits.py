@@ -1,4 +1,4 @@
-"""SPEC §5 through the real Application: /log and its buttons, /thank, /credits, /ledger, /reverse."""
+"""Through the real Application: /log and its buttons, /thank, /credits, /ledger, /reverse."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §10: one application error handler logs the unexpected with context and tells the member."""
+"""One application error handler logs the unexpected with context and tells the member."""
 
 from __future__ import annotations
 

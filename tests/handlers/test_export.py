@@ -1,4 +1,4 @@
-"""SPEC §9 open data: /export sends one zip of UTF-8 CSV files that open cleanly in a spreadsheet."""
+"""Open data: /export sends one zip of UTF-8 CSV files that open cleanly in a spreadsheet."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §10 hostile input: random and adversarial updates never crash the bot.
+"""Hostile input: random and adversarial updates never crash the bot.
 
 Hypothesis feeds the real ``Application`` (one per test run, its state building up over
 the examples) with huge texts, right-to-left and zero-width characters, HTML-looking text,

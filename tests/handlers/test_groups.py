@@ -1,4 +1,4 @@
-"""SPEC §3: joining, leaving, migrating, and who counts as a facilitator."""
+"""Joining, leaving, migrating, and who counts as a facilitator."""
 
 from __future__ import annotations
 

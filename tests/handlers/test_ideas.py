@@ -1,4 +1,4 @@
-"""SPEC §4, ideas in the group: by reply and /idea, edits, /ideas, /withdraw, /merge,
+"""Ideas in the group: by reply and /idea, edits, /ideas, /withdraw, /merge,
 near-duplicates, and acknowledgements that never flood the group."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SPEC §7: the bot speaks the group's language in groups and each member's own in private.
+"""The bot speaks the group's language in groups and each member's own in private.
 
 Polish, Urdu and Arabic end to end (a round in each language, plurals for 1 to 100 ideas),
 ``/language`` and the welcome message's language buttons, the command menus registered per

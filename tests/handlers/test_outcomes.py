@@ -1,4 +1,4 @@
-"""SPEC §4 after the vote: /outcome records what happened, /rounds shows open and closed rounds."""
+"""After the vote: /outcome records what happened, /rounds shows open and closed rounds."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §9 through the real Application: /privacy, /mydata, /forgetme and who may /export."""
+"""Through the real Application: /privacy, /mydata, /forgetme and who may /export."""
 
 from __future__ import annotations
 

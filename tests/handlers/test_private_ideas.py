@@ -1,4 +1,4 @@
-"""SPEC §4, private ideas: the deep link under a prompt and /idea in a private chat, with
+"""Private ideas: the deep link under a prompt and /idea in a private chat, with
 the choice of being named or anonymous; drafts wait in the database, not in memory."""
 
 from __future__ import annotations

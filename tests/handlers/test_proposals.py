@@ -1,4 +1,4 @@
-"""SPEC §4, sharing power: /propose, the Support button, opening at the threshold, lapsing."""
+"""Sharing power: /propose, the Support button, opening at the threshold, lapsing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §6: one reminder per stage, with the counts so far; stages end on their own."""
+"""One reminder per stage, with the counts so far; stages end on their own."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §10: a crash mid-update replays it, and the replay changes nothing already written.
+"""A crash mid-update replays it, and the replay changes nothing already written.
 
 The inbox marks an update applied only after its handlers finished, so an update whose
 writes committed just before a ``kill -9`` is applied a second time after the restart.

@@ -1,4 +1,4 @@
-"""SPEC §4: /round opens a round in the ideas stage, posts its prompt and stores its deadline."""
+"""/round opens a round in the ideas stage, posts its prompt and stores its deadline."""
 
 from __future__ import annotations
 

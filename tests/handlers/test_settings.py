@@ -1,4 +1,4 @@
-"""SPEC §8: /settings shows and changes a group's settings; a bad value changes nothing."""
+"""/settings shows and changes a group's settings; a bad value changes nothing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §6: scheduled summaries, /summary, and summaries across a restart."""
+"""Scheduled summaries, /summary, and summaries across a restart."""
 
 from __future__ import annotations
 

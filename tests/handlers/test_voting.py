@@ -1,4 +1,4 @@
-"""SPEC §4 voting: /vote, /close, /poll, the polls' updates and the stage deadlines."""
+"""Voting: /vote, /close, /poll, the polls' updates and the stage deadlines."""
 
 from __future__ import annotations
 

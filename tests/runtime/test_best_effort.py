@@ -1,4 +1,4 @@
-"""SPEC §4, issue 6: acknowledgements never wait behind, or delay, real messages.
+"""Acknowledgements never wait behind, or delay, real messages.
 
 Through the real :class:`~bot.runtime.retries.RetryingRateLimiter`: a reaction or a count edit goes
 out only if the limits have room right now, and is dropped, not queued or retried, otherwise.

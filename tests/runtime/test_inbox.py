@@ -1,4 +1,4 @@
-"""SPEC §10: no update lost or applied twice: the inbox stores a batch before it is confirmed."""
+"""No update lost or applied twice: the inbox stores a batch before it is confirmed."""
 
 from __future__ import annotations
 

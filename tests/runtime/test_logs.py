@@ -1,4 +1,4 @@
-"""SPEC §2 and §10: one structured line per record, tagged with its group and update, never the token."""
+"""One structured line per record, tagged with its group and update, never the token."""
 
 from __future__ import annotations
 

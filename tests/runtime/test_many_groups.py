@@ -1,4 +1,4 @@
-"""SPEC §6: many groups due at the same minute are all served within Telegram's flood limits."""
+"""Many groups due at the same minute are all served within Telegram's flood limits."""
 
 from __future__ import annotations
 

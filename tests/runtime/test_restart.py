@@ -1,4 +1,4 @@
-"""SPEC §6: deadlines live in the database; a restart carries out what fell due, once."""
+"""Deadlines live in the database; a restart carries out what fell due, once."""
 
 from __future__ import annotations
 

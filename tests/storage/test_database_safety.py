@@ -1,4 +1,4 @@
-"""SPEC §2 and §10: the database file is owner-only, and ``backup`` copies it consistently while the bot runs."""
+"""The database file is owner-only, and ``backup`` copies it consistently while the bot runs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Property: whatever neighbours do to the time bank, its books stay balanced (SPEC §5).
+"""Property: whatever neighbours do to the time bank, its books stay balanced.
 
 Hypothesis plays random sequences of logs, confirms, rejects, thanks, reversals, forgets
 and waiting against the domain rules and the real SQLite storage, the way the handlers
