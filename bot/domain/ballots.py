@@ -143,7 +143,7 @@ def pack_messages(
 
 POLL_USAGE = N_(
     "Write the question and at least two options, separated by semicolons, e.g. "
-    "/poll 2d When shall we meet? Saturday 10:00; Sunday 14:00"
+    "/poll 2d When shall we meet?; Saturday 10:00; Sunday 14:00"
 )
 
 

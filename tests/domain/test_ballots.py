@@ -96,3 +96,10 @@ def test_quick_poll_refuses_fewer_than_two_options_or_an_empty_one(text):
 def test_quick_poll_refuses_a_bad_duration():
     with pytest.raises(DomainError):
         parse_quick_poll("5x Tea?; Tea; Coffee")
+
+
+def test_the_usage_hint_s_own_example_is_a_valid_poll():
+    from bot.domain.ballots import POLL_USAGE
+
+    quick = parse_quick_poll(POLL_USAGE.split("/poll ", 1)[1])
+    assert quick.question == "When shall we meet?" and quick.options == ("Saturday 10:00", "Sunday 14:00")
