@@ -4,6 +4,11 @@ The CSV files are UTF-8 with a byte-order mark and a header row, so a spreadshee
 Polish, Urdu or Arabic text correctly on a double click. Members are named as in the
 ledger: hidden members as "a neighbour", forgotten ones as "a former member", and no
 Telegram ids leave the bot.
+
+Cells are also safe to open: a spreadsheet runs a cell that begins with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return as a formula, so an idea typed as
+``=HYPERLINK(...)`` would become a live link. Such a cell gets a leading apostrophe
+(OWASP's advice) unless it is a plain number, which stays a number.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,11 +42,24 @@ class GroupRecords:
     members: dict[int, Member]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: formula-like text gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    return value if _PLAIN_NUMBER.fullmatch(value) else "'" + value
+
+
 def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

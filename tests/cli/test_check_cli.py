@@ -135,3 +135,12 @@ def test_export_of_an_unknown_group_or_onto_an_existing_file_is_refused(tmp_path
     assert status == 2 and "no group with chat id -42" in err
     status, _, err = run(capsys, "--db", path, "export", "--group", CHAT_ID, path)
     assert status == 2 and "already exists" in err
+
+
+def test_export_neutralises_formulas_in_every_csv(tmp_path, capsys):
+    path = books(tmp_path, "UPDATE members SET first_name = '=cmd|'' /C calc''!A0' WHERE user_id = 201")
+    target = tmp_path / "chapel.zip"
+    assert run(capsys, "--db", path, "export", "--group", CHAT_ID, target)[0] == 0
+    with zipfile.ZipFile(target) as archive:
+        ledger_csv = archive.read("ledger.csv").decode("utf-8-sig")
+    assert "the community,'=cmd|' /C calc'!A0,120" in ledger_csv
