@@ -7,6 +7,7 @@ import json
 from bot.domain import callbacks
 from storage import members
 from tests.support.credit_helpers import balances, confirmed_entry, plain
+from tests.support.ideas_helpers import open_round
 
 
 def private_document(harness, person) -> tuple[str, bytes]:
@@ -44,6 +45,18 @@ async def test_hidden_member_is_left_out_of_the_ledger_but_their_hours_count(har
     await harness.send(chloe, "/ledger")
     listing = plain(harness.last_text())
     assert "Ben" not in listing and "ever: 2 hours" in listing and "1 neighbour has contributed" in listing
+
+
+async def test_hidden_name_is_left_out_of_idea_listings_and_proposals(harness):
+    ben = harness.residents[0]
+    round_ = await open_round(harness)
+    await harness.send(ben, "A community garden", reply_to=round_.prompt_message_id)
+    await harness.send_private(ben, "/privacy")
+    await harness.send(ben, "/ideas")
+    assert "1. A community garden — a neighbour" in plain(harness.last_text())
+    await harness.send(ben, "/propose Should we plant trees on Chapel Street?")
+    proposal = plain(harness.last_text())
+    assert proposal.startswith("A neighbour proposes a round:") and "Ben" not in proposal
 
 
 async def test_mydata_in_a_group_gets_a_private_chat_hint(harness):
