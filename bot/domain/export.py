@@ -20,11 +20,11 @@ import json
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from bot.domain.i18n import Translator
-from bot.domain.ledger import LedgerEntry, neighbour_name
+from bot.domain.ledger import EntryKind, LedgerEntry, neighbour_name
 from bot.domain.records import Member
 
 Row = dict[str, Any]
@@ -122,6 +122,32 @@ def zip_name(title: str, now: dt.datetime) -> str:
     slug = "".join(char if char.isascii() and char.isalnum() else "-" for char in title.lower())
     slug = "-".join(part for part in slug.split("-") if part) or "group"
     return f"{slug}-{now:%Y-%m-%d}.zip"
+
+
+def own_ledger(entries: Iterable[LedgerEntry], user_id: int) -> list[Row]:
+    """The ledger as it belongs to one member, for ``/mydata``.
+
+    An entry the member gave or received is theirs and is kept whole. One they only
+    confirmed, rejected, reversed or logged for someone else is another person's record:
+    only the member's part in it is kept (role, date, minutes), never that person's id,
+    name or note.
+    """
+    return [
+        asdict(entry) if user_id in (entry.from_member, entry.to_member) else _part_played(entry, user_id)
+        for entry in entries
+    ]
+
+
+def _part_played(entry: LedgerEntry, user_id: int) -> Row:
+    if entry.kind is EntryKind.REVERSAL and entry.created_by == user_id:
+        role, date = "reversed", entry.created_at
+    elif entry.confirmed_by == user_id:
+        role, date = "confirmed", entry.decided_at
+    elif entry.rejected_by == user_id:
+        role, date = "rejected", entry.decided_at
+    else:
+        role, date = "logged", entry.created_at
+    return {"role": role, "date": _when(date), "minutes": entry.minutes}
 
 
 def personal_json(data: dict[str, Any]) -> bytes:

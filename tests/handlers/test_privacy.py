@@ -6,7 +6,7 @@ import json
 
 from bot.domain import callbacks
 from storage import members
-from tests.support.credit_helpers import balances, confirmed_entry, plain
+from tests.support.credit_helpers import balances, confirmed_entry, log_entry, plain
 from tests.support.ideas_helpers import open_round
 
 
@@ -76,6 +76,32 @@ async def test_mydata_sends_everything_stored_about_the_member_as_json(harness):
     assert data["groups"][0]["title"] == "Chapel Street neighbours"
     assert [entry["note"] for entry in data["ledger_entries"]] == ["litter pick on Chapel St"]
     assert {"ideas", "idea_drafts", "proposals", "supports", "ballots"} <= set(data)
+
+
+async def test_mydata_keeps_only_the_members_part_in_other_peoples_entries(harness):
+    ben, chloe = harness.residents[:2]
+    private_note = "/log 2h helped Mrs Khan (flat 4B) with her hospital forms"
+    confirmed = await confirmed_entry(harness, ben, chloe, private_note)
+    rejected, _ = await log_entry(harness, ben, "/log 1h fixed a fence")
+    await harness.press(harness.facilitator, rejected.message_id, callbacks.encode("credit_reject", rejected.id))
+    await confirmed_entry(harness, chloe, ben, "/log 30m swept the stairs")  # Chloe's own entry
+    await harness.send(harness.facilitator, f"/reverse {confirmed.id} logged twice")
+
+    await harness.send_private(chloe, "/mydata")
+    _filename, content = private_document(harness, chloe)
+    own = json.loads(content)["ledger_entries"]
+    assert [entry.get("role") for entry in own] == ["confirmed", None]
+    assert [entry["minutes"] for entry in own] == [120, 30]
+    assert set(own[0]) == {"role", "date", "minutes"} and own[0]["date"].startswith("2026-")
+    assert own[1]["note"] == "swept the stairs" and own[1]["to_member"] == chloe.id
+    assert b"Mrs Khan" not in content
+
+    await harness.send_private(harness.facilitator, "/mydata")
+    _filename, content = private_document(harness, harness.facilitator)
+    decided = json.loads(content)["ledger_entries"]
+    assert [(entry["role"], entry["minutes"]) for entry in decided] == [("rejected", 60), ("reversed", 120)]
+    assert all(set(entry) == {"role", "date", "minutes"} for entry in decided)
+    assert b"fixed a fence" not in content and b"logged twice" not in content and b"Mrs Khan" not in content
 
 
 async def test_forgetme_in_a_group_gets_a_private_chat_hint(harness):
