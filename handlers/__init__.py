@@ -16,6 +16,7 @@ from handlers import (
     proposals,
     rounds,
     settings,
+    start,
     summaries,
     voting,
 )
@@ -23,4 +24,4 @@ from handlers import (
 # All handlers share handler group 0, where the first match wins. Two features take the same
 # command word: ideas' /idea answers in groups and private_ideas' /idea in private chats
 # (their filters do not overlap), so the order below is the order of the menu, nothing more.
-FEATURES = (groups, rounds, ideas, private_ideas, proposals, language, settings, voting, outcomes, summaries, credits, privacy)
+FEATURES = (groups, rounds, ideas, private_ideas, start, proposals, language, settings, voting, outcomes, summaries, credits, privacy)
