@@ -158,3 +158,21 @@ async def test_non_facilitator_cannot_export(harness):
     await harness.send(harness.residents[0], "/export")
     assert "only the group's facilitators" in harness.last_text()
     assert harness.telegram.sent("sendDocument") == []
+
+
+async def test_forgetme_leaves_no_copy_of_the_name_in_the_database_files(harness, tmp_path):
+    zofia = harness.telegram.person(301, "Zygfryda", last_name="Quennell", username="zygfryda_q", language_code="en")
+    chloe = harness.residents[1]
+    await harness.send(zofia, "/help")
+    await confirmed_entry(harness, zofia, chloe)
+    await harness.send_private(zofia, "/credits")
+
+    await forget(harness, zofia)
+    async with harness.db.read() as conn:
+        assert (await (await conn.execute("PRAGMA secure_delete")).fetchone())[0] == 1
+    files = [path for path in tmp_path.iterdir() if path.name.startswith("coprod.sqlite3")]
+    assert any(path.name.endswith("-wal") for path in files)
+    for path in files:
+        content = path.read_bytes()
+        for word in (b"Zygfryda", b"Quennell", b"zygfryda_q"):
+            assert word not in content, f"{word!r} is still in {path.name}"
