@@ -23,6 +23,7 @@ from bot.domain import callbacks, i18n
 from bot.domain.ballots import shorten
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
+from bot.domain.member_text import clean_name
 from bot.domain.numbers import parse_number
 from bot.domain.records import Group, Member, Source
 from bot.domain.rounds import Round
@@ -162,8 +163,8 @@ async def remember(conn: Connection, user: User, *, now: dt.datetime, group_id: 
     await members.seen(
         conn,
         user_id=user.id,
-        first_name=user.first_name,
-        last_name=user.last_name,
+        first_name=clean_name(user.first_name),
+        last_name=clean_name(user.last_name),
         username=user.username,
         language_code=user.language_code,
         now=now,

@@ -24,6 +24,7 @@ from bot.domain import callbacks
 from bot.domain.ballots import pack_messages, visible_length
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
+from bot.domain.ledger import neighbour_name
 from bot.domain.numbers import parse_number
 from bot.domain.records import Member
 from bot.domain.rounds import (
@@ -256,8 +257,9 @@ def _author(t: Translator, idea: Idea, authors: dict[int, Member]) -> str:
     if idea.anonymous or idea.author_id is None:
         return t._("anonymous")
     member = authors.get(idea.author_id)
-    name = member.display_name if member else ""
-    return t.user_text(name) if name else t._("a former member")
+    if member is not None and member.public_name:
+        return t.user_text(member.public_name)
+    return neighbour_name(t, member)
 
 
 async def _listed_round(turn: Turn) -> Round:

@@ -94,6 +94,9 @@ class Database:
         await connection.execute("PRAGMA foreign_keys=ON")
         await connection.execute("PRAGMA synchronous=NORMAL")
         await connection.execute("PRAGMA busy_timeout=5000")
+        # Deleted and overwritten content is zeroed, so a forgotten name leaves no copy in the
+        # file's free space; set here because builds of SQLite differ in their default.
+        await connection.execute("PRAGMA secure_delete=ON")
         database = cls(connection)
         await database.migrate()
         return database
@@ -144,6 +147,15 @@ class Database:
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
             yield self._connection
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the main file and empty it (``TRUNCATE``).
+
+        Until then the ``-wal`` file keeps the old pages of every recent change: after a
+        member is forgotten, their name would still be there.
+        """
+        async with self._lock:
+            await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def backup_to(self, target: str | os.PathLike[str]) -> None:
         """A consistent copy while the bot runs (SQLite's online backup API)."""

@@ -6,11 +6,9 @@ named and laid out.
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import aiosqlite
 
-from bot.domain.export import GroupRecords, Row
+from bot.domain.export import GroupRecords, Row, own_ledger
 from storage import ledger, members
 
 
@@ -104,5 +102,5 @@ async def personal_data(conn: aiosqlite.Connection, user_id: int) -> dict[str, l
     }
     for name, (sql, params) in queries.items():
         found[name] = await _rows(conn, sql, params)
-    found["ledger_entries"] = [asdict(entry) for entry in await ledger.member_entries(conn, user_id)]
+    found["ledger_entries"] = own_ledger(await ledger.member_entries(conn, user_id), user_id)
     return found

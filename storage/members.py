@@ -67,7 +67,17 @@ async def seen(
     now: dt.datetime,
     group_id: int | None = None,
 ) -> None:
-    """Record (or refresh) a member, unless they asked to be forgotten."""
+    """Record (or refresh) a member, unless they asked to be forgotten.
+
+    A username belongs to the member most recently seen with it: Telegram lets one be given
+    up and taken by someone else, and ``/thank @name`` must not pay its former holder, so it
+    is cleared from anyone else who still has it here.
+    """
+    if username is not None:
+        await conn.execute(
+            "UPDATE members SET username = NULL WHERE lower(username) = lower(?) AND user_id != ?",
+            (username, user_id),
+        )
     await conn.execute(
         """
         INSERT INTO members (user_id, first_name, last_name, username, language_code,
@@ -95,7 +105,9 @@ async def get(conn: aiosqlite.Connection, user_id: int) -> Member | None:
 
 async def by_username(conn: aiosqlite.Connection, username: str) -> Member | None:
     row = await fetch_one(
-        conn, "SELECT * FROM members WHERE lower(username) = lower(?) AND forgotten_at IS NULL",
+        conn,
+        "SELECT * FROM members WHERE lower(username) = lower(?) AND forgotten_at IS NULL "
+        "ORDER BY last_seen_at DESC LIMIT 1",
         (username.lstrip("@"),),
     )
     return _member(row) if row else None

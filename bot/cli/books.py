@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 from pathlib import Path
 
 from bot.domain import export, i18n, ledger
@@ -86,6 +87,19 @@ async def _group(database: Database, chat_id: int) -> Group:
     return group
 
 
+def _write_private(path: Path, content: bytes) -> None:
+    """Write a new file owner-only (0600), like the database and its backups: an export holds
+    every member's ideas and hours. Created exclusively, so an existing file is never replaced."""
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        raise ConfigError(f"{path} already exists; choose a new file for the export") from None
+    except OSError as error:
+        raise ConfigError(f"cannot write the export to {path}: {error.strerror}") from None
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(content)
+
+
 def export_group(options: argparse.Namespace) -> int:
     if options.path.exists():
         raise ConfigError(f"{options.path} already exists; choose a new file for the export")
@@ -98,7 +112,7 @@ def export_group(options: argparse.Namespace) -> int:
                 records = await stored_export.group_records(conn, group.id)
         finally:
             await database.close()
-        options.path.write_bytes(export.group_zip(records, i18n.translator(group.language)))
+        _write_private(options.path, export.group_zip(records, i18n.translator(group.language)))
 
     asyncio.run(write())
     print(f"export written to {options.path}")

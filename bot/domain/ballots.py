@@ -28,6 +28,7 @@ from telegram.constants import PollLimit
 from bot.domain.durations import looks_like_duration, parse_stage_duration
 from bot.domain.errors import DomainError, within_limit
 from bot.domain.i18n import N_
+from bot.domain.member_text import without_direction_controls
 from bot.domain.rounds import MAX_IDEA_LENGTH, Idea, check_question
 
 ELLIPSIS = "…"
@@ -156,7 +157,7 @@ class QuickPoll:
 
 def parse_quick_poll(text: str) -> QuickPoll:
     """``[VOTE] question; option; option...``: two or more options, none of them empty."""
-    rest = text.strip()
+    rest = without_direction_controls(text).strip()
     voting = None
     words = rest.split(maxsplit=1)
     if words and looks_like_duration(words[0]):

@@ -4,6 +4,11 @@ The CSV files are UTF-8 with a byte-order mark and a header row, so a spreadshee
 Polish, Urdu or Arabic text correctly on a double click. Members are named as in the
 ledger: hidden members as "a neighbour", forgotten ones as "a former member", and no
 Telegram ids leave the bot.
+
+Cells are also safe to open: a spreadsheet runs a cell that begins with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return as a formula, so an idea typed as
+``=HYPERLINK(...)`` would become a live link. Such a cell gets a leading apostrophe
+(OWASP's advice) unless it is a plain number, which stays a number.
 """
 
 from __future__ import annotations
@@ -12,13 +17,14 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from bot.domain.i18n import Translator
-from bot.domain.ledger import LedgerEntry, neighbour_name
+from bot.domain.ledger import EntryKind, LedgerEntry, neighbour_name
 from bot.domain.records import Member
 
 Row = dict[str, Any]
@@ -36,11 +42,24 @@ class GroupRecords:
     members: dict[int, Member]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: formula-like text gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    return value if _PLAIN_NUMBER.fullmatch(value) else "'" + value
+
+
 def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -103,6 +122,32 @@ def zip_name(title: str, now: dt.datetime) -> str:
     slug = "".join(char if char.isascii() and char.isalnum() else "-" for char in title.lower())
     slug = "-".join(part for part in slug.split("-") if part) or "group"
     return f"{slug}-{now:%Y-%m-%d}.zip"
+
+
+def own_ledger(entries: Iterable[LedgerEntry], user_id: int) -> list[Row]:
+    """The ledger as it belongs to one member, for ``/mydata``.
+
+    An entry the member gave or received is theirs and is kept whole. One they only
+    confirmed, rejected, reversed or logged for someone else is another person's record:
+    only the member's part in it is kept (role, date, minutes), never that person's id,
+    name or note.
+    """
+    return [
+        asdict(entry) if user_id in (entry.from_member, entry.to_member) else _part_played(entry, user_id)
+        for entry in entries
+    ]
+
+
+def _part_played(entry: LedgerEntry, user_id: int) -> Row:
+    if entry.kind is EntryKind.REVERSAL and entry.created_by == user_id:
+        role, date = "reversed", entry.created_at
+    elif entry.confirmed_by == user_id:
+        role, date = "confirmed", entry.decided_at
+    elif entry.rejected_by == user_id:
+        role, date = "rejected", entry.decided_at
+    else:
+        role, date = "logged", entry.created_at
+    return {"role": role, "date": _when(date), "minutes": entry.minutes}
 
 
 def personal_json(data: dict[str, Any]) -> bytes:

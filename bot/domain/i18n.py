@@ -31,6 +31,8 @@ from babel import units as babel_units
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.domain.member_text import without_direction_controls
+
 SOURCE_LANGUAGE = "en"
 DOMAIN = "messages"
 
@@ -150,8 +152,11 @@ class Translator:
         return Locale.parse(language).get_display_name(self.locale) or language
 
     def user_text(self, text: str) -> str:
-        """Member-written text, HTML-escaped and direction-isolated, ready for an HTML message."""
-        return f"{_FSI}{html.escape(text, quote=False)}{_PDI}"
+        """Member-written text, HTML-escaped and direction-isolated, ready for an HTML message.
+
+        Direction controls were removed where the text entered the bot; removing them again
+        here keeps rows stored before that rule from breaking out of the isolate."""
+        return f"{_FSI}{html.escape(without_direction_controls(text), quote=False)}{_PDI}"
 
     def localized_digits(self, text: str) -> str:
         """``text`` with the digits the locale prefers (unchanged where CLDR says Latin)."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from bot.domain.errors import DomainError, within_limit
 from bot.domain.i18n import N_, Translator
+from bot.domain.member_text import without_direction_controls
 from bot.domain.records import Member
 
 LAPSE_AFTER = dt.timedelta(days=7)
@@ -102,7 +103,7 @@ class LedgerEntry:
 
 def check_note(text: str, *, required: bool) -> str:
     return within_limit(
-        " ".join(text.split()),
+        " ".join(without_direction_controls(text).split()),
         MAX_NOTE_LENGTH,
         empty=N_("Please say what you did after the time, for example: /log 2h litter pick on Chapel St")
         if required

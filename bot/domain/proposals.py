@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
+from bot.domain.member_text import without_direction_controls
 from bot.domain.rounds import check_question
 
 SUPPORT_WINDOW = dt.timedelta(hours=48)
@@ -51,7 +52,7 @@ def opening_interrupted(proposal: Proposal, supporters: int, threshold: int) -> 
 
 def check_proposal_question(text: str) -> str:
     """The question of ``/propose``; the length limit is the same as a round's."""
-    if not text.strip():
+    if not without_direction_controls(text).strip():
         raise DomainError(
             N_("Please write your question after the command, e.g. /propose Should we plant trees on Chapel Street?")
         )

@@ -42,6 +42,12 @@ class Member:
             return ""
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
+    @property
+    def public_name(self) -> str:
+        """The name other members may see: empty once hidden (/privacy) or forgotten, so every
+        listing, proposal and summary says "a neighbour" or "a former member" instead."""
+        return "" if self.hidden else self.display_name
+
 
 @dataclass(frozen=True, slots=True)
 class Source:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from bot.domain.errors import within_limit
 from bot.domain.i18n import N_
+from bot.domain.member_text import without_direction_controls
 
 MAX_OUTCOME_LENGTH = 1000
 
@@ -93,7 +94,7 @@ def voter_count(poll_totals: Sequence[int], distinct_voters: int) -> int:
 
 def check_outcome(text: str) -> str:
     return within_limit(
-        text.strip(),
+        without_direction_controls(text).strip(),
         MAX_OUTCOME_LENGTH,
         empty=N_("Please write what happened after the round number, e.g. /outcome 3 The council fixed the bench."),
         too_long=N_("That outcome is {length} characters long; please keep it within {limit} characters."),

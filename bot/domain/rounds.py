@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot.domain.durations import looks_like_duration, parse_stage_duration
 from bot.domain.errors import DomainError, within_limit
 from bot.domain.i18n import N_
+from bot.domain.member_text import without_direction_controls
 
 MAX_QUESTION_LENGTH = 300
 MAX_IDEA_LENGTH = 1000
@@ -82,7 +83,7 @@ class Idea:
 
 def check_question(text: str) -> str:
     return within_limit(
-        text.strip(),
+        without_direction_controls(text).strip(),
         MAX_QUESTION_LENGTH,
         empty=N_("Please write the question after the command, e.g. /round 3d What should we do with the empty lot?"),
         too_long=N_("That question is {length} characters long; please keep it within {limit}."),
@@ -91,7 +92,7 @@ def check_question(text: str) -> str:
 
 def check_idea(text: str | None) -> str:
     return within_limit(
-        (text or "").strip(),
+        without_direction_controls(text or "").strip(),
         MAX_IDEA_LENGTH,
         empty=N_("That idea is empty. Please write your idea as text."),
         too_long=N_("That idea is {length} characters long; please keep it within {limit} characters."),

@@ -87,7 +87,7 @@ async def render_proposal(
         supporters = await proposals.supporter_count(conn, proposal_id)
     t = i18n.translator(group.language)
     text = proposal_text(
-        t, group, proposal, proposer=proposer.display_name if proposer else "",
+        t, group, proposal, proposer=proposer.public_name if proposer else "",
         supporters=supporters, round_number=round_number,
     )  # fmt: skip
     return group, proposal, text

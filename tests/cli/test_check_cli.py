@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
+import stat
 import zipfile
 
 import pytest
@@ -135,3 +137,28 @@ def test_export_of_an_unknown_group_or_onto_an_existing_file_is_refused(tmp_path
     assert status == 2 and "no group with chat id -42" in err
     status, _, err = run(capsys, "--db", path, "export", "--group", CHAT_ID, path)
     assert status == 2 and "already exists" in err
+
+
+def test_export_neutralises_formulas_in_every_csv(tmp_path, capsys):
+    path = books(tmp_path, "UPDATE members SET first_name = '=cmd|'' /C calc''!A0' WHERE user_id = 201")
+    target = tmp_path / "chapel.zip"
+    assert run(capsys, "--db", path, "export", "--group", CHAT_ID, target)[0] == 0
+    with zipfile.ZipFile(target) as archive:
+        ledger_csv = archive.read("ledger.csv").decode("utf-8-sig")
+    assert "the community,'=cmd|' /C calc'!A0,120" in ledger_csv
+
+
+def test_export_file_is_owner_only_whatever_the_umask(tmp_path, capsys):
+    path = books(tmp_path)
+    target = tmp_path / "chapel.zip"
+    previous = os.umask(0o022)
+    try:
+        assert run(capsys, "--db", path, "export", "--group", CHAT_ID, target)[0] == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_export_into_a_missing_folder_is_a_clear_error(tmp_path, capsys):
+    status, _, err = run(capsys, "--db", books(tmp_path), "export", "--group", CHAT_ID, tmp_path / "no" / "x.zip")
+    assert status == 2 and "cannot write the export" in err and "Traceback" not in err

@@ -12,7 +12,7 @@ from bot.domain import callbacks
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.ledger import EntryKind, EntryStatus
 from bot.runtime.deadlines import run_due
-from storage import deadlines
+from storage import deadlines, members
 from tests.support.credit_helpers import (
     answers,
     balances,
@@ -237,6 +237,21 @@ async def test_thank_by_username_moves_credits(harness, ben, chloe):
     assert await balances(harness) == {ben.id: 45, chloe.id: -45}
     (entry,) = await entries(harness)
     assert entry.kind is EntryKind.THANKS and entry.note == "carrying the chairs"
+
+
+async def test_thank_by_username_goes_to_whoever_holds_it_now(harness, chloe):
+    olga = harness.telegram.person(301, "Olga", username="sam", language_code="en")
+    sam = harness.telegram.person(302, "Sam", username="sam", language_code="en")
+    await harness.send(olga, "/help")
+    olga.username = "olga_k"  # she renames; the bot has not seen her since
+    await harness.send(sam, "/help")  # Sam now holds @sam
+    await harness.send(chloe, "/thank @sam 1h")
+    assert await balances(harness) == {sam.id: 60, chloe.id: -60}
+    async with harness.db.read() as conn:
+        assert (await members.get(conn, olga.id)).username is None
+    await harness.send(olga, "/help")
+    async with harness.db.read() as conn:
+        assert (await members.get(conn, olga.id)).username == "olga_k"
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from bot.domain.rounds import fold
 from storage import groups, members
 from storage import rounds as stored_rounds
 from tests.support.credit_helpers import confirmed_entry
+from tests.support.ideas_helpers import open_round
 
 FILES = {"rounds.csv", "ideas.csv", "votes.csv", "outcomes.csv", "ledger.csv"}
 
@@ -113,3 +114,27 @@ def test_zip_name_is_plain_ascii_whatever_the_title():
     moment = dt.datetime(2026, 11, 2, tzinfo=dt.UTC)
     assert export.zip_name("Sąsiedzi z ul. Długiej!", moment) == "s-siedzi-z-ul-d-ugiej-2026-11-02.zip"
     assert export.zip_name("جيران", moment) == "group-2026-11-02.zip"
+
+
+FORMULA_NAME = "=cmd|' /C calc'!A0"
+FORMULA_IDEA = '=HYPERLINK("http://evil.example","x")'
+
+
+async def test_export_cells_that_a_spreadsheet_would_run_as_formulas_start_with_an_apostrophe(harness):
+    mallory = harness.telegram.person(301, FORMULA_NAME, username="mallory", language_code="en")
+    round_ = await open_round(harness)
+    await harness.send(mallory, FORMULA_IDEA, reply_to=round_.prompt_message_id)
+    await harness.send(mallory, "/idea @SUM(A1:A9)")
+    await harness.send(harness.facilitator, "/export")
+
+    (params,) = harness.telegram.sent("sendDocument", harness.group.id)
+    tables = read_zip(params["document"][1])
+    cells = [(row["text"], row["author"]) for row in tables["ideas.csv"]]
+    assert cells == [("'" + FORMULA_IDEA, "'" + FORMULA_NAME), ("'@SUM(A1:A9)", "'" + FORMULA_NAME)]
+
+
+def test_formula_prefixes_are_neutralised_but_plain_numbers_stay_numbers():
+    assert [export.safe_cell(value) for value in ("-5", "+1.5", "-2e3", "-", "+44 20 7946", "\tx", "\rx", "a=b")] == [
+        "-5", "+1.5", "-2e3", "'-", "'+44 20 7946", "'\tx", "'\rx", "a=b",
+    ]
+    assert [export.safe_cell(value) for value in (None, -120, 2.5)] == ["", -120, 2.5]

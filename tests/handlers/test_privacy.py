@@ -6,7 +6,8 @@ import json
 
 from bot.domain import callbacks
 from storage import members
-from tests.support.credit_helpers import balances, confirmed_entry, plain
+from tests.support.credit_helpers import balances, confirmed_entry, log_entry, plain
+from tests.support.ideas_helpers import open_round
 
 
 def private_document(harness, person) -> tuple[str, bytes]:
@@ -46,6 +47,18 @@ async def test_hidden_member_is_left_out_of_the_ledger_but_their_hours_count(har
     assert "Ben" not in listing and "ever: 2 hours" in listing and "1 neighbour has contributed" in listing
 
 
+async def test_hidden_name_is_left_out_of_idea_listings_and_proposals(harness):
+    ben = harness.residents[0]
+    round_ = await open_round(harness)
+    await harness.send(ben, "A community garden", reply_to=round_.prompt_message_id)
+    await harness.send_private(ben, "/privacy")
+    await harness.send(ben, "/ideas")
+    assert "1. A community garden — a neighbour" in plain(harness.last_text())
+    await harness.send(ben, "/propose Should we plant trees on Chapel Street?")
+    proposal = plain(harness.last_text())
+    assert proposal.startswith("A neighbour proposes a round:") and "Ben" not in proposal
+
+
 async def test_mydata_in_a_group_gets_a_private_chat_hint(harness):
     await harness.send(harness.residents[0], "/mydata")
     assert "private chat" in harness.last_text()
@@ -63,6 +76,32 @@ async def test_mydata_sends_everything_stored_about_the_member_as_json(harness):
     assert data["groups"][0]["title"] == "Chapel Street neighbours"
     assert [entry["note"] for entry in data["ledger_entries"]] == ["litter pick on Chapel St"]
     assert {"ideas", "idea_drafts", "proposals", "supports", "ballots"} <= set(data)
+
+
+async def test_mydata_keeps_only_the_members_part_in_other_peoples_entries(harness):
+    ben, chloe = harness.residents[:2]
+    private_note = "/log 2h helped Mrs Khan (flat 4B) with her hospital forms"
+    confirmed = await confirmed_entry(harness, ben, chloe, private_note)
+    rejected, _ = await log_entry(harness, ben, "/log 1h fixed a fence")
+    await harness.press(harness.facilitator, rejected.message_id, callbacks.encode("credit_reject", rejected.id))
+    await confirmed_entry(harness, chloe, ben, "/log 30m swept the stairs")  # Chloe's own entry
+    await harness.send(harness.facilitator, f"/reverse {confirmed.id} logged twice")
+
+    await harness.send_private(chloe, "/mydata")
+    _filename, content = private_document(harness, chloe)
+    own = json.loads(content)["ledger_entries"]
+    assert [entry.get("role") for entry in own] == ["confirmed", None]
+    assert [entry["minutes"] for entry in own] == [120, 30]
+    assert set(own[0]) == {"role", "date", "minutes"} and own[0]["date"].startswith("2026-")
+    assert own[1]["note"] == "swept the stairs" and own[1]["to_member"] == chloe.id
+    assert b"Mrs Khan" not in content
+
+    await harness.send_private(harness.facilitator, "/mydata")
+    _filename, content = private_document(harness, harness.facilitator)
+    decided = json.loads(content)["ledger_entries"]
+    assert [(entry["role"], entry["minutes"]) for entry in decided] == [("rejected", 60), ("reversed", 120)]
+    assert all(set(entry) == {"role", "date", "minutes"} for entry in decided)
+    assert b"fixed a fence" not in content and b"logged twice" not in content and b"Mrs Khan" not in content
 
 
 async def test_forgetme_in_a_group_gets_a_private_chat_hint(harness):
@@ -119,3 +158,21 @@ async def test_non_facilitator_cannot_export(harness):
     await harness.send(harness.residents[0], "/export")
     assert "only the group's facilitators" in harness.last_text()
     assert harness.telegram.sent("sendDocument") == []
+
+
+async def test_forgetme_leaves_no_copy_of_the_name_in_the_database_files(harness, tmp_path):
+    zofia = harness.telegram.person(301, "Zygfryda", last_name="Quennell", username="zygfryda_q", language_code="en")
+    chloe = harness.residents[1]
+    await harness.send(zofia, "/help")
+    await confirmed_entry(harness, zofia, chloe)
+    await harness.send_private(zofia, "/credits")
+
+    await forget(harness, zofia)
+    async with harness.db.read() as conn:
+        assert (await (await conn.execute("PRAGMA secure_delete")).fetchone())[0] == 1
+    files = [path for path in tmp_path.iterdir() if path.name.startswith("coprod.sqlite3")]
+    assert any(path.name.endswith("-wal") for path in files)
+    for path in files:
+        content = path.read_bytes()
+        for word in (b"Zygfryda", b"Quennell", b"zygfryda_q"):
+            assert word not in content, f"{word!r} is still in {path.name}"
