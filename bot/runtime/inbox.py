@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from telegram import Update
 from telegram.error import (
+    Conflict,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -34,6 +35,7 @@ from telegram.error import (
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.domain.errors import ConfigError
+from bot.runtime import instance
 from bot.runtime.application import CoprodApplication, CoprodContext
 from bot.runtime.retries import Backoff, retry_after_seconds
 from bot.runtime.services import Services
@@ -160,7 +162,9 @@ class Inbox:
                 continue
             except (InvalidToken, Forbidden) as error:
                 raise _token_refused(error) from None
-            except TelegramError as error:  # network errors, a Conflict with another poller, 5xx
+            except Conflict as error:  # retrying would only take turns with the other poller
+                raise ConfigError(f"another process is polling Telegram with this bot token ({error.message})") from None
+            except TelegramError as error:  # network errors, 5xx
                 delay = backoff.delay()
                 log.warning("event=get_updates_failed error=%s retry_in=%.1fs", type(error).__name__, delay)
                 await asyncio.sleep(delay)
@@ -174,8 +178,14 @@ class Inbox:
 async def serve(application: CoprodApplication, stop: asyncio.Event | None = None) -> None:
     """The bot's life: start, poll through the :class:`Inbox` until stopped, shut down.
 
-    Without a ``stop`` event of the caller's, SIGINT and SIGTERM stop it.
+    Without a ``stop`` event of the caller's, SIGINT and SIGTERM stop it. The database's lock
+    file is held throughout, so a second bot on the same database stops at once.
     """
+    with instance.only_instance(application.services.settings.database):
+        await _serve(application, stop)
+
+
+async def _serve(application: CoprodApplication, stop: asyncio.Event | None) -> None:
     signals = (signal.SIGINT, signal.SIGTERM) if stop is None else ()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
