@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import logging
 import signal
+import sqlite3
 from collections.abc import Sequence
 
 from telegram import Update
@@ -214,7 +215,8 @@ async def _serve(application: CoprodApplication, stop: asyncio.Event | None) -> 
 async def _initialize(application: CoprodApplication, stop: asyncio.Event) -> bool:
     """Initialize, waiting out an unreachable Telegram with backoff; False if stopped first.
 
-    A refused token is fatal: one line on stderr, exit status 2 (see ``bot.cli``).
+    A refused token or a database that cannot be used is fatal: one line on stderr, exit
+    status 2 (see ``bot.cli``), rather than a restart loop that cannot heal it.
     """
     backoff = Backoff()
     while not stop.is_set():
@@ -224,6 +226,9 @@ async def _initialize(application: CoprodApplication, stop: asyncio.Event) -> bo
             return True
         except (InvalidToken, Forbidden) as error:
             raise _token_refused(error) from None
+        except sqlite3.Error as error:  # corrupt, locked, or its folder not writable
+            database = application.services.settings.database
+            raise ConfigError(f"COPROD_DB {str(database)!r}: cannot use the database ({error})") from None
         except (NetworkError, RetryAfter) as error:
             delay = backoff.delay()
             log.warning("event=start_failed error=%s retry_in=%.1fs", type(error).__name__, delay)
