@@ -23,6 +23,8 @@ from typing import Any
 
 import aiosqlite
 
+BUSY_TIMEOUT_MS = 5000  # how long a statement waits for another process's write lock
+
 
 def to_db(moment: dt.datetime | None) -> str | None:
     """Aware datetimes are stored as ISO-8601 UTC text, which sorts chronologically.
@@ -89,16 +91,23 @@ class Database:
         if str(path) != ":memory:":
             _create_private(Path(path))
         connection = await aiosqlite.connect(path, isolation_level=None)
-        connection.row_factory = sqlite3.Row
-        await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute("PRAGMA foreign_keys=ON")
-        await connection.execute("PRAGMA synchronous=NORMAL")
-        await connection.execute("PRAGMA busy_timeout=5000")
-        # Deleted and overwritten content is zeroed, so a forgotten name leaves no copy in the
-        # file's free space; set here because builds of SQLite differ in their default.
-        await connection.execute("PRAGMA secure_delete=ON")
-        database = cls(connection)
-        await database.migrate()
+        try:
+            # First of all: a database another process is writing waits instead of failing.
+            await connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            connection.row_factory = sqlite3.Row
+            await connection.execute("PRAGMA journal_mode=WAL")
+            await connection.execute("PRAGMA foreign_keys=ON")
+            await connection.execute("PRAGMA synchronous=NORMAL")
+            # Deleted and overwritten content is zeroed, so a forgotten name leaves no copy in
+            # the file's free space; set here because builds of SQLite differ in their default.
+            await connection.execute("PRAGMA secure_delete=ON")
+            database = cls(connection)
+            await database.migrate()
+        except BaseException:
+            # aiosqlite's worker thread lives until the connection closes: left open, a
+            # corrupt file would keep the process from ever exiting.
+            await connection.close()
+            raise
         return database
 
     async def close(self) -> None:

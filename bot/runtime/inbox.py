@@ -21,10 +21,12 @@ import datetime as dt
 import json
 import logging
 import signal
+import sqlite3
 from collections.abc import Sequence
 
 from telegram import Update
 from telegram.error import (
+    Conflict,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -34,6 +36,7 @@ from telegram.error import (
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.domain.errors import ConfigError
+from bot.runtime import instance
 from bot.runtime.application import CoprodApplication, CoprodContext
 from bot.runtime.retries import Backoff, retry_after_seconds
 from bot.runtime.services import Services
@@ -160,7 +163,9 @@ class Inbox:
                 continue
             except (InvalidToken, Forbidden) as error:
                 raise _token_refused(error) from None
-            except TelegramError as error:  # network errors, a Conflict with another poller, 5xx
+            except Conflict as error:  # retrying would only take turns with the other poller
+                raise ConfigError(f"another process is polling Telegram with this bot token ({error.message})") from None
+            except TelegramError as error:  # network errors, 5xx
                 delay = backoff.delay()
                 log.warning("event=get_updates_failed error=%s retry_in=%.1fs", type(error).__name__, delay)
                 await asyncio.sleep(delay)
@@ -174,8 +179,14 @@ class Inbox:
 async def serve(application: CoprodApplication, stop: asyncio.Event | None = None) -> None:
     """The bot's life: start, poll through the :class:`Inbox` until stopped, shut down.
 
-    Without a ``stop`` event of the caller's, SIGINT and SIGTERM stop it.
+    Without a ``stop`` event of the caller's, SIGINT and SIGTERM stop it. The database's lock
+    file is held throughout, so a second bot on the same database stops at once.
     """
+    with instance.only_instance(application.services.settings.database):
+        await _serve(application, stop)
+
+
+async def _serve(application: CoprodApplication, stop: asyncio.Event | None) -> None:
     signals = (signal.SIGINT, signal.SIGTERM) if stop is None else ()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -204,7 +215,8 @@ async def serve(application: CoprodApplication, stop: asyncio.Event | None = Non
 async def _initialize(application: CoprodApplication, stop: asyncio.Event) -> bool:
     """Initialize, waiting out an unreachable Telegram with backoff; False if stopped first.
 
-    A refused token is fatal: one line on stderr, exit status 2 (see ``bot.cli``).
+    A refused token or a database that cannot be used is fatal: one line on stderr, exit
+    status 2 (see ``bot.cli``), rather than a restart loop that cannot heal it.
     """
     backoff = Backoff()
     while not stop.is_set():
@@ -214,6 +226,9 @@ async def _initialize(application: CoprodApplication, stop: asyncio.Event) -> bo
             return True
         except (InvalidToken, Forbidden) as error:
             raise _token_refused(error) from None
+        except sqlite3.Error as error:  # corrupt, locked, or its folder not writable
+            database = application.services.settings.database
+            raise ConfigError(f"COPROD_DB {str(database)!r}: cannot use the database ({error})") from None
         except (NetworkError, RetryAfter) as error:
             delay = backoff.delay()
             log.warning("event=start_failed error=%s retry_in=%.1fs", type(error).__name__, delay)

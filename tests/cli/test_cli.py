@@ -15,7 +15,7 @@ import pytest
 from bot import cli
 from bot.demo.emulator.server import EmulatorServer
 from bot.demo.emulator.telegram import FakeTelegram
-from bot.runtime import config
+from bot.runtime import config, instance
 from storage.database import latest_version
 from tests.support.harness import TOKEN, reference_spec
 
@@ -173,3 +173,11 @@ def test_running_bot_never_logs_its_token_even_at_debug(tmp_path):
     lines = err.splitlines()
     assert lines and all(STRUCTURED.match(line) for line in lines), err
     assert any(f"group={group.id} update=1 " in line for line in lines), err
+
+
+def test_second_bot_on_the_same_database_is_one_line_and_exit_2(capsys, tmp_path):
+    database = tmp_path / "coprod.sqlite3"
+    with instance.only_instance(database):
+        status, _out, err = run(capsys, "--token", TOKEN, "--db", str(database), "run")
+    assert status == cli.EXIT_CONFIG
+    assert_one_clear_line(err, "already running", str(database))
