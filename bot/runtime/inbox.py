@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT = 30  # seconds Telegram may hold a getUpdates open
 BATCH_SIZE = 100  # Telegram's maximum per getUpdates
 KEEP_PROCESSED = dt.timedelta(days=2)  # Telegram redelivers for at most 24 hours
+PRUNE_EVERY = 1000  # applied updates between two prunings of processed_updates
+PRUNE_INTERVAL = dt.timedelta(hours=1)  # or this long, whichever comes first
 GUARD_GROUP = -100  # before every other handler group, guards included
 
 
@@ -78,6 +80,7 @@ class Inbox:
         self._backoff = Backoff()  # between attempts while the database is busy or the disk full
         self._faulty = False  # in a run of database faults, logged once
         self._disk_full = False  # fetching waits while set: nothing fetched could be stored
+        self._since_prune, self._pruned_at = 0, application.services.clock.now()
 
     @property
     def _services(self) -> Services:
@@ -116,10 +119,24 @@ class Inbox:
                     break
                 await self._recovered()
                 applied += 1
+                await self._prune_now_and_then()
                 async with self._progress:
                     self._backlog = max(0, self._backlog - 1)
                     self._progress.notify_all()
         return applied
+
+    async def _prune_now_and_then(self) -> None:
+        """Forget old records every so many updates or so long, so a bot that runs for months
+        keeps ``processed_updates`` (and the replay guard's lookups) small."""
+        self._since_prune += 1
+        if self._since_prune >= PRUNE_EVERY or self._services.clock.now() - self._pruned_at >= PRUNE_INTERVAL:
+            await self._prune()
+
+    async def _prune(self) -> None:
+        now = self._services.clock.now()
+        async with self._services.db.one_statement() as conn:
+            await stored.forget_processed(conn, now - KEEP_PROCESSED)
+        self._since_prune, self._pruned_at = 0, now
 
     async def _apply(self, update_id: int, payload: str) -> BaseException | None:
         """Apply and record one update; the transient fault that kept it in the inbox, if any."""
@@ -166,8 +183,8 @@ class Inbox:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll and apply until ``stop`` is set; the update being applied is finished first."""
-        async with self._services.db.transaction() as conn:
-            await stored.forget_processed(conn, self._services.clock.now() - KEEP_PROCESSED)
+        await self._prune()
+        async with self._services.db.read() as conn:
             self._backlog = await stored.backlog(conn)
         applier = asyncio.create_task(self._apply_forever(), name="inbox-apply")
         fetcher = asyncio.create_task(self._fetch_forever(), name="inbox-fetch")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import sqlite3
 
 import pytest
@@ -180,3 +181,28 @@ async def test_fetching_pauses_while_the_disk_is_full(harness, quick_backoff, mo
     paused = flaky.fetches_seen[1:4]
     assert paused[-1] - paused[0] <= 1  # at most the poll already under way when the disk filled up
     assert await stored_ids(harness) == ([], [update["update_id"]])
+
+
+async def test_records_of_applied_updates_are_forgotten_while_the_bot_runs(harness):
+    inbox = Inbox(harness.app)
+    first = harness.telegram.message_update(harness.group, harness.residents[0], "/help")
+    await inbox.receive(updates(harness, first))
+    await inbox.apply_pending()
+    harness.advance(days=2, seconds=1)
+    second = harness.telegram.message_update(harness.group, harness.residents[1], "/help")
+    await inbox.receive(updates(harness, second))
+    await inbox.apply_pending()
+    assert await stored_ids(harness) == ([], [second["update_id"]])
+
+
+async def test_a_burst_of_updates_prunes_without_waiting_for_the_hour(harness, monkeypatch):
+    monkeypatch.setattr("bot.runtime.inbox.PRUNE_EVERY", 2)
+    monkeypatch.setattr("bot.runtime.inbox.KEEP_PROCESSED", dt.timedelta(0))
+    inbox = Inbox(harness.app)
+    first, second = (harness.telegram.message_update(harness.group, person, "/help") for person in harness.residents[:2])
+    await inbox.receive(updates(harness, first))
+    await inbox.apply_pending()
+    harness.advance(seconds=1)
+    await inbox.receive(updates(harness, second))
+    await inbox.apply_pending()
+    assert await stored_ids(harness) == ([], [second["update_id"]])
