@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot.domain import i18n
 from bot.flows.groups import language_keyboard, welcome_text
-from bot.runtime import scheduling
+from bot.runtime import migration, scheduling
 from bot.runtime.application import CoprodContext
 from handlers.common import Scope, Turn, command
 from storage import groups
@@ -77,10 +77,7 @@ async def chat_migrated(update: Update, context: CoprodContext) -> None:
         old, new = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    async with context.services.db.transaction() as conn:
-        moved = await groups.migrate_chat(conn, old, new)
-    context.services.admins.forget(old)
-    log.info("event=chat_migrated old=%s new=%s moved=%s", old, new, moved)
+    await migration.move_chat(context.services, old, new)
 
 
 @command(Scope.ANY)
