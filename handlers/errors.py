@@ -8,6 +8,8 @@ Domain errors never reach here (:mod:`handlers.common` answers them). What does:
   Logged once as a warning, without a traceback; the bot carries on.
 - ``RetryAfter``, timeouts and network errors still failing after the rate limiter's retries
   (:mod:`bot.runtime.retries`): logged once as a warning; telling the member would fail the same way.
+- A busy database or a full disk (:mod:`bot.runtime.faults`): not a bug and not final. The
+  update is noted, so the inbox keeps it and applies it again after a pause.
 - Anything else is a bug: logged with its traceback and the update's context, and the
   member is told something went wrong, so they are not left wondering.
 """
@@ -29,6 +31,7 @@ from telegram.error import (
 
 from bot.domain import i18n
 from bot.domain.i18n import N_
+from bot.runtime import faults
 from bot.runtime.application import CoprodContext
 from handlers.common import private_language
 from storage import groups, members
@@ -40,6 +43,9 @@ SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side. Please try ag
 
 async def on_error(update: object, context: CoprodContext) -> None:
     error = context.error
+    if faults.is_transient(error) and isinstance(update, Update):
+        context.services.deferred.defer(update.update_id, error)  # the inbox logs it and retries
+        return
     chat_id = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(error, (Forbidden, BadRequest, ChatMigrated)):

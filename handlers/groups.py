@@ -26,7 +26,7 @@ from telegram.ext import (
 from bot.domain import i18n
 from bot.domain.i18n import N_
 from bot.flows.groups import language_keyboard, welcome_text
-from bot.runtime import scheduling
+from bot.runtime import migration, scheduling
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import Where
 from handlers.common import Turn, command
@@ -80,10 +80,7 @@ async def chat_migrated(update: Update, context: CoprodContext) -> None:
         old, new = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    async with context.services.db.transaction() as conn:
-        moved = await groups.migrate_chat(conn, old, new)
-    context.services.admins.forget(old)
-    log.info("event=chat_migrated old=%s new=%s moved=%s", old, new, moved)
+    await migration.move_chat(context.services, old, new)
 
 
 @command(Where.ANYWHERE, menu=N_("What I do and how to start"))

@@ -67,11 +67,22 @@ async def set_active(conn: aiosqlite.Connection, group_id: int, active: bool) ->
 
 
 async def migrate_chat(conn: aiosqlite.Connection, old_chat_id: int, new_chat_id: int) -> bool:
-    """Move a group to its supergroup id; everything else hangs off the surrogate id."""
+    """Move a group to its supergroup id, with every stored id of a chat to write to.
+
+    Rounds, deadlines, proposals and ledger entries hang off the surrogate id and follow by
+    themselves; polls and held group ideas name the chat. The ``source_chat_id`` columns
+    stay: they key replays of messages received in the old chat, and the supergroup numbers
+    its messages afresh, so moving them could mistake a new message for a replay.
+    Run it in one transaction.
+    """
     cursor = await conn.execute(
         "UPDATE groups SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS "
         "(SELECT 1 FROM groups WHERE chat_id = ?)",
         (new_chat_id, old_chat_id, new_chat_id),
+    )
+    await conn.execute("UPDATE polls SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id))
+    await conn.execute(
+        "UPDATE OR IGNORE idea_drafts SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
     )
     return cursor.rowcount == 1
 

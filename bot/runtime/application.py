@@ -15,7 +15,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.records import Deadline
-from bot.runtime import logs
+from bot.runtime import logs, migration
 from bot.runtime.services import Services
 from storage.database import Database
 
@@ -42,6 +42,7 @@ class CoprodApplication(Application):
         self.services = services
         self.deadline_actions = dict(deadline_actions)
         self._start_steps = tuple(start_steps)
+        migration.follow_migrations(self.bot, services)
 
     async def initialize(self) -> None:
         if self.services.database is None:

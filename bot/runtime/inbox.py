@@ -36,7 +36,7 @@ from telegram.error import (
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.domain.errors import ConfigError
-from bot.runtime import instance
+from bot.runtime import faults, instance
 from bot.runtime.application import CoprodApplication, CoprodContext
 from bot.runtime.retries import Backoff, retry_after_seconds
 from bot.runtime.services import Services
@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT = 30  # seconds Telegram may hold a getUpdates open
 BATCH_SIZE = 100  # Telegram's maximum per getUpdates
 KEEP_PROCESSED = dt.timedelta(days=2)  # Telegram redelivers for at most 24 hours
+PRUNE_EVERY = 1000  # applied updates between two prunings of processed_updates
+PRUNE_INTERVAL = dt.timedelta(hours=1)  # or this long, whichever comes first
 GUARD_GROUP = -100  # before every other handler group, guards included
 
 
@@ -75,6 +77,10 @@ class Inbox:
         self._progress = asyncio.Condition()
         self._stopping = False
         self._fetched: dict[int, Update] = {}  # this run's parsed updates: each is parsed once
+        self._backoff = Backoff()  # between attempts while the database is busy or the disk full
+        self._faulty = False  # in a run of database faults, logged once
+        self._disk_full = False  # fetching waits while set: nothing fetched could be stored
+        self._since_prune, self._pruned_at = 0, application.services.clock.now()
 
     @property
     def _services(self) -> Services:
@@ -92,7 +98,11 @@ class Inbox:
             self._progress.notify_all()
 
     async def apply_pending(self) -> int:
-        """Apply every stored update, oldest first, until none is left or a stop is asked."""
+        """Apply every stored update, oldest first, until none is left or a stop is asked.
+
+        An update that meets a transient database fault stays first in line: the batch is
+        read again after a pause, so the order of updates is kept.
+        """
         applied = 0
         while not self._stopping:
             async with self._services.db.read() as conn:
@@ -103,27 +113,78 @@ class Inbox:
             for update_id, payload in batch:
                 if self._stopping:
                     break
-                await self._apply(update_id, payload)
+                fault = await self._apply(update_id, payload)
+                if fault is not None:
+                    await self._wait_out(fault, update_id)
+                    break
+                await self._recovered()
                 applied += 1
+                await self._prune_now_and_then()
                 async with self._progress:
                     self._backlog = max(0, self._backlog - 1)
                     self._progress.notify_all()
         return applied
 
-    async def _apply(self, update_id: int, payload: str) -> None:
+    async def _prune_now_and_then(self) -> None:
+        """Forget old records every so many updates or so long, so a bot that runs for months
+        keeps ``processed_updates`` (and the replay guard's lookups) small."""
+        self._since_prune += 1
+        if self._since_prune >= PRUNE_EVERY or self._services.clock.now() - self._pruned_at >= PRUNE_INTERVAL:
+            await self._prune()
+
+    async def _prune(self) -> None:
+        now = self._services.clock.now()
+        async with self._services.db.one_statement() as conn:
+            await stored.forget_processed(conn, now - KEEP_PROCESSED)
+        self._since_prune, self._pruned_at = 0, now
+
+    async def _apply(self, update_id: int, payload: str) -> BaseException | None:
+        """Apply and record one update; the transient fault that kept it in the inbox, if any."""
         try:
             update = self._fetched.pop(update_id, None) or Update.de_json(json.loads(payload), self._app.bot)
             await self._app.process_update(update)
-        except Exception:  # noqa: BLE001 - one bad update must not block the inbox forever
+        except Exception as error:  # noqa: BLE001 - one bad update must not block the inbox forever
+            if faults.is_transient(error):
+                return error
             log.exception("event=update_failed update_id=%s", update_id)
-        async with self._services.db.one_statement() as conn:
-            await stored.mark_processed(conn, update_id, self._services.clock.now())
+        fault = self._services.deferred.take(update_id)
+        if fault is not None:
+            return fault
+        try:
+            async with self._services.db.one_statement() as conn:
+                await stored.mark_processed(conn, update_id, self._services.clock.now())
+        except sqlite3.OperationalError as error:
+            if not faults.is_transient(error):
+                raise
+            return error
         self._services.applied.recorded(update_id)
+        return None
+
+    async def _wait_out(self, fault: BaseException, update_id: int | None) -> None:
+        """Log the first fault of a run of them, stop fetching while the disk is full, pause."""
+        if not self._faulty:
+            log.warning("event=database_fault update_id=%s error=%r action=kept_and_retried", update_id, str(fault))
+        self._faulty = True
+        self._disk_full = self._disk_full or faults.is_disk_full(fault)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._backoff.delay()), self._progress:
+                await self._progress.wait_for(lambda: self._stopping)
+
+    async def _recovered(self) -> None:
+        """A write went through: the fault has passed, fetching may go on."""
+        if not self._faulty:
+            return
+        self._faulty = False
+        self._backoff.reset()
+        log.info("event=database_recovered")
+        async with self._progress:
+            self._disk_full = False
+            self._progress.notify_all()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll and apply until ``stop`` is set; the update being applied is finished first."""
-        async with self._services.db.transaction() as conn:
-            await stored.forget_processed(conn, self._services.clock.now() - KEEP_PROCESSED)
+        await self._prune()
+        async with self._services.db.read() as conn:
             self._backlog = await stored.backlog(conn)
         applier = asyncio.create_task(self._apply_forever(), name="inbox-apply")
         fetcher = asyncio.create_task(self._fetch_forever(), name="inbox-fetch")
@@ -150,7 +211,7 @@ class Inbox:
         backoff = Backoff()
         while True:
             async with self._progress:
-                await self._progress.wait_for(lambda: self._backlog < self._batch_size)
+                await self._progress.wait_for(lambda: self._backlog < self._batch_size and not self._disk_full)
             try:
                 updates = await self._app.bot.get_updates(
                     offset=offset,
@@ -172,8 +233,22 @@ class Inbox:
                 continue
             backoff.reset()
             if updates:
-                await self.receive(updates)
+                await self._store(updates)
                 offset = updates[-1].update_id + 1
+
+    async def _store(self, updates: Sequence[Update]) -> None:
+        """Store a fetched batch, retrying while the database is busy or the disk full; nothing
+        more is fetched meanwhile, and Telegram keeps what was not confirmed."""
+        while True:
+            try:
+                await self.receive(updates)
+            except sqlite3.OperationalError as error:
+                if not faults.is_transient(error):
+                    raise
+                await self._wait_out(error, None)  # a stop cancels this task meanwhile
+                continue
+            await self._recovered()
+            return
 
 
 async def serve(application: CoprodApplication, stop: asyncio.Event | None = None) -> None:

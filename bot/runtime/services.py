@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from bot.runtime.acknowledge import Acknowledgements
 from bot.runtime.clock import Clock
 from bot.runtime.config import Settings
+from bot.runtime.faults import DeferredUpdates
 from bot.runtime.replay import AppliedUpdates
 from bot.runtime.roles import AdminCache
 from storage.database import Database
@@ -26,6 +27,7 @@ class Services:
     acknowledgements: Acknowledgements = field(default_factory=Acknowledgements)
     sightings: Sightings = field(default_factory=Sightings)  # skips rewriting unchanged members
     applied: AppliedUpdates = field(default_factory=AppliedUpdates)  # spares the replay guard's read
+    deferred: DeferredUpdates = field(default_factory=DeferredUpdates)  # updates to apply again later
 
     @property
     def db(self) -> Database:

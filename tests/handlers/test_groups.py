@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from storage import groups
+from bot.domain.rounds import Stage
+from bot.flows.voting import close_voting
+from storage import groups, voting
+from tests.support.round_helpers import current, poll_ids, round_with_ideas
 
 
 async def test_bot_says_hello_once_when_added_to_a_group(harness):
@@ -40,3 +43,41 @@ async def test_help_answers_in_private_and_in_groups(harness):
     assert "Three ways to start" in harness.last_text(harness.telegram.private_chat(resident))
     await harness.send(resident, "/help@coprod_test_bot")
     assert "Three ways to start" in harness.last_text()
+
+
+def upgrade_to_supergroup(telegram, old: int, new: int) -> None:
+    """What Telegram does: the history moves to the new id, and the old one refuses every call."""
+    telegram.chats[new] = telegram.chats[old]
+    for (chat_id, message_id), message in list(telegram.messages.items()):
+        if chat_id == old:
+            telegram.messages[(new, message_id)] = message
+    telegram.poll_messages = {poll: (new if chat == old else chat, message)
+                              for poll, (chat, message) in telegram.poll_messages.items()}  # fmt: skip
+    telegram.migrated[old] = new
+
+
+async def test_migration_mid_vote_closes_the_round_in_the_new_chat(harness):
+    round_ = await round_with_ideas(harness, ["Fix the bench", "Plant bulbs"])
+    await harness.send(harness.facilitator, "/vote")
+    [poll_id] = await poll_ids(harness, round_)
+    await harness.vote(harness.residents[0], poll_id, [1])
+    new_id = -1009999
+    upgrade_to_supergroup(harness.telegram, harness.group.id, new_id)
+    assert await close_voting(harness.app, await current(harness, round_))  # the deadline, before any service message
+    assert (await current(harness, round_)).stage is Stage.CLOSED
+    assert harness.telegram.polls[poll_id]["is_closed"] is True
+    results = [params for name, params in harness.telegram.calls if name == "sendMessage"][-1]
+    assert results["chat_id"] == new_id and "Results of round #1" in results["text"]
+    async with harness.db.read() as conn:
+        assert (await groups.get_by_chat(conn, new_id)).id == round_.group_id
+        assert {poll.chat_id for poll in await voting.polls(conn, round_.id)} == {new_id}
+
+
+async def test_migration_service_message_moves_the_polls_too(harness):
+    round_ = await round_with_ideas(harness, ["Fix the bench", "Plant bulbs"])
+    await harness.send(harness.facilitator, "/vote")
+    new_id = -1009999
+    harness.telegram.chats[new_id] = harness.telegram.chats[harness.group.id]
+    await harness.send(harness.facilitator, None, migrate_to_chat_id=new_id)
+    async with harness.db.read() as conn:
+        assert {poll.chat_id for poll in await voting.polls(conn, round_.id)} == {new_id}

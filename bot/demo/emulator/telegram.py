@@ -77,6 +77,13 @@ def visible_length(text: str, parse_mode: str | None) -> int:
     return checker.text_length
 
 
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def plain_text(text: str) -> str:
     """HTML message text as a person would read it."""
     parts: list[str] = []
@@ -165,6 +172,7 @@ class FakeTelegram:
         self.polls: dict[str, dict[str, Any]] = {}
         self.poll_messages: dict[str, tuple[int, int]] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.migrated: dict[int | None, int] = {}  # groups upgraded to supergroups: old id -> new id
         self.violations: list[str] = []
         self.files: list[SentFile] = []
         self.files_dir = files_dir
@@ -180,6 +188,10 @@ class FakeTelegram:
         self.calls.append((method, params))
         try:
             self.spec.check_call(method, params)
+            moved_to = self.migrated.get(_as_int(params.get("chat_id")))
+            if moved_to is not None:  # what Telegram answers any call into an upgraded group
+                return {"ok": False, "error_code": 400, "parameters": {"migrate_to_chat_id": moved_to},
+                        "description": "Bad Request: group chat was upgraded to a supergroup chat"}  # fmt: skip
             if self.flood_limits is not None:
                 wait = self.flood_limits.admit(params.get("chat_id"))
                 if wait is not None:
