@@ -27,7 +27,7 @@ from bot.domain.member_text import clean_name
 from bot.domain.numbers import parse_number
 from bot.domain.records import Group, Member, Source
 from bot.domain.rounds import Round
-from bot.runtime import scheduling
+from bot.runtime import outbound, scheduling
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import LISTING, Listing, Where
 from bot.runtime.services import Services
@@ -260,7 +260,8 @@ def command(
                 _check_where(turn, where)
                 await handler(turn)
             except DomainError as error:
-                await turn.reply(turn.error_text(error))
+                with outbound.sending_as(outbound.Priority.HINT):
+                    await turn.reply(turn.error_text(error))
 
         if menu is not None:
             setattr(callback, LISTING, Listing(menu, listed_in or where, facilitator))

@@ -20,6 +20,7 @@ from telegram.error import TelegramError
 
 from bot.domain.deadline_kinds import REMINDER_OF, DeadlineKind
 from bot.domain.records import Deadline
+from bot.runtime import outbound
 from bot.runtime.application import CoprodApplication
 from storage import deadlines as stored
 
@@ -97,7 +98,8 @@ async def fire(app: CoprodApplication, deadline_id: int) -> bool:
     if action is None:
         log.warning("event=deadline_without_action kind=%s", deadline.kind)
         return False
-    await action(app, deadline)
+    with outbound.sending_as(outbound.Priority.SCHEDULED):
+        await action(app, deadline)
     async with services.db.transaction() as conn:
         await stored.mark_done(conn, deadline.id, services.clock.now(), due_at=deadline.due_at)
     return True
