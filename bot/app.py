@@ -8,6 +8,7 @@ module then adds its own handlers through its ``register(app)``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from telegram.constants import ParseMode
@@ -19,11 +20,17 @@ from bot.runtime import inbox, menu, scheduling
 from bot.runtime.application import CoprodApplication, CoprodContext
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.config import Settings
-from bot.runtime.retries import RetryingRateLimiter
+from bot.runtime.limiter import FairRateLimiter, SendJournal
 from bot.runtime.roles import AdminCache
 from bot.runtime.services import Services
 from handlers import FEATURES
 from handlers.errors import on_error
+
+
+def sends_journal(settings: Settings) -> SendJournal | None:
+    """Recent sends are remembered next to the database (none for an in-memory one)."""
+    database = str(settings.database)
+    return None if database == ":memory:" else SendJournal(Path(database + ".sends"))
 
 
 def build_application(
@@ -55,7 +62,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limiter is True:
-        rate_limiter = RetryingRateLimiter(max_retries=3)
+        rate_limiter = FairRateLimiter(journal=sends_journal(settings))
     if rate_limiter:
         builder = builder.rate_limiter(rate_limiter)
     application: CoprodApplication = builder.build()

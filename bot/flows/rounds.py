@@ -16,7 +16,7 @@ from bot.domain.records import Group, Source
 from bot.domain.rounds import Round, Stage
 from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication
-from bot.runtime.retries import best_effort_args
+from bot.runtime.limiter import best_effort_args
 from storage import deadlines as stored_deadlines
 from storage import groups
 from storage import rounds as stored_rounds

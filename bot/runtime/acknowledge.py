@@ -28,7 +28,7 @@ from telegram import Bot, ReactionTypeEmoji
 from telegram.error import TelegramError
 from telegram.ext import Application, Job
 
-from bot.runtime.retries import best_effort_args
+from bot.runtime.limiter import best_effort_args
 
 log = logging.getLogger(__name__)
 

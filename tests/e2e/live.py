@@ -18,7 +18,7 @@ from bot.app import CoprodApplication, build_application
 from bot.demo.emulator.server import EmulatorServer
 from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
 from bot.runtime import inbox
-from bot.runtime.retries import RetryingRateLimiter
+from bot.runtime.limiter import FairRateLimiter
 from tests.support.harness import make_settings
 
 WAIT = 20.0  # seconds before a wait gives up and the test fails
@@ -41,7 +41,7 @@ class LiveBot:
 
     async def start(self, **limits: Any) -> CoprodApplication:
         settings = dataclasses.replace(make_settings(self.database), api_url=self.server.url)
-        limiter = RetryingRateLimiter(first_backoff=0.01, **limits)
+        limiter = FairRateLimiter(first_backoff=0.01, **limits)
         self.app = build_application(settings, rate_limiter=limiter)
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(inbox.serve(self.app, self._stop))

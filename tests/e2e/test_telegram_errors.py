@@ -13,7 +13,7 @@ from bot.app import build_application
 from bot.demo.emulator.server import Fault
 from bot.domain.errors import ConfigError
 from bot.runtime import inbox
-from bot.runtime.retries import RetryingRateLimiter
+from bot.runtime.limiter import FairRateLimiter
 from handlers.errors import SOMETHING_WENT_WRONG
 from tests.e2e.live import LiveBot
 from tests.support.harness import make_settings
@@ -107,7 +107,7 @@ class Flaky:
 
 
 async def limited(call: Flaky, retries: int = 3) -> object:
-    limiter = RetryingRateLimiter(network_retries=retries, first_backoff=0.001)
+    limiter = FairRateLimiter(network_retries=retries, first_backoff=0.001)
     await limiter.initialize()
     try:
         return await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": 1}, None)

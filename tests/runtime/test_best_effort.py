@@ -1,6 +1,6 @@
 """Acknowledgements never wait behind, or delay, real messages.
 
-Through the real :class:`~bot.runtime.retries.RetryingRateLimiter`: a reaction or a count edit goes
+Through the real :class:`~bot.runtime.limiter.FairRateLimiter`: a reaction or a count edit goes
 out only if the limits have room right now, and is dropped, not queued or retried, otherwise.
 """
 
@@ -13,11 +13,13 @@ from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
 from bot.demo.emulator.telegram import TelegramError
 from bot.runtime.acknowledge import REACTION, Acknowledgements
-from bot.runtime.retries import (
+from bot.runtime.limiter import (
     BEST_EFFORT,
-    GROUP_RESERVE,
+    FairRateLimiter,
     NoCapacityNow,
-    RetryingRateLimiter,
+)
+from bot.runtime.limiter import (
+    BEST_EFFORT_RESERVE as GROUP_RESERVE,
 )
 from tests.support.harness import Harness, make_settings
 from tests.support.ideas_helpers import (
@@ -32,7 +34,7 @@ from tests.support.ideas_helpers import (
 async def limited(tmp_path, telegram, clock):
     """The harness, but calls go through the real limiter; the group may get a message more
     than the reserve a best-effort call must leave it."""
-    limiter = RetryingRateLimiter(first_backoff=0.001, group_max_rate=GROUP_RESERVE + 1)
+    limiter = FairRateLimiter(first_backoff=0.001, group_limit=GROUP_RESERVE + 1)
     app = build_application(
         make_settings(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=limiter
     )

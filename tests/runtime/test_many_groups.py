@@ -28,27 +28,41 @@ class _Ticks:
         return self.now
 
 
-def test_flood_limits_allow_a_burst_then_the_rate():
+def test_flood_limits_allow_thirty_a_second_overall():
     ticks = _Ticks()
     limits = FloodLimits(clock=ticks)
     assert all(limits.admit(1000 + user) is None for user in range(30))
-    assert limits.admit(1030) == 1  # the 31st call in the same instant
-    ticks.now += 1 / 30
+    assert limits.admit(1030) == 1  # the 31st call in the same second
+    ticks.now += 1
     assert limits.admit(1031) is None
     assert limits.refused == 1
 
 
-def test_flood_limits_hold_a_group_to_twenty_a_minute():
+def test_flood_limits_hold_a_group_to_twenty_in_any_sixty_seconds():
     ticks = _Ticks()
     limits = FloodLimits(clock=ticks)
     for _ in range(20):
         assert limits.admit(-100) is None
         ticks.now += 0.1
-    assert limits.admit(-100) is not None  # a message every three seconds once the burst is spent
+    assert limits.admit(-100) is not None  # the 21st within the minute
     assert limits.admit(-200) is None  # another group is not held up
     ticks.now += 3
-    assert limits.admit(-100) is None
+    assert limits.admit(-100) is not None  # a leaky bucket would take one every 3 s: not here
+    ticks.now = 100.0 + 60
+    assert limits.admit(-100) is None  # the first of the twenty has left the window
+    assert limits.admit(-100) is not None
+    assert limits.worst_minute(-100) == 20
     assert limits.admit(None) is None  # calls about no chat (getMe) are not counted
+
+
+def test_flood_limits_let_a_private_chat_have_three_at_once_then_one_a_second():
+    ticks = _Ticks()
+    limits = FloodLimits(clock=ticks)
+    assert [limits.admit(555) for _ in range(4)] == [None, None, None, 3]
+    ticks.now += 1
+    assert limits.admit(555) is not None
+    ticks.now += 2
+    assert limits.admit(555) is None
 
 
 @pytest.mark.slow
