@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.domain import callbacks, export
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
+from bot.flows import forgetting
 from bot.runtime.menu import Where
 from handlers.common import Turn, button, command
 from storage import export as stored_export
@@ -88,6 +89,7 @@ async def forget_pressed(turn: Turn) -> None:
             "as “a former member”."
         )
     )
+    await forgetting.unname(turn.context.application, turn.user.id)
 
 
 @button

@@ -22,7 +22,6 @@ from telegram.ext import (
 from bot.domain import callbacks
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
-from bot.domain.numbers import parse_number
 from bot.domain.rounds import (
     NO_ROUND_COLLECTING,
     IdeaDraft,
@@ -31,6 +30,7 @@ from bot.domain.rounds import (
     check_idea,
     require_stage,
 )
+from bot.flows import membership
 from bot.flows.ideas import duplicate_notice, record_idea
 from bot.flows.rounds import DEEP_LINK_PREFIX
 from bot.runtime.menu import Where
@@ -45,19 +45,22 @@ from handlers.common import (
 from storage import groups, idea_drafts
 from storage import rounds as stored_rounds
 
+NOT_A_MEMBER = N_("You can only send ideas to groups you belong to.")
 NOT_YOURS = N_("This idea is no longer waiting; send /idea to start again.")
 
 
 @command(Where.PRIVATE)
 async def start_from_link(turn: Turn) -> None:
-    """``/start idea-<round id>`` from the link under a prompt."""
-    round_id = turn.args[0].removeprefix(DEEP_LINK_PREFIX) if turn.args else ""
+    """``/start idea-<token>`` from the link under a prompt; only members of the round's group
+    get past it, and a non-member learns nothing about the group."""
+    token = turn.args[0].removeprefix(DEEP_LINK_PREFIX) if turn.args else ""
     async with turn.db.read() as conn:
-        number = parse_number(round_id)
-        round_ = await stored_rounds.find(conn, number) if number is not None else None
+        round_ = await stored_rounds.by_link_token(conn, token) if token else None
         group = await groups.get(conn, round_.group_id) if round_ else None
     if round_ is None or not group.active:
         raise DomainError(N_("I can't find the round this link is for. Use /idea to see the open rounds."))
+    if not await membership.belongs(turn.context.application, round_.group_id, turn.user.id):
+        raise DomainError(NOT_A_MEMBER)
     require_stage(round_, Stage.IDEAS)
     async with turn.db.transaction() as conn:
         draft = await idea_drafts.start_private(
@@ -188,6 +191,10 @@ async def name_chosen(turn: Turn) -> None:
     if draft.round_id is None or draft.text is None:
         raise DomainError(NOT_YOURS)
     anonymous = pressed.int_arg(1) == 0
+    async with turn.db.read() as conn:
+        round_ = await stored_rounds.get(conn, draft.round_id)
+    if not await membership.belongs(turn.context.application, round_.group_id, draft.author_id):
+        raise DomainError(NOT_A_MEMBER)
     taken = await record_idea(
         turn.context.application,
         draft.round_id,

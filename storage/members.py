@@ -158,6 +158,14 @@ async def belongs(conn: aiosqlite.Connection, group_id: int, user_id: int) -> bo
     ) is not None
 
 
+async def joined(conn: aiosqlite.Connection, group_id: int, user_id: int, now: dt.datetime) -> None:
+    """Record that a known member belongs to a group (Telegram said so, before they posted)."""
+    await conn.execute(
+        "INSERT OR IGNORE INTO group_members (group_id, user_id, first_seen_at) VALUES (?, ?, ?)",
+        (group_id, user_id, to_db(now)),
+    )
+
+
 async def group_ids(conn: aiosqlite.Connection, user_id: int) -> list[int]:
     """The groups the member has been seen in, oldest first."""
     rows = await conn.execute_fetchall(

@@ -54,6 +54,14 @@ async def get(conn: aiosqlite.Connection, proposal_id: int) -> Proposal | None:
     return _proposal(row) if row else None
 
 
+async def shown_by(conn: aiosqlite.Connection, proposer_id: int) -> list[Proposal]:
+    """The member's proposals that have a message in their group, oldest first."""
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM proposals WHERE proposer_id = ? AND message_id IS NOT NULL ORDER BY id", (proposer_id,)
+    )
+    return [_proposal(row) for row in rows]
+
+
 async def set_message(conn: aiosqlite.Connection, proposal_id: int, message_id: int) -> None:
     await conn.execute("UPDATE proposals SET message_id = ? WHERE id = ?", (message_id, proposal_id))
 

@@ -19,6 +19,7 @@ from bot.domain.rounds import (
     Kind,
     Round,
     Stage,
+    new_link_token,
 )
 from storage import sources
 from storage.database import fetch_one, from_db, to_db
@@ -42,6 +43,7 @@ def _round(row: sqlite3.Row) -> Round:
         voter_count=row["voter_count"],
         prompt_message_id=row["prompt_message_id"],
         voting_message_id=row["voting_message_id"],
+        link_token=row["link_token"],
     )
 
 
@@ -82,14 +84,14 @@ async def create(
         """
         INSERT INTO rounds (group_id, number, kind, question, stage, created_by, created_at,
                             ideas_ends_at, voting_minutes, voting_started_at, voting_ends_at,
-                            source_chat_id, source_message_id)
+                            source_chat_id, source_message_id, link_token)
         VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE group_id = ?),
-                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             group_id, group_id, kind.value, question, stage.value, created_by, to_db(now),
             to_db(ideas_ends_at), voting_minutes,
-            None if kind is Kind.ROUND else to_db(now), to_db(voting_ends_at), *sources.columns(source),
+            None if kind is Kind.ROUND else to_db(now), to_db(voting_ends_at), *sources.columns(source), new_link_token(),
         ),
     )  # fmt: skip
     return await get(conn, cursor.lastrowid)
@@ -312,4 +314,10 @@ async def collecting_for_member(conn: aiosqlite.Connection, user_id: int) -> lis
 async def find(conn: aiosqlite.Connection, round_id: int) -> Round | None:
     """The round with this id, or None (ids from links and buttons may be stale or forged)."""
     row = await fetch_one(conn, "SELECT * FROM rounds WHERE id = ?", (round_id,))
+    return _round(row) if row else None
+
+
+async def by_link_token(conn: aiosqlite.Connection, token: str) -> Round | None:
+    """The round whose private-idea link carries ``token``, or None."""
+    row = await fetch_one(conn, "SELECT * FROM rounds WHERE link_token = ?", (token,))
     return _round(row) if row else None

@@ -37,7 +37,7 @@ class Cast:
         self.lucia = scene.person("Lucía", "es")
         self.tiago = scene.person("Tiago", "pt")
         self.residents = [self.ben, self.dawid, self.ayesha, self.omar, self.lucia, self.tiago]
-        scene.found_group(self.fatima)
+        scene.telegram.join(scene.found_group(self.fatima), *self.residents)
         self.round_prompt: int | None = None
         self.ben_message: int | None = None
 

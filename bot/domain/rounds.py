@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
 
@@ -57,6 +58,7 @@ class Round:
     voter_count: int | None
     prompt_message_id: int | None
     voting_message_id: int | None
+    link_token: str | None = None  # the private-idea link's key: unguessable, unlike the id
 
     @property
     def deadline(self) -> dt.datetime | None:
@@ -79,6 +81,12 @@ class Idea:
     status: IdeaStatus
     merged_into: int | None
     created_at: dt.datetime
+
+
+def new_link_token() -> str:
+    """A round's private-idea link key: 128 random bits, in the characters Telegram allows
+    in a ``/start`` argument, so no one can reach a round by counting."""
+    return secrets.token_urlsafe(16)
 
 
 def check_question(text: str) -> str:

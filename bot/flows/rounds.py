@@ -26,8 +26,9 @@ DEEP_LINK_PREFIX = "idea-"
 
 def deep_link(bot_username: str, round_: Round) -> str:
     """The link under each prompt that opens a private chat to send an idea
-    (``/start idea-<round id>``, read by :mod:`handlers.private_ideas`)."""
-    return f"https://t.me/{bot_username}?start={DEEP_LINK_PREFIX}{round_.id}"
+    (``/start idea-<token>``, read by :mod:`handlers.private_ideas`). The token, not the
+    round's sequential id, so a link cannot be guessed."""
+    return f"https://t.me/{bot_username}?start={DEEP_LINK_PREFIX}{round_.link_token}"
 
 
 def prompt_text(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.rounds import Stage
 from bot.flows.voting import close_voting
+from bot.runtime.roles import CACHE_FOR
 from storage import groups, voting
 from tests.support.round_helpers import current, poll_ids, round_with_ideas
 
@@ -81,3 +82,27 @@ async def test_migration_service_message_moves_the_polls_too(harness):
     await harness.send(harness.facilitator, None, migrate_to_chat_id=new_id)
     async with harness.db.read() as conn:
         assert {poll.chat_id for poll in await voting.polls(conn, round_.id)} == {new_id}
+
+
+async def test_a_demoted_admin_cannot_close_as_soon_as_telegram_says_so(harness):
+    round_ = await round_with_ideas(harness, ["Fix the bench", "Plant bulbs"])
+    chloe = harness.residents[1]
+    await harness.deliver(harness.telegram.admin_change_update(harness.group, harness.facilitator, chloe, promoted=True))
+    await harness.send(chloe, "/vote")  # the admin list is read, and cached, with Chloe in it
+    assert (await current(harness, round_)).stage is Stage.VOTING
+    await harness.deliver(harness.telegram.admin_change_update(harness.group, harness.facilitator, chloe, promoted=False))
+    await harness.send(chloe, "/close")
+    assert "only the group's facilitators" in harness.last_text()
+    assert (await current(harness, round_)).stage is Stage.VOTING
+
+
+async def test_without_a_chat_member_update_a_demotion_counts_when_the_cache_expires(harness):
+    round_ = await round_with_ideas(harness, ["Fix the bench", "Plant bulbs"])
+    chloe = harness.residents[1]
+    harness.group.admins.add(chloe.id)
+    await harness.send(chloe, "/vote")
+    harness.group.admins.discard(chloe.id)  # the bot is not an admin: Telegram tells it nothing
+    harness.advance(seconds=CACHE_FOR.total_seconds())
+    await harness.send(chloe, "/close")
+    assert "only the group's facilitators" in harness.last_text()
+    assert (await current(harness, round_)).stage is Stage.VOTING

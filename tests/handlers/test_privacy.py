@@ -6,7 +6,13 @@ import json
 
 from bot.domain import callbacks
 from storage import members
-from tests.support.credit_helpers import balances, confirmed_entry, log_entry, plain
+from tests.support.credit_helpers import (
+    balances,
+    confirmed_entry,
+    log_entry,
+    message_text,
+    plain,
+)
 from tests.support.ideas_helpers import open_round
 
 
@@ -176,3 +182,38 @@ async def test_forgetme_leaves_no_copy_of_the_name_in_the_database_files(harness
         content = path.read_bytes()
         for word in (b"Zygfryda", b"Quennell", b"zygfryda_q"):
             assert word not in content, f"{word!r} is still in {path.name}"
+
+
+async def test_forgetme_edits_the_entry_and_proposal_messages_that_named_the_member(harness):
+    ben, chloe, dawid = harness.residents[:3]
+    confirmed = await confirmed_entry(harness, ben, chloe, "/log 2h painted the fence")
+    pending, pending_message = await log_entry(harness, dawid, "/log 1h swept the yard")
+    await harness.press(ben, pending_message, callbacks.encode("credit_reject", pending.id))  # Ben may not
+    confirmed_by_ben = await confirmed_entry(harness, chloe, ben, "/log 1h fixed the gate")
+    await harness.send(ben, "/propose Should we plant trees on Chapel Street?")
+    proposal_message = max(message["message_id"] for message in harness.telegram.bot_messages(harness.group.id))
+    assert "Ben proposes a round" in message_text(harness, proposal_message)
+    assert "Entry #1: Ben volunteered" in message_text(harness, confirmed.message_id)
+    assert "Confirmed by Ben" in message_text(harness, confirmed_by_ben.message_id)
+
+    await forget(harness, ben)
+
+    group_texts = [plain(message.get("text", "")) for message in harness.telegram.bot_messages(harness.group.id)]
+    assert not any("Ben" in text for text in group_texts)
+    assert "Entry #1: a former member volunteered 2 hours: painted the fence" in message_text(harness, confirmed.message_id)
+    assert "Confirmed by a former member" in message_text(harness, confirmed_by_ben.message_id)
+    assert "A neighbour proposes a round" in message_text(harness, proposal_message)
+    proposal = harness.telegram.messages[(harness.group.id, proposal_message)]
+    assert "Support" in str(proposal["reply_markup"])  # still open: the button stays
+    assert "Dawid volunteered" in message_text(harness, pending_message)  # not Ben's: untouched
+    assert harness.telegram.violations == []
+
+
+async def test_forgetme_still_confirms_when_an_old_message_cannot_be_edited(harness):
+    ben, chloe = harness.residents[:2]
+    entry = await confirmed_entry(harness, ben, chloe)
+    del harness.telegram.messages[(harness.group.id, entry.message_id)]  # deleted by an admin
+    await forget(harness, ben)
+    confirmation = harness.telegram.messages[(ben.id, last_private_message_id(harness, ben))]
+    assert confirmation["text"].startswith("Done. Your name and personal details are removed")
+    assert (await stored_member(harness, ben)).forgotten

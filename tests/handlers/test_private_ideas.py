@@ -3,7 +3,9 @@ the choice of being named or anonymous; drafts wait in the database, not in memo
 
 from __future__ import annotations
 
-from storage import idea_drafts
+from bot.domain import i18n
+from handlers.private_ideas import NOT_A_MEMBER
+from storage import idea_drafts, members
 from tests.support.ideas_helpers import (
     buttons,
     last_bot_message,
@@ -24,7 +26,7 @@ async def test_deep_link_idea_sent_anonymously(harness):
     round_ = await open_round(harness)
     ben = harness.residents[0]
     chat = harness.telegram.private_chat(ben)
-    await harness.send_private(ben, f"/start idea-{round_.id}")
+    await harness.send_private(ben, f"/start idea-{round_.link_token}")
     assert "Your idea for round #1 in \u2068Chapel Street neighbours\u2069" in harness.last_text(chat)
     assert "Send it to me as a message" in harness.last_text(chat)
     message_id = await harness.send_private(ben, "Weekly litter pick & tea")
@@ -91,7 +93,7 @@ async def test_private_idea_too_long_is_refused_and_the_draft_waits(harness):
     round_ = await open_round(harness)
     ben = harness.residents[0]
     chat = harness.telegram.private_chat(ben)
-    await harness.send_private(ben, f"/start idea-{round_.id}")
+    await harness.send_private(ben, f"/start idea-{round_.link_token}")
     await harness.send_private(ben, "y" * 1200)
     assert "keep it within 1000 characters" in harness.last_text(chat)
     await harness.send_private(ben, "Shorter")
@@ -102,7 +104,7 @@ async def test_private_idea_too_long_is_refused_and_the_draft_waits(harness):
 async def test_pressing_the_name_choice_twice_adds_one_idea(harness):
     round_ = await open_round(harness)
     ben = harness.residents[0]
-    await harness.send_private(ben, f"/start idea-{round_.id}")
+    await harness.send_private(ben, f"/start idea-{round_.link_token}")
     await harness.send_private(ben, "Once only")
     chat = harness.telegram.private_chat(ben)
     choices = dict(buttons(last_bot_message(harness, chat)))
@@ -117,3 +119,72 @@ async def test_plain_private_messages_without_a_draft_are_left_alone(harness):
     ben = harness.residents[0]
     await harness.send_private(ben, "hello")
     assert harness.texts(harness.telegram.private_chat(ben)) == []
+
+
+async def test_a_non_member_cannot_use_the_link_and_learns_nothing_of_the_group(harness):
+    round_ = await open_round(harness)
+    stranger = harness.telegram.person(999, "Obcy", language_code="pl")
+    chat = harness.telegram.private_chat(stranger)
+    await harness.send(stranger, f"/start idea-{round_.link_token}", chat=chat)
+    (answer,) = harness.texts(chat)
+    assert i18n.translator("pl")._(NOT_A_MEMBER) in answer
+    assert "Pomysły możesz wysyłać tylko do grup, do których należysz." in answer
+    assert "Chapel Street" not in answer and "empty lot" not in answer and "#1" not in answer
+    await harness.send(stranger, "A car park", chat=chat)
+    assert harness.texts(chat) == [answer]
+    assert await stored_ideas(harness, round_) == []
+    async with harness.db.read() as conn:
+        assert await idea_drafts.private_draft(conn, stranger.id, chat.id) is None
+        assert await members.group_ids(conn, stranger.id) == []
+
+
+async def test_a_member_who_never_posted_is_asked_about_once_and_remembered(harness):
+    round_ = await open_round(harness)
+    reader = harness.residents[3]  # in the group, silent until now
+    chat = harness.telegram.private_chat(reader)
+    await harness.send_private(reader, f"/start idea-{round_.link_token}")
+    assert "Your idea for round #1 in \u2068Chapel Street neighbours\u2069" in harness.last_text(chat)
+    asked = harness.telegram.sent("getChatMember")
+    assert [(int(call["chat_id"]), int(call["user_id"])) for call in asked] == [(harness.group.id, reader.id)]
+    async with harness.db.read() as conn:
+        assert await members.group_ids(conn, reader.id) == [round_.group_id]
+    await harness.send_private(reader, "Benches by the bus stop")
+    await _press(harness, reader, "Anonymously")
+    (idea,) = await stored_ideas(harness, round_)
+    assert idea.text == "Benches by the bus stop"
+    assert len(harness.telegram.sent("getChatMember")) == 1  # the yes was remembered
+
+
+async def test_someone_who_left_the_group_is_refused(harness):
+    round_ = await open_round(harness)
+    gone = harness.residents[4]
+    harness.telegram.leave(harness.group, gone)
+    await harness.send_private(gone, f"/start idea-{round_.link_token}")
+    assert "You can only send ideas to groups you belong to." in harness.last_text(harness.telegram.private_chat(gone))
+
+
+async def test_a_draft_from_an_old_link_is_checked_again_when_the_idea_is_stored(harness):
+    round_ = await open_round(harness)
+    stranger = harness.telegram.person(999, "Stranger", language_code="en")
+    chat = harness.telegram.private_chat(stranger)
+    await harness.send(stranger, "/start", chat=chat)
+    async with harness.db.transaction() as conn:  # as the numeric link left it before the upgrade
+        await idea_drafts.start_private(
+            conn, author_id=stranger.id, chat_id=chat.id, round_id=round_.id,
+            text=None, message_id=None, now=harness.clock.now(),
+        )  # fmt: skip
+    await harness.send(stranger, "A car park", chat=chat)
+    message = last_bot_message(harness, chat)
+    await harness.press(stranger, message["message_id"], dict(buttons(message))["Anonymously"], chat=chat)
+    assert await stored_ideas(harness, round_) == []
+    answers = [data["text"] for data in harness.telegram.sent("answerCallbackQuery") if data.get("text")]
+    assert answers == ["You can only send ideas to groups you belong to."]
+
+
+async def test_the_round_id_no_longer_opens_the_private_idea(harness):
+    round_ = await open_round(harness)
+    ben = harness.residents[0]
+    await harness.send(ben, "/help")
+    await harness.send_private(ben, f"/start idea-{round_.id}")
+    assert "can't find the round" in harness.last_text(harness.telegram.private_chat(ben))
+    assert len(round_.link_token) >= 20 and str(round_.id) != round_.link_token

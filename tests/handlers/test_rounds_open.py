@@ -30,7 +30,7 @@ async def test_facilitator_opens_round_with_default_durations(harness):
     assert prompt["text"].startswith("<b>Round #1</b>")
     assert "What should we do with the empty lot?" in text
     assert "reply to this message with your idea, or send it privately" in text
-    assert f"https://t.me/coprod_test_bot?start=idea-{opened.id}" in text
+    assert f"https://t.me/coprod_test_bot?start=idea-{opened.link_token}" in text
     assert "Thursday, 5 November at 09:00" in text and "in 3 days" in text
     assert "0 ideas so far" in text
     async with harness.db.read() as conn:

@@ -32,7 +32,7 @@ async def test_plain_start_answers_in_the_members_language_without_a_shared_grou
 async def test_start_with_the_idea_link_still_opens_a_private_idea_and_not_the_help(harness):
     round_ = await open_round(harness)
     ben = harness.residents[0]
-    await harness.send_private(ben, f"/start idea-{round_.id}")
+    await harness.send_private(ben, f"/start idea-{round_.link_token}")
     (answer,) = harness.telegram.texts(ben.id)
     assert "Your idea for round #1" in plain(answer)
 

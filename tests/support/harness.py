@@ -45,6 +45,7 @@ class Harness:
             for index, name in enumerate(["Ben", "Chloe", "Dawid", "Ewa", "Farah", "Gosia"])
         ]
         self.group = telegram.group(-1001234, "Chapel Street neighbours", owner=owner)
+        telegram.join(self.group, *self.residents)
 
     @property
     def db(self):

@@ -132,6 +132,7 @@ class Chat:
     title: str | None = None
     admins: set[int] = field(default_factory=set)
     owner: int | None = None
+    members: set[int] = field(default_factory=set)  # everyone else in the chat (not admins)
 
     def as_chat(self) -> dict[str, Any]:
         chat: dict[str, Any] = {"id": self.id, "type": self.type}
@@ -383,17 +384,21 @@ class FakeTelegram:
         return admins
 
     def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Admins and the owner as in ``getChatAdministrators``; anyone seen in the chat or
+        added with :meth:`join` is a member; everyone else has left (``ChatMemberLeft``)."""
         chat = self._chat(params["chat_id"])
         user_id = int(params["user_id"])
         person = self.people.get(user_id) or self.bot
-        status = "administrator" if user_id in chat.admins else "member"
-        if status == "member":
-            return {"status": "member", "user": person.as_user()}
-        return next(
-            entry
-            for entry in self._api_getChatAdministrators(params)
-            if entry["user"]["id"] == user_id
-        )
+        if user_id in chat.admins:
+            return next(
+                entry
+                for entry in self._api_getChatAdministrators(params)
+                if entry["user"]["id"] == user_id
+            )
+        present = user_id in chat.members or user_id == self.bot.id
+        entry = {"status": "member" if present else "left", "user": person.as_user()}
+        self.spec.check_object("ChatMemberMember" if present else "ChatMemberLeft", entry)
+        return entry
 
     def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params["chat_id"])
@@ -446,6 +451,19 @@ class FakeTelegram:
         self.chats[chat_id] = chat
         return chat
 
+    def join(self, chat: Chat, *people: Person) -> None:
+        """People who are in the group without having done anything there yet (readers)."""
+        chat.members.update(person.id for person in people)
+
+    def leave(self, chat: Chat, person: Person) -> None:
+        chat.members.discard(person.id)
+
+    @staticmethod
+    def _seen_in(chat: Chat, person: Person) -> None:
+        """Whoever posts or presses in a group is in it."""
+        if chat.type != "private" and not person.is_bot and person.id not in chat.admins:
+            chat.members.add(person.id)
+
     def private_chat(self, person: Person) -> Chat:
         chat = self.chats.get(person.id) or Chat(id=person.id, type="private")
         self.chats[person.id] = chat
@@ -481,6 +499,7 @@ class FakeTelegram:
         if sender_chat is not None:
             content["sender_chat"] = sender_chat.as_chat()
         message = self._new_message(chat, sender, **content)
+        self._seen_in(chat, sender)
         return self._update(message=message)
 
     def edit_update(self, chat: Chat, message_id: int, text: str) -> dict[str, Any]:
@@ -498,6 +517,7 @@ class FakeTelegram:
             "message": self.messages[(chat.id, message_id)],
         }
         self.spec.check_object("CallbackQuery", query)
+        self._seen_in(chat, presser)
         return self._update(callback_query=query)
 
     def vote_updates(self, voter: Person, poll_id: str, option_ids: list[int]) -> list[dict[str, Any]]:
@@ -513,6 +533,7 @@ class FakeTelegram:
         poll["_voters"][voter.id] = option_ids
         poll["total_voter_count"] = sum(1 for chosen in poll["_voters"].values() if chosen)
         chat_id, message_id = self.poll_messages[poll_id]
+        self._seen_in(self.chats[chat_id], voter)
         self.messages[(chat_id, message_id)]["poll"] = self._public_poll(poll)
         updates = [self._update(poll=json.loads(json.dumps(self._public_poll(poll))))]
         if not poll["is_anonymous"]:
@@ -546,8 +567,10 @@ class FakeTelegram:
         member = {"status": "member", "user": subject.as_user()}
         if promoted:
             chat.admins.add(subject.id)
+            chat.members.discard(subject.id)
         else:
             chat.admins.discard(subject.id)
+            chat.members.add(subject.id)
         old, new = (member, admin) if promoted else (admin, member)
         change = {"chat": chat.as_chat(), "from": actor.as_user(), "date": self._now(),
                   "old_chat_member": old, "new_chat_member": new}  # fmt: skip

@@ -1,0 +1,83 @@
+"""After ``/forgetme``: the bot's own messages that named the member are written again.
+
+Entry messages (``/log``) and proposal messages keep their message ids, so once the member
+is forgotten each is rendered again as it stands, where the name now reads "a former
+member". Best effort: Telegram may refuse an edit (the message was deleted, the bot left
+the group), and the forgetting itself is already done. The edits go out at the lowest
+priority, behind every answer to a member.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden
+
+from bot.domain import i18n
+from bot.domain.ledger import EntryStatus
+from bot.domain.proposals import ProposalStatus
+from bot.flows.credits import entry_buttons, entry_names, entry_text
+from bot.flows.proposals import render_proposal, support_keyboard
+from bot.runtime import outbound
+from bot.runtime.application import CoprodApplication
+from storage import groups, proposals
+from storage import ledger as stored_ledger
+from storage import rounds as stored_rounds
+
+log = logging.getLogger(__name__)
+
+
+async def unname(app: CoprodApplication, user_id: int) -> int:
+    """Edit every stored message that named the member; returns how many were edited."""
+    with outbound.sending_as(outbound.Priority.NOTICE):
+        return await _entry_messages(app, user_id) + await _proposal_messages(app, user_id)
+
+
+async def _entry_messages(app: CoprodApplication, user_id: int) -> int:
+    async with app.services.db.read() as conn:
+        entries = [
+            entry
+            for entry in await stored_ledger.member_entries(conn, user_id)
+            if entry.message_id is not None and user_id in entry.people
+        ]
+        names = await entry_names(conn, entries)
+        shown_in = {entry.group_id: await groups.get(conn, entry.group_id) for entry in entries}
+    edited = 0
+    for entry in entries:
+        group = shown_in[entry.group_id]
+        t = i18n.translator(group.language)
+        pending = entry.status is EntryStatus.PENDING
+        edited += await _edit(
+            app, group.chat_id, entry.message_id, entry_text(t, entry, names, group.timezone),
+            entry_buttons(t, entry) if pending else None,
+        )  # fmt: skip
+    return edited
+
+
+async def _proposal_messages(app: CoprodApplication, user_id: int) -> int:
+    async with app.services.db.read() as conn:
+        shown = await proposals.shown_by(conn, user_id)
+        numbers = {
+            proposal.id: (await stored_rounds.get(conn, proposal.round_id)).number
+            for proposal in shown
+            if proposal.round_id is not None
+        }
+    edited = 0
+    for proposal in shown:
+        group, proposal, text = await render_proposal(app, proposal.id, numbers.get(proposal.id))
+        still_open = proposal.status is ProposalStatus.OPEN
+        keyboard = support_keyboard(i18n.translator(group.language), proposal) if still_open else None
+        edited += await _edit(app, group.chat_id, proposal.message_id, text, keyboard)
+    return edited
+
+
+async def _edit(
+    app: CoprodApplication, chat_id: int, message_id: int, text: str, keyboard: InlineKeyboardMarkup | None
+) -> int:
+    try:
+        await app.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard)
+    except (BadRequest, Forbidden) as error:
+        log.info("event=unname_not_edited chat_id=%s message_id=%s error=%s", chat_id, message_id, error.message)
+        return 0
+    return 1
