@@ -22,6 +22,8 @@ async def _group(harness):
     ("command", "expected"),
     [
         ("/settings timezone Mars/Olympus", "not a time zone I know"),
+        ("/settings timezone " + "a" * 5000, "not a time zone I know"),
+        ("/settings timezone ../../etc/passwd", "not a time zone I know"),
         ("/settings summary weekly Funday 25:00", "off, daily HH:MM or weekly DAY HH:MM"),
         ("/settings ideas 0m", "between 1 minute and 8 weeks"),
         ("/settings support 0", "at least 1"),
