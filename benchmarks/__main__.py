@@ -11,36 +11,39 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from benchmarks import due_summaries, ingest, startup, summary_build
+from benchmarks import due_summaries, ingest, pressure, startup, summary_build
 from benchmarks.report import Figure, table
 
 
 @dataclass(frozen=True)
 class Sizes:
     ideas_http: int
-    ideas_in_process: int
     rounds: int
     ideas: int
     ledger: int
     groups: int
     deadlines: int
     due_summaries: int
+    quiet_groups: int
+    probes: int
+    flood: int
 
 
-FULL = Sizes(ideas_http=3000, ideas_in_process=2000, rounds=100, ideas=5000, ledger=50_000,
-             groups=10_000, deadlines=20_000, due_summaries=1000)  # fmt: skip
-QUICK = Sizes(ideas_http=500, ideas_in_process=300, rounds=20, ideas=1000, ledger=5000,
-              groups=1000, deadlines=2000, due_summaries=100)  # fmt: skip
+FULL = Sizes(ideas_http=3000, rounds=100, ideas=5000, ledger=50_000,
+             groups=10_000, deadlines=20_000, due_summaries=1000, quiet_groups=50, probes=50, flood=300)  # fmt: skip
+QUICK = Sizes(ideas_http=500, rounds=20, ideas=1000, ledger=5000,
+              groups=1000, deadlines=2000, due_summaries=100, quiet_groups=10, probes=10, flood=100)  # fmt: skip
 
 
 def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
     """Each benchmark by name, measuring its figures (with their baselines) when called."""
     return {
         "http": lambda: [ingest.measure_over_http(sizes.ideas_http)],
-        "in-process": lambda: [ingest.measure_in_process(sizes.ideas_in_process)],
         "summary": lambda: [summary_build.measure(rounds=sizes.rounds, ideas=sizes.ideas, ledger=sizes.ledger)],
         "start-up": lambda: startup.measure(groups=sizes.groups, deadlines=sizes.deadlines),
         "due-summaries": lambda: [due_summaries.measure(sizes.due_summaries)],
+        "pressure": lambda: pressure.measure(quiet=sizes.quiet_groups, probes=sizes.probes, flood=sizes.flood,
+                                             summaries=sizes.due_summaries),
     }
 
 

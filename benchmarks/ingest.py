@@ -1,12 +1,13 @@
-"""Figures 1 and 2: how fast ideas come in, against a bare python-telegram-bot ``Application``.
+"""How fast ideas come in over HTTP, against a bare python-telegram-bot ``Application``.
 
-Both figures use the same workload: one group, one round collecting ideas, and a burst of
-members' replies to the round's prompt, each of which the bot stores as an idea.
+The workload: one group, one round collecting ideas, and a burst of members' replies to
+the round's prompt, each of which the bot stores as an idea. (An in-process figure, through
+``process_update`` alone, was retired: the durable inbox is the promise, and the HTTP path
+is the one Telegram drives.)
 """
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import subprocess
 import tempfile
@@ -15,16 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
-
 from benchmarks import processes
 from benchmarks.processes import TOKEN
 from benchmarks.report import Figure, throughput
-from bot.app import build_application
-from bot.demo.emulator.request import EmulatorRequest
 from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
-from bot.runtime.clock import SystemClock
 from bot.runtime.config import Settings
 
 GROUP = -1_001_234
@@ -126,63 +121,3 @@ def measure_over_http(count: int = 3000, repeats: int = 2) -> Figure:
             rates.append(_bot_over_http(run, count))
     return throughput(f"ideas ingested over loopback HTTP ({count:,}, getUpdates of 100, stored and confirmed)",
                       max(rates), max(baselines), "bare Application, one sendMessage each", 1.0)  # fmt: skip
-
-
-# ------------------------------------------------------------------ figure 2: in-process
-
-
-async def _rate(app: Application, updates: Sequence[dict[str, Any]]) -> tuple[float, float]:
-    """Updates per second through ``process_update``, from the JSON-shaped dict (parsing
-    included), and the share of that time the event loop's thread was not running: for the
-    bot, waiting for aiosqlite's thread, which is what limits this figure."""
-    started, running = time.perf_counter(), time.thread_time()
-    for update in updates:
-        await app.process_update(Update.de_json(update, app.bot))
-    elapsed = time.perf_counter() - started
-    return len(updates) / elapsed, 1 - (time.thread_time() - running) / elapsed
-
-
-def _reply(telegram: FakeTelegram, chat: Chat, n: int, prompt: int) -> dict[str, Any]:
-    sender = telegram.people[RESIDENTS[n % len(RESIDENTS)]]
-    return telegram.message_update(chat, sender, idea_text(n), reply_to=prompt)
-
-
-async def _rates(database: Path, count: int) -> tuple[float, float, float]:
-    """The real bot on a real SQLite file, and a bare ``Application`` with a no-op handler,
-    each handling the same replies to the bot's prompt; returns both rates and the bot's
-    share of time waiting."""
-    telegram = FakeTelegram()
-    chat, owner = people(telegram)
-    request = EmulatorRequest(telegram)
-    app = build_application(settings(database), request=request, clock=SystemClock())
-    bare = ApplicationBuilder().token(TOKEN).request(request).get_updates_request(request).build()
-    bare.add_handler(MessageHandler(filters.ALL, _nothing))
-    async with app, bare:
-        await app.process_update(Update.de_json(telegram.membership_update(chat, owner, joined=True), app.bot))
-        await app.process_update(Update.de_json(telegram.message_update(chat, owner, f"/round {QUESTION}"), app.bot))
-        prompt = prompt_of(telegram.bot_messages(GROUP))
-        updates = [_reply(telegram, chat, n, prompt) for n in range(WARM_UP + count)]
-        await _rate(bare, updates[:WARM_UP])
-        baseline, _ = await _rate(bare, updates[WARM_UP:])
-        await _rate(app, updates[:WARM_UP])
-        rate, waiting = await _rate(app, updates[WARM_UP:])
-        async with app.services.db.read() as conn:
-            stored = (await (await conn.execute("SELECT count(*) FROM ideas")).fetchone())[0]
-        await app.services.acknowledgements.flush()
-    if stored != WARM_UP + count:
-        raise RuntimeError(f"the bot stored {stored} of {WARM_UP + count} ideas")
-    return rate, baseline, waiting
-
-
-async def _nothing(update: Update, context: object) -> None:
-    return None
-
-
-def measure_in_process(count: int = 2000, repeats: int = 3) -> Figure:
-    """Best of ``repeats`` runs, each timing both on the same updates one after the other."""
-    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as folder:
-        runs = [asyncio.run(_rates(Path(folder) / f"bot-{repeat}.sqlite3", count)) for repeat in range(repeats)]
-    rate, _, waiting = max(runs)
-    return throughput(f"ideas handled in-process ({count:,}, process_update, SQLite file; "
-                      f"{waiting:.0%} of it waiting for aiosqlite's thread)",
-                      rate, max(run[1] for run in runs), "bare Application, no-op handler", 0.5)  # fmt: skip

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from benchmarks import due_summaries, ingest, startup, summary_build
+from benchmarks import due_summaries, ingest, pressure, startup, summary_build
 from benchmarks.report import table
 
 pytestmark = pytest.mark.slow
@@ -19,11 +19,11 @@ pytestmark = pytest.mark.slow
 def test_every_benchmark_runs_at_tiny_sizes_and_prints_its_row():
     figures = [
         summary_build.measure(rounds=3, ideas=30, ledger=60),
-        ingest.measure_in_process(10, repeats=1),
         ingest.measure_over_http(20),
         *startup.measure(groups=5, deadlines=10),
         due_summaries.measure(3, lead=dt.timedelta(seconds=3)),
+        *pressure.measure(quiet=2, probes=2, flood=5, summaries=3, lead=dt.timedelta(seconds=3)),
     ]
     printed = table(figures)
-    assert len(printed.splitlines()) == 2 + 6
+    assert len(printed.splitlines()) == 2 + 7
     assert "3 delivered, 0 x 429" in printed

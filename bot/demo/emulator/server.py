@@ -202,6 +202,11 @@ class Control:
         limits = self._telegram.flood_limits
         return limits.refused if limits is not None else 0
 
+    def worst_minute(self, chat_id: int) -> int:
+        """The most calls the flood limits accepted into ``chat_id`` in any 60 seconds."""
+        limits = self._telegram.flood_limits
+        return limits.worst_minute(chat_id) if limits is not None else 0
+
     def inject(self, method: str, **fault: Any) -> None:
         self._server.inject(method, Fault(**fault))
 
