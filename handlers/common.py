@@ -12,19 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiosqlite import Connection
 from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
-from telegram.constants import ChatType
+from telegram.constants import ChatType, MessageLimit
 
 from bot.domain import callbacks, i18n
-from bot.domain.ballots import shorten
+from bot.domain.ballots import shorten, visible_length
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.member_text import clean_name
 from bot.domain.numbers import parse_number
+from bot.domain.pages import page_of
 from bot.domain.records import Group, Member, Source
 from bot.domain.rounds import Round
 from bot.runtime import outbound, scheduling
@@ -322,6 +323,20 @@ async def numbered_round(turn: Turn, number: int) -> Round:
     if found is None:
         raise DomainError(N_("There is no round #{number} in this group."), number=number)
     return found
+
+
+async def reply_listing(turn: Turn, blocks: Sequence[str], page: int, command_for: Callable[[int], str]) -> None:
+    """Answer with page ``page`` of a listing: at most three messages, the last one telling
+    how to ask for the next page (``command_for(2)`` is e.g. ``/ideas 3 page 2``)."""
+    def next_hint(number: int) -> str:
+        return turn.t._("More on the next page: {command}", command=command_for(number))
+
+    messages = page_of(
+        blocks, page, limit=MessageLimit.MAX_TEXT_LENGTH, measure=visible_length,
+        next_hint=next_hint, example=command_for(2),
+    )  # fmt: skip
+    for text in messages:
+        await turn.reply(text)
 
 
 BUTTON_QUESTION_LENGTH = 40
