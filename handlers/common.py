@@ -28,7 +28,7 @@ from bot.domain.numbers import parse_number
 from bot.domain.pages import page_of
 from bot.domain.records import Group, Member, Source
 from bot.domain.rounds import Round
-from bot.runtime import outbound, scheduling
+from bot.runtime import outbound, refusals, scheduling
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import LISTING, Listing, Where
 from bot.runtime.services import Services
@@ -261,14 +261,34 @@ def command(
                 _check_where(turn, where)
                 await handler(turn)
             except DomainError as error:
-                with outbound.sending_as(outbound.Priority.HINT):
-                    await turn.reply(turn.error_text(error))
+                await _refuse(turn, error)
 
         if menu is not None:
             setattr(callback, LISTING, Listing(menu, listed_in or where, facilitator))
         return callback
 
     return decorate
+
+
+async def _refuse(turn: Turn, error: DomainError) -> None:
+    """Answer a refusal, as a hint below real messages; the same refusal to the same member
+    within a minute gets a reaction instead (:mod:`bot.runtime.refusals`)."""
+    text = turn.error_text(error)
+    member_id = turn.user.id if turn.user is not None else None
+    said = _command_word(turn.message)
+    if turn.services.refusals.answer_now(turn.chat.id, member_id, said, text, turn.now):
+        with outbound.sending_as(outbound.Priority.HINT):
+            await turn.reply(text)
+        return
+    await turn.services.acknowledgements.react(
+        turn.context.bot, turn.chat.id, turn.message.message_id, turn.now, emoji=refusals.REACTION
+    )
+
+
+def _command_word(message: Message) -> str:
+    """``/ideas`` of ``/ideas@coprod_bot 3``; empty for a message that is no command."""
+    words = (message.text or "").split(maxsplit=1)
+    return words[0].split("@", 1)[0].lower() if words and words[0].startswith("/") else ""
 
 
 def button(handler: Handler) -> Callback:
