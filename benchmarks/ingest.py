@@ -24,7 +24,7 @@ from bot.runtime.config import Settings
 
 GROUP = -1_001_234
 FACILITATOR = 101
-RESIDENTS = range(201, 221)
+RESIDENTS = range(201, 601)  # a burst of 3,000 ideas stays within 10 ideas per member per round
 QUESTION = "What should we do with the empty lot?"
 WARM_UP = 20
 

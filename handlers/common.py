@@ -12,22 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiosqlite import Connection
 from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
-from telegram.constants import ChatType
+from telegram.constants import ChatType, MessageLimit
 
 from bot.domain import callbacks, i18n
-from bot.domain.ballots import shorten
+from bot.domain.ballots import shorten, visible_length
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.member_text import clean_name
 from bot.domain.numbers import parse_number
+from bot.domain.pages import page_of
 from bot.domain.records import Group, Member, Source
 from bot.domain.rounds import Round
-from bot.runtime import outbound, scheduling
+from bot.runtime import outbound, refusals, scheduling
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import LISTING, Listing, Where
 from bot.runtime.services import Services
@@ -260,14 +261,34 @@ def command(
                 _check_where(turn, where)
                 await handler(turn)
             except DomainError as error:
-                with outbound.sending_as(outbound.Priority.HINT):
-                    await turn.reply(turn.error_text(error))
+                await _refuse(turn, error)
 
         if menu is not None:
             setattr(callback, LISTING, Listing(menu, listed_in or where, facilitator))
         return callback
 
     return decorate
+
+
+async def _refuse(turn: Turn, error: DomainError) -> None:
+    """Answer a refusal, as a hint below real messages; the same refusal to the same member
+    within a minute gets a reaction instead (:mod:`bot.runtime.refusals`)."""
+    text = turn.error_text(error)
+    member_id = turn.user.id if turn.user is not None else None
+    said = _command_word(turn.message)
+    if turn.services.refusals.answer_now(turn.chat.id, member_id, said, text, turn.now):
+        with outbound.sending_as(outbound.Priority.HINT):
+            await turn.reply(text)
+        return
+    await turn.services.acknowledgements.react(
+        turn.context.bot, turn.chat.id, turn.message.message_id, turn.now, emoji=refusals.REACTION
+    )
+
+
+def _command_word(message: Message) -> str:
+    """``/ideas`` of ``/ideas@coprod_bot 3``; empty for a message that is no command."""
+    words = (message.text or "").split(maxsplit=1)
+    return words[0].split("@", 1)[0].lower() if words and words[0].startswith("/") else ""
 
 
 def button(handler: Handler) -> Callback:
@@ -322,6 +343,20 @@ async def numbered_round(turn: Turn, number: int) -> Round:
     if found is None:
         raise DomainError(N_("There is no round #{number} in this group."), number=number)
     return found
+
+
+async def reply_listing(turn: Turn, blocks: Sequence[str], page: int, command_for: Callable[[int], str]) -> None:
+    """Answer with page ``page`` of a listing: at most three messages, the last one telling
+    how to ask for the next page (``command_for(2)`` is e.g. ``/ideas 3 page 2``)."""
+    def next_hint(number: int) -> str:
+        return turn.t._("More on the next page: {command}", command=command_for(number))
+
+    messages = page_of(
+        blocks, page, limit=MessageLimit.MAX_TEXT_LENGTH, measure=visible_length,
+        next_hint=next_hint, example=command_for(2),
+    )  # fmt: skip
+    for text in messages:
+        await turn.reply(text)
 
 
 BUTTON_QUESTION_LENGTH = 40

@@ -21,6 +21,7 @@ from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.ledger import EntryKind, EntryStatus, LedgerEntry
 from bot.domain.numbers import parse_number
+from bot.domain.pages import split_page
 from bot.domain.records import Group, Member
 from bot.flows.credits import (
     STATUS_TEXT,
@@ -32,7 +33,7 @@ from bot.flows.credits import (
 )
 from bot.runtime.deadlines import schedule
 from bot.runtime.menu import Where
-from handlers.common import Turn, button, command, remember
+from handlers.common import Turn, button, command, remember, reply_listing
 from storage import deadlines as stored_deadlines
 from storage import groups, members
 from storage import ledger as stored
@@ -336,6 +337,7 @@ def _month_start(now: dt.datetime, timezone: str) -> dt.datetime:
 @command(Where.GROUP, menu=N_("The group's hours and balances"))
 async def ledger_command(turn: Turn) -> None:
     t, group = turn.t, turn.group
+    _, page = split_page(turn.args, "/ledger page 2")
     async with turn.db.read() as conn:
         entries = await stored.group_entries(conn, group.id)
         balances = await stored.balances(conn, group.id)
@@ -373,7 +375,7 @@ async def ledger_command(turn: Turn) -> None:
                 "{count} member chose not to be listed.", "{count} members chose not to be listed.", hidden
             )
         )
-    await turn.reply("\n".join(lines))
+    await reply_listing(turn, lines, page, lambda next_page: f"/ledger page {next_page}")
 
 
 # ------------------------------------------------------------------------ /reverse

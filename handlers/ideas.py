@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from aiosqlite import Connection
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.constants import MessageLimit
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -21,11 +20,11 @@ from telegram.ext import (
 )
 
 from bot.domain import callbacks
-from bot.domain.ballots import pack_messages, visible_length
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.ledger import neighbour_name
 from bot.domain.numbers import parse_number
+from bot.domain.pages import split_page
 from bot.domain.records import Member
 from bot.domain.rounds import (
     NO_ROUND_COLLECTING,
@@ -49,6 +48,7 @@ from handlers.common import (
     command_text,
     idea_text,
     numbered_round,
+    reply_listing,
     round_label,
     round_number,
 )
@@ -227,7 +227,8 @@ async def idea_edited(turn: Turn) -> None:
 
 @command(Where.GROUP, menu=N_("See the ideas of a round"))
 async def ideas_command(turn: Turn) -> None:
-    round_ = await _listed_round(turn)
+    args, page = split_page(turn.args, "/ideas 3 page 2")
+    round_ = await _listed_round(turn, args)
     async with turn.db.read() as conn:
         ideas = await stored_rounds.ideas(conn, round_.id)
         authors = await members.names(conn, {idea.author_id for idea in ideas if idea.author_id})
@@ -239,8 +240,7 @@ async def ideas_command(turn: Turn) -> None:
         lines.append(turn.t._("No ideas yet."))
     for idea in standing:
         credited = [idea, *(other for other in ideas if other.merged_into == idea.id)]
-        names = ", ".join(dict.fromkeys(_author(turn.t, other, authors) for other in credited))
-        lines.append(f"{idea.number}. {turn.t.user_text(idea.text)} — {names}")
+        lines.append(f"{idea.number}. {turn.t.user_text(idea.text)} — {_credits(turn.t, credited, authors)}")
     pairs = near_duplicates(ideas)
     if pairs and await turn.is_facilitator():
         lines.append("")
@@ -249,8 +249,19 @@ async def ideas_command(turn: Turn) -> None:
             turn.t._("idea {later} and idea {earlier}: /merge {earlier} {later}", earlier=a.number, later=b.number)
             for a, b in pairs
         )
-    for chunk in pack_messages(lines, MessageLimit.MAX_TEXT_LENGTH, visible_length):
-        await turn.reply(chunk)
+    await reply_listing(turn, lines, page, lambda next_page: f"/ideas {round_.number} page {next_page}")
+
+
+CREDITED_SHOWN = 20  # names under one idea; keeps a line with many merged twins within a message
+
+
+def _credits(t: Translator, credited: list[Idea], authors: dict[int, Member]) -> str:
+    names = list(dict.fromkeys(_author(t, idea, authors) for idea in credited))
+    shown = ", ".join(names[:CREDITED_SHOWN])
+    more = len(names) - CREDITED_SHOWN
+    if more <= 0:
+        return shown
+    return shown + " " + t.ngettext("and {count} more", "and {count} more", more)
 
 
 def _author(t: Translator, idea: Idea, authors: dict[int, Member]) -> str:
@@ -262,10 +273,10 @@ def _author(t: Translator, idea: Idea, authors: dict[int, Member]) -> str:
     return neighbour_name(t, member)
 
 
-async def _listed_round(turn: Turn) -> Round:
+async def _listed_round(turn: Turn, args: list[str]) -> Round:
     """Round N of ``/ideas N``, or the newest open round."""
-    if turn.args:
-        return await numbered_round(turn, round_number(turn.args[0]))
+    if args:
+        return await numbered_round(turn, round_number(args[0]))
     async with turn.db.read() as conn:
         rounds = await stored_rounds.open_rounds(conn, turn.group.id)
     if not rounds:

@@ -10,17 +10,19 @@ import datetime as dt
 
 from telegram.ext import Application, CommandHandler, filters
 
+from bot.domain.ballots import shorten
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
+from bot.domain.pages import split_page
 from bot.domain.records import Group
 from bot.domain.results import Outcome, Results, check_outcome, rank
 from bot.domain.rounds import Round, Stage, require_stage
 from bot.runtime.menu import Where
-from bot.runtime.posting import post_blocks
 from handlers.common import (
     Turn,
     command,
     numbered_round,
+    reply_listing,
     round_number,
 )
 from storage import rounds, voting
@@ -76,16 +78,25 @@ def _open_line(t: Translator, group: Group, round_: Round, now: dt.datetime) -> 
     )
 
 
+WINNERS_SHOWN = 5  # tied first places named in /rounds; the rest are counted
+WINNER_LENGTH = 150  # Telegram units of each one's text; the full texts are in the results
+
+
 def winners_line(t: Translator, results: Results) -> str:
-    """What the group chose: the first place, ties joined with "="."""
+    """What the group chose: the first place, ties joined with "=", each shortened and at
+    most :data:`WINNERS_SHOWN` of them, so a round of long tied ideas still fits a message."""
     winners = results.winners
     if not winners:
         return t._("No idea received votes.")
+    ideas = " = ".join(t.user_text(shorten(p.tally.text, WINNER_LENGTH)) for p in winners[:WINNERS_SHOWN])
+    more = len(winners) - WINNERS_SHOWN
+    if more > 0:
+        ideas += " = " + t.ngettext("{count} more idea", "{count} more ideas", more)
     return t.ngettext(
         "Chosen: {ideas} ({count} vote)",
         "Chosen: {ideas} ({count} votes)",
         winners[0].tally.votes,
-        ideas=" = ".join(t.user_text(p.tally.text) for p in winners),
+        ideas=ideas,
     )
 
 
@@ -101,6 +112,7 @@ def _closed_lines(t: Translator, round_: Round, results: Results, outcome: Outco
 @command(Where.GROUP, menu=N_("Open rounds and recent results"))
 async def rounds_command(turn: Turn) -> None:
     t, group = turn.t, turn.group
+    _, page = split_page(turn.args, "/rounds page 2")
     async with turn.db.read() as conn:
         open_rounds = await rounds.open_rounds(conn, group.id)
         closed = [
@@ -120,7 +132,7 @@ async def rounds_command(turn: Turn) -> None:
             blocks.append("")
         blocks.append(t._("<b>Recently closed</b>"))
         blocks.extend(_closed_lines(t, *entry) for entry in closed)
-    await post_blocks(turn.context.bot, turn.chat.id, blocks)
+    await reply_listing(turn, blocks, page, lambda next_page: f"/rounds page {next_page}")
 
 
 def register(app: Application) -> None:

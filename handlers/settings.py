@@ -52,6 +52,7 @@ def settings_text(t: Translator, group: Group) -> str:
             t._("Anonymous votes (anonymous): {value}", value=on_off),
             t._("Supporters a proposal needs (support): {value}", value=t.number(group.support_threshold)),
             t._("Lowest balance (floor): {value}", value=t.duration(group.floor_minutes)),
+            t._("Ideas per member in a round (cap): {value}", value=t.number(group.idea_cap)),
             "",
             t._("Facilitators can change one with /settings NAME VALUE, for example /settings timezone Europe/Warsaw or /settings summary daily 18:00."),
         )

@@ -28,6 +28,7 @@ def _group(row: sqlite3.Row) -> Group:
         active=bool(row["active"]),
         created_at=from_db(row["created_at"]),
         last_summary_at=from_db(row["last_summary_at"]),
+        idea_cap=row["idea_cap"],
     )
 
 
@@ -97,6 +98,7 @@ SETTING_COLUMNS = frozenset(
         "anonymous_votes",
         "support_threshold",
         "floor_minutes",
+        "idea_cap",
     }
 )
 

@@ -191,6 +191,14 @@ _INSERT_IDEA = """
 # (one full scan per new idea); the (round_id, folded_text) index finds the few candidates.
 
 
+_COLLECTING_WITHIN_CAP = """
+    EXISTS (SELECT 1 FROM rounds WHERE id = :round AND stage = 'ideas')
+    AND (:author IS NULL OR (
+        SELECT COUNT(*) FROM ideas WHERE round_id = :round AND author_id = :author AND status != 'withdrawn'
+    ) < (SELECT groups.idea_cap FROM rounds JOIN groups ON groups.id = rounds.group_id WHERE rounds.id = :round))
+"""
+
+
 async def add_idea(
     conn: aiosqlite.Connection,
     *,
@@ -229,10 +237,11 @@ async def collect_idea(
     compared for twins (:func:`bot.domain.rounds.fold`).
 
     ``(idea, id of a standing idea of the round that reads the same, if any)``; None when
-    nothing was stored: the round is not collecting ideas (checked in the same statement),
-    or the source message is already an idea.
+    nothing was stored: the round is not collecting ideas, the author already has the
+    group's ``idea_cap`` ideas in it (both checked in the same statement; ``any_stage``
+    checks neither), or the source message is already an idea.
     """
-    collecting = "true" if any_stage else "EXISTS (SELECT 1 FROM rounds WHERE id = :round AND stage = 'ideas')"
+    collecting = "true" if any_stage else _COLLECTING_WITHIN_CAP
     row = await fetch_one(
         conn,
         _INSERT_IDEA.format(condition=collecting),

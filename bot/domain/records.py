@@ -22,6 +22,7 @@ class Group:
     active: bool
     created_at: dt.datetime
     last_summary_at: dt.datetime | None
+    idea_cap: int  # ideas one member may have in one round
 
 
 @dataclass(frozen=True, slots=True)

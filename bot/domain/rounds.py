@@ -21,6 +21,15 @@ from bot.domain.member_text import without_direction_controls
 
 MAX_QUESTION_LENGTH = 300
 MAX_IDEA_LENGTH = 1000
+# Ideas one member may have in one round (withdrawn ones free their place), so nobody can
+# fill a ballot alone: a group setting, ``/settings cap N``. A quick poll's options are
+# the facilitator's, not ideas a member put forward, and do not count.
+DEFAULT_IDEA_CAP = 10
+MAX_IDEA_CAP = 100
+IDEA_CAP_REACHED = N_(
+    "You have reached this group's limit of ideas per member in round #{round} ({cap}). "
+    "Nothing was added; /withdraw one of yours to make room for another."
+)
 
 
 class Stage(enum.StrEnum):

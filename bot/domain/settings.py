@@ -18,6 +18,8 @@ from bot.domain import i18n
 from bot.domain.durations import parse_stage_duration, whole_minutes
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_
+from bot.domain.numbers import parse_number
+from bot.domain.rounds import MAX_IDEA_CAP
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -159,6 +161,16 @@ def _floor(value: str) -> dict[str, object]:
     return {"floor_minutes": int(hours * 60)}
 
 
+def _cap(value: str) -> dict[str, object]:
+    cap = parse_number(value)
+    if cap is None or cap > MAX_IDEA_CAP:
+        raise DomainError(
+            N_("The cap is how many ideas one member may put into one round: a whole number from 1 to {most}, for example /settings cap 10."),
+            most=MAX_IDEA_CAP,
+        )
+    return {"idea_cap": cap}
+
+
 PARSERS: dict[str, Callable[[str], dict[str, object]]] = {
     "language": _language,
     "timezone": _timezone,
@@ -168,6 +180,7 @@ PARSERS: dict[str, Callable[[str], dict[str, object]]] = {
     "anonymous": _anonymous,
     "support": _support,
     "floor": _floor,
+    "cap": _cap,
 }
 
 
@@ -195,4 +208,5 @@ EXAMPLES = {
     "anonymous": "on",
     "support": "3",
     "floor": "-10h",
+    "cap": "10",
 }

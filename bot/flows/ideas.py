@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.errors import DomainError
 from bot.domain.i18n import Translator
 from bot.domain.rounds import (
+    IDEA_CAP_REACHED,
     Idea,
     Round,
     Stage,
@@ -19,7 +21,7 @@ from bot.domain.rounds import (
 )
 from bot.flows.rounds import count_changed
 from bot.runtime.application import CoprodApplication
-from storage import idea_drafts
+from storage import groups, idea_drafts
 from storage import rounds as stored_rounds
 
 
@@ -68,9 +70,12 @@ async def record_idea(
             source_chat_id=source_chat_id,
             source_message_id=source_message_id,
         )
-        if collected is None:  # the round moved on since it was read, or this message is an idea already
+        if collected is None:  # the round moved on, the author is at the cap, or this message is an idea already
             require_stage(await stored_rounds.get(conn, round_id), Stage.IDEAS)
             idea = await stored_rounds.idea_by_source(conn, source_chat_id, source_message_id)
+            if idea is None:
+                cap = (await groups.get(conn, round_.group_id)).idea_cap
+                raise DomainError(IDEA_CAP_REACHED, round=round_.number, cap=cap)
             created, duplicate = False, None
         else:
             (idea, same_as_id), created = collected, True

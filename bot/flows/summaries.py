@@ -21,7 +21,7 @@ from bot.domain.rounds import Stage
 from bot.domain.summary import OpenRound, Summary, build, period_start
 from bot.runtime import scheduling
 from bot.runtime.application import CoprodApplication
-from bot.runtime.charts import bar_chart
+from bot.runtime.charts import MAX_BARS, bar_chart
 from bot.runtime.deadlines import schedule
 from bot.runtime.posting import post_blocks
 from storage import groups
@@ -101,13 +101,16 @@ async def _charts(t: Translator, summary: Summary) -> list[tuple[bytes, str]]:
     """Closed rounds' leading ideas by votes, and confirmed hours per week, with their captions."""
     charts = []
     results = [(closed.number, idea) for closed in summary.closed_rounds for idea in closed.top]
+    if len(results) > MAX_BARS:  # the most voted ones; the text lists them all
+        results = sorted(results, key=lambda pair: -pair[1].votes)[:MAX_BARS]
     if any(idea.votes for _, idea in results):
         image = await bar_chart([f"#{number}.{idea.number}" for number, idea in results],
                                 [idea.votes for _, idea in results])  # fmt: skip
         charts.append((image, t._("Rounds closed: votes for the leading ideas (round.idea)")))
-    if summary.hours_by_week:
-        image = await bar_chart([monday.isoformat() for monday, _ in summary.hours_by_week],
-                                [minutes / 60 for _, minutes in summary.hours_by_week])  # fmt: skip
+    weeks = summary.hours_by_week[-MAX_BARS:]  # the latest weeks
+    if weeks:
+        image = await bar_chart([monday.isoformat() for monday, _ in weeks],
+                                [minutes / 60 for _, minutes in weeks])  # fmt: skip
         charts.append((image, t._("Hours volunteered per week (weeks start on the date shown)")))
     return charts
 

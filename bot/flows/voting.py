@@ -30,7 +30,7 @@ from bot.domain.records import Deadline, Group
 from bot.domain.results import Results, rank, voter_count
 from bot.domain.rounds import Idea, Round, Stage, voting_deadline
 from bot.runtime.application import CoprodApplication
-from bot.runtime.charts import bar_chart
+from bot.runtime.charts import MAX_BARS, bar_chart
 from bot.runtime.deadlines import schedule
 from bot.runtime.posting import post_blocks
 from storage import deadlines as stored_deadlines
@@ -86,10 +86,25 @@ def _results_blocks(t: Translator, round_: Round, results: Results) -> list[str]
 
 
 async def _results_chart(results: Results) -> bytes:
-    """Votes per idea, labelled by idea number; the texts are in the results message."""
+    """Votes of the leading :data:`MAX_BARS` ideas, labelled by idea number; the texts, and
+    every idea, are in the results message."""
+    leading = results.placings[:MAX_BARS]
     return await bar_chart(
-        [f"#{placing.tally.number}" for placing in results.placings],
-        [placing.tally.votes for placing in results.placings],
+        [f"#{placing.tally.number}" for placing in leading],
+        [placing.tally.votes for placing in leading],
+    )
+
+
+def _chart_caption(t: Translator, round_: Round, results: Results) -> str:
+    caption = t._("Results of round #{number}", number=round_.number)
+    more = len(results.placings) - MAX_BARS
+    if more <= 0:
+        return caption
+    return caption + "\n" + t.ngettext(
+        "The chart shows the top {shown} ideas; {count} more idea is in the results above.",
+        "The chart shows the top {shown} ideas; {count} more ideas are in the results above.",
+        more,
+        shown=MAX_BARS,
     )
 
 
@@ -204,9 +219,7 @@ async def publish_results(app: CoprodApplication, group: Group, round_: Round, r
     await post_blocks(app.bot, group.chat_id, _results_blocks(t, round_, results))
     if results.voters and results.placings:
         chart = await _results_chart(results)
-        await app.bot.send_photo(
-            group.chat_id, chart, caption=t._("Results of round #{number}", number=round_.number)
-        )
+        await app.bot.send_photo(group.chat_id, chart, caption=_chart_caption(t, round_, results))
 
 
 async def _round_of(app: CoprodApplication, deadline: Deadline) -> Round:

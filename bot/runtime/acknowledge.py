@@ -77,15 +77,17 @@ class Acknowledgements:
         bucket.tokens -= 1
         return True
 
-    async def react(self, bot: Bot, chat_id: int, message_id: int, now: dt.datetime) -> bool:
-        """Put a 👍 on a member's message, unless the group's reaction budget is spent."""
+    async def react(
+        self, bot: Bot, chat_id: int, message_id: int, now: dt.datetime, emoji: str = REACTION
+    ) -> bool:
+        """Put ``emoji`` (👍) on a member's message, unless the group's reaction budget is spent."""
         if not self._take_reaction(chat_id, now):
             log.debug("event=reaction_skipped chat_id=%s", chat_id)
             return False
         return await best_effort(
             "reaction",
             bot.set_message_reaction(
-                chat_id, message_id, [ReactionTypeEmoji(REACTION)], **best_effort_args(bot)
+                chat_id, message_id, [ReactionTypeEmoji(emoji)], **best_effort_args(bot)
             ),
         )
 

@@ -13,6 +13,14 @@ import asyncio
 import io
 from collections.abc import Sequence
 
+MAX_BARS = 20  # callers show the leading ones and say how many more there are
+# Telegram refuses a photo whose width + height exceeds 10,000 px or whose sides differ
+# more than 20 times; a chart of MAX_BARS bars is 600 x 900 px, far inside both.
+MAX_SIDES = 10_000
+MAX_RATIO = 20
+DPI = 100
+WIDTH_INCHES = 6.0
+
 
 def _draw(labels: Sequence[str], values: Sequence[float]) -> bytes:
     import matplotlib
@@ -22,7 +30,7 @@ def _draw(labels: Sequence[str], values: Sequence[float]) -> bytes:
     from matplotlib.ticker import MaxNLocator
 
     height = max(2.0, 0.4 * len(labels) + 1.0)
-    figure = Figure(figsize=(6, height), dpi=100)
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
     axes = figure.subplots()
     positions = list(range(len(labels)))
     axes.barh(positions, list(values), color="#3a7d44")
@@ -40,7 +48,10 @@ def _draw(labels: Sequence[str], values: Sequence[float]) -> bytes:
 
 
 async def bar_chart(labels: Sequence[str], values: Sequence[float]) -> bytes:
-    """A horizontal bar chart as PNG bytes; labels must be digits and ASCII (see module doc)."""
+    """A horizontal bar chart as PNG bytes; labels must be digits and ASCII (see module doc),
+    at most :data:`MAX_BARS` of them, so the image stays within Telegram's photo limits."""
     if not all(label.isascii() for label in labels):
         raise ValueError("chart labels carry no words; put text in the caption")
+    if len(labels) > MAX_BARS:
+        raise ValueError(f"{len(labels)} bars: show the leading {MAX_BARS} and count the rest in the caption")
     return await asyncio.to_thread(_draw, labels, values)

@@ -12,6 +12,7 @@ from bot.runtime.acknowledge import Acknowledgements
 from bot.runtime.clock import Clock
 from bot.runtime.config import Settings
 from bot.runtime.faults import DeferredUpdates
+from bot.runtime.refusals import Refusals
 from bot.runtime.replay import AppliedUpdates
 from bot.runtime.roles import AdminCache
 from storage.database import Database
@@ -28,6 +29,7 @@ class Services:
     sightings: Sightings = field(default_factory=Sightings)  # skips rewriting unchanged members
     applied: AppliedUpdates = field(default_factory=AppliedUpdates)  # spares the replay guard's read
     deferred: DeferredUpdates = field(default_factory=DeferredUpdates)  # updates to apply again later
+    refusals: Refusals = field(default_factory=Refusals)  # a repeated refusal gets a reaction
 
     @property
     def db(self) -> Database:

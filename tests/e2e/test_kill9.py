@@ -19,7 +19,7 @@ from benchmarks.processes import DEADLINE, eventually, fake_api, start_bot
 
 GROUP = -1001234
 FACILITATOR = 101
-RESIDENTS = list(range(201, 221))
+RESIDENTS = list(range(201, 241))  # 10 ideas each: the cap on ideas per member per round
 BURST = 400
 BEFORE_KILL = 250
 
