@@ -94,6 +94,7 @@ class Inbox:
         self._faulty = False  # in a run of database faults, logged once
         self._disk_full = False  # fetching waits while set: nothing fetched could be stored
         self._since_prune, self._pruned_at = 0, application.services.clock.now()
+        self.stopped_at: float | None = None  # loop time a stop began: jobs share the grace period
 
     @property
     def _services(self) -> Services:
@@ -214,6 +215,7 @@ class Inbox:
         fetcher = asyncio.create_task(self._fetch_forever(), name="inbox-fetch")
         stopper = asyncio.create_task(stop.wait(), name="inbox-stop")
         done, _running = await asyncio.wait({fetcher, stopper, *workers}, return_when=asyncio.FIRST_COMPLETED)
+        self.stopped_at = asyncio.get_running_loop().time()
         # An abandoned long poll confirmed nothing: Telegram sends those updates again.
         fetcher.cancel()
         stopper.cancel()
@@ -297,10 +299,11 @@ async def _serve(application: CoprodApplication, stop: asyncio.Event | None) -> 
         if application.post_init:
             await application.post_init(application)
         await application.start()
+        inbox = Inbox(application)
         try:
-            await Inbox(application).run(stop)
+            await inbox.run(stop)
         finally:
-            await application.stop()
+            await _stop_within(application, (inbox.stopped_at or loop.time()) + GRACE)
             if application.post_stop:
                 await application.post_stop(application)
     finally:
@@ -309,6 +312,19 @@ async def _serve(application: CoprodApplication, stop: asyncio.Event | None) -> 
             await application.post_shutdown(application)
         for signum in signals:
             loop.remove_signal_handler(signum)
+
+
+async def _stop_within(application: CoprodApplication, deadline: float) -> None:
+    """``Application.stop`` waits for running jobs, and a job posting summaries may wait a
+    minute for a group's flood budget: past ``deadline`` (loop time) the jobs are cancelled.
+    Their deadline rows are still pending, so the next start carries them out."""
+    stopping = asyncio.ensure_future(application.stop())
+    loop = asyncio.get_running_loop()
+    await asyncio.wait({stopping}, timeout=max(0.0, deadline - loop.time()))
+    if not stopping.done() and application.job_queue is not None:
+        log.warning("event=jobs_cancelled_at_stop")
+        application.job_queue.scheduler.shutdown(wait=False)  # cancels the running jobs
+    await stopping
 
 
 async def _initialize(application: CoprodApplication, stop: asyncio.Event) -> bool:
