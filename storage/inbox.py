@@ -7,11 +7,13 @@ An update is stored raw (its JSON) before Telegram is told it was received, and 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
 from storage.database import fetch_one, to_db
+
+_CHUNK = 500
 
 
 async def store(conn: aiosqlite.Connection, updates: Iterable[tuple[int, str]], now: dt.datetime) -> None:
@@ -34,8 +36,21 @@ async def pending(conn: aiosqlite.Connection, limit: int) -> list[tuple[int, str
     return [(row["update_id"], row["payload"]) for row in rows]
 
 
-async def backlog(conn: aiosqlite.Connection) -> int:
-    return int((await fetch_one(conn, "SELECT count(*) FROM inbox"))[0])
+async def waiting(conn: aiosqlite.Connection) -> list[int]:
+    """Ids of the stored updates not yet applied, oldest first."""
+    rows = await conn.execute_fetchall("SELECT update_id FROM inbox ORDER BY update_id")
+    return [row["update_id"] for row in rows]
+
+
+async def payloads(conn: aiosqlite.Connection, update_ids: Sequence[int]) -> dict[int, str]:
+    """The stored payloads of ``update_ids`` (a few hundred at a time: SQLite caps parameters)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(update_ids), _CHUNK):
+        chunk = update_ids[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows = await conn.execute_fetchall(f"SELECT update_id, payload FROM inbox WHERE update_id IN ({marks})", chunk)
+        found.update((row["update_id"], row["payload"]) for row in rows)
+    return found
 
 
 async def mark_processed(conn: aiosqlite.Connection, update_id: int, now: dt.datetime) -> None:
