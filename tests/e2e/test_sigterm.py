@@ -22,7 +22,7 @@ from benchmarks.processes import DEADLINE, eventually, fake_api, start_bot
 
 NOISY, IDEAS = -1001234, -1005678
 FACILITATOR = 101
-RESIDENTS = list(range(201, 221))
+RESIDENTS = list(range(201, 241))  # 40 neighbours: 300 ideas stay within the cap of 10 each
 FLOOD, BURST = 60, 300
 GROUP_BUDGET = 20  # messages into one group a minute
 PROMPT_EXIT = 5.0  # seconds from SIGTERM to exit
