@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.domain.deadline_kinds import DeadlineKind
-from bot.flows import credits, notices, outcomes, proposals, reminders, summaries, voting
+from bot.flows import (
+    credits,
+    notices,
+    outcomes,
+    proposals,
+    reminders,
+    summaries,
+    voting,
+)
 from bot.runtime.application import DeadlineAction
 
 DEADLINE_ACTIONS: Mapping[str, DeadlineAction] = {

@@ -29,6 +29,7 @@ from bot.domain.i18n import Translator
 from bot.domain.records import Deadline, Group
 from bot.domain.results import Results, rank, voter_count
 from bot.domain.rounds import Idea, Round, Stage, voting_deadline
+from bot.flows import notices
 from bot.runtime.application import CoprodApplication
 from bot.runtime.charts import bar_chart
 from bot.runtime.deadlines import schedule
@@ -207,6 +208,7 @@ async def publish_results(app: CoprodApplication, group: Group, round_: Round, r
         await app.bot.send_photo(
             group.chat_id, chart, caption=t._("Results of round #{number}", number=round_.number)
         )
+    await notices.results_published(app, group, round_)
 
 
 async def _round_of(app: CoprodApplication, deadline: Deadline) -> Round:
