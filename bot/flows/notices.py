@@ -195,7 +195,7 @@ async def _results_text(conn: aiosqlite.Connection, t: Translator, round_: Round
         placing = placing_of.get(idea.merged_into or idea.id)
         if idea.author_id != user_id or placing is None:
             continue
-        lines.append(t._("Your idea {idea} came {place} with {votes}.", idea=t.user_text(idea.text),
+        lines.append(t._("Your idea {idea}: place {place}, {votes}.", idea=t.user_text(idea.text),
                          place=f"={t.number(placing.rank)}" if placing.tied else t.number(placing.rank),
                          votes=t.ngettext("{count} vote", "{count} votes", placing.tally.votes)))  # fmt: skip
     if len(lines) == 1 and results.winners:
