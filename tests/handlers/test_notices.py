@@ -10,12 +10,13 @@ from bot.domain.rounds import fold
 from bot.runtime.deadlines import run_due
 from storage import members, rounds
 from storage.database import to_db
+from tests.support.credit_helpers import plain
 from tests.support.round_helpers import poll_ids, round_with_ideas
 
 
 def private_texts(harness, person) -> list[str]:
     """What the bot sent to ``person`` privately, refused sends left out."""
-    return [plain_text(message["text"]) for message in harness.telegram.bot_messages(person.id)]
+    return [plain(plain_text(message["text"])) for message in harness.telegram.bot_messages(person.id)]
 
 
 def private_calls(harness) -> list[int]:
@@ -230,8 +231,8 @@ async def test_start_and_help_mention_notify(harness):
 
 
 async def test_never_started_member_is_refused_by_telegram(harness):
-    from telegram.error import Forbidden
     import pytest
+    from telegram.error import Forbidden
 
     with pytest.raises(Forbidden, match="can't initiate conversation"):
         await harness.app.bot.send_message(harness.residents[0].id, "Hello")

@@ -79,7 +79,7 @@ async def test_on_an_open_round_or_by_a_resident_nothing_changes(harness):
 
 async def test_status_in_the_groups_language_is_understood(harness):
     round_ = await closed_round(harness, ["Fix the bench"], [0])
-    await harness.send(harness.facilitator, "/language pl")
+    await harness.send(harness.facilitator, "/settings language pl")
     await harness.send(harness.facilitator, "/outcome 1 zrobione Ławka naprawiona")
     [update] = await history(harness, round_)
     assert update.status == "done" and update.text == "Ławka naprawiona"
