@@ -133,7 +133,7 @@ async def test_no_review_once_done_or_dropped(harness):
 
 
 async def test_review_moves_the_reminder(harness):
-    round_ = await closed_round(harness, ["Fix the bench"], [0])
+    await closed_round(harness, ["Fix the bench"], [0])
     await harness.send(harness.facilitator, "/outcome 1 Bench ordered")
     await harness.send(harness.facilitator, "/review 1 2w")
     assert "The next update on round #1 is due Monday, 16 November at 09:00" in harness.last_text()
