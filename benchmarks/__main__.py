@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from benchmarks import due_summaries, ingest, startup, summary_build
+from benchmarks import due_summaries, ingest, notices, startup, summary_build
 from benchmarks.report import Figure, table
 
 
@@ -25,12 +25,13 @@ class Sizes:
     groups: int
     deadlines: int
     due_summaries: int
+    notices: int
 
 
 FULL = Sizes(ideas_http=3000, ideas_in_process=2000, rounds=100, ideas=5000, ledger=50_000,
-             groups=10_000, deadlines=20_000, due_summaries=1000)  # fmt: skip
+             groups=10_000, deadlines=20_000, due_summaries=1000, notices=1000)  # fmt: skip
 QUICK = Sizes(ideas_http=500, ideas_in_process=300, rounds=20, ideas=1000, ledger=5000,
-              groups=1000, deadlines=2000, due_summaries=100)  # fmt: skip
+              groups=1000, deadlines=2000, due_summaries=100, notices=200)  # fmt: skip
 
 
 def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
@@ -41,6 +42,7 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
         "summary": lambda: [summary_build.measure(rounds=sizes.rounds, ideas=sizes.ideas, ledger=sizes.ledger)],
         "start-up": lambda: startup.measure(groups=sizes.groups, deadlines=sizes.deadlines),
         "due-summaries": lambda: [due_summaries.measure(sizes.due_summaries)],
+        "notices": lambda: notices.measure(sizes.notices),
     }
 
 
