@@ -236,3 +236,24 @@ async def test_never_started_member_is_refused_by_telegram(harness):
 
     with pytest.raises(Forbidden, match="can't initiate conversation"):
         await harness.app.bot.send_message(harness.residents[0].id, "Hello")
+
+
+async def test_mydata_holds_the_notices_sent_the_setting_and_hours_for_a_round(harness):
+    import json
+
+    from tests.handlers.test_outcomes import closed_round
+    from tests.handlers.test_privacy import private_document
+
+    await closed_round(harness, ["Fix the bench"], [0])
+    chloe = harness.residents[1]
+    await harness.send_private(chloe, "/start")
+    await harness.send(chloe, "/log 2h for #1 sanding the bench")
+    await harness.send(harness.facilitator, "/outcome 1 Bench ordered")
+    await run_due(harness.app)
+    await harness.send_private(chloe, "/notify off")
+    await harness.send_private(chloe, "/mydata")
+    _filename, content = private_document(harness, chloe)
+    data = json.loads(content)
+    assert data["member"][0]["notices"] == 0 and data["member"][0]["private_since"]
+    assert [(n["kind"], n["result"]) for n in data["notices"]] == [("outcome", "sent")]
+    assert data["ledger_entries"][0]["round_id"] == 1
