@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from benchmarks import due_summaries, ingest, pressure, startup, summary_build
+from benchmarks import due_summaries, ingest, notices, pressure, startup, summary_build
 from benchmarks.report import Figure, table
 
 
@@ -27,12 +27,13 @@ class Sizes:
     quiet_groups: int
     probes: int
     flood: int
+    notices: int
 
 
-FULL = Sizes(ideas_http=3000, rounds=100, ideas=5000, ledger=50_000,
-             groups=10_000, deadlines=20_000, due_summaries=1000, quiet_groups=50, probes=50, flood=300)  # fmt: skip
-QUICK = Sizes(ideas_http=500, rounds=20, ideas=1000, ledger=5000,
-              groups=1000, deadlines=2000, due_summaries=100, quiet_groups=10, probes=10, flood=100)  # fmt: skip
+FULL = Sizes(ideas_http=3000, rounds=100, ideas=5000, ledger=50_000, groups=10_000, deadlines=20_000,
+             due_summaries=1000, quiet_groups=50, probes=50, flood=300, notices=1000)  # fmt: skip
+QUICK = Sizes(ideas_http=500, rounds=20, ideas=1000, ledger=5000, groups=1000, deadlines=2000,
+              due_summaries=100, quiet_groups=10, probes=10, flood=100, notices=200)  # fmt: skip
 
 
 def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
@@ -44,6 +45,7 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
         "due-summaries": lambda: [due_summaries.measure(sizes.due_summaries)],
         "pressure": lambda: pressure.measure(quiet=sizes.quiet_groups, probes=sizes.probes, flood=sizes.flood,
                                              summaries=sizes.due_summaries),
+        "notices": lambda: notices.measure(sizes.notices),
     }
 
 

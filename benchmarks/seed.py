@@ -154,3 +154,28 @@ def due_summaries(path: Path, now: dt.datetime, *, groups: int, due_at: dt.datet
             "INSERT INTO deadlines (group_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?)",
             [(group_id, DeadlineKind.SUMMARY.value, group_id, to_db(due_at)) for group_id in range(1, groups + 1)],
         )
+
+
+def due_notices(path: Path, now: dt.datetime, *, groups: int, people: int, due_at: dt.datetime) -> None:
+    """``groups`` groups with one closed round each, and ``people`` members who started a private
+    chat with the bot, each with one notice of their group's results due at ``due_at``."""
+    first_person = FACILITATOR + 1
+    with migrated(path) as conn:
+        _members(conn, range(FACILITATOR, first_person + people), now)
+        conn.execute("UPDATE members SET private_since = ?", (to_db(now),))
+        _groups(conn, groups, now - dt.timedelta(days=3), now - dt.timedelta(days=1))
+        conn.executemany(
+            "INSERT INTO rounds (id, group_id, number, question, stage, created_by, created_at, voting_minutes, "
+            "closed_at, voter_count) VALUES (?, ?, 1, 'Where should the bench go?', 'closed', ?, ?, 2880, ?, 0)",
+            [(group_id, group_id, FACILITATOR, to_db(now - dt.timedelta(days=2)), to_db(now))
+             for group_id in range(1, groups + 1)],
+        )  # fmt: skip
+        conn.executemany(
+            "INSERT INTO notices (group_id, user_id, round_id, kind, ref_id, due_at) VALUES (?, ?, ?, 'results', ?, ?)",
+            [(index % groups + 1, first_person + index, index % groups + 1, index % groups + 1, to_db(due_at))
+             for index in range(people)],
+        )  # fmt: skip
+        conn.executemany(
+            "INSERT INTO deadlines (group_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?)",
+            [(group_id, DeadlineKind.NOTICES.value, group_id, to_db(due_at)) for group_id in range(1, groups + 1)],
+        )

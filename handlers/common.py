@@ -32,7 +32,7 @@ from bot.runtime import outbound, refusals, scheduling
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import LISTING, Listing, Where
 from bot.runtime.services import Services
-from storage import groups, members
+from storage import groups, members, notices
 from storage import rounds as stored_rounds
 from storage.database import Database
 
@@ -214,6 +214,9 @@ async def _open_turn(update: Update, context: CoprodContext) -> Turn:
     if person is not None:
         async with services.db.read() as conn:
             member = await members.get(conn, person.id)
+        if chat is not None and chat.type == ChatType.PRIVATE and member is not None and not member.reachable:
+            async with services.db.transaction() as conn:  # the bot may write to them from now on
+                await notices.mark_private(conn, person.id, now)
     return Turn(update, context, group, i18n.translator(private_language(services, member, user)))
 
 

@@ -33,7 +33,15 @@ from bot.flows.credits import (
 )
 from bot.runtime.deadlines import schedule
 from bot.runtime.menu import Where
-from handlers.common import Turn, button, command, remember, reply_listing
+from handlers.common import (
+    Turn,
+    button,
+    command,
+    numbered_round,
+    remember,
+    reply_listing,
+    round_number,
+)
 from storage import deadlines as stored_deadlines
 from storage import groups, members
 from storage import ledger as stored
@@ -60,9 +68,10 @@ async def log_time(turn: Turn) -> None:
             N_("Please write how long and what you did, for example: /log 2h litter pick on Chapel St")
         )
     minutes = durations.parse_credit_minutes(turn.args[0])
-    note = ledger.check_note(" ".join(turn.args[1:]), required=True)
+    round_id, words = await _given_to_round(turn, turn.args[1:])
+    note = ledger.check_note(" ".join(words), required=True)
     draft = ledger.volunteering(
-        group_id=turn.group.id, member=person.id, minutes=minutes, note=note, now=turn.now
+        group_id=turn.group.id, member=person.id, minutes=minutes, note=note, now=turn.now, round_id=round_id
     )
     async with turn.db.transaction() as conn:
         entry = await stored.by_source(conn, turn.source)  # found: this /log replayed after a crash
@@ -83,6 +92,14 @@ async def log_time(turn: Turn) -> None:
         await _post_entry(
             turn, entry, entry_text(turn.t, entry, names, turn.group.timezone), reply_markup=entry_buttons(turn.t, entry)
         )
+
+
+async def _given_to_round(turn: Turn, words: list[str]) -> tuple[int | None, list[str]]:
+    """``for #3 ...``: the time went to this group's round 3 (its outcome shows it); the rest is the note."""
+    if len(words) < 2 or words[0].casefold() not in ("for", turn.t._("for").casefold()) or not words[1].startswith("#"):
+        return None, words
+    round_ = await numbered_round(turn, round_number(words[1]))
+    return round_.id, words[2:]
 
 
 async def _post_entry(turn: Turn, entry: LedgerEntry, text: str, **kwargs: Any) -> None:

@@ -85,7 +85,10 @@ async def chat_migrated(update: Update, context: CoprodContext) -> None:
 
 @command(Where.ANYWHERE, menu=N_("What I do and how to start"))
 async def help_command(turn: Turn) -> None:
-    await turn.reply(welcome_text(turn.t))
+    await turn.reply(welcome_text(turn.t) + "\n\n" + turn.t._(
+        "Start a private chat with me and I will tell you what becomes of rounds you took part in; "
+        "/notify off there stops it."
+    ))  # fmt: skip
 
 
 def register(app: Application) -> None:

@@ -1,4 +1,5 @@
-"""After the vote: /outcome records what happened ("you said, we did"), /rounds shows it all.
+"""After the vote: /outcome records what happened ("you said, we did") as a history of
+updates, /review sets when the next one is due, /rounds shows it all.
 
 /rounds is the group's open record: every open round with its stage and deadline, then
 the last closed ones with what the group chose and what came of it.
@@ -7,58 +8,72 @@ the last closed ones with what the group chose and what came of it.
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.domain.ballots import shorten
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
+from bot.domain.outcomes import OutcomeStatus, parse_review, parse_update, status_text
 from bot.domain.pages import split_page
 from bot.domain.records import Group
-from bot.domain.results import Outcome, Results, check_outcome, rank
+from bot.domain.results import Outcome, Results, rank
 from bot.domain.rounds import Round, Stage, require_stage
+from bot.flows import notices
+from bot.flows import outcomes as flows
 from bot.runtime.menu import Where
 from handlers.common import (
     Turn,
     command,
+    command_text,
     numbered_round,
     reply_listing,
     round_number,
 )
-from storage import rounds, voting
+from storage import outcomes, rounds, voting
 
 RECENT_CLOSED = 5
 
 OUTCOME_USAGE = N_("Write the round number and what happened, e.g. /outcome 3 The council fixed the bench.")
+REVIEW_USAGE = N_("Write the round number and when the next update is due, e.g. /review 3 30d or /review 3 2026-12-01.")
+
+
+async def _closed_round(turn: Turn, usage: str) -> tuple[Round, str]:
+    """The facilitator's closed round N, and what follows its number."""
+    await turn.require_facilitator()
+    parts = command_text(turn).split(maxsplit=1)
+    if not parts:
+        raise DomainError(usage)
+    round_ = await numbered_round(turn, round_number(parts[0]))
+    require_stage(round_, Stage.CLOSED)
+    return round_, parts[1] if len(parts) > 1 else ""
 
 
 @command(Where.GROUP, menu=N_("Record what happened after a round"), facilitator=True)
 async def outcome_command(turn: Turn) -> None:
-    await turn.require_facilitator()
-    parts = (turn.message.text or "").split(maxsplit=2)
-    if len(parts) < 2:
-        raise DomainError(OUTCOME_USAGE)
-    round_ = await numbered_round(turn, round_number(parts[1]))
-    require_stage(round_, Stage.CLOSED)
-    text = check_outcome(parts[2] if len(parts) > 2 else "")
-    async with turn.db.transaction() as conn:
-        outcome = await voting.outcome_by_source(conn, turn.source)  # found: this /outcome replayed after a crash
-        if outcome is None:
-            outcome = await voting.add_outcome(
-                conn, round_id=round_.id, text=text, recorded_by=turn.person_id, now=turn.now, source=turn.source
-            )
-    if outcome.message_id is not None:
-        return
-    t = turn.t
-    message = await turn.say(
-        "\n".join((
-            t._("<b>You said, we did</b> – round #{number}: {question}", number=round_.number,
-                question=t.user_text(round_.question)),
-            t.user_text(outcome.text),
-        ))
-    )  # fmt: skip
-    async with turn.db.transaction() as conn:
-        await voting.set_outcome_message(conn, outcome.id, message.message_id)
+    round_, rest = await _closed_round(turn, OUTCOME_USAGE)
+    update = parse_update(turn.t, rest)
+    app = turn.context.application
+    outcome = await flows.add_update(app, round_, update, by=turn.person_id, source=turn.source)
+    if outcome.message_id is None:
+        await flows.announce(app, turn.group, round_, outcome)
+        await notices.outcome_updated(app, turn.group, round_, outcome)
+
+
+@command(Where.GROUP, menu=N_("Set when a round's outcome needs its next update"), facilitator=True)
+async def review_command(turn: Turn) -> None:
+    round_, rest = await _closed_round(turn, REVIEW_USAGE)
+    if not rest.strip():
+        raise DomainError(REVIEW_USAGE)
+    async with turn.db.read() as conn:
+        latest = await voting.latest_outcome(conn, round_.id)
+    if latest is not None and OutcomeStatus(latest.status).finished:
+        raise DomainError(N_("Round #{number}'s outcome is finished; it needs no more updates."), number=round_.number)
+    due = parse_review(rest.split()[0], turn.now, ZoneInfo(turn.group.timezone))
+    await flows.set_review(turn.context.application, round_, due)
+    await turn.reply(turn.t._("The next update on round #{number} is due {when}.", number=round_.number,
+                              when=turn.t.when(due, turn.group.timezone)))  # fmt: skip
 
 
 def _open_line(t: Translator, group: Group, round_: Round, now: dt.datetime) -> str:
@@ -100,12 +115,21 @@ def winners_line(t: Translator, results: Results) -> str:
     )
 
 
-def _closed_lines(t: Translator, round_: Round, results: Results, outcome: Outcome | None) -> str:
+def _closed_lines(
+    t: Translator, group: Group, round_: Round, results: Results, outcome: Outcome | None, hours: tuple[int, int]
+) -> str:
     lines = [
         t._("#{number} {question}", number=round_.number, question=t.user_text(round_.question)),
         winners_line(t, results),
-        t._("Outcome: {text}", text=t.user_text(outcome.text)) if outcome else t._("No outcome recorded yet."),
     ]
+    if outcome is None:
+        lines.append(t._("No outcome recorded yet."))
+    else:
+        lines.append(t._("Outcome: {status}, last update {when}: {text}",
+                         status=status_text(t, OutcomeStatus(outcome.status), outcome.progress),
+                         when=t.when(outcome.recorded_at, group.timezone), text=t.user_text(outcome.text)))  # fmt: skip
+    if hours[0]:
+        lines.append(flows.hours_line(t, *hours))
     return "\n".join(lines)
 
 
@@ -117,7 +141,7 @@ async def rounds_command(turn: Turn) -> None:
         open_rounds = await rounds.open_rounds(conn, group.id)
         closed = [
             (round_, rank(await voting.frozen_tallies(conn, round_.id), round_.voter_count or 0),
-             await voting.latest_outcome(conn, round_.id))
+             await voting.latest_outcome(conn, round_.id), await outcomes.round_hours(conn, round_.id))
             for round_ in await rounds.closed_rounds(conn, group.id, RECENT_CLOSED)
         ]  # fmt: skip
     if not open_rounds and not closed:
@@ -131,10 +155,11 @@ async def rounds_command(turn: Turn) -> None:
         if blocks:
             blocks.append("")
         blocks.append(t._("<b>Recently closed</b>"))
-        blocks.extend(_closed_lines(t, *entry) for entry in closed)
+        blocks.extend(_closed_lines(t, group, *entry) for entry in closed)
     await reply_listing(turn, blocks, page, lambda next_page: f"/rounds page {next_page}")
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("outcome", outcome_command, filters=filters.UpdateType.MESSAGE))
+    app.add_handler(CommandHandler("review", review_command, filters=filters.UpdateType.MESSAGE))
     app.add_handler(CommandHandler("rounds", rounds_command))

@@ -33,6 +33,7 @@ def start_text(t: Translator, titles: list[str]) -> str:
                 "To send an idea privately, press the link under a round's question in your group "
                 "and write your idea here; you can choose to stay anonymous."
             ),
+            t._("I will tell you here what becomes of rounds you take part in; /notify off stops these messages."),
             t._("Send /help for everything I can do, and /language to choose your language."),
         )
     )

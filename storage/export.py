@@ -20,7 +20,7 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
     rounds = await _rows(
         conn,
         """
-        SELECT rounds.number AS round, kind, question, stage, created_at, ideas_ends_at,
+        SELECT rounds.id, rounds.number AS round, kind, question, stage, created_at, ideas_ends_at,
                voting_started_at, voting_ends_at, closed_at, voter_count
         FROM rounds WHERE group_id = ? ORDER BY number
         """,
@@ -60,7 +60,8 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
     outcomes = await _rows(
         conn,
         """
-        SELECT rounds.number AS round, rounds.question, outcomes.text, outcomes.recorded_at
+        SELECT rounds.number AS round, rounds.question, outcomes.status, outcomes.progress, outcomes.text,
+               outcomes.recorded_at
         FROM outcomes JOIN rounds ON rounds.id = outcomes.round_id
         WHERE rounds.group_id = ? ORDER BY outcomes.recorded_at, outcomes.id
         """,
@@ -99,6 +100,8 @@ async def personal_data(conn: aiosqlite.Connection, user_id: int) -> dict[str, l
         "proposals": ("SELECT * FROM proposals WHERE proposer_id = ? ORDER BY id", (user_id,)),
         "supports": ("SELECT * FROM proposal_supporters WHERE user_id = ?", (user_id,)),
         "ballots": ("SELECT * FROM ballots WHERE user_id = ?", (user_id,)),
+        "outcome_updates": ("SELECT * FROM outcomes WHERE recorded_by = ? ORDER BY id", (user_id,)),
+        "notices": ("SELECT * FROM notices WHERE user_id = ? ORDER BY id", (user_id,)),
     }
     for name, (sql, params) in queries.items():
         found[name] = await _rows(conn, sql, params)

@@ -36,6 +36,7 @@ def _entry(row: sqlite3.Row) -> LedgerEntry:
         lapses_at=from_db(row["lapses_at"]),
         reverses=row["reverses"],
         message_id=row["message_id"],
+        round_id=row["round_id"],
     )
 
 
@@ -54,13 +55,13 @@ async def add(conn: aiosqlite.Connection, draft: EntryDraft, *, source: Source |
         """
         INSERT INTO ledger_entries (group_id, kind, from_member, to_member, minutes, note, status,
                                     confirmed_by, decided_at, created_by, created_at, lapses_at,
-                                    reverses, source_chat_id, source_message_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    reverses, source_chat_id, source_message_id, round_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             draft.group_id, draft.kind.value, draft.from_member, draft.to_member, draft.minutes,
             draft.note, draft.status.value, draft.confirmed_by, to_db(decided_at), draft.created_by,
-            to_db(draft.created_at), to_db(draft.lapses_at), draft.reverses, *sources.columns(source),
+            to_db(draft.created_at), to_db(draft.lapses_at), draft.reverses, *sources.columns(source), draft.round_id,
         ),
     )  # fmt: skip
     return await get(conn, cursor.lastrowid)

@@ -21,6 +21,8 @@ def _member(row: sqlite3.Row) -> Member:
         language_override=row["language_override"],
         hidden=bool(row["hidden"]),
         forgotten=row["forgotten_at"] is not None,
+        reachable=row["private_since"] is not None and row["unreachable_since"] is None,
+        notices=bool(row["notices"]),
     )
 
 
@@ -93,8 +95,9 @@ async def seen(
     )
     if group_id is not None:
         await conn.execute(
-            "INSERT OR IGNORE INTO group_members (group_id, user_id, first_seen_at) VALUES (?, ?, ?)",
-            (group_id, user_id, to_db(now)),
+            "INSERT INTO group_members (group_id, user_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (group_id, user_id) DO UPDATE SET last_seen_at = excluded.last_seen_at",
+            (group_id, user_id, to_db(now), to_db(now)),
         )
 
 

@@ -19,9 +19,11 @@ from bot.domain.summary import (
     ConfirmedHours,
     OpenRound,
     RecordedOutcome,
+    RoundRef,
     TopIdea,
     WaitingProposal,
 )
+from storage import outcomes
 from storage.database import fetch_one, from_db, to_db
 
 
@@ -49,6 +51,8 @@ async def activity(conn: aiosqlite.Connection, group: Group, *, since: dt.dateti
             period,
         ),
         proposals=await _waiting_proposals(conn, period, group.support_threshold),
+        waiting_outcomes=[RoundRef(*row) for row in await outcomes.waiting_for_update(conn, group.id, until)],
+        round_hours=[RoundRef(*row) for row in await outcomes.hours_for_rounds(conn, group.id, since, until)],
     )
 
 
@@ -116,7 +120,7 @@ async def _closed_rounds(conn: aiosqlite.Connection, period: dict) -> list[Close
 
 async def _outcomes(conn: aiosqlite.Connection, period: dict) -> list[RecordedOutcome]:
     rows = await conn.execute_fetchall(
-        "SELECT rounds.number, rounds.question, outcomes.text FROM outcomes "
+        "SELECT rounds.number, rounds.question, outcomes.text, outcomes.status, outcomes.progress FROM outcomes "
         "JOIN rounds ON rounds.id = outcomes.round_id WHERE rounds.group_id = :group "
         "AND outcomes.recorded_at >= :since AND outcomes.recorded_at < :until ORDER BY outcomes.recorded_at",
         period,

@@ -155,18 +155,20 @@ def _outcome(row: sqlite3.Row) -> Outcome:
         recorded_by=row["recorded_by"],
         recorded_at=from_db(row["recorded_at"]),
         message_id=row["message_id"],
+        status=row["status"],
+        progress=row["progress"],
     )
 
 
 async def add_outcome(
     conn: aiosqlite.Connection, *, round_id: int, text: str, recorded_by: int | None, now: dt.datetime,
-    source: Source | None = None,
+    source: Source | None = None, status: str = "planned", progress: int | None = None,
 ) -> Outcome:  # fmt: skip
-    """Record an outcome; ``source`` is the /outcome message: see :func:`outcome_by_source`."""
+    """Append an outcome update; ``source`` is the /outcome message: see :func:`outcome_by_source`."""
     cursor = await conn.execute(
-        "INSERT INTO outcomes (round_id, text, recorded_by, recorded_at, source_chat_id, source_message_id) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (round_id, text, recorded_by, to_db(now), *sources.columns(source)),
+        "INSERT INTO outcomes (round_id, text, recorded_by, recorded_at, source_chat_id, source_message_id, "
+        "status, progress) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (round_id, text, recorded_by, to_db(now), *sources.columns(source), status, progress),
     )
     row = await fetch_one(conn, "SELECT * FROM outcomes WHERE id = ?", (cursor.lastrowid,))
     return _outcome(row)
@@ -189,3 +191,11 @@ async def latest_outcome(conn: aiosqlite.Connection, round_id: int) -> Outcome |
         (round_id,),
     )
     return _outcome(row) if row else None
+
+
+async def outcome_history(conn: aiosqlite.Connection, round_id: int) -> list[Outcome]:
+    """Every update of a round's outcome, oldest first."""
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM outcomes WHERE round_id = ? ORDER BY recorded_at, id", (round_id,)
+    )
+    return [_outcome(row) for row in rows]

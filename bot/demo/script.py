@@ -128,11 +128,17 @@ async def _results(scene: Scene, cast: Cast) -> None:
 
 
 async def _outcome(scene: Scene, cast: Cast) -> None:
+    """Planned, then done: Dawid, whose idea was in the round, hears privately in Polish once
+    he has started a private chat with the bot."""
     await scene.later(hours=14)
     outcome = scene.t._(
         "The council gave us the lot for a year. Planting day is Saturday at 10:00: bring gloves!"
     )
-    await scene.say(cast.fatima, f"/outcome 1 {outcome}")
+    await scene.say(cast.fatima, f"/outcome 1 planned {outcome}")
+    await scene.say(cast.dawid, "/start", private=True)
+    await scene.later(hours=3)
+    done = scene.t._("Twelve fruit trees are in the ground, and the lot is open to everyone.")
+    await scene.say(cast.fatima, f"/outcome 1 done: {done}")
     await scene.say(cast.ben, "/rounds")
 
 
@@ -176,8 +182,8 @@ STEPS: tuple[Step, ...] = (
          N_("At the deadline the ideas went to a vote: one person, one vote, tick every idea you support.")),
     Step("results", N_("The vote closes with results and a chart"), frozenset({"close"}), _results,
          N_("The vote closed on its own and the results were published with a chart.")),
-    Step("outcome", N_("The facilitator records the outcome"), frozenset({"outcome"}), _outcome,
-         N_("The facilitator recorded what happened next: \"you said, we did\".")),
+    Step("outcome", N_("The facilitator records the outcome"), frozenset({"outcome", "notify"}), _outcome,
+         N_("The facilitator recorded what happened next, from planned to done: \"you said, we did\". A neighbour whose idea was in the round heard privately, in his own language.")),
     Step("time_bank", N_("Two neighbours log their time and confirm each other's"), frozenset({"log"}), _time_bank,
          N_("Volunteered hours became credits once another neighbour confirmed them: everyone's hour is worth the same.")),
     Step("thanks", N_("One neighbour thanks another with credits"), frozenset({"thank"}), _thanks,

@@ -23,6 +23,8 @@ class DeadlineKind(enum.StrEnum):
     REMINDER_IDEAS = "reminder_ideas"  # ref: round id
     REMINDER_VOTING = "reminder_voting"  # ref: round id
     SUMMARY = "summary"  # ref: group id; the group's next scheduled summary
+    OUTCOME_REVIEW = "outcome_review"  # ref: round id; its outcome's next update is due
+    NOTICES = "notices"  # ref: group id; its next private notices are due
 
 
 REMINDER_OF: dict[str, DeadlineKind] = {

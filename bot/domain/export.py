@@ -81,9 +81,10 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
                     "voting_started_at", "voting_ends_at", "closed_at", "voter_count")  # fmt: skip
     idea_header = ("round", "idea", "text", "author", "status", "merged_into", "created_at")
     vote_header = ("round", "idea", "text", "votes", "rank", "final")
-    outcome_header = ("round", "question", "text", "recorded_at")
+    outcome_header = ("round", "question", "status", "progress", "text", "recorded_at")
     ledger_header = ("entry", "kind", "from", "to", "minutes", "hours", "note", "status",
-                     "confirmed_by", "rejected_by", "decided_at", "created_at", "reverses")  # fmt: skip
+                     "confirmed_by", "rejected_by", "decided_at", "created_at", "reverses", "round")  # fmt: skip
+    round_numbers = {row["id"]: row["round"] for row in records.rounds}
     ideas = [
         {**row, "author": t._("anonymous") if row["anonymous"] else name(row["author_id"])}
         for row in records.ideas
@@ -96,7 +97,7 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
             community if entry.to_member is None else name(entry.to_member),
             entry.minutes, round(entry.minutes / 60, 2), entry.note, entry.status.value,
             name(entry.confirmed_by), name(entry.rejected_by), _when(entry.decided_at),
-            _when(entry.created_at), entry.reverses,
+            _when(entry.created_at), entry.reverses, round_numbers.get(entry.round_id),
         )
         for entry in records.ledger
     ]  # fmt: skip

@@ -55,6 +55,7 @@ class EntryDraft:
     confirmed_by: int | None = None
     lapses_at: dt.datetime | None = None
     reverses: int | None = None
+    round_id: int | None = None  # volunteering given to a round (/log 2h for #3 ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class LedgerEntry:
     lapses_at: dt.datetime | None
     reverses: int | None
     message_id: int | None
+    round_id: int | None = None
 
     @property
     def counts(self) -> bool:
@@ -113,7 +115,7 @@ def check_note(text: str, *, required: bool) -> str:
 
 
 def volunteering(
-    *, group_id: int, member: int, minutes: int, note: str, now: dt.datetime
+    *, group_id: int, member: int, minutes: int, note: str, now: dt.datetime, round_id: int | None = None
 ) -> EntryDraft:
     """Time a member gave the community: pending until a neighbour confirms it."""
     return EntryDraft(
@@ -127,6 +129,7 @@ def volunteering(
         created_by=member,
         created_at=now,
         lapses_at=now + LAPSE_AFTER,
+        round_id=round_id,
     )
 
 

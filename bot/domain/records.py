@@ -35,6 +35,8 @@ class Member:
     language_override: str | None
     hidden: bool
     forgotten: bool
+    reachable: bool = False  # started a private chat with the bot and has not blocked it since
+    notices: bool = True  # /notify on (the default) or off
 
     @property
     def display_name(self) -> str:

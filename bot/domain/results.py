@@ -58,7 +58,8 @@ class Results:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What happened after a round ("you said, we did"); the latest one is shown."""
+    """One update of what happened after a round ("you said, we did"); the latest one is
+    shown, the earlier ones are its history. ``status`` is an :class:`~bot.domain.outcomes.OutcomeStatus` value."""
 
     id: int
     round_id: int
@@ -66,6 +67,8 @@ class Outcome:
     recorded_by: int | None
     recorded_at: dt.datetime
     message_id: int | None  # the message that announced it, once posted
+    status: str = "planned"
+    progress: int | None = None  # percent, while in progress
 
 
 def rank(tallies: Iterable[Tally], voters: int) -> Results:

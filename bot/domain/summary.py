@@ -4,7 +4,8 @@ Pure: storage gathers an :class:`Activity` for the period since the previous sum
 :func:`build` decides what the summary says, or that there is nothing to say (None).
 Something "happened" when a round opened, moved on, received ideas or closed, an outcome
 was recorded, hours were confirmed or logged, or a proposal was made. Open rounds, pending
-confirmations and proposals waiting for support are listed, but alone they are not news.
+confirmations, proposals waiting for support and outcomes waiting for an update are
+listed, but alone they are not news.
 
 Everyone's confirmed hours count in the totals; only members who have not opted out
 (``/privacy``) or asked to be forgotten are named among the top contributors.
@@ -66,6 +67,17 @@ class RecordedOutcome:
     round_number: int
     question: str
     text: str
+    status: str = "planned"  # an OutcomeStatus value
+    progress: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRef:
+    """A round named in a summary line: an outcome waiting for its update, or hours given to it."""
+
+    number: int
+    question: str
+    minutes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +114,8 @@ class Activity:
     pending_confirmations: int = 0
     logged_in_period: int = 0  # entries logged during the period, confirmed or not
     proposals: Sequence[WaitingProposal] = ()
+    waiting_outcomes: Sequence[RoundRef] = ()  # review date passed, no update since
+    round_hours: Sequence[RoundRef] = ()  # confirmed in the period, per round
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +136,8 @@ class Summary:
     hours_by_week: tuple[tuple[dt.date, int], ...]  # (local Monday, minutes), oldest first
     pending_confirmations: int
     proposals: tuple[WaitingProposal, ...]
+    waiting_outcomes: tuple[RoundRef, ...] = ()
+    round_hours: tuple[RoundRef, ...] = ()
 
 
 def period_start(group: Group) -> dt.datetime:
@@ -162,6 +178,8 @@ def build(activity: Activity) -> Summary | None:
         hours_by_week=_by_week(activity.confirmed, activity.timezone),
         pending_confirmations=activity.pending_confirmations,
         proposals=tuple(activity.proposals),
+        waiting_outcomes=tuple(activity.waiting_outcomes),
+        round_hours=tuple(activity.round_hours),
     )
 
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.domain.deadline_kinds import DeadlineKind
-from bot.flows import credits, proposals, reminders, summaries, voting
+from bot.flows import (
+    credits,
+    notices,
+    outcomes,
+    proposals,
+    reminders,
+    summaries,
+    voting,
+)
 from bot.runtime.application import DeadlineAction
 
 DEADLINE_ACTIONS: Mapping[str, DeadlineAction] = {
@@ -22,4 +30,6 @@ DEADLINE_ACTIONS: Mapping[str, DeadlineAction] = {
     DeadlineKind.PROPOSAL_LAPSE: proposals.lapse,
     DeadlineKind.CREDIT_LAPSE: credits.lapse_entry,
     DeadlineKind.SUMMARY: summaries.summary_due,
+    DeadlineKind.OUTCOME_REVIEW: outcomes.review_due_now,
+    DeadlineKind.NOTICES: notices.deliver_due,
 }

@@ -14,6 +14,7 @@ from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.records import Deadline
 from bot.domain.rounds import Stage
+from bot.flows import notices
 from bot.flows.voting import round_voters
 from bot.runtime.application import CoprodApplication
 from storage import groups, rounds
@@ -49,4 +50,6 @@ async def remind(app: CoprodApplication, deadline: Deadline) -> None:
         answer_to = round_.voting_message_id
     reply = ReplyParameters(answer_to, allow_sending_without_reply=True) if answer_to else None
     await app.bot.send_message(group.chat_id, text, reply_parameters=reply)
+    if round_.stage is Stage.VOTING:
+        await notices.nudge_non_voters(app, group, round_)
 

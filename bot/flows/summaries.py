@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 
 from bot.domain import i18n
 from bot.domain.i18n import Translator
+from bot.domain.outcomes import OutcomeStatus, status_text
 from bot.domain.records import Deadline, Group
 from bot.domain.rounds import Stage
 from bot.domain.summary import OpenRound, Summary, build, period_start
@@ -65,10 +66,17 @@ def summary_blocks(t: Translator, group: Group, summary: Summary) -> list[str]:
     if summary.outcomes:
         blocks += ["", t._("<b>You said, we did</b>")]
         blocks += [
-            t._("• #{number} {question}: {outcome}", number=outcome.round_number,
-                question=t.user_text(outcome.question), outcome=t.user_text(outcome.text))
+            t._("• #{number} {question} ({status}): {outcome}", number=outcome.round_number,
+                question=t.user_text(outcome.question), outcome=t.user_text(outcome.text),
+                status=status_text(t, OutcomeStatus(outcome.status), outcome.progress))
             for outcome in summary.outcomes
         ]  # fmt: skip
+    if summary.waiting_outcomes:
+        blocks += ["", t._("<b>Waiting for an update</b>")]
+        blocks += [
+            t._("• #{number} {question}: /outcome {number}", number=ref.number, question=t.user_text(ref.question))
+            for ref in summary.waiting_outcomes
+        ]
     if summary.minutes_confirmed or summary.pending_confirmations:
         blocks += ["", t._("<b>Time given</b>")]
     if summary.minutes_confirmed:
@@ -81,6 +89,11 @@ def summary_blocks(t: Translator, group: Group, summary: Summary) -> list[str]:
                 for person in summary.top_contributors
             )
             blocks.append(t._("Thank you, {names}!", names=names))
+    blocks += [
+        t._("{hours} given to round #{number} {question}.", hours=t.duration(ref.minutes), number=ref.number,
+            question=t.user_text(ref.question))
+        for ref in summary.round_hours
+    ]  # fmt: skip
     if summary.pending_confirmations:
         blocks.append(t.ngettext(
             "{count} entry of volunteered time is waiting for a neighbour to confirm it.",

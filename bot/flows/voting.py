@@ -29,6 +29,7 @@ from bot.domain.i18n import Translator
 from bot.domain.records import Deadline, Group
 from bot.domain.results import Results, rank, voter_count
 from bot.domain.rounds import Idea, Round, Stage, voting_deadline
+from bot.flows import notices
 from bot.runtime.application import CoprodApplication
 from bot.runtime.charts import MAX_BARS, bar_chart
 from bot.runtime.deadlines import schedule
@@ -220,6 +221,7 @@ async def publish_results(app: CoprodApplication, group: Group, round_: Round, r
     if results.voters and results.placings:
         chart = await _results_chart(results)
         await app.bot.send_photo(group.chat_id, chart, caption=_chart_caption(t, round_, results))
+    await notices.results_published(app, group, round_)
 
 
 async def _round_of(app: CoprodApplication, deadline: Deadline) -> Round:

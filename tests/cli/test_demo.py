@@ -192,3 +192,12 @@ def test_demo_refuses_a_negative_speed(capsys, tmp_path):
     status = cli.main(["demo", "--speed", "-1", "--output", str(tmp_path)])
     assert status == cli.EXIT_CONFIG
     assert "--speed" in capsys.readouterr().err
+
+
+def test_transcript_shows_an_outcome_from_planned_to_done_with_a_private_notice(played):
+    part = section(played[1], "outcome")
+    assert "Fatima: /outcome 1 planned" in part and "Fatima: /outcome 1 done:" in part
+    assert "Status: planned" in part and "Status: done" in part
+    private = part[part.index("-- private chat between Dawid and the bot --\n   Bot: Z grupy"):]
+    assert "Stan: zrobione" in private
+    assert "neighbours who took part in round #1 were told privately." in part

@@ -78,7 +78,8 @@ async def test_rounds_shows_closed_rounds_with_winner_ties_and_latest_outcome(ha
     text = harness.last_text()
     assert "Recently closed" in text
     assert "Chosen: \u2068Plant bulbs\u2069 (2 votes)" in text
-    assert "Outcome: \u2068Bulbs planted\u2069" in text and "Bulbs ordered" not in text
+    assert "Outcome: planned, last update Monday, 2 November at 09:00: \u2068Bulbs planted\u2069" in text
+    assert "Bulbs ordered" not in text
     assert "Chosen: \u2068Tea\u2069 = \u2068Coffee\u2069 (1 vote)" in text
     assert "No outcome recorded yet." in text
 

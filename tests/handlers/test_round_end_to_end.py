@@ -69,7 +69,8 @@ async def test_a_round_from_question_to_outcome(harness):
     await harness.send(farah, "/rounds")
     listing = harness.last_text()
     assert "Chosen: \u2068Plant <b>bulbs</b> & wildflowers on the verge\u2069 (3 votes)" in listing
-    assert "Outcome: \u2068Forty volunteers planted 2,000 bulbs in November.\u2069" in listing
+    assert "Outcome: planned, last update " in listing
+    assert ": \u2068Forty volunteers planted 2,000 bulbs in November.\u2069" in listing
 
 
 async def test_thirty_ideas_land_exactly_once_across_several_polls(harness):

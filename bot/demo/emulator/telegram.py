@@ -178,6 +178,7 @@ class FakeTelegram:
         self.files: list[SentFile] = []
         self.files_dir = files_dir
         self.pending_updates: deque[dict[str, Any]] = deque()
+        self.blocked: set[int] = set()  # people who blocked the bot
         self._message_ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1))
         self._update_ids = itertools.count(1)
         self._ids = itertools.count(1)
@@ -221,6 +222,8 @@ class FakeTelegram:
         try:
             return self.chats[int(chat_id)]
         except (KeyError, ValueError):
+            if _as_int(chat_id) in self.people:  # a person who never opened a chat with the bot
+                raise TelegramError(403, "Forbidden: bot can't initiate conversation with a user") from None
             raise TelegramError(400, "Bad Request: chat not found") from None
 
     def _store(self, chat: Chat, message: dict[str, Any]) -> dict[str, Any]:
@@ -240,6 +243,8 @@ class FakeTelegram:
 
     def _bot_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat = self._chat(params["chat_id"])
+        if chat.type == "private" and chat.id in self.blocked:
+            raise TelegramError(403, "Forbidden: bot was blocked by the user")
         reply = params.get("reply_parameters")
         if reply:
             target = self.messages.get((chat.id, int(reply["message_id"])))
@@ -464,6 +469,10 @@ class FakeTelegram:
         if chat.type != "private" and not person.is_bot and person.id not in chat.admins:
             chat.members.add(person.id)
 
+    def block(self, person: Person) -> None:
+        """The person blocks the bot: every message to them is refused until they write to it again."""
+        self.blocked.add(person.id)
+
     def private_chat(self, person: Person) -> Chat:
         chat = self.chats.get(person.id) or Chat(id=person.id, type="private")
         self.chats[person.id] = chat
@@ -500,6 +509,8 @@ class FakeTelegram:
             content["sender_chat"] = sender_chat.as_chat()
         message = self._new_message(chat, sender, **content)
         self._seen_in(chat, sender)
+        if chat.type == "private":
+            self.blocked.discard(sender.id)  # writing to the bot unblocks it
         return self._update(message=message)
 
     def edit_update(self, chat: Chat, message_id: int, text: str) -> dict[str, Any]:

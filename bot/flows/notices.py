@@ -1,0 +1,210 @@
+"""Personal notices: everyone who took part in a round hears, privately and in their own
+language, what became of it: the results, each outcome update, and (where votes are not
+anonymous) a nudge to vote.
+
+A notice is a row first, written with the change it tells about, then delivered by the
+group's NOTICES deadline: at once, or at 08:00 when the change came in the group's quiet
+hours. Delivery runs at the lowest outbound priority, so the rate limiter serves every
+group message first. A 403 (the member blocked the bot, or never opened a chat with it)
+makes the member unreachable until they write to the bot again. Once a round's notices are
+out, the group hears how many neighbours were told.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Sequence
+
+import aiosqlite
+from telegram.error import Forbidden, TelegramError
+
+from bot.domain import i18n
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.i18n import Translator
+from bot.domain.notices import ACTIVE_WITHIN, Notice, NoticeKind, deliver_at
+from bot.domain.records import Deadline, Group, Member
+from bot.domain.results import Outcome, Results, rank
+from bot.domain.rounds import Round
+from bot.flows.outcomes import update_text
+from bot.runtime import outbound
+from bot.runtime.application import CoprodApplication
+from bot.runtime.deadlines import schedule
+from storage import deadlines as stored_deadlines
+from storage import groups, members, outcomes, rounds, voting
+from storage import notices as stored
+
+log = logging.getLogger(__name__)
+
+# Notices read and settled together: a crash repeats at most this many, and this many are
+# in flight at once (the rate limiter decides when each goes out).
+BATCH = 50
+
+
+async def _queue(
+    app: CoprodApplication, conn: aiosqlite.Connection, group: Group, round_id: int, kind: NoticeKind,
+    ref_id: int, user_ids: list[int],
+) -> Deadline | None:  # fmt: skip
+    """Queue notices and bring the group's NOTICES deadline forward to the earliest one."""
+    now = app.services.clock.now()
+    if not await stored.queue(conn, group_id=group.id, round_id=round_id, kind=kind, ref_id=ref_id,
+                              user_ids=user_ids, due_at=deliver_at(now, group.timezone)):  # fmt: skip
+        return None
+    return await _plan_next(conn, group.id)
+
+
+async def _plan_next(conn: aiosqlite.Connection, group_id: int) -> Deadline | None:
+    due = await stored.next_due(conn, group_id)
+    if due is None:
+        return None
+    current = await stored_deadlines.get(conn, DeadlineKind.NOTICES, group_id)
+    if current is not None and current.done_at is None and current.due_at <= due:
+        return None
+    return await stored_deadlines.set_due(conn, group_id=group_id, kind=DeadlineKind.NOTICES, ref_id=group_id,
+                                          due_at=due)  # fmt: skip
+
+
+async def _queue_and_plan(app: CoprodApplication, group: Group, round_id: int, kind: NoticeKind, ref_id: int,
+                          user_ids: list[int] | None = None) -> None:  # fmt: skip
+    async with app.services.db.transaction() as conn:
+        if user_ids is None:
+            user_ids = await stored.participants(conn, round_id)
+        deadline = await _queue(app, conn, group, round_id, kind, ref_id, user_ids)
+    if deadline is not None:
+        schedule(app, deadline)
+
+
+async def results_published(app: CoprodApplication, group: Group, round_: Round) -> None:
+    await _queue_and_plan(app, group, round_.id, NoticeKind.RESULTS, round_.id)
+
+
+async def outcome_updated(app: CoprodApplication, group: Group, round_: Round, outcome: Outcome) -> None:
+    await _queue_and_plan(app, group, round_.id, NoticeKind.OUTCOME, outcome.id)
+
+
+async def nudge_non_voters(app: CoprodApplication, group: Group, round_: Round) -> None:
+    """With a voting reminder, where votes are not anonymous: one nudge per round to each
+    recently active member who has not voted (Telegram does not say who voted anonymously)."""
+    if group.anonymous_votes:
+        return
+    since = app.services.clock.now() - ACTIVE_WITHIN
+    async with app.services.db.read() as conn:
+        user_ids = await stored.non_voters(conn, group.id, round_.id, since)
+    await _queue_and_plan(app, group, round_.id, NoticeKind.NUDGE, round_.id, user_ids)
+
+
+# ------------------------------------------------------------------------ delivery
+
+
+async def deliver_due(app: CoprodApplication, deadline: Deadline) -> None:
+    """Send every notice of the group that is due, then tell the group how many heard."""
+    services = app.services
+    told: Counter[tuple[NoticeKind, int]] = Counter()
+    async with services.db.read() as conn:
+        group = await groups.get(conn, deadline.group_id)
+    while True:
+        async with services.db.read() as conn:
+            batch = await stored.due(conn, group.id, services.clock.now(), BATCH)
+        if not batch:
+            break
+        results = await _deliver_batch(app, group, batch)
+        async with services.db.transaction() as conn:
+            await stored.settle(conn, [(notice.id, result) for notice, result in results], services.clock.now())
+            for notice, result in results:
+                if result == "unreachable":
+                    await stored.mark_unreachable(conn, notice.user_id, services.clock.now())
+        told.update((notice.kind, notice.round_id) for notice, result in results if result == "sent")
+    await _tell_group(app, group, told)
+    async with services.db.transaction() as conn:
+        later = await _plan_next(conn, group.id)
+    if later is not None:
+        schedule(app, later)
+
+
+async def _deliver_batch(app: CoprodApplication, group: Group, batch: Sequence[Notice]) -> list[tuple[Notice, str]]:
+    async with app.services.db.read() as conn:
+        people = await members.names(conn, {notice.user_id for notice in batch})
+        texts = {notice.id: await _render(conn, app, group, notice, people.get(notice.user_id)) for notice in batch}
+    with outbound.sending_as(outbound.Priority.NOTICE):
+        sent = await asyncio.gather(*(_send(app, notice, texts[notice.id]) for notice in batch))
+    return [(notice, result) for notice, result in zip(batch, sent, strict=True) if result is not None]
+
+
+async def _send(app: CoprodApplication, notice: Notice, text: str | None) -> str | None:
+    """'sent', 'unreachable' or 'off'; None when Telegram failed otherwise (tried again later)."""
+    if text is None:
+        return "off"
+    try:
+        await app.bot.send_message(notice.user_id, text)
+    except Forbidden:
+        return "unreachable"
+    except TelegramError as error:
+        log.warning("event=notice_failed notice=%s error=%s", notice.id, error)
+        return None
+    return "sent"
+
+
+async def _tell_group(app: CoprodApplication, group: Group, told: Counter[tuple[NoticeKind, int]]) -> None:
+    t = i18n.translator(group.language)
+    for (kind, round_id), count in sorted(told.items()):
+        if kind is NoticeKind.NUDGE:
+            continue
+        async with app.services.db.read() as conn:
+            round_ = await rounds.get(conn, round_id)
+        await app.bot.send_message(group.chat_id, t.ngettext(
+            "{count} neighbour who took part in round #{number} was told privately.",
+            "{count} neighbours who took part in round #{number} were told privately.",
+            count, number=round_.number,
+        ))  # fmt: skip
+
+
+# ------------------------------------------------------------------------ what a notice says
+
+
+def _language(member: Member, group: Group) -> str:
+    return member.language_override or i18n.best_language(member.language_code, group.language)
+
+
+async def _render(
+    conn: aiosqlite.Connection, app: CoprodApplication, group: Group, notice: Notice, member: Member | None
+) -> str | None:
+    """The notice in the member's own language; None if they can no longer be told."""
+    if member is None or not member.reachable or not member.notices or member.forgotten:
+        return None
+    t = i18n.translator(_language(member, group))
+    round_ = await rounds.get(conn, notice.round_id)
+    where = t._("From {group}:", group=t.user_text(group.title))
+    if notice.kind is NoticeKind.OUTCOME:
+        outcome = next(o for o in await voting.outcome_history(conn, round_.id) if o.id == notice.ref_id)
+        body = update_text(t, round_, outcome, await outcomes.round_hours(conn, round_.id))
+    elif notice.kind is NoticeKind.RESULTS:
+        results = rank(await voting.frozen_tallies(conn, round_.id), round_.voter_count or 0)
+        body = await _results_text(conn, t, round_, results, member.user_id)
+    else:
+        body = _nudge_text(t, group, round_, app.services.clock.now())
+    return where + "\n" + body
+
+
+async def _results_text(conn: aiosqlite.Connection, t: Translator, round_: Round, results: Results, user_id: int) -> str:
+    lines = [t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
+                 question=t.user_text(round_.question))]  # fmt: skip
+    placing_of = {placing.tally.idea_id: placing for placing in results.placings}
+    for idea in await rounds.ideas(conn, round_.id):
+        placing = placing_of.get(idea.merged_into or idea.id)
+        if idea.author_id != user_id or placing is None:
+            continue
+        lines.append(t._("Your idea {idea}: place {place}, {votes}.", idea=t.user_text(idea.text),
+                         place=f"={t.number(placing.rank)}" if placing.tied else t.number(placing.rank),
+                         votes=t.ngettext("{count} vote", "{count} votes", placing.tally.votes)))  # fmt: skip
+    if len(lines) == 1 and results.winners:
+        lines.append(t._("Chosen: {ideas}", ideas=" = ".join(t.user_text(p.tally.text) for p in results.winners)))
+    return "\n".join(lines)
+
+
+def _nudge_text(t: Translator, group: Group, round_: Round, now: dt.datetime) -> str:
+    ends = round_.voting_ends_at or now
+    return t._("Voting on round #{number} {question} closes {when}, and you have not voted yet. "
+               "The polls are in the group.", number=round_.number, question=t.user_text(round_.question),
+               when=t.when(ends, group.timezone))  # fmt: skip

@@ -1,0 +1,73 @@
+"""What outcomes need beyond their own rows: hours members gave to a round, and the outcomes
+whose review date has passed without an update ("waiting for an update")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import aiosqlite
+
+from bot.domain.deadline_kinds import DeadlineKind
+from storage.database import fetch_one, to_db
+
+# Standing volunteering for a round: confirmed, and not cancelled by a confirmed reversal.
+_STANDING_FOR_ROUND = """
+    FROM ledger_entries AS entry
+    WHERE entry.round_id = ? AND entry.kind = 'volunteering' AND entry.status = 'confirmed'
+      AND NOT EXISTS (SELECT 1 FROM ledger_entries AS reversal
+                      WHERE reversal.reverses = entry.id AND reversal.status = 'confirmed')
+"""
+
+
+async def round_hours(conn: aiosqlite.Connection, round_id: int) -> tuple[int, int]:
+    """(minutes, neighbours): confirmed time members linked to the round."""
+    row = await fetch_one(
+        conn, "SELECT COALESCE(SUM(entry.minutes), 0), COUNT(DISTINCT entry.to_member)" + _STANDING_FOR_ROUND,
+        (round_id,),
+    )  # fmt: skip
+    return row[0], row[1]
+
+
+async def hour_loggers(conn: aiosqlite.Connection, round_id: int) -> set[int]:
+    """Members who logged time for the round, confirmed or still waiting for a confirmation."""
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT to_member FROM ledger_entries WHERE round_id = ? AND kind = 'volunteering' "
+        "AND status IN ('pending', 'confirmed')",
+        (round_id,),
+    )
+    return {row[0] for row in rows}
+
+
+async def waiting_for_update(conn: aiosqlite.Connection, group_id: int, now: dt.datetime) -> list[tuple[int, str]]:
+    """(round number, question) of outcomes whose review date has passed with no update since."""
+    rows = await conn.execute_fetchall(
+        """
+        SELECT rounds.number, rounds.question FROM deadlines
+        JOIN rounds ON rounds.id = deadlines.ref_id
+        WHERE deadlines.kind = ? AND deadlines.group_id = ? AND deadlines.due_at <= ?
+          AND NOT EXISTS (SELECT 1 FROM outcomes WHERE outcomes.round_id = rounds.id
+                          AND outcomes.recorded_at >= deadlines.due_at)
+          AND (SELECT status FROM outcomes WHERE outcomes.round_id = rounds.id
+               ORDER BY recorded_at DESC, id DESC LIMIT 1) NOT IN ('done', 'dropped')
+        ORDER BY rounds.number
+        """,
+        (DeadlineKind.OUTCOME_REVIEW, group_id, to_db(now)),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+async def hours_for_rounds(
+    conn: aiosqlite.Connection, group_id: int, since: dt.datetime, until: dt.datetime
+) -> list[tuple[int, str, int]]:
+    """(round number, question, minutes) confirmed in the period for each round they were given to."""
+    rows = await conn.execute_fetchall(
+        """
+        SELECT rounds.number, rounds.question, SUM(entry.minutes) FROM ledger_entries AS entry
+        JOIN rounds ON rounds.id = entry.round_id
+        WHERE entry.group_id = ? AND entry.kind = 'volunteering' AND entry.status = 'confirmed'
+          AND entry.decided_at >= ? AND entry.decided_at < ?
+        GROUP BY rounds.id ORDER BY rounds.number
+        """,
+        (group_id, to_db(since), to_db(until)),
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
