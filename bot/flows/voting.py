@@ -2,7 +2,8 @@
 
 A round's standing ideas are posted in full in a voting message, then as native polls
 (approval voting: tick every idea you support), as many polls as the ideas need. Closing
-stops the polls, freezes the ranking and publishes it with a bar chart.
+stops the polls, freezes the ranking and publishes it with a bar chart
+(the top 20 ideas, their words, votes and shares; its caption says the same in words).
 
 Both stage changes are compare-and-set in storage, so a facilitator's /vote or /close
 racing the deadline (or a second facilitator) changes the round, and posts, exactly once.
@@ -29,8 +30,9 @@ from bot.domain.i18n import Translator
 from bot.domain.records import Deadline, Group
 from bot.domain.results import Results, rank, voter_count
 from bot.domain.rounds import Idea, Round, Stage, voting_deadline
+from bot.flows.chart_words import results_chart
+from bot.runtime import charts
 from bot.runtime.application import CoprodApplication
-from bot.runtime.charts import bar_chart
 from bot.runtime.deadlines import schedule
 from bot.runtime.posting import post_blocks
 from storage import deadlines as stored_deadlines
@@ -83,14 +85,6 @@ def _results_blocks(t: Translator, round_: Round, results: Results) -> list[str]
                 share=t.percent(placing.share))
         )  # fmt: skip
     return blocks
-
-
-async def _results_chart(results: Results) -> bytes:
-    """Votes per idea, labelled by idea number; the texts are in the results message."""
-    return await bar_chart(
-        [f"#{placing.tally.number}" for placing in results.placings],
-        [placing.tally.votes for placing in results.placings],
-    )
 
 
 async def open_voting(app: CoprodApplication, round_: Round) -> bool:
@@ -203,10 +197,9 @@ async def publish_results(app: CoprodApplication, group: Group, round_: Round, r
     t = i18n.translator(group.language)
     await post_blocks(app.bot, group.chat_id, _results_blocks(t, round_, results))
     if results.voters and results.placings:
-        chart = await _results_chart(results)
-        await app.bot.send_photo(
-            group.chat_id, chart, caption=t._("Results of round #{number}", number=round_.number)
-        )
+        chart = results_chart(t, round_, results)
+        # The caption is plain text (member words unescaped), so no HTML parse mode.
+        await app.bot.send_photo(group.chat_id, await charts.png(chart), caption=chart.caption, parse_mode=None)
 
 
 async def _round_of(app: CoprodApplication, deadline: Deadline) -> Round:
