@@ -23,7 +23,6 @@ import asyncio
 import functools
 import io
 import textwrap
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
