@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from benchmarks import due_summaries, ingest, startup, summary_build
+from benchmarks import charts, due_summaries, ingest, startup, summary_build
 from benchmarks.report import Figure, table
 
 
@@ -21,15 +21,16 @@ class Sizes:
     ideas_in_process: int
     rounds: int
     ideas: int
+    chart_ideas: int
     ledger: int
     groups: int
     deadlines: int
     due_summaries: int
 
 
-FULL = Sizes(ideas_http=3000, ideas_in_process=2000, rounds=100, ideas=5000, ledger=50_000,
+FULL = Sizes(ideas_http=3000, ideas_in_process=2000, rounds=100, ideas=5000, chart_ideas=200, ledger=50_000,
              groups=10_000, deadlines=20_000, due_summaries=1000)  # fmt: skip
-QUICK = Sizes(ideas_http=500, ideas_in_process=300, rounds=20, ideas=1000, ledger=5000,
+QUICK = Sizes(ideas_http=500, ideas_in_process=300, rounds=20, ideas=1000, chart_ideas=200, ledger=5000,
               groups=1000, deadlines=2000, due_summaries=100)  # fmt: skip
 
 
@@ -39,6 +40,7 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
         "http": lambda: [ingest.measure_over_http(sizes.ideas_http)],
         "in-process": lambda: [ingest.measure_in_process(sizes.ideas_in_process)],
         "summary": lambda: [summary_build.measure(rounds=sizes.rounds, ideas=sizes.ideas, ledger=sizes.ledger)],
+        "chart": lambda: [charts.measure(sizes.chart_ideas)],
         "start-up": lambda: startup.measure(groups=sizes.groups, deadlines=sizes.deadlines),
         "due-summaries": lambda: [due_summaries.measure(sizes.due_summaries)],
     }

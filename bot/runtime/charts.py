@@ -122,7 +122,7 @@ def _figure(chart: BarChart):  # noqa: ANN202 - a matplotlib Figure, imported la
 
     _register_fonts()
     bars = chart.bars
-    height = min(2.2 + 0.42 * max(len(bars), 1), 30.0)
+    height = min(1.6 + 0.25 * len(textwrap.wrap(chart.title, _TITLE_CHARS)) + 0.42 * max(len(bars), 1), 30.0)
     figure = Figure(figsize=(_WIDTH_INCHES, height), dpi=_DPI)
     with matplotlib.rc_context({"font.family": list(FONT_FAMILIES), "font.size": 10, "svg.fonttype": "path",
                                 "hatch.color": "white", "svg.hashsalt": "coprod"}):  # fmt: skip
@@ -167,7 +167,14 @@ def _draw(figure, chart: BarChart) -> None:  # noqa: ANN001
         axes.yaxis.tick_right()
     if chart.more:
         figure.text(0.5, 0.01, visual(chart.more, chart.rtl), ha="center", va="bottom", style="italic")
-    figure.tight_layout(rect=(0, 0.04 if chart.more else 0, 1, 1))
+    # Fixed margins, not tight_layout: measuring every text first would double the cost.
+    height = figure.get_size_inches()[1]
+    title_lines = len(textwrap.wrap(chart.title, _TITLE_CHARS)) or 1
+    top = 1 - (0.25 + 0.25 * title_lines) / height
+    bottom = (0.75 + (0.3 if chart.more else 0)) / height
+    words, bars = 0.37, 0.97
+    figure.subplots_adjust(left=1 - bars if chart.rtl else words, right=1 - words if chart.rtl else bars,
+                           top=top, bottom=bottom)  # fmt: skip
 
 
 def _hours_and_minutes(hours: float, _position: int) -> str:

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from benchmarks import due_summaries, ingest, startup, summary_build
+from benchmarks import charts, due_summaries, ingest, startup, summary_build
 from benchmarks.report import table
 
 pytestmark = pytest.mark.slow
@@ -23,7 +23,8 @@ def test_every_benchmark_runs_at_tiny_sizes_and_prints_its_row():
         ingest.measure_over_http(20),
         *startup.measure(groups=5, deadlines=10),
         due_summaries.measure(3, lead=dt.timedelta(seconds=3)),
+        charts.measure(ideas=25, runs=1),
     ]
     printed = table(figures)
-    assert len(printed.splitlines()) == 2 + 6
+    assert len(printed.splitlines()) == 2 + 7
     assert "3 delivered, 0 x 429" in printed
