@@ -15,6 +15,7 @@ from bot.domain.i18n import N_, Translator
 from bot.domain.records import Group
 from bot.domain.results import Outcome, Results, check_outcome, rank
 from bot.domain.rounds import Round, Stage, require_stage
+from bot.flows import site
 from bot.runtime.menu import Where
 from bot.runtime.posting import post_blocks
 from handlers.common import (
@@ -57,6 +58,7 @@ async def outcome_command(turn: Turn) -> None:
     )  # fmt: skip
     async with turn.db.transaction() as conn:
         await voting.set_outcome_message(conn, outcome.id, message.message_id)
+    await site.refresh(turn.context.application, round_.group_id)
 
 
 def _open_line(t: Translator, group: Group, round_: Round, now: dt.datetime) -> str:

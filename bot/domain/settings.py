@@ -153,6 +153,13 @@ def _floor(value: str) -> dict[str, object]:
     return {"floor_minutes": int(hours * 60)}
 
 
+def _public(value: str) -> dict[str, object]:
+    choice = value.lower()
+    if choice not in ("on", "off"):
+        raise DomainError(N_("Write /settings public on (the bot keeps a public web page of the group's rounds, results, outcomes and hours) or /settings public off."))
+    return {"public_page": choice == "on"}
+
+
 PARSERS: dict[str, Callable[[str], dict[str, object]]] = {
     "language": _language,
     "timezone": _timezone,
@@ -162,6 +169,7 @@ PARSERS: dict[str, Callable[[str], dict[str, object]]] = {
     "anonymous": _anonymous,
     "support": _support,
     "floor": _floor,
+    "public": _public,
 }
 
 
@@ -189,4 +197,5 @@ EXAMPLES = {
     "anonymous": "on",
     "support": "3",
     "floor": "-10h",
+    "public": "on",
 }

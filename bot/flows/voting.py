@@ -30,6 +30,7 @@ from bot.domain.i18n import Translator
 from bot.domain.records import Deadline, Group
 from bot.domain.results import Results, rank, voter_count
 from bot.domain.rounds import Idea, Round, Stage, voting_deadline
+from bot.flows import site
 from bot.flows.chart_words import results_chart
 from bot.runtime import charts
 from bot.runtime.application import CoprodApplication
@@ -111,6 +112,7 @@ async def open_voting(app: CoprodApplication, round_: Round) -> bool:
         return True
     schedule(app, deadline)
     await post_ballot(app, group, opened, standing)
+    await site.refresh(app, group.id)
     return True
 
 
@@ -190,6 +192,7 @@ async def close_voting(app: CoprodApplication, round_: Round) -> bool:
         await stored_deadlines.finish(conn, DeadlineKind.VOTING_END, round_.id, now)
         group = await groups.get(conn, round_.group_id)
     await publish_results(app, group, current, results)
+    await site.refresh(app, group.id)
     return True
 
 
