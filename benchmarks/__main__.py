@@ -11,7 +11,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from benchmarks import due_summaries, ingest, notices, pressure, startup, summary_build
+from benchmarks import (
+    charts,
+    due_summaries,
+    ingest,
+    notices,
+    pressure,
+    startup,
+    summary_build,
+)
 from benchmarks.report import Figure, table
 
 
@@ -20,6 +28,7 @@ class Sizes:
     ideas_http: int
     rounds: int
     ideas: int
+    chart_ideas: int
     ledger: int
     groups: int
     deadlines: int
@@ -30,9 +39,9 @@ class Sizes:
     notices: int
 
 
-FULL = Sizes(ideas_http=3000, rounds=100, ideas=5000, ledger=50_000, groups=10_000, deadlines=20_000,
+FULL = Sizes(ideas_http=3000, rounds=100, ideas=5000, chart_ideas=200, ledger=50_000, groups=10_000, deadlines=20_000,
              due_summaries=1000, quiet_groups=50, probes=50, flood=300, notices=1000)  # fmt: skip
-QUICK = Sizes(ideas_http=500, rounds=20, ideas=1000, ledger=5000, groups=1000, deadlines=2000,
+QUICK = Sizes(ideas_http=500, rounds=20, ideas=1000, chart_ideas=200, ledger=5000, groups=1000, deadlines=2000,
               due_summaries=100, quiet_groups=10, probes=10, flood=100, notices=200)  # fmt: skip
 
 
@@ -41,6 +50,7 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
     return {
         "http": lambda: [ingest.measure_over_http(sizes.ideas_http)],
         "summary": lambda: [summary_build.measure(rounds=sizes.rounds, ideas=sizes.ideas, ledger=sizes.ledger)],
+        "chart": lambda: [charts.measure(sizes.chart_ideas)],
         "start-up": lambda: startup.measure(groups=sizes.groups, deadlines=sizes.deadlines),
         "due-summaries": lambda: [due_summaries.measure(sizes.due_summaries)],
         "pressure": lambda: pressure.measure(quiet=sizes.quiet_groups, probes=sizes.probes, flood=sizes.flood,

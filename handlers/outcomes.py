@@ -20,7 +20,7 @@ from bot.domain.pages import split_page
 from bot.domain.records import Group
 from bot.domain.results import Outcome, Results, rank
 from bot.domain.rounds import Round, Stage, require_stage
-from bot.flows import notices
+from bot.flows import notices, site
 from bot.flows import outcomes as flows
 from bot.runtime.menu import Where
 from handlers.common import (
@@ -58,6 +58,7 @@ async def outcome_command(turn: Turn) -> None:
     outcome = await flows.add_update(app, round_, update, by=turn.person_id, source=turn.source)
     if outcome.message_id is None:
         await flows.announce(app, turn.group, round_, outcome)
+        await site.refresh(app, turn.group.id)
         await notices.outcome_updated(app, turn.group, round_, outcome)
 
 

@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.domain import callbacks, export
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
-from bot.flows import forgetting
+from bot.flows import forgetting, site
 from bot.runtime.menu import Where
 from handlers.common import Turn, button, command
 from storage import export as stored_export
@@ -27,6 +27,8 @@ async def privacy(turn: Turn) -> None:
     async with turn.db.transaction() as conn:
         member = await members.get(conn, user.id)
         await members.set_hidden(conn, user.id, not member.hidden)
+        their_groups = await members.group_ids(conn, user.id)
+    await site.refresh_groups(turn.context.application, their_groups)
     if member.hidden:
         text = turn.t._("Your name is shown again in summaries and the ledger. Send /privacy to hide it.")
     else:
@@ -90,6 +92,9 @@ async def forget_pressed(turn: Turn) -> None:
         )
     )
     await forgetting.unname(turn.context.application, turn.user.id)
+    async with turn.db.read() as conn:
+        their_groups = await members.group_ids(conn, turn.user.id)
+    await site.refresh_groups(turn.context.application, their_groups)
 
 
 @button

@@ -19,6 +19,7 @@ from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
 from bot.domain.records import Group
 from bot.domain.settings import SummarySchedule
+from bot.flows import site
 from bot.runtime import deadlines, scheduling
 from bot.runtime.menu import Where
 from handlers.common import Turn, button, command
@@ -53,6 +54,7 @@ def settings_text(t: Translator, group: Group) -> str:
             t._("Supporters a proposal needs (support): {value}", value=t.number(group.support_threshold)),
             t._("Lowest balance (floor): {value}", value=t.duration(group.floor_minutes)),
             t._("Ideas per member in a round (cap): {value}", value=t.number(group.idea_cap)),
+            t._("Public page (public): {value}", value=t._("on") if group.public_page else t._("off")),
             "",
             t._("Facilitators can change one with /settings NAME VALUE, for example /settings timezone Europe/Warsaw or /settings summary daily 18:00."),
         )
@@ -93,6 +95,18 @@ def _button_value(group: Group, name: str, value: str) -> str:
     return SummarySchedule(value, current.weekday or 0, current.time or DEFAULT_SUMMARY_TIME).text
 
 
+async def _follow_page(turn: Turn, before: Group, after: Group) -> str | None:
+    """Build, rebuild or remove the public page after a change; its address when turned on."""
+    app = turn.context.application
+    if after.public_page and not before.public_page:
+        return await site.turn_on(app, after.id)
+    if before.public_page and not after.public_page:
+        await site.turn_off(app, after.site_token)
+    elif after.public_page and after != before:
+        await site.refresh(app, after.id)
+    return None
+
+
 async def _apply(turn: Turn, group: Group, name: str, value: str) -> Group:
     """Check, then store the setting and, if the summary's time changed, the next summary
     (the first one from now) in one transaction. Switching summaries off leaves the old
@@ -118,8 +132,12 @@ async def settings_command(turn: Turn) -> None:
     await turn.require_facilitator()
     name, value = turn.args[0], " ".join(turn.args[1:])
     updated = await _apply(turn, group, name, value)
+    page = await _follow_page(turn, group, updated)
     t = i18n.translator(updated.language)
-    await turn.reply("\n".join((t._("Saved."), settings_text(t, updated))))
+    lines = [t._("Saved."), settings_text(t, updated)]
+    if page:
+        lines += ["", t._("The public page is on. The bot keeps it at {address}; its folder's name is secret, so share the address only where you want it read.", address=page)]
+    await turn.reply("\n".join(lines))
 
 
 @button
@@ -131,6 +149,7 @@ async def setting_pressed(turn: Turn) -> None:
     await turn.require_facilitator()
     name, value = pressed.args
     updated = await _apply(turn, turn.group, name, _button_value(turn.group, name, value))
+    await _follow_page(turn, turn.group, updated)
     t = i18n.translator(updated.language)
     await query.answer(t._("Saved."))
     if updated != turn.group:

@@ -29,6 +29,8 @@ def _group(row: sqlite3.Row) -> Group:
         created_at=from_db(row["created_at"]),
         last_summary_at=from_db(row["last_summary_at"]),
         idea_cap=row["idea_cap"],
+        public_page=bool(row["public_page"]),
+        site_token=row["site_token"],
     )
 
 
@@ -99,6 +101,7 @@ SETTING_COLUMNS = frozenset(
         "support_threshold",
         "floor_minutes",
         "idea_cap",
+        "public_page",
     }
 )
 
@@ -127,3 +130,16 @@ async def without_pending_summary(conn: aiosqlite.Connection) -> list[Group]:
         (DeadlineKind.SUMMARY,),
     )
     return [_group(row) for row in rows]
+
+
+async def ensure_site_token(conn: aiosqlite.Connection, group_id: int, token: str) -> str:
+    """The group's page folder name: ``token`` unless it already has one (kept for good)."""
+    await conn.execute("UPDATE groups SET site_token = COALESCE(site_token, ?) WHERE id = ?", (token, group_id))
+    row = await fetch_one(conn, "SELECT site_token FROM groups WHERE id = ?", (group_id,))
+    return row["site_token"]
+
+
+async def public_ids(conn: aiosqlite.Connection) -> list[int]:
+    """Every group whose public page is on, for ``python -m bot site``."""
+    rows = await conn.execute_fetchall("SELECT id FROM groups WHERE public_page = 1 ORDER BY id")
+    return [row[0] for row in rows]

@@ -186,6 +186,10 @@ class Translator:
         time = babel_dates.format_time(local, "HH:mm", locale=self.locale)
         return self.localized_digits(self._("{day} at {time}", day=day, time=time))
 
+    def day_and_month(self, day: dt.date) -> str:
+        """"2 Nov" / "2 lis" / "2 نومبر": the locale's own short pattern for a day of a month."""
+        return self.localized_digits(babel_dates.format_skeleton("MMMd", day, locale=self.locale))
+
     def relative(self, delta: dt.timedelta) -> str:
         """"in 3 days" / "2 hours ago"."""
         return self.localized_digits(

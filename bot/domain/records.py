@@ -23,6 +23,8 @@ class Group:
     created_at: dt.datetime
     last_summary_at: dt.datetime | None
     idea_cap: int  # ideas one member may have in one round
+    public_page: bool = False  # /settings public: the bot keeps a static page for the group
+    site_token: str | None = None  # the page's folder name: unguessable, made when first turned on
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,6 +169,11 @@ def _cap(value: str) -> dict[str, object]:
             most=MAX_IDEA_CAP,
         )
     return {"idea_cap": cap}
+def _public(value: str) -> dict[str, object]:
+    choice = value.lower()
+    if choice not in ("on", "off"):
+        raise DomainError(N_("Write /settings public on (the bot keeps a public web page of the group's rounds, results, outcomes and hours) or /settings public off."))
+    return {"public_page": choice == "on"}
 
 
 PARSERS: dict[str, Callable[[str], dict[str, object]]] = {
@@ -181,6 +186,7 @@ PARSERS: dict[str, Callable[[str], dict[str, object]]] = {
     "support": _support,
     "floor": _floor,
     "cap": _cap,
+    "public": _public,
 }
 
 
@@ -209,4 +215,5 @@ EXAMPLES = {
     "support": "3",
     "floor": "-10h",
     "cap": "10",
+    "public": "on",
 }

@@ -14,6 +14,7 @@ from bot.domain.deadline_kinds import DeadlineKind, reminder_due
 from bot.domain.i18n import Translator
 from bot.domain.records import Group, Source
 from bot.domain.rounds import Round, Stage
+from bot.flows import site
 from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication
 from bot.runtime.limiter import best_effort_args
@@ -96,6 +97,7 @@ async def open_round(
         round_ = await _post_prompt(app, group, round_, now)
     if deadline is not None:
         deadlines.schedule(app, deadline)
+        await site.refresh(app, group.id)
     return round_
 
 

@@ -20,9 +20,9 @@ from bot.domain.outcomes import OutcomeStatus, status_text
 from bot.domain.records import Deadline, Group
 from bot.domain.rounds import Stage
 from bot.domain.summary import OpenRound, Summary, build, period_start
-from bot.runtime import scheduling
+from bot.flows.chart_words import hours_chart, leading_ideas_chart
+from bot.runtime import charts, scheduling
 from bot.runtime.application import CoprodApplication
-from bot.runtime.charts import MAX_BARS, bar_chart
 from bot.runtime.deadlines import schedule
 from bot.runtime.posting import post_blocks
 from storage import groups
@@ -112,27 +112,15 @@ def summary_blocks(t: Translator, group: Group, summary: Summary) -> list[str]:
 
 async def _charts(t: Translator, summary: Summary) -> list[tuple[bytes, str]]:
     """Closed rounds' leading ideas by votes, and confirmed hours per week, with their captions."""
-    charts = []
-    results = [(closed.number, idea) for closed in summary.closed_rounds for idea in closed.top]
-    if len(results) > MAX_BARS:  # the most voted ones; the text lists them all
-        results = sorted(results, key=lambda pair: -pair[1].votes)[:MAX_BARS]
-    if any(idea.votes for _, idea in results):
-        image = await bar_chart([f"#{number}.{idea.number}" for number, idea in results],
-                                [idea.votes for _, idea in results])  # fmt: skip
-        charts.append((image, t._("Rounds closed: votes for the leading ideas (round.idea)")))
-    weeks = summary.hours_by_week[-MAX_BARS:]  # the latest weeks
-    if weeks:
-        image = await bar_chart([monday.isoformat() for monday, _ in weeks],
-                                [minutes / 60 for _, minutes in weeks])  # fmt: skip
-        charts.append((image, t._("Hours volunteered per week (weeks start on the date shown)")))
-    return charts
+    drawn = [leading_ideas_chart(t, summary), hours_chart(t, summary.hours_by_week)]
+    return [(await charts.png(chart), chart.caption) for chart in drawn if chart is not None]
 
 
 async def post_summary(bot: Bot, group: Group, summary: Summary) -> None:
     t = i18n.translator(group.language)
     await post_blocks(bot, group.chat_id, summary_blocks(t, group, summary))
     for chart, caption in await _charts(t, summary):
-        await bot.send_photo(group.chat_id, photo=chart, caption=caption)
+        await bot.send_photo(group.chat_id, photo=chart, caption=caption, parse_mode=None)
 
 
 async def summary_due(app: CoprodApplication, deadline: Deadline) -> None:

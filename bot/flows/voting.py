@@ -2,7 +2,8 @@
 
 A round's standing ideas are posted in full in a voting message, then as native polls
 (approval voting: tick every idea you support), as many polls as the ideas need. Closing
-stops the polls, freezes the ranking and publishes it with a bar chart.
+stops the polls, freezes the ranking and publishes it with a bar chart
+(the top 20 ideas, their words, votes and shares; its caption says the same in words).
 
 Both stage changes are compare-and-set in storage, so a facilitator's /vote or /close
 racing the deadline (or a second facilitator) changes the round, and posts, exactly once.
@@ -29,9 +30,10 @@ from bot.domain.i18n import Translator
 from bot.domain.records import Deadline, Group
 from bot.domain.results import Results, rank, voter_count
 from bot.domain.rounds import Idea, Round, Stage, voting_deadline
-from bot.flows import notices
+from bot.flows import notices, site
+from bot.flows.chart_words import results_chart
+from bot.runtime import charts
 from bot.runtime.application import CoprodApplication
-from bot.runtime.charts import MAX_BARS, bar_chart
 from bot.runtime.deadlines import schedule
 from bot.runtime.posting import post_blocks
 from storage import deadlines as stored_deadlines
@@ -86,29 +88,6 @@ def _results_blocks(t: Translator, round_: Round, results: Results) -> list[str]
     return blocks
 
 
-async def _results_chart(results: Results) -> bytes:
-    """Votes of the leading :data:`MAX_BARS` ideas, labelled by idea number; the texts, and
-    every idea, are in the results message."""
-    leading = results.placings[:MAX_BARS]
-    return await bar_chart(
-        [f"#{placing.tally.number}" for placing in leading],
-        [placing.tally.votes for placing in leading],
-    )
-
-
-def _chart_caption(t: Translator, round_: Round, results: Results) -> str:
-    caption = t._("Results of round #{number}", number=round_.number)
-    more = len(results.placings) - MAX_BARS
-    if more <= 0:
-        return caption
-    return caption + "\n" + t.ngettext(
-        "The chart shows the top {shown} ideas; {count} more idea is in the results above.",
-        "The chart shows the top {shown} ideas; {count} more ideas are in the results above.",
-        more,
-        shown=MAX_BARS,
-    )
-
-
 async def open_voting(app: CoprodApplication, round_: Round) -> bool:
     """ideas -> voting, and post the ballot; False if the round was no longer collecting ideas.
 
@@ -133,6 +112,7 @@ async def open_voting(app: CoprodApplication, round_: Round) -> bool:
         return True
     schedule(app, deadline)
     await post_ballot(app, group, opened, standing)
+    await site.refresh(app, group.id)
     return True
 
 
@@ -212,6 +192,7 @@ async def close_voting(app: CoprodApplication, round_: Round) -> bool:
         await stored_deadlines.finish(conn, DeadlineKind.VOTING_END, round_.id, now)
         group = await groups.get(conn, round_.group_id)
     await publish_results(app, group, current, results)
+    await site.refresh(app, group.id)
     return True
 
 
@@ -219,8 +200,9 @@ async def publish_results(app: CoprodApplication, group: Group, round_: Round, r
     t = i18n.translator(group.language)
     await post_blocks(app.bot, group.chat_id, _results_blocks(t, round_, results))
     if results.voters and results.placings:
-        chart = await _results_chart(results)
-        await app.bot.send_photo(group.chat_id, chart, caption=_chart_caption(t, round_, results))
+        chart = results_chart(t, round_, results)
+        # The caption is plain text (member words unescaped), so no HTML parse mode.
+        await app.bot.send_photo(group.chat_id, await charts.png(chart), caption=chart.caption, parse_mode=None)
     await notices.results_published(app, group, round_)
 
 

@@ -24,6 +24,8 @@ OPTIONS = (
     ("COPROD_LANGUAGE", "--language", "en", "default language of new groups"),
     ("COPROD_TIMEZONE", "--timezone", "Europe/London", "default time zone of new groups"),
     ("COPROD_LOG_LEVEL", "--log-level", "INFO", "logging level"),
+    ("COPROD_SITE_DIR", "--site-dir", "./site", "folder of the groups' public pages (one unguessable folder per group)"),
+    ("COPROD_SITE_URL", "--site-url", None, "address where that folder is served, shown to facilitators (optional)"),
 )
 
 
@@ -35,6 +37,8 @@ class Settings:
     language: str = "en"
     timezone: str = "Europe/London"
     log_level: str = "INFO"
+    site_dir: Path = Path("./site")
+    site_url: str | None = None
 
 
 def _pick(flags: Mapping[str, str | None], environ: Mapping[str, str]) -> dict[str, str | None]:
@@ -87,6 +91,8 @@ def load(
         language=values["language"],
         timezone=values["timezone"],
         log_level=level,
+        site_dir=Path(values["site_dir"]),
+        site_url=(values["site_url"] or "").rstrip("/") or None,
     )
 
 

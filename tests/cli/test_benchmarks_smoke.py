@@ -10,7 +10,15 @@ import datetime as dt
 
 import pytest
 
-from benchmarks import due_summaries, ingest, pressure, startup, summary_build
+from benchmarks import (
+    charts,
+    due_summaries,
+    ingest,
+    notices,
+    pressure,
+    startup,
+    summary_build,
+)
 from benchmarks.report import table
 
 pytestmark = pytest.mark.slow
@@ -23,7 +31,11 @@ def test_every_benchmark_runs_at_tiny_sizes_and_prints_its_row():
         *startup.measure(groups=5, deadlines=10),
         due_summaries.measure(3, lead=dt.timedelta(seconds=3)),
         *pressure.measure(quiet=2, probes=2, flood=5, summaries=3, lead=dt.timedelta(seconds=3)),
+        charts.measure(ideas=25, runs=1),
+        *notices.measure(5),
     ]
     printed = table(figures)
-    assert len(printed.splitlines()) == 2 + 7
+    assert len(figures) == 10  # every figure of `python -m benchmarks` is here
+    assert len(printed.splitlines()) == 2 + len(figures)
+    assert all(figure.name in printed for figure in figures)
     assert "3 delivered, 0 x 429" in printed

@@ -30,6 +30,7 @@ def reference_spec():
 
 
 def make_settings(database: Path, **overrides: Any) -> Settings:
+    overrides.setdefault("site_dir", database.parent / "site")
     return Settings(token=TOKEN, api_url="http://127.0.0.1:1/bot", database=database, **overrides)
 
 

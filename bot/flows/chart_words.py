@@ -1,0 +1,108 @@
+"""The words of each chart in the group's language: title, labels, notes, axis and caption.
+
+The results chart (in the group and on the public page) and the summary's two charts are
+composed here from domain records with a translator; :mod:`bot.runtime.charts` draws them.
+The caption says in words what the chart shows, because it is the image's alternative text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from bot.domain.i18n import Translator
+from bot.domain.results import Results
+from bot.domain.rounds import Round
+from bot.domain.summary import Summary
+from bot.runtime.charts import Bar, BarChart, caption_within_limit, shortened, top
+
+
+def _votes_note(t: Translator, votes: int, share: float | None) -> str:
+    counted = t.ngettext("{count} vote", "{count} votes", votes)
+    return counted if share is None else t._("{votes} ({share})", votes=counted, share=t.percent(share))
+
+
+def _more(t: Translator, hidden: int) -> str:
+    return t.ngettext("and {count} more idea", "and {count} more ideas", hidden) if hidden else ""
+
+
+def results_chart(t: Translator, round_: Round, results: Results) -> BarChart:
+    """Votes per idea, best first, the top 20 drawn and the rest counted under them."""
+    shown, hidden = top(results.placings)
+    bars = tuple(
+        Bar(label=f"{placing.tally.number}. {shortened(placing.tally.text)}", value=placing.tally.votes,
+            note=_votes_note(t, placing.tally.votes, placing.share),
+            highlighted=placing in results.winners)
+        for placing in shown
+    )  # fmt: skip
+    title = t._("Round #{number}: {question}", number=round_.number, question=round_.question)
+    lines = [
+        t._("Bar chart of the votes for each idea in round #{number}, “{question}”, most votes first.",
+            number=round_.number, question=round_.question),
+        t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters),
+    ]  # fmt: skip
+    if hidden:  # said before the list, so a caption cut to Telegram's length still says it
+        lines.append(t._("The chart shows the top {shown} ideas, {more}.", shown=len(shown), more=_more(t, hidden)))
+    lines += [
+        t._("{number}. {idea}: {votes}.", number=placing.tally.number, idea=shortened(placing.tally.text, 60),
+            votes=_votes_note(t, placing.tally.votes, placing.share))
+        for placing in shown
+    ]  # fmt: skip
+    return BarChart(
+        title=title,
+        axis=t._("Votes (neighbours who ticked the idea)"),
+        bars=bars,
+        caption=caption_within_limit("\n".join(lines)),
+        rtl=t.rtl,
+        more=_more(t, hidden),
+        parts=(t._("online"), t._("on paper")),
+    )
+
+
+def leading_ideas_chart(t: Translator, summary: Summary) -> BarChart | None:
+    """The closed rounds' leading ideas by votes, labelled "round.idea words"."""
+    ideas = [(closed.number, idea) for closed in summary.closed_rounds for idea in closed.top]
+    if not any(idea.votes for _, idea in ideas):
+        return None
+    shown, hidden = top(ideas)
+    bars = tuple(
+        Bar(label=f"#{number}.{idea.number} {shortened(idea.text)}", value=idea.votes, note=_votes_note(t, idea.votes, None))
+        for number, idea in shown
+    )  # fmt: skip
+    lines = [t._("Bar chart of the votes for the leading ideas of the rounds that closed; each label is the round, the idea's number and its words.")]
+    lines += [
+        t._("Round #{round}, idea {number}, {idea}: {votes}.", round=number, number=idea.number,
+            idea=shortened(idea.text, 60), votes=_votes_note(t, idea.votes, None))
+        for number, idea in shown
+    ]  # fmt: skip
+    return BarChart(
+        title=t._("Rounds closed: the leading ideas"),
+        axis=t._("Votes (neighbours who ticked the idea)"),
+        bars=bars,
+        caption=caption_within_limit("\n".join(lines)),
+        rtl=t.rtl,
+        more=_more(t, hidden),
+    )
+
+
+def week_label(t: Translator, monday: dt.date) -> str:
+    """"week of 2 Nov" in the locale's own order and month names."""
+    return t._("week of {date}", date=t.day_and_month(monday))
+
+
+def hours_chart(t: Translator, weeks: Sequence[tuple[dt.date, int]], title: str | None = None) -> BarChart | None:
+    """Confirmed hours per week, each bar labelled by its Monday and its hours and minutes."""
+    if not weeks:
+        return None
+    weeks = weeks[-20:]
+    bars = tuple(Bar(label=week_label(t, monday), value=minutes / 60, note=t.duration(minutes)) for monday, minutes in weeks)
+    lines = [t._("Bar chart of the hours of volunteering confirmed each week; weeks start on Monday.")]
+    lines += [t._("{week}: {hours}.", week=week_label(t, monday), hours=t.duration(minutes)) for monday, minutes in weeks]
+    return BarChart(
+        title=title or t._("Hours volunteered per week"),
+        axis=t._("Hours and minutes (h:mm)"),
+        hours=True,
+        bars=bars,
+        caption=caption_within_limit("\n".join(lines)),
+        rtl=t.rtl,
+    )

@@ -1,0 +1,161 @@
+"""The group's public page: rebuilt after each change it shows, removed when turned off.
+
+When a facilitator turns ``/settings public on``, the bot keeps a static website for the
+group in ``COPROD_SITE_DIR/<token>`` (see :mod:`bot.runtime.site_files`): an index of the
+rounds and the hours given, and a page per round (``round-N.html``, a stable address) with
+its ideas, results and chart (SVG) and the outcome history. Every word is composed here in
+the group's language; the templates only lay it out, escaping everything.
+
+:func:`refresh` is called after a round opens, moves to voting or closes, after an outcome,
+a settings change, a ``/privacy`` change or a ``/forgetme``. It rebuilds the group's pages
+in a worker thread, but only files whose bytes changed are written, and a chart whose words
+and numbers did not change is not drawn again. The page is secondary to the group: a
+failure to write it is logged and never stops the flow that called it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+from pathlib import Path
+
+from bot.domain import i18n
+from bot.domain.i18n import Translator
+from bot.domain.results import rank
+from bot.domain.rounds import Stage
+from bot.domain.site import PublicGroup, PublicRound, new_site_token
+from bot.flows.chart_words import results_chart
+from bot.runtime import charts, site_files
+from bot.runtime.application import CoprodApplication
+from storage import groups
+from storage import site as stored
+
+log = logging.getLogger(__name__)
+
+
+def folder(app: CoprodApplication, token: str) -> Path:
+    return site_files.group_folder(app.services.settings.site_dir, token)
+
+
+def address(app: CoprodApplication, token: str) -> str:
+    """Where a reader finds the page: ``COPROD_SITE_URL/<token>/`` or the folder's path."""
+    url = app.services.settings.site_url
+    return f"{url}/{token}/" if url else str(folder(app, token).resolve() / "index.html")
+
+
+async def turn_on(app: CoprodApplication, group_id: int) -> str:
+    """Give the group its folder name (kept for good), build the page; its address."""
+    async with app.services.db.transaction() as conn:
+        token = await groups.ensure_site_token(conn, group_id, new_site_token())
+    await refresh(app, group_id)
+    return address(app, token)
+
+
+async def turn_off(app: CoprodApplication, token: str | None) -> None:
+    """Remove every file of the group's page: a page turned off is gone, not frozen."""
+    if token:
+        await asyncio.to_thread(site_files.remove, folder(app, token))
+
+
+async def refresh(app: CoprodApplication, group_id: int) -> None:
+    """Rebuild the group's page if it is on; a failure is logged, never raised."""
+    try:
+        async with app.services.db.read() as conn:
+            group = await groups.get(conn, group_id)
+            if not group.public_page or not group.site_token:
+                return
+            public = await stored.public_group(conn, group)
+        now = app.services.clock.now()
+        changed = await asyncio.to_thread(build, folder(app, group.site_token), public, now)
+        log.info("event=site_built group=%s changed=%s", group_id, changed)
+    except (OSError, site_files.SiteError):
+        log.exception("event=site_failed group=%s", group_id)
+
+
+async def refresh_groups(app: CoprodApplication, group_ids: list[int]) -> None:
+    for group_id in group_ids:
+        await refresh(app, group_id)
+
+
+def build(target: Path, public: PublicGroup, now: dt.datetime) -> int:
+    """Every file of the group's page, written into ``target``; how many changed."""
+    t = i18n.translator(public.language)
+    files: dict[str, bytes] = {"style.css": site_files.stylesheet()}
+    common = {"language": t.language, "direction": "rtl" if t.rtl else "ltr", "words": _words(t, public, now)}
+    rounds = []
+    for round_ in public.rounds:
+        href = f"round-{round_.number}.html"
+        rounds.append({"number": round_.number, "question": round_.question, "href": href,
+                       "stage": _stage(t, round_), "dates": _dates(t, public, round_)})  # fmt: skip
+        files.update(_round_files(t, public, round_, href, common, target))
+    hours = [{"name": row.name, "time": t.duration(row.minutes)} for row in public.hours]
+    total = t._("{hours} of volunteering confirmed in all.", hours=t.duration(public.minutes_given))
+    index = site_files.render("index.html", title=public.title, rounds=rounds, hours=hours, hours_total=total, **common)
+    files["index.html"] = index.encode()
+    return site_files.publish(target, files)
+
+
+def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: str, common: dict,
+                 target: Path) -> dict[str, bytes]:  # fmt: skip
+    files: dict[str, bytes] = {}
+    context = {
+        "heading": t._("Round #{number}: {question}", number=round_.number, question=round_.question),
+        "question": round_.question, "stage": _stage(t, round_), "dates": _dates(t, public, round_),
+        "ideas": [{"number": idea.number, "text": idea.text, "author": idea.author, "standing": idea.standing}
+                  for idea in round_.ideas],
+        "outcomes": [{"when": t.when(outcome.recorded_at, public.timezone), "text": outcome.text}
+                     for outcome in round_.outcomes],
+        "results": [], "chart": None, "voters": "",
+    }  # fmt: skip
+    # Only the index says when it was updated, so an unchanged round's page keeps its bytes.
+    words = dict(common["words"], round_number=t._("Round #{number}", number=round_.number), updated="")
+    if round_.stage is Stage.CLOSED and round_.tallies:
+        results = rank(round_.tallies, round_.voters or 0)
+        context["voters"] = t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters)
+        context["results"] = [
+            {"place": ("=" if p.tied else "") + t.number(p.rank), "number": p.tally.number, "text": p.tally.text,
+             "votes": t.number(p.tally.votes), "share": t.percent(p.share)}
+            for p in results.placings
+        ]  # fmt: skip
+        if results.voters:
+            chart = results_chart(t, round_, results)  # type: ignore[arg-type] - a round's number and question
+            name = "chart-" + hashlib.sha256(repr(chart).encode()).hexdigest()[:16] + ".svg"
+            existing = target / name
+            files[name] = existing.read_bytes() if existing.exists() else charts.svg_now(chart)
+            context["chart"] = {"src": name, "alt": chart.caption}
+    files[href] = site_files.render("round.html", **{**common, "words": words}, **context).encode()
+    return files
+
+
+def _stage(t: Translator, round_: PublicRound) -> str:
+    if round_.stage is Stage.IDEAS:
+        return t._("collecting ideas")
+    if round_.stage is Stage.VOTING:
+        return t._("voting")
+    return t._("closed")
+
+
+def _dates(t: Translator, public: PublicGroup, round_: PublicRound) -> str:
+    opened = t.when(round_.opened_at, public.timezone)
+    if round_.closed_at is not None:
+        return t._("opened {opened}, closed {closed}", opened=opened, closed=t.when(round_.closed_at, public.timezone))
+    if round_.deadline is not None:
+        return t._("opened {opened}, this stage ends {ends}", opened=opened, ends=t.when(round_.deadline, public.timezone))
+    return t._("opened {opened}", opened=opened)
+
+
+def _words(t: Translator, public: PublicGroup, now: dt.datetime) -> dict[str, str]:
+    return {
+        "intro": t._("What this neighbourhood group asked, decided and did, and the time its members gave. Names appear only for members who allow it."),
+        "rounds": t._("Rounds"), "round": t._("Round"), "question": t._("Question"), "stage": t._("Stage"),
+        "dates": t._("Dates"), "no_rounds": t._("No rounds yet."),
+        "hours": t._("Hours given"), "who": t._("Who"), "time": t._("Time"),
+        "others": t._("Neighbours who prefer not to be named"),
+        "back": t._("All rounds"), "results": t._("Results"), "place": t._("Place"), "idea": t._("Idea"),
+        "votes": t._("Votes"), "share": t._("Share of voters"), "ideas": t._("Ideas"),
+        "neighbour": t._("a neighbour"), "merged": t._("merged into another idea"), "no_ideas": t._("No ideas yet."),
+        "outcomes": t._("What happened after"), "no_outcome": t._("Nothing recorded yet."),
+        "updated": t._("Updated {when}.", when=t.when(now, public.timezone)),
+    }  # fmt: skip

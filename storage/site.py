@@ -1,0 +1,106 @@
+"""What a group's public page is built from: rounds, ideas, frozen results, outcomes, hours.
+
+Only the columns the page may show are read: no Telegram ids leave this module in a
+record, no usernames, no ledger notes. Names are decided here by
+:func:`bot.domain.site.public_name` from the member's ``/privacy`` choice.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.domain.records import Group
+from bot.domain.results import Tally
+from bot.domain.rounds import Stage
+from bot.domain.site import (
+    PublicGroup,
+    PublicIdea,
+    PublicOutcome,
+    PublicRound,
+    fold_hours,
+    public_name,
+)
+from storage.database import from_db
+
+_NAME = "trim(members.first_name || ' ' || COALESCE(members.last_name, ''))"
+
+
+async def public_group(conn: aiosqlite.Connection, group: Group) -> PublicGroup:
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM rounds WHERE group_id = ? ORDER BY number DESC", (group.id,)
+    )
+    rounds = [await _round(conn, row) for row in rows]
+    return PublicGroup(group.title, group.language, group.timezone, tuple(rounds), await _hours(conn, group.id))
+
+
+async def _round(conn: aiosqlite.Connection, row) -> PublicRound:  # noqa: ANN001 - a sqlite3.Row
+    stage = Stage(row["stage"])
+    deadline = row["ideas_ends_at"] if stage is Stage.IDEAS else row["voting_ends_at"] if stage is Stage.VOTING else None
+    return PublicRound(
+        number=row["number"],
+        question=row["question"],
+        stage=stage,
+        opened_at=from_db(row["created_at"]),
+        deadline=from_db(deadline),
+        closed_at=from_db(row["closed_at"]),
+        voters=row["voter_count"],
+        ideas=await _ideas(conn, row["id"]),
+        tallies=await _tallies(conn, row["id"]) if stage is Stage.CLOSED else (),
+        outcomes=await _outcomes(conn, row["id"]),
+    )
+
+
+async def _ideas(conn: aiosqlite.Connection, round_id: int) -> tuple[PublicIdea, ...]:
+    rows = await conn.execute_fetchall(
+        f"""
+        SELECT ideas.number, ideas.text, ideas.anonymous, ideas.status, {_NAME} AS name,
+               COALESCE(members.hidden, 0) AS hidden, members.forgotten_at IS NOT NULL AS forgotten
+        FROM ideas LEFT JOIN members ON members.user_id = ideas.author_id
+        WHERE ideas.round_id = ? AND ideas.status IN ('standing', 'merged') ORDER BY ideas.number
+        """,  # noqa: S608 - _NAME is a constant expression
+        (round_id,),
+    )
+    return tuple(
+        PublicIdea(row["number"], row["text"],
+                   public_name(row["name"] or "", hidden=bool(row["hidden"]), forgotten=bool(row["forgotten"]),
+                               anonymous=bool(row["anonymous"])),
+                   row["status"] == "standing")
+        for row in rows
+    )  # fmt: skip
+
+
+async def _tallies(conn: aiosqlite.Connection, round_id: int) -> tuple[Tally, ...]:
+    rows = await conn.execute_fetchall(
+        """
+        SELECT ideas.number, ideas.text, round_results.votes
+        FROM round_results JOIN ideas ON ideas.id = round_results.idea_id
+        WHERE round_results.round_id = ? ORDER BY ideas.number
+        """,
+        (round_id,),
+    )
+    # The idea's number stands in for its id: the page has no use for database ids.
+    return tuple(Tally(row[0], row[0], row[1], row[2]) for row in rows)
+
+
+async def _outcomes(conn: aiosqlite.Connection, round_id: int) -> tuple[PublicOutcome, ...]:
+    rows = await conn.execute_fetchall(
+        "SELECT text, recorded_at FROM outcomes WHERE round_id = ? ORDER BY recorded_at, id", (round_id,)
+    )
+    return tuple(PublicOutcome(row[0], from_db(row[1])) for row in rows)
+
+
+async def _hours(conn: aiosqlite.Connection, group_id: int) -> tuple:
+    rows = await conn.execute_fetchall(
+        f"""
+        SELECT {_NAME} AS name, COALESCE(members.hidden, 0) AS hidden,
+               members.forgotten_at IS NOT NULL AS forgotten, SUM(entry.minutes) AS minutes
+        FROM ledger_entries AS entry LEFT JOIN members ON members.user_id = entry.to_member
+        WHERE entry.group_id = ? AND entry.kind = 'volunteering' AND entry.status = 'confirmed'
+        GROUP BY entry.to_member
+        """,  # noqa: S608 - _NAME is a constant expression
+        (group_id,),
+    )
+    return fold_hours(
+        [(public_name(row["name"] or "", hidden=bool(row["hidden"]), forgotten=bool(row["forgotten"])), row["minutes"])
+         for row in rows]
+    )  # fmt: skip

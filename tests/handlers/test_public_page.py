@@ -1,0 +1,140 @@
+"""The public page: off by default, a facilitator turns it on, it follows the round, and it
+shows only what may be public (no Telegram ids, usernames or ledger notes; hidden names hidden)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.domain import callbacks
+from bot.flows import site
+from storage import groups
+from tests.support.credit_helpers import confirmed_entry
+from tests.support.ideas_helpers import open_round
+from tests.support.round_helpers import current, poll_ids
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def _site_dir(harness) -> Path:
+    return harness.app.services.settings.site_dir
+
+
+async def _group(harness):
+    async with harness.db.read() as conn:
+        return await groups.get_by_chat(conn, harness.group.id)
+
+
+def _folder(harness, group) -> Path:
+    return site.folder(harness.app, group.site_token)
+
+
+async def _published_round(harness):
+    """Page on; a round with a named idea, a hidden member's idea and escaping bait, voted, closed, with an outcome."""
+    ben, chloe, dawid = harness.residents[:3]
+    await harness.send(harness.facilitator, "/settings public on")
+    await harness.send(chloe, "/privacy")
+    round_ = await open_round(harness)
+    await harness.send(ben, "Fix the bench", reply_to=round_.prompt_message_id)
+    await harness.send(chloe, "Plant bulbs by the gate", reply_to=round_.prompt_message_id)
+    await harness.send(dawid, SCRIPT, reply_to=round_.prompt_message_id)
+    await harness.send(harness.facilitator, "/vote")
+    [poll_id] = await poll_ids(harness, round_)
+    await harness.vote(ben, poll_id, [0, 1])
+    await harness.vote(chloe, poll_id, [0])
+    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/outcome 1 The council fixed the bench in May.")
+    await confirmed_entry(harness, ben, harness.facilitator, "/log 2h litter pick on Chapel St")
+    await harness.send(harness.facilitator, "/settings timezone Europe/Warsaw")  # a settings change rebuilds it
+    return await current(harness, round_)
+
+
+async def test_public_page_is_off_by_default(harness):
+    await open_round(harness)
+    group = await _group(harness)
+    assert not group.public_page and group.site_token is None
+    assert not _site_dir(harness).exists()
+
+
+async def test_only_a_facilitator_can_turn_the_public_page_on(harness):
+    await open_round(harness)
+    await harness.send(harness.residents[0], "/settings public on")
+    assert "only the group's facilitators" in harness.last_text()
+    assert not (await _group(harness)).public_page
+
+
+async def test_turning_it_on_tells_the_facilitator_where_the_page_is(harness):
+    await open_round(harness)
+    await harness.send(harness.facilitator, "/settings public on")
+    group = await _group(harness)
+    assert group.public_page and re.fullmatch(r"[0-9a-f]{32}", group.site_token)
+    index = _folder(harness, group) / "index.html"
+    assert index.exists()
+    assert str(index.resolve()) in harness.last_text()
+    assert "Public page (public): on" in harness.last_text()
+
+
+async def test_the_page_shows_rounds_ideas_results_chart_outcomes_and_hours(harness):
+    await _published_round(harness)
+    folder = _folder(harness, await _group(harness))
+    index = (folder / "index.html").read_text()
+    page = (folder / "round-1.html").read_text()
+    assert 'href="round-1.html"' in index and "closed" in index
+    assert "Fix the bench" in page and "Ben" in page
+    assert "The council fixed the bench in May." in page
+    assert "2 neighbours voted." in page and "100%" in page
+    [chart] = folder.glob("chart-*.svg")
+    assert f'src="{chart.name}"' in page and "<svg" in chart.read_text()
+    assert 'alt="Bar chart of the votes for each idea in round #1' in page
+    assert "2 hours of volunteering confirmed in all." in index
+    assert '<html lang="en" dir="ltr">' in index
+
+
+async def test_the_page_holds_no_telegram_ids_usernames_notes_or_hidden_names(harness):
+    await _published_round(harness)
+    folder = _folder(harness, await _group(harness))
+    everything = "\n".join(path.read_text() for path in folder.iterdir())
+    pages = "\n".join(path.read_text() for path in folder.glob("*.html"))  # SVG paths are full of numbers
+    for person in [harness.facilitator, *harness.residents]:
+        assert f"@{person.username}" not in everything and f'"{person.username}"' not in everything
+        assert re.search(rf"\b{person.id}\b", pages) is None
+    assert str(harness.group.id) not in everything
+    assert "litter pick" not in everything
+    assert "Plant bulbs by the gate" in everything and "Chloe" not in everything  # her idea, not her name
+
+
+async def test_member_text_is_escaped(harness):
+    await _published_round(harness)
+    page = (_folder(harness, await _group(harness)) / "round-1.html").read_text()
+    assert SCRIPT not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script" not in page
+
+
+async def test_an_arabic_group_gets_a_right_to_left_page_in_arabic(harness):
+    await open_round(harness)
+    await harness.send(harness.facilitator, "/settings public on")
+    await harness.send(harness.facilitator, "/settings language ar")
+    index = (_folder(harness, await _group(harness)) / "index.html").read_text()
+    assert '<html lang="ar" dir="rtl">' in index
+    assert "الجولات" in index
+
+
+async def test_forgetting_a_member_takes_their_name_off_the_page(harness):
+    await _published_round(harness)
+    ben = harness.residents[0]
+    chat = harness.telegram.private_chat(ben)
+    await harness.send_private(ben, "/forgetme")
+    [asked] = [message for (chat_id, _id), message in harness.telegram.messages.items() if chat_id == chat.id][-1:]
+    await harness.press(ben, asked["message_id"], callbacks.encode(callbacks.Action.FORGET), chat=chat)
+    page = (_folder(harness, await _group(harness)) / "round-1.html").read_text()
+    assert "Fix the bench" in page and "Ben" not in page
+
+
+async def test_turning_it_off_removes_every_file_of_the_group(harness):
+    await _published_round(harness)
+    group = await _group(harness)
+    assert _folder(harness, group).exists()
+    await harness.send(harness.facilitator, "/settings public off")
+    assert not _folder(harness, group).exists()
+    assert not (await _group(harness)).public_page
