@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.domain.deadline_kinds import DeadlineKind
-from bot.flows import credits, proposals, reminders, summaries, voting
+from bot.flows import credits, needs, proposals, reminders, summaries, voting
 from bot.runtime.application import DeadlineAction
 
 DEADLINE_ACTIONS: Mapping[str, DeadlineAction] = {
@@ -21,5 +21,6 @@ DEADLINE_ACTIONS: Mapping[str, DeadlineAction] = {
     DeadlineKind.REMINDER_VOTING: reminders.remind,
     DeadlineKind.PROPOSAL_LAPSE: proposals.lapse,
     DeadlineKind.CREDIT_LAPSE: credits.lapse_entry,
+    DeadlineKind.POSTING_LAPSE: needs.lapse_posting,
     DeadlineKind.SUMMARY: summaries.summary_due,
 }

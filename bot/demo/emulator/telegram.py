@@ -221,6 +221,8 @@ class FakeTelegram:
         try:
             return self.chats[int(chat_id)]
         except (KeyError, ValueError):
+            if _as_int(chat_id) in self.people:  # a member who never opened a chat with the bot
+                raise TelegramError(403, "Forbidden: bot can't initiate conversation with a user") from None
             raise TelegramError(400, "Bad Request: chat not found") from None
 
     def _store(self, chat: Chat, message: dict[str, Any]) -> dict[str, Any]:
