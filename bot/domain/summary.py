@@ -3,7 +3,7 @@
 Pure: storage gathers an :class:`Activity` for the period since the previous summary and
 :func:`build` decides what the summary says, or that there is nothing to say (None).
 Something "happened" when a round opened, moved on, received ideas or closed, an outcome
-was recorded, hours were confirmed or logged, or a proposal was made. Open rounds, pending
+was recorded, hours were confirmed or logged, a proposal was made, or a need was met. Open rounds, pending
 confirmations and proposals waiting for support are listed, but alone they are not news.
 
 Everyone's confirmed hours count in the totals; only members who have not opted out
@@ -89,6 +89,15 @@ class WaitingProposal:
 
 
 @dataclass(frozen=True, slots=True)
+class MetNeed:
+    """A need whose hours were confirmed during the period."""
+
+    number: int
+    text: str
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
 class Activity:
     """Everything storage found for one group and one period."""
 
@@ -102,6 +111,8 @@ class Activity:
     pending_confirmations: int = 0
     logged_in_period: int = 0  # entries logged during the period, confirmed or not
     proposals: Sequence[WaitingProposal] = ()
+    needs_met: Sequence[MetNeed] = ()
+    open_needs: int = 0  # needs on the board at the end of the period
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +133,8 @@ class Summary:
     hours_by_week: tuple[tuple[dt.date, int], ...]  # (local Monday, minutes), oldest first
     pending_confirmations: int
     proposals: tuple[WaitingProposal, ...]
+    needs_met: tuple[MetNeed, ...] = ()
+    open_needs: int = 0
 
 
 def period_start(group: Group) -> dt.datetime:
@@ -137,6 +150,7 @@ def happened(activity: Activity) -> bool:
         or activity.confirmed
         or activity.logged_in_period
         or any(proposal.new for proposal in activity.proposals)
+        or activity.needs_met
     )
 
 
@@ -162,6 +176,8 @@ def build(activity: Activity) -> Summary | None:
         hours_by_week=_by_week(activity.confirmed, activity.timezone),
         pending_confirmations=activity.pending_confirmations,
         proposals=tuple(activity.proposals),
+        needs_met=tuple(activity.needs_met),
+        open_needs=activity.open_needs,
     )
 
 
