@@ -10,6 +10,7 @@ from handlers import (
     groups,
     ideas,
     language,
+    needs,
     notices,
     outcomes,
     privacy,
@@ -26,4 +27,4 @@ from handlers import (
 # command word: ideas' /idea answers in groups and private_ideas' /idea in private chats
 # (their filters do not overlap), so the order below is the order of the command menu:
 # a round's life first, then the time bank, then settings, privacy and help.
-FEATURES = (rounds, ideas, private_ideas, proposals, voting, outcomes, credits, summaries, settings, privacy, notices, language, groups, start)
+FEATURES = (rounds, ideas, private_ideas, proposals, voting, outcomes, credits, needs, summaries, settings, privacy, notices, language, groups, start)

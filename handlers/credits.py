@@ -275,6 +275,10 @@ def _history_line(
         what = t._("volunteering")
     elif entry.kind is EntryKind.REVERSAL:
         what = t._("reversal of entry #{entry}", entry=entry.reverses)
+    elif entry.kind is EntryKind.EXCHANGE and entry.to_member == user_id:
+        what = t._("exchange: you helped {name}", name=name_of(t, names, entry.from_member))
+    elif entry.kind is EntryKind.EXCHANGE:
+        what = t._("exchange: {name} helped you", name=name_of(t, names, entry.to_member))
     elif entry.to_member == user_id:
         what = t._("thanks from {name}", name=name_of(t, names, entry.from_member))
     else:
@@ -374,6 +378,16 @@ async def ledger_command(turn: Turn) -> None:
         ),
         t.ngettext("{count} neighbour has contributed.", "{count} neighbours have contributed.", len(people)),
     ]
+    exchanged = ledger.exchanges(entries)
+    if exchanged:
+        lines.append(
+            t.ngettext(
+                "{count} exchange between neighbours ({hours}).",
+                "{count} exchanges between neighbours ({hours}).",
+                len(exchanged),
+                hours=t.duration(sum(entry.minutes for entry in exchanged)),
+            )
+        )
     listed = [
         (minutes, user_id)
         for user_id, minutes in balances.items()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.domain.export import GroupRecords, Row, own_ledger
-from storage import ledger, members
+from bot.domain.export import GroupRecords, Row, own_connections, own_ledger
+from storage import ledger, members, needs
 
 
 async def _rows(conn: aiosqlite.Connection, sql: str, params: tuple) -> list[Row]:
@@ -68,7 +68,14 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
         (group_id,),
     )
     entries = await ledger.group_entries(conn, group_id)
+    postings = await _rows(conn, "SELECT * FROM postings WHERE group_id = ? ORDER BY id", (group_id,))
+    for row in postings:
+        linked = await needs.connections_of(conn, row["id"])
+        row["helpers"] = [c.helper for c in linked]
+        row["helped"] = [c.helped for c in linked]
     people = {row["author_id"] for row in ideas if row["author_id"] is not None}
+    people |= {row["author"] for row in postings}
+    people |= {person for row in postings for person in (*row["helpers"], *row["helped"])}
     for entry in entries:
         people |= entry.people
     return GroupRecords(
@@ -78,6 +85,7 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
         outcomes=outcomes,
         ledger=entries,
         members=await members.names(conn, people),
+        postings=postings,
     )
 
 
@@ -106,4 +114,9 @@ async def personal_data(conn: aiosqlite.Connection, user_id: int) -> dict[str, l
     for name, (sql, params) in queries.items():
         found[name] = await _rows(conn, sql, params)
     found["ledger_entries"] = own_ledger(await ledger.member_entries(conn, user_id), user_id)
+    found["needs_offers"] = await _rows(
+        conn, "SELECT id, group_id, kind, minutes, text, status, created_at, lapses_at, closed_at "
+        "FROM postings WHERE author = ? ORDER BY id", (user_id,),
+    )
+    found["connections"] = own_connections(await needs.member_connections(conn, user_id), user_id)
     return found

@@ -1,6 +1,6 @@
 """What a group's summary needs from the database, for one period, as plain records.
 
-Reads rounds, ideas, polls, frozen results, outcomes, proposals and the ledger; the only
+Reads rounds, ideas, polls, frozen results, outcomes, proposals, needs and the ledger; the only
 write is the summary bookkeeping (``groups.last_summary_at``, where the next period starts).
 """
 
@@ -17,13 +17,14 @@ from bot.domain.summary import (
     Activity,
     ClosedRound,
     ConfirmedHours,
+    MetNeed,
     OpenRound,
     RecordedOutcome,
     RoundRef,
     TopIdea,
     WaitingProposal,
 )
-from storage import outcomes
+from storage import needs, outcomes
 from storage.database import fetch_one, from_db, to_db
 
 
@@ -53,6 +54,14 @@ async def activity(conn: aiosqlite.Connection, group: Group, *, since: dt.dateti
         proposals=await _waiting_proposals(conn, period, group.support_threshold),
         waiting_outcomes=[RoundRef(*row) for row in await outcomes.waiting_for_update(conn, group.id, until)],
         round_hours=[RoundRef(*row) for row in await outcomes.hours_for_rounds(conn, group.id, since, until)],
+        needs_met=[
+            MetNeed(posting.id, posting.text, minutes)
+            for posting, minutes in await needs.met_between(conn, group.id, since, until)
+        ],
+        open_needs=await _count(
+            conn, "SELECT COUNT(*) FROM postings WHERE group_id = :group AND kind = 'need' AND status = 'open' "
+            "AND lapses_at > :until", period,
+        ),
     )
 
 

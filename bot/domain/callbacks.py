@@ -18,6 +18,8 @@ class Action(enum.StrEnum):
 
     CREDIT_CONFIRM = "credit_confirm"
     CREDIT_REJECT = "credit_reject"
+    POSTING_ANSWER = "answer"  # I can help (a need) or Ask (an offer)
+    EXCHANGE_CONFIRM = "exchange"  # the helped member confirms the hours of a connection
     SUPPORT = "support"  # a proposal
     IDEA_FOR = "ideafor"  # which round a group idea is for
     IDEA_ROUND = "idearound"  # which round a private idea is for

@@ -20,6 +20,7 @@ class DeadlineKind(enum.StrEnum):
     VOTING_END = "voting_end"  # ref: round id
     PROPOSAL_LAPSE = "proposal_lapse"  # ref: proposal id
     CREDIT_LAPSE = "credit_lapse"  # ref: ledger entry id
+    POSTING_LAPSE = "posting_lapse"  # ref: need or offer id
     REMINDER_IDEAS = "reminder_ideas"  # ref: round id
     REMINDER_VOTING = "reminder_voting"  # ref: round id
     SUMMARY = "summary"  # ref: group id; the group's next scheduled summary

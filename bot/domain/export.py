@@ -20,7 +20,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.domain.i18n import Translator
@@ -40,6 +40,7 @@ class GroupRecords:
     outcomes: list[Row]
     ledger: list[LedgerEntry]
     members: dict[int, Member]
+    postings: list[Row] = field(default_factory=list)  # needs and offers, with their helpers
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -101,12 +102,23 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
         )
         for entry in records.ledger
     ]  # fmt: skip
+    posting_header = ("number", "kind", "author", "minutes", "text", "status", "created_at",
+                      "lapses_at", "closed_at", "helpers", "helped")  # fmt: skip
+    posting_rows = [
+        (
+            row["id"], row["kind"], name(row["author"]), row["minutes"], row["text"], row["status"],
+            row["created_at"], row["lapses_at"], row["closed_at"],
+            "; ".join(name(helper) for helper in row["helpers"]), "; ".join(name(helped) for helped in row["helped"]),
+        )
+        for row in records.postings
+    ]  # fmt: skip
     return {
         "rounds.csv": _csv(round_header, _columns(records.rounds, round_header)),
         "ideas.csv": _csv(idea_header, _columns(ideas, idea_header)),
         "votes.csv": _csv(vote_header, _columns(records.votes, vote_header)),
         "outcomes.csv": _csv(outcome_header, _columns(records.outcomes, outcome_header)),
         "ledger.csv": _csv(ledger_header, ledger_rows),
+        "needs_offers.csv": _csv(posting_header, posting_rows),
     }
 
 
@@ -149,6 +161,15 @@ def _part_played(entry: LedgerEntry, user_id: int) -> Row:
     else:
         role, date = "logged", entry.created_at
     return {"role": role, "date": _when(date), "minutes": entry.minutes}
+
+
+def own_connections(connections: Iterable[Any], user_id: int) -> list[Row]:
+    """The member's part in each connection, never the other person's id."""
+    return [
+        {"posting": c.posting_id, "role": "helper" if c.helper == user_id else "helped",
+         "status": c.status.value, "minutes": c.minutes, "created_at": _when(c.created_at)}
+        for c in connections
+    ]  # fmt: skip
 
 
 def personal_json(data: dict[str, Any]) -> bytes:

@@ -30,6 +30,7 @@ class EntryKind(enum.StrEnum):
     VOLUNTEERING = "volunteering"  # time given to the community, confirmed by a neighbour
     THANKS = "thanks"  # credits moved from a thanker to a helper
     REVERSAL = "reversal"  # cancels one confirmed entry by mirroring it
+    EXCHANGE = "exchange"  # a need or offer met: hours from the helped to the helper, confirmed by the helped
 
 
 class EntryStatus(enum.StrEnum):
@@ -174,6 +175,40 @@ def thanks(
         created_at=now,
         confirmed_by=giver,
     )
+
+
+def floor_refusal(minutes: int, balance: int, floor_minutes: int) -> bool:
+    """Whether moving ``minutes`` away from a member would take them below the floor."""
+    return minutes > thanks_room(balance, floor_minutes)
+
+
+def exchange(
+    *, group_id: int, helped: int, helper: int, minutes: int, note: str, proposed_by: int, now: dt.datetime
+) -> EntryDraft:
+    """Hours the helped member confirmed for help received; counts at once.
+
+    The helped member authorises it by confirming, so they are its confirmer; whoever sent
+    ``/done`` is its creator. The caller has checked the floor.
+    """
+    if helped == helper:
+        raise ValueError("an exchange is between two members")
+    return EntryDraft(
+        group_id=group_id,
+        kind=EntryKind.EXCHANGE,
+        from_member=helped,
+        to_member=helper,
+        minutes=minutes,
+        note=note,
+        status=EntryStatus.CONFIRMED,
+        created_by=proposed_by,
+        created_at=now,
+        confirmed_by=helped,
+    )
+
+
+def exchanges(entries: Iterable[LedgerEntry]) -> list[LedgerEntry]:
+    """Exchanges that still stand (confirmed and not reversed)."""
+    return [entry for entry in standing_entries(entries) if entry.kind is EntryKind.EXCHANGE]
 
 
 def reversal(entry: LedgerEntry, existing: LedgerEntry | None, *, by: int, why: str, now: dt.datetime) -> EntryDraft:
@@ -359,6 +394,11 @@ def _entry_problems(entry: LedgerEntry, by_id: Mapping[int, LedgerEntry]) -> lis
         problems.append(f"{label} is confirmed without a confirmer")
     if entry.counts and entry.kind is EntryKind.VOLUNTEERING and entry.confirmed_by == entry.created_by:
         problems.append(f"{label} was confirmed by the member who logged it")
+    if entry.kind is EntryKind.EXCHANGE:
+        if entry.from_member is None or entry.to_member is None:
+            problems.append(f"{label} is an exchange that does not net to zero between two members")
+        elif entry.counts and entry.confirmed_by != entry.from_member:
+            problems.append(f"{label} is an exchange not confirmed by the member it takes from")
     if entry.kind is EntryKind.REVERSAL:
         original = by_id.get(entry.reverses)
         if original is None:

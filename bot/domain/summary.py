@@ -3,9 +3,9 @@
 Pure: storage gathers an :class:`Activity` for the period since the previous summary and
 :func:`build` decides what the summary says, or that there is nothing to say (None).
 Something "happened" when a round opened, moved on, received ideas or closed, an outcome
-was recorded, hours were confirmed or logged, or a proposal was made. Open rounds, pending
-confirmations, proposals waiting for support and outcomes waiting for an update are
-listed, but alone they are not news.
+was recorded, hours were confirmed or logged, a proposal was made, or a need was met. Open
+rounds, pending confirmations, proposals waiting for support, outcomes waiting for an update
+and open needs are listed, but alone they are not news.
 
 Everyone's confirmed hours count in the totals; only members who have not opted out
 (``/privacy``) or asked to be forgotten are named among the top contributors.
@@ -101,6 +101,15 @@ class WaitingProposal:
 
 
 @dataclass(frozen=True, slots=True)
+class MetNeed:
+    """A need whose hours were confirmed during the period."""
+
+    number: int
+    text: str
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
 class Activity:
     """Everything storage found for one group and one period."""
 
@@ -116,6 +125,8 @@ class Activity:
     proposals: Sequence[WaitingProposal] = ()
     waiting_outcomes: Sequence[RoundRef] = ()  # review date passed, no update since
     round_hours: Sequence[RoundRef] = ()  # confirmed in the period, per round
+    needs_met: Sequence[MetNeed] = ()
+    open_needs: int = 0  # needs on the board at the end of the period
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +149,8 @@ class Summary:
     proposals: tuple[WaitingProposal, ...]
     waiting_outcomes: tuple[RoundRef, ...] = ()
     round_hours: tuple[RoundRef, ...] = ()
+    needs_met: tuple[MetNeed, ...] = ()
+    open_needs: int = 0
 
 
 def period_start(group: Group) -> dt.datetime:
@@ -153,6 +166,7 @@ def happened(activity: Activity) -> bool:
         or activity.confirmed
         or activity.logged_in_period
         or any(proposal.new for proposal in activity.proposals)
+        or activity.needs_met
     )
 
 
@@ -180,6 +194,8 @@ def build(activity: Activity) -> Summary | None:
         proposals=tuple(activity.proposals),
         waiting_outcomes=tuple(activity.waiting_outcomes),
         round_hours=tuple(activity.round_hours),
+        needs_met=tuple(activity.needs_met),
+        open_needs=activity.open_needs,
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.flows import (
     credits,
+    needs,
     notices,
     outcomes,
     proposals,
@@ -29,6 +30,7 @@ DEADLINE_ACTIONS: Mapping[str, DeadlineAction] = {
     DeadlineKind.REMINDER_VOTING: reminders.remind,
     DeadlineKind.PROPOSAL_LAPSE: proposals.lapse,
     DeadlineKind.CREDIT_LAPSE: credits.lapse_entry,
+    DeadlineKind.POSTING_LAPSE: needs.lapse_posting,
     DeadlineKind.SUMMARY: summaries.summary_due,
     DeadlineKind.OUTCOME_REVIEW: outcomes.review_due_now,
     DeadlineKind.NOTICES: notices.deliver_due,

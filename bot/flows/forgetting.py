@@ -1,6 +1,6 @@
 """After ``/forgetme``: the bot's own messages that named the member are written again.
 
-Entry messages (``/log``) and proposal messages keep their message ids, so once the member
+Entry messages (``/log``), proposal messages and need and offer messages keep their message ids, so once the member
 is forgotten each is rendered again as it stands, where the name now reads "a former
 member". Best effort: Telegram may refuse an edit (the message was deleted, the bot left
 the group), and the forgetting itself is already done. The edits go out at the lowest
@@ -17,12 +17,14 @@ from telegram.error import BadRequest, Forbidden
 from bot.domain import i18n
 from bot.domain.ledger import EntryStatus
 from bot.domain.proposals import ProposalStatus
+from bot.flows import needs as needs_flow
 from bot.flows.credits import entry_buttons, entry_names, entry_text
 from bot.flows.proposals import render_proposal, support_keyboard
 from bot.runtime import outbound
 from bot.runtime.application import CoprodApplication
 from storage import groups, proposals
 from storage import ledger as stored_ledger
+from storage import needs as stored_needs
 from storage import rounds as stored_rounds
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,8 @@ log = logging.getLogger(__name__)
 async def unname(app: CoprodApplication, user_id: int) -> int:
     """Edit every stored message that named the member; returns how many were edited."""
     with outbound.sending_as(outbound.Priority.NOTICE):
-        return await _entry_messages(app, user_id) + await _proposal_messages(app, user_id)
+        edited = await _entry_messages(app, user_id) + await _proposal_messages(app, user_id)
+        return edited + await _posting_messages(app, user_id)
 
 
 async def _entry_messages(app: CoprodApplication, user_id: int) -> int:
@@ -69,6 +72,26 @@ async def _proposal_messages(app: CoprodApplication, user_id: int) -> int:
         still_open = proposal.status is ProposalStatus.OPEN
         keyboard = support_keyboard(i18n.translator(group.language), proposal) if still_open else None
         edited += await _edit(app, group.chat_id, proposal.message_id, text, keyboard)
+    return edited
+
+
+async def _posting_messages(app: CoprodApplication, user_id: int) -> int:
+    """Needs and offers the member posted or answered."""
+    async with app.services.db.read() as conn:
+        ids = {posting.id for posting in await stored_needs.by_author(conn, user_id)}
+        ids |= {connection.posting_id for connection in await stored_needs.member_connections(conn, user_id)}
+        shown = []
+        for posting_id in sorted(ids):
+            posting = await stored_needs.get(conn, posting_id)
+            if posting.message_id is not None:
+                linked = await stored_needs.connections_of(conn, posting_id)
+                shown.append((posting, linked, await groups.get(conn, posting.group_id)))
+        names = await needs_flow.people(conn, [p for p, _, _ in shown], [c for _, linked, _ in shown for c in linked])
+    edited = 0
+    for posting, linked, group in shown:
+        t = i18n.translator(group.language)
+        text = needs_flow.posting_text(t, posting, linked, names)
+        edited += await _edit(app, group.chat_id, posting.message_id, text, needs_flow.posting_buttons(t, posting))
     return edited
 
 

@@ -99,6 +99,16 @@ def summary_blocks(t: Translator, group: Group, summary: Summary) -> list[str]:
             "{count} entry of volunteered time is waiting for a neighbour to confirm it.",
             "{count} entries of volunteered time are waiting for a neighbour to confirm them.",
             summary.pending_confirmations))  # fmt: skip
+    if summary.needs_met or summary.open_needs:
+        blocks += ["", t._("<b>Neighbours helping neighbours</b>")]
+        blocks += [
+            t._("• Need #{number} met: {what} ({hours})", number=met.number, what=t.user_text(met.text),
+                hours=t.duration(met.minutes))
+            for met in summary.needs_met
+        ]  # fmt: skip
+        if summary.open_needs:
+            blocks.append(t.ngettext("{count} need is still open: see /board.",
+                                     "{count} needs are still open: see /board.", summary.open_needs))  # fmt: skip
     if summary.proposals:
         blocks += ["", t._("<b>Proposals waiting for support</b>")]
         blocks += [

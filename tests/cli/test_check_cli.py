@@ -162,3 +162,15 @@ def test_export_file_is_owner_only_whatever_the_umask(tmp_path, capsys):
 def test_export_into_a_missing_folder_is_a_clear_error(tmp_path, capsys):
     status, _, err = run(capsys, "--db", books(tmp_path), "export", "--group", CHAT_ID, tmp_path / "no" / "x.zip")
     assert status == 2 and "cannot write the export" in err and "Traceback" not in err
+
+
+def test_check_covers_exchanges_and_names_one_that_does_not_net_to_zero(tmp_path, capsys):
+    exchange = (
+        "INSERT INTO ledger_entries (group_id, kind, from_member, to_member, minutes, status, confirmed_by,"
+        " decided_at, created_by, created_at) VALUES (1, 'exchange', {frm}, 201, 60, 'confirmed', {by},"
+        " '2026-11-02T09:00:00+00:00', 201, '2026-11-02T09:00:00+00:00')"
+    )
+    status, out, _ = run(capsys, "--db", books(tmp_path, exchange.format(frm=CHLOE, by=CHLOE)), "check")
+    assert status == 0 and "discrepancies: 0" in out
+    status, out, _ = run(capsys, "--db", books(tmp_path / "b", exchange.format(frm="NULL", by=BEN)), "check")
+    assert status == 1 and "exchange that does not net to zero" in out

@@ -72,3 +72,21 @@ async def test_a_deadline_retried_after_a_telegram_error_keeps_one_job(harness):
         assert [j.name for j in queue.jobs()].count(ideas_end.job_name) == 1
     finally:
         queue.scheduler.shutdown(wait=False)
+
+
+async def test_a_need_lapses_once_after_a_restart_that_missed_its_deadline(harness, telegram, clock):
+    from storage import needs as stored_needs
+
+    await harness.send(harness.residents[0], "/need 1h a ladder")
+    settings = harness.app.services.settings
+    await harness.app.shutdown()
+    clock.advance(dt.timedelta(days=31))
+    restarted = build_application(settings, request=EmulatorRequest(telegram), clock=clock, rate_limiter=False)
+    async with restarted:  # initialize catches up
+        await deadlines.run_due(restarted)
+        async with restarted.services.db.read() as conn:
+            [need] = await stored_needs.group_postings(conn, 1)
+        assert need.status.value == "lapsed"
+        assert sum("Lapsed after" in text for text in telegram.texts(harness.group.id)) == 0  # edited, not posted
+        edited = [p for p in telegram.sent("editMessageText") if "Lapsed after 30 days" in p["text"]]
+        assert len(edited) == 1

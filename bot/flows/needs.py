@@ -1,0 +1,173 @@
+"""Needs and offers in the chat: their group messages, introductions, and lapsing.
+
+A posting's group message is rendered again from the database whenever it changes (a
+helper answers, it is met, cancelled or lapses), by a member's press or command
+(``handlers.needs``) or by the POSTING_LAPSE deadline here. Private messages can reach only
+members who started a chat with the bot, so every one of them is best effort and goes at
+the lowest priority: the group message is what always works.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import aiosqlite
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden
+
+from bot.domain import callbacks, i18n
+from bot.domain.i18n import Translator
+from bot.domain.ledger import neighbour_name
+from bot.domain.needs import (
+    Connection,
+    Posting,
+    PostingKind,
+    PostingStatus,
+    is_lapsed,
+    lapse_after,
+)
+from bot.domain.records import Deadline, Group, Member
+from bot.runtime import outbound
+from bot.runtime.application import CoprodApplication
+from storage import groups, members
+from storage import needs as stored
+
+log = logging.getLogger(__name__)
+
+
+async def people(conn: aiosqlite.Connection, postings: Iterable[Posting], connections: Iterable[Connection]) -> dict[int, Member]:
+    ids = {posting.author for posting in postings}
+    for connection in connections:
+        ids |= {connection.helper, connection.helped}
+    return await members.names(conn, ids)
+
+
+def name(t: Translator, names: dict[int, Member], user_id: int) -> str:
+    """A member as /privacy allows: "a neighbour" when hidden, "a former member" when forgotten."""
+    return t.user_text(neighbour_name(t, names.get(user_id)))
+
+
+def headline(t: Translator, posting: Posting, names: dict[int, Member]) -> str:
+    who = name(t, names, posting.author)
+    what = t.user_text(posting.text)
+    if posting.kind is PostingKind.OFFER:
+        return t._("#{number} · {name} offers: {what}", number=posting.id, name=who, what=what)
+    if posting.minutes is None:
+        return t._("#{number} · {name} needs: {what}", number=posting.id, name=who, what=what)
+    return t._(
+        "#{number} · {name} needs: {what}, about {duration}",
+        number=posting.id, name=who, what=what, duration=t.duration(posting.minutes),
+    )  # fmt: skip
+
+
+def posting_text(t: Translator, posting: Posting, connections: list[Connection], names: dict[int, Member]) -> str:
+    """The posting's group message as it stands now."""
+    lines = [headline(t, posting, names)]
+    for connection in connections:
+        lines.append(
+            t._("🤝 {helper} will help {helped}.", helper=name(t, names, connection.helper), helped=name(t, names, connection.helped))
+        )
+    if posting.status is PostingStatus.MET:
+        lines.append(t._("✅ Met: the hours are confirmed."))
+    elif posting.status is PostingStatus.CANCELLED:
+        lines.append(t._("Taken down."))
+    elif posting.status is PostingStatus.LAPSED:
+        lines.append(t._("⌛ Lapsed after {period}.", period=t.period(lapse_after(posting.kind))))
+    elif posting.status is PostingStatus.TAKEN:
+        lines.append(t._("After the help, either of you sends /done {number} to settle the hours.", number=posting.id))
+    elif posting.kind is PostingKind.OFFER:
+        lines.append(t._("Press Ask to be put in touch. Afterwards, /done {number} settles the hours.", number=posting.id))
+    else:
+        lines.append(t._("Press I can help to be put in touch."))
+    return "\n".join(lines)
+
+
+def posting_buttons(t: Translator, posting: Posting) -> InlineKeyboardMarkup | None:
+    """The answer button while the posting is open, else none."""
+    if posting.status is not PostingStatus.OPEN:
+        return None
+    label = t._("I can help") if posting.kind is PostingKind.NEED else t._("Ask")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=callbacks.encode(callbacks.Action.POSTING_ANSWER, posting.id))]]
+    )
+
+
+async def show_posting(bot: Bot, group: Group, posting: Posting, connections: list[Connection], names: dict[int, Member]) -> None:
+    """Rewrite the posting's group message (best effort: it may have been deleted)."""
+    if posting.message_id is None:
+        return
+    t = i18n.translator(group.language)
+    try:
+        await bot.edit_message_text(
+            posting_text(t, posting, connections, names),
+            chat_id=group.chat_id,
+            message_id=posting.message_id,
+            reply_markup=posting_buttons(t, posting),
+        )
+    except BadRequest as error:
+        log.info("event=posting_message_not_updated posting=%s error=%s", posting.id, error.message)
+
+
+def reader(app: CoprodApplication, member: Member | None) -> Translator:
+    """The member's own language for a private message."""
+    language = member.language_override if member is not None else None
+    if language is None:
+        code = member.language_code if member is not None else None
+        language = i18n.best_language(code, app.services.settings.language)
+    return i18n.translator(language)
+
+
+def link(t: Translator, member: Member | None, user_id: int) -> str:
+    """A way to reach a member: their @username, else a mention link by id."""
+    if member is not None and member.username and not member.forgotten:
+        return f"@{member.username}"
+    return f'<a href="tg://user?id={user_id}">{t.user_text(neighbour_name(t, member))}</a>'
+
+
+async def notify(app: CoprodApplication, user_id: int, text: str) -> bool:
+    """A private message where the member can be reached; False where they cannot."""
+    with outbound.sending_as(outbound.Priority.NOTICE):
+        try:
+            await app.bot.send_message(user_id, text)
+        except (Forbidden, BadRequest) as error:
+            log.info("event=private_notice_not_sent user=%s error=%s", user_id, error.message)
+            return False
+    return True
+
+
+async def introduce(app: CoprodApplication, group: Group, posting: Posting, connection: Connection, names: dict[int, Member]) -> None:
+    """Tell both members who the other is and how to reach them."""
+    for me, other in ((connection.helper, connection.helped), (connection.helped, connection.helper)):
+        t = reader(app, names.get(me))
+        if me == connection.helper:
+            text = t._("You offered to help {name} with #{number} in {group}: {what}", name=link(t, names.get(other), other), number=posting.id, group=t.user_text(group.title), what=t.user_text(posting.text))
+        else:
+            text = t._("{name} will help you with #{number} in {group}: {what}", name=link(t, names.get(other), other), number=posting.id, group=t.user_text(group.title), what=t.user_text(posting.text))
+        tail = t._("Write to each other to arrange it. Afterwards, either of you sends /done {number} in the group.", number=posting.id)
+        await notify(app, me, f"{text}\n{tail}")
+
+
+async def lapse_posting(app: CoprodApplication, deadline: Deadline) -> None:
+    """A POSTING_LAPSE deadline: an open need or offer comes off the board (idempotent)."""
+    now = app.services.clock.now()
+    async with app.services.db.transaction() as conn:
+        posting = await stored.get(conn, deadline.ref_id)
+        if posting is None or posting.status is not PostingStatus.OPEN or not is_lapsed(posting, now):
+            return
+        await stored.move(conn, posting.id, PostingStatus.OPEN, PostingStatus.LAPSED, now=now)
+        posting = await stored.get(conn, posting.id)
+        connections = await stored.connections_of(conn, posting.id)
+        names = await people(conn, [posting], connections)
+        group = await groups.get(conn, posting.group_id)
+    await show_posting(app.bot, group, posting, connections, names)
+    t = reader(app, names.get(posting.author))
+    await notify(
+        app,
+        posting.author,
+        t._(
+            "Your #{number} in {group} lapsed after {period} and is off the board: {what}. Post it again if it still stands.",
+            number=posting.id, group=t.user_text(group.title), period=t.period(lapse_after(posting.kind)),
+            what=t.user_text(posting.text),
+        ),
+    )  # fmt: skip

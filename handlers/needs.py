@@ -1,0 +1,300 @@
+"""Needs and offers in the chat: /need, /offer, their buttons, /done and its Confirm, /board, /cancel.
+
+Rules live in :mod:`bot.domain.needs`, rendering and lapsing in :mod:`bot.flows.needs`. Buttons
+carry only an id: who pressed, and whether they may, is decided against the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import MessageLimit
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.domain import callbacks, durations, ledger, needs
+from bot.domain.ballots import pack_messages, visible_length
+from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.errors import DomainError
+from bot.domain.i18n import N_, Translator
+from bot.domain.needs import Connection, Posting, PostingKind, PostingStatus
+from bot.domain.numbers import parse_number
+from bot.domain.records import Group, Member
+from bot.flows.needs import (
+    headline,
+    introduce,
+    name,
+    people,
+    posting_buttons,
+    posting_text,
+    show_posting,
+)
+from bot.runtime.deadlines import schedule
+from bot.runtime.menu import Where
+from handlers.common import Turn, button, command
+from storage import deadlines as stored_deadlines
+from storage import groups, members
+from storage import ledger as stored_ledger
+from storage import needs as stored
+
+_STALE = N_("That button is not valid any more.")
+
+
+# ------------------------------------------------------------------ posting
+
+
+@command(Where.GROUP, menu=N_("Ask neighbours for help"))
+async def need(turn: Turn) -> None:
+    args = turn.args
+    minutes = None
+    if args and durations.looks_like_duration(args[0]):
+        minutes = durations.parse_credit_minutes(args.pop(0))
+    await _post(turn, PostingKind.NEED, minutes, " ".join(args))
+
+
+@command(Where.GROUP, menu=N_("Offer neighbours your help"))
+async def offer(turn: Turn) -> None:
+    await _post(turn, PostingKind.OFFER, None, " ".join(turn.args))
+
+
+async def _post(turn: Turn, kind: PostingKind, minutes: int | None, text: str) -> None:
+    author = turn.require_person()
+    text = needs.check_text(text, kind)
+    async with turn.db.transaction() as conn:
+        posting = await stored.by_source(conn, turn.source)  # found: this command replayed after a crash
+        deadline = None
+        if posting is None:
+            posting = await stored.add(
+                conn, group_id=turn.group.id, kind=kind, author=author.id, minutes=minutes, text=text,
+                now=turn.now, lapses_at=turn.now + needs.lapse_after(kind), source=turn.source,
+            )  # fmt: skip
+            deadline = await stored_deadlines.set_due(
+                conn, group_id=turn.group.id, kind=DeadlineKind.POSTING_LAPSE, ref_id=posting.id, due_at=posting.lapses_at
+            )
+        names = await people(conn, [posting], [])
+    if deadline is not None:
+        schedule(turn.context.application, deadline)
+    if posting.message_id is None:
+        message = await turn.reply(posting_text(turn.t, posting, [], names), reply_markup=posting_buttons(turn.t, posting))
+        async with turn.db.transaction() as conn:
+            await stored.set_message(conn, posting.id, message.message_id)
+
+
+# ------------------------------------------------------------------ answering
+
+
+@button
+async def answer_pressed(turn: Turn) -> None:
+    presser = turn.user.id
+    async with turn.db.transaction() as conn:
+        posting = await _pressed_posting(turn, conn)
+        connections = await stored.connections_of(conn, posting.id)
+        earlier = next((c for c in connections if presser in (c.helper, c.helped)), None)
+        needs.require_can_answer(posting, presser, earlier, turn.now)
+        helper, helped = needs.roles(posting, presser)
+        if posting.kind is PostingKind.NEED:
+            if not await stored.move(conn, posting.id, PostingStatus.OPEN, PostingStatus.TAKEN, now=turn.now):
+                raise DomainError(N_("Need #{number} is already taken by another neighbour. Thank you all the same!"), number=posting.id)
+            await stored_deadlines.finish(conn, DeadlineKind.POSTING_LAPSE, posting.id, turn.now)
+        connection = await stored.connect(conn, posting.id, helper=helper, helped=helped, now=turn.now)
+        posting = await stored.get(conn, posting.id)
+        connections = await stored.connections_of(conn, posting.id)
+        names = await people(conn, [posting], connections)
+    await turn.update.callback_query.answer(turn.t._("You are connected: I sent you both a private message where I can."))
+    await show_posting(turn.context.bot, turn.group, posting, connections, names)
+    await introduce(turn.context.application, turn.group, posting, connection, names)
+
+
+async def _pressed_posting(turn: Turn, conn) -> Posting:
+    posting_id = turn.pressed.int_arg()
+    posting = None
+    if posting_id is not None and turn.group is not None:
+        posting = await stored.in_group(conn, turn.group.id, posting_id)
+    if posting is None:
+        raise DomainError(_STALE)
+    return posting
+
+
+# ------------------------------------------------------------------ settling
+
+
+@command(Where.GROUP, menu=N_("Settle the hours of a need or offer"))
+async def done(turn: Turn) -> None:
+    person = turn.require_person()
+    args = turn.args
+    number = parse_number(args[0]) if args else None
+    if number is None or len(args) > 2:
+        raise DomainError(N_("Please give the number and, if you like, how long it took, for example: /done 12 1h"))
+    written = durations.parse_credit_minutes(args[1]) if len(args) == 2 else None
+    group = turn.group
+    async with turn.db.transaction() as conn:
+        posting = await _numbered(conn, group, number)
+        connection = needs.pick_connection(posting, await stored.connections_of(conn, posting.id), person.id)
+        minutes = needs.proposed_minutes(posting, written)
+        balance = await stored_ledger.balance(conn, group.id, connection.helped)
+        if ledger.floor_refusal(minutes, balance, group.floor_minutes):
+            raise DomainError(
+                N_("That would take the helped neighbour's balance below this group's floor of {floor}: "
+                   "up to {most} can move now. A facilitator can record this help as volunteering with /log instead."),
+                floor=turn.t.duration(group.floor_minutes),
+                most=turn.t.duration(ledger.thanks_room(balance, group.floor_minutes)),
+            )  # fmt: skip
+        if not await stored.propose(conn, connection.id, minutes=minutes, by=person.id):
+            raise DomainError(N_("Hours for #{number} are already proposed and wait for a confirmation."), number=posting.id)
+        connection = await stored.connection(conn, connection.id)
+        names = await members.names(conn, {connection.helper, connection.helped})
+    message = await turn.reply(_proposal_text(turn.t, posting, connection, names), reply_markup=_confirm_button(turn.t, connection))
+    async with turn.db.transaction() as conn:
+        await stored.set_proposal_message(conn, connection.id, message.message_id)
+
+
+def _proposal_text(t: Translator, posting: Posting, connection: Connection, names: dict[int, Member]) -> str:
+    return t._(
+        "{helper} helped {helped} with #{number}: {duration}. {helped}, please confirm, and the hours move from you to {helper}.",
+        helper=name(t, names, connection.helper), helped=name(t, names, connection.helped),
+        number=posting.id, duration=t.duration(connection.minutes),
+    )  # fmt: skip
+
+
+def _confirm_button(t: Translator, connection: Connection) -> InlineKeyboardMarkup:
+    data = callbacks.encode(callbacks.Action.EXCHANGE_CONFIRM, connection.id)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t._("Confirm"), callback_data=data)]])
+
+
+@button
+async def confirm_pressed(turn: Turn) -> None:
+    presser, group = turn.user.id, turn.group
+    async with turn.db.transaction() as conn:
+        connection_id = turn.pressed.int_arg()
+        connection = await stored.connection(conn, connection_id) if connection_id is not None else None
+        posting = await stored.get(conn, connection.posting_id) if connection else None
+        if posting is None or group is None or posting.group_id != group.id:
+            raise DomainError(_STALE)
+        needs.require_can_confirm(connection, presser)
+        balance = await stored_ledger.balance(conn, group.id, presser)
+        if ledger.floor_refusal(connection.minutes, balance, group.floor_minutes):
+            raise DomainError(
+                N_("That would take you below the floor of {floor}. A facilitator can log this help as volunteering instead."),
+                floor=turn.t.duration(group.floor_minutes),
+            )
+        entry = await stored_ledger.add(conn, ledger.exchange(
+            group_id=group.id, helped=connection.helped, helper=connection.helper, minutes=connection.minutes,
+            note=posting.text[: ledger.MAX_NOTE_LENGTH], proposed_by=connection.proposed_by, now=turn.now,
+        ))  # fmt: skip
+        if not await stored.settle(conn, connection.id, entry.id):
+            raise DomainError(N_("These hours are already confirmed."))
+        if posting.kind is PostingKind.NEED:
+            await stored.move(conn, posting.id, PostingStatus.TAKEN, PostingStatus.MET, by=presser, now=turn.now)
+        posting = await stored.get(conn, posting.id)
+        connections = await stored.connections_of(conn, posting.id)
+        names = await people(conn, [posting], connections)
+    t = turn.t
+    await turn.update.callback_query.answer(t._("Confirmed. Thank you!"))
+    settled = t._(
+        "✅ {helped} confirmed {duration} for {helper} (#{number}). Entry #{entry}.",
+        helped=name(t, names, connection.helped), helper=name(t, names, connection.helper),
+        duration=t.duration(entry.minutes), number=posting.id, entry=entry.id,
+    )  # fmt: skip
+    await turn.update.callback_query.edit_message_text(settled, reply_markup=None)
+    await show_posting(turn.context.bot, group, posting, connections, names)
+
+
+async def _numbered(conn, group: Group, number: int) -> Posting:
+    posting = await stored.in_group(conn, group.id, number)
+    if posting is None:
+        raise DomainError(N_("There is no need or offer #{number} in this group."), number=number)
+    return posting
+
+
+# ------------------------------------------------------------------ the board
+
+
+@command(Where.ANYWHERE, menu=N_("Open needs and offers"))
+async def board(turn: Turn) -> None:
+    page = _page(turn.args)
+    async with turn.db.read() as conn:
+        if turn.in_group:
+            shown = [turn.group]
+        else:
+            person = turn.require_person()
+            shown = [await groups.get(conn, group_id) for group_id in await members.group_ids(conn, person.id)]
+        boards = {group.id: await stored.open_in(conn, group.id) for group in shown}
+        names = await people(conn, [p for postings in boards.values() for p in postings], [])
+    if not shown:
+        await turn.reply(turn.t._("I haven't seen you in any group yet. Post a need or an offer in your group with /need or /offer."))
+        return
+    lines = _board_lines(turn.t, shown, boards, names, turn.now, private=not turn.in_group)
+    pages = _pages(pack_messages(lines, MessageLimit.MAX_TEXT_LENGTH - 200, visible_length))
+    if page > len(pages):
+        raise DomainError(N_("There is no page {page}: the board has {count}."), page=page, count=len(pages))
+    chunks = pages[page - 1]
+    if page < len(pages):
+        chunks[-1] += "\n" + turn.t._("More: /board page {page}", page=page + 1)
+    for chunk in chunks:
+        await turn.reply(chunk)
+
+
+def _page(args: list[str]) -> int:
+    if args and args[0].lower() == "page":
+        args = args[1:]
+    if not args:
+        return 1
+    number = parse_number(args[0])
+    if number is None or len(args) > 1:
+        raise DomainError(N_("Write the page as a number, for example: /board page 2"))
+    return number
+
+
+def _pages(messages: list[str]) -> list[list[str]]:
+    return [messages[i : i + needs.BOARD_MESSAGES] for i in range(0, len(messages), needs.BOARD_MESSAGES)]
+
+
+def _board_lines(
+    t: Translator, shown: list[Group], boards: dict[int, list[Posting]], names: dict[int, Member],
+    now: dt.datetime, *, private: bool,
+) -> list[str]:  # fmt: skip
+    lines = []
+    for group in shown:
+        lines.append(t._("<b>Board of {group}</b>", group=t.user_text(group.title)))
+        postings = [p for p in boards[group.id] if not needs.is_lapsed(p, now)]
+        if not postings:
+            lines.append(t._("Nothing open. Post what you need with /need, or what you can give with /offer."))
+        for posting in postings:
+            since = t._("since {when}", when=t.when(posting.created_at, group.timezone))
+            lines.append(f"{headline(t, posting, names)} · {since}")
+    if not private:
+        lines.append(t._("Press the button under a post in the chat to answer it."))
+    return lines
+
+
+# ------------------------------------------------------------------ taking down
+
+
+@command(Where.GROUP, menu=N_("Take down a need or offer"))
+async def cancel(turn: Turn) -> None:
+    person = turn.require_person()
+    number = parse_number(turn.args[0]) if turn.args else None
+    if number is None:
+        raise DomainError(N_("Please give the number to take down, for example: /cancel 12"))
+    facilitator = await turn.is_facilitator()
+    async with turn.db.transaction() as conn:
+        posting = await _numbered(conn, turn.group, number)
+        needs.require_can_cancel(posting, person.id, facilitator=facilitator)
+        if not await stored.move(conn, posting.id, PostingStatus.OPEN, PostingStatus.CANCELLED, by=person.id, now=turn.now):
+            raise DomainError(N_("#{number} is no longer on the board."), number=posting.id)
+        await stored_deadlines.finish(conn, DeadlineKind.POSTING_LAPSE, posting.id, turn.now)
+        posting = await stored.get(conn, posting.id)
+        connections = await stored.connections_of(conn, posting.id)
+        names = await people(conn, [posting], connections)
+    await turn.reply(turn.t._("#{number} is taken down.", number=posting.id))
+    await show_posting(turn.context.bot, turn.group, posting, connections, names)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("need", need))
+    app.add_handler(CommandHandler("offer", offer))
+    app.add_handler(CommandHandler("done", done))
+    app.add_handler(CommandHandler("board", board))
+    app.add_handler(CommandHandler("cancel", cancel))
+    app.add_handler(CallbackQueryHandler(answer_pressed, pattern=callbacks.pattern(callbacks.Action.POSTING_ANSWER)))
+    app.add_handler(CallbackQueryHandler(confirm_pressed, pattern=callbacks.pattern(callbacks.Action.EXCHANGE_CONFIRM)))
