@@ -1,4 +1,4 @@
-"""Ideas in the group: replies to a prompt, ``/idea``, edits, ``/ideas``, ``/withdraw``, ``/merge``.
+"""Ideas in the group: replies to a prompt, ``/idea``, ``/assist``, edits, ``/ideas``, ``/withdraw``, ``/merge``.
 
 Every way in goes through :func:`bot.flows.ideas.record_idea`, which stores the idea in one
 transaction (once per source message, so a redelivered update adds nothing) and asks for
@@ -23,10 +23,9 @@ from telegram.ext import (
 from bot.domain import callbacks
 from bot.domain.ballots import pack_messages, visible_length
 from bot.domain.errors import DomainError, Quoted
-from bot.domain.i18n import N_, Translator
-from bot.domain.ledger import neighbour_name
+from bot.domain.i18n import N_
+from bot.domain.inclusion import ASSIST_USAGE, credit, parse_assist
 from bot.domain.numbers import parse_number
-from bot.domain.records import Member
 from bot.domain.rounds import (
     NO_ROUND_COLLECTING,
     SEVERAL_ROUNDS,
@@ -208,6 +207,30 @@ async def idea_round_chosen(turn: Turn) -> None:
     await turn.services.acknowledgements.react(turn.context.bot, turn.chat.id, message_id, turn.now)
 
 
+@command(Where.GROUP, menu=N_("Add an idea for a neighbour who is not in the chat"), facilitator=True)
+async def assist_command(turn: Turn) -> None:
+    """``/assist [N] NAME: idea``: the facilitator enters it, the neighbour is credited."""
+    await turn.require_facilitator()
+    assisted = parse_assist(command_text(turn))
+    if assisted.round_number is not None:
+        round_ = await numbered_round(turn, assisted.round_number)
+    else:
+        round_ = await _replied_round(turn)
+        if round_ is None:
+            raise DomainError(ASSIST_USAGE)
+    taken = await record_idea(
+        turn.context.application,
+        round_.id,
+        assisted.text,
+        author_id=turn.person_id,
+        source_chat_id=turn.chat.id,
+        source_message_id=turn.message.message_id,
+        round_read=round_,
+        assisted_name=assisted.name,
+    )
+    await _acknowledge(turn, taken, turn.message.message_id)
+
+
 @command(Where.ANYWHERE)
 async def idea_edited(turn: Turn) -> None:
     """Editing the message an idea came from updates the idea while ideas are open."""
@@ -218,7 +241,7 @@ async def idea_edited(turn: Turn) -> None:
         return
     async with turn.db.transaction() as conn:
         require_stage(await stored_rounds.get(conn, idea.round_id), Stage.IDEAS)
-        text = check_idea(idea_text(message))
+        text = parse_assist(idea_text(message) or "").text if idea.assisted_name else check_idea(idea_text(message))
         await stored_rounds.update_idea_text(conn, idea.id, text, folded=fold(text), now=turn.now)
 
 
@@ -239,7 +262,7 @@ async def ideas_command(turn: Turn) -> None:
         lines.append(turn.t._("No ideas yet."))
     for idea in standing:
         credited = [idea, *(other for other in ideas if other.merged_into == idea.id)]
-        names = ", ".join(dict.fromkeys(_author(turn.t, other, authors) for other in credited))
+        names = ", ".join(dict.fromkeys(credit(turn.t, other, authors, turn.t.user_text) for other in credited))
         lines.append(f"{idea.number}. {turn.t.user_text(idea.text)} — {names}")
     pairs = near_duplicates(ideas)
     if pairs and await turn.is_facilitator():
@@ -251,15 +274,6 @@ async def ideas_command(turn: Turn) -> None:
         )
     for chunk in pack_messages(lines, MessageLimit.MAX_TEXT_LENGTH, visible_length):
         await turn.reply(chunk)
-
-
-def _author(t: Translator, idea: Idea, authors: dict[int, Member]) -> str:
-    if idea.anonymous or idea.author_id is None:
-        return t._("anonymous")
-    member = authors.get(idea.author_id)
-    if member is not None and member.public_name:
-        return t.user_text(member.public_name)
-    return neighbour_name(t, member)
 
 
 async def _listed_round(turn: Turn) -> Round:
@@ -340,6 +354,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("ideas", ideas_command, filters=new_message))
     app.add_handler(CommandHandler("withdraw", withdraw_command, filters=new_message))
     app.add_handler(CommandHandler("merge", merge_command, filters=new_message))
+    app.add_handler(CommandHandler("assist", assist_command, filters=new_message))
     app.add_handler(MessageHandler(new_group_message & _RepliesToBot() & ~filters.COMMAND, idea_by_reply))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, idea_edited))
     app.add_handler(CallbackQueryHandler(idea_round_chosen, pattern=callbacks.pattern(callbacks.Action.IDEA_FOR)))

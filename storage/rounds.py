@@ -58,6 +58,7 @@ def _idea(row: sqlite3.Row) -> Idea:
         status=IdeaStatus(row["status"]),
         merged_into=row["merged_into"],
         created_at=from_db(row["created_at"]),
+        assisted_name=row["assisted_name"],
     )
 
 
@@ -176,9 +177,9 @@ async def set_voting_message(conn: aiosqlite.Connection, round_id: int, message_
 
 _INSERT_IDEA = """
     INSERT INTO ideas (round_id, number, author_id, anonymous, text, folded_text,
-                       source_chat_id, source_message_id, created_at, updated_at)
+                       source_chat_id, source_message_id, created_at, updated_at, assisted_name)
     SELECT :round, (SELECT COALESCE(MAX(number), 0) + 1 FROM ideas WHERE round_id = :round),
-           :author, :anonymous, :text, :folded, :chat, :message, :now, :now
+           :author, :anonymous, :text, :folded, :chat, :message, :now, :now, :assisted
     WHERE {condition}
     ON CONFLICT (source_chat_id, source_message_id) DO NOTHING
     RETURNING *, (SELECT other.id FROM ideas AS other
@@ -223,6 +224,7 @@ async def collect_idea(
     source_chat_id: int | None,
     source_message_id: int | None,
     any_stage: bool = False,
+    assisted_name: str | None = None,
 ) -> tuple[Idea, int | None] | None:
     """Add an idea to a round that is collecting them (or, with ``any_stage``, to any
     round), in one statement: one hop to aiosqlite's thread. ``folded`` is the text as
@@ -239,6 +241,7 @@ async def collect_idea(
         {
             "round": round_id, "author": author_id, "anonymous": int(anonymous), "text": text,
             "folded": folded, "chat": source_chat_id, "message": source_message_id, "now": to_db(now),
+            "assisted": assisted_name,
         },
     )  # fmt: skip
     return None if row is None else (_idea(row), row["same_as_id"])

@@ -19,7 +19,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -79,15 +79,13 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
 
     round_header = ("round", "kind", "question", "stage", "created_at", "ideas_ends_at",
                     "voting_started_at", "voting_ends_at", "closed_at", "voter_count")  # fmt: skip
-    idea_header = ("round", "idea", "text", "author", "status", "merged_into", "created_at")
+    idea_header = ("round", "idea", "text", "author", "status", "merged_into", "created_at",
+                   "assisted_for", "entered_by")  # fmt: skip
     vote_header = ("round", "idea", "text", "votes", "rank", "final")
     outcome_header = ("round", "question", "text", "recorded_at")
     ledger_header = ("entry", "kind", "from", "to", "minutes", "hours", "note", "status",
                      "confirmed_by", "rejected_by", "decided_at", "created_at", "reverses")  # fmt: skip
-    ideas = [
-        {**row, "author": t._("anonymous") if row["anonymous"] else name(row["author_id"])}
-        for row in records.ideas
-    ]
+    ideas = [{**row, **_idea_credit(t, row, name)} for row in records.ideas]
     community = t._("the community")
     ledger_rows = [
         (
@@ -107,6 +105,20 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
         "outcomes.csv": _csv(outcome_header, _columns(records.outcomes, outcome_header)),
         "ledger.csv": _csv(ledger_header, ledger_rows),
     }
+
+
+def _idea_credit(t: Translator, row: Row, name: Callable[[int | None], str]) -> Row:
+    """Who an idea is from; an assisted idea also names the neighbour and the facilitator
+    who entered it (when: its ``created_at``)."""
+    if row["assisted_name"]:
+        entered_by = name(row["author_id"]) or t._("a facilitator")
+        return {
+            "author": t._("{name} (via {facilitator})", name=row["assisted_name"], facilitator=entered_by),
+            "assisted_for": row["assisted_name"],
+            "entered_by": entered_by,
+        }
+    author = t._("anonymous") if row["anonymous"] else name(row["author_id"])
+    return {"author": author, "assisted_for": "", "entered_by": ""}
 
 
 def group_zip(records: GroupRecords, t: Translator) -> bytes:

@@ -81,6 +81,7 @@ class Idea:
     status: IdeaStatus
     merged_into: int | None
     created_at: dt.datetime
+    assisted_name: str | None = None  # entered by a facilitator (author_id) for this neighbour
 
 
 def new_link_token() -> str:

@@ -44,11 +44,13 @@ async def record_idea(
     source_message_id: int | None,
     draft_id: int | None = None,
     round_read: Round | None = None,
+    assisted_name: str | None = None,
 ) -> Taken:
     """Add an idea to a round still collecting them (and drop the draft it came from).
 
     ``round_read`` is the round as the caller just read it, which spares reading it again:
-    the insert itself checks that the round still collects ideas. Without a draft to drop,
+    the insert itself checks that the round still collects ideas. ``assisted_name`` is the
+    neighbour a facilitator (``author_id``) enters the idea for. Without a draft to drop,
     that insert is the only write, so it needs no ``BEGIN``/``COMMIT`` around it.
     """
     services = app.services
@@ -67,6 +69,7 @@ async def record_idea(
             now=services.clock.now(),
             source_chat_id=source_chat_id,
             source_message_id=source_message_id,
+            assisted_name=assisted_name,
         )
         if collected is None:  # the round moved on since it was read, or this message is an idea already
             require_stage(await stored_rounds.get(conn, round_id), Stage.IDEAS)

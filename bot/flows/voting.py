@@ -26,6 +26,7 @@ from bot.domain.ballots import (
 )
 from bot.domain.deadline_kinds import DeadlineKind, reminder_due
 from bot.domain.i18n import Translator
+from bot.domain.inclusion import credit
 from bot.domain.records import Deadline, Group
 from bot.domain.results import Results, rank, voter_count
 from bot.domain.rounds import Idea, Round, Stage, voting_deadline
@@ -34,12 +35,27 @@ from bot.runtime.charts import bar_chart
 from bot.runtime.deadlines import schedule
 from bot.runtime.posting import post_blocks
 from storage import deadlines as stored_deadlines
-from storage import groups, rounds, voting
+from storage import groups, members, rounds, voting
 
 log = logging.getLogger(__name__)
 
 
-def _voting_blocks(t: Translator, group: Group, round_: Round, ideas: Sequence[Idea], polls: int) -> list[str]:
+async def idea_lines(conn: aiosqlite.Connection, t: Translator, ideas: Sequence[Idea]) -> dict[int, str]:
+    """Each idea as the ballot and the results show it (HTML): its words, and for an
+    assisted idea the neighbour it came from, "NAME (via FACILITATOR)"."""
+    authors = await members.names(conn, {idea.author_id for idea in ideas if idea.author_id})
+    lines = {}
+    for idea in ideas:
+        line = t.user_text(idea.text)
+        if idea.assisted_name:
+            line += " — " + credit(t, idea, authors, t.user_text)
+        lines[idea.id] = line
+    return lines
+
+
+def _voting_blocks(
+    t: Translator, group: Group, round_: Round, ideas: Sequence[Idea], polls: int, lines: dict[int, str]
+) -> list[str]:
     ends_at = round_.voting_ends_at
     blocks = [
         t._("<b>Voting is open for round #{number}</b>: {question}", number=round_.number,
@@ -53,7 +69,7 @@ def _voting_blocks(t: Translator, group: Group, round_: Round, ideas: Sequence[I
                 relative=t.relative(ends_at - round_.voting_started_at))
         )  # fmt: skip
     blocks.append("")
-    blocks.extend(f"{idea.number}. {t.user_text(idea.text)}" for idea in ideas)
+    blocks.extend(f"{idea.number}. {lines[idea.id]}" for idea in ideas)
     return blocks
 
 
@@ -66,7 +82,7 @@ def _poll_question(t: Translator, round_: Round, layout: PollLayout, polls: int)
     return shorten(question, PollLimit.MAX_QUESTION_LENGTH)
 
 
-def _results_blocks(t: Translator, round_: Round, results: Results) -> list[str]:
+def _results_blocks(t: Translator, round_: Round, results: Results, lines: dict[int, str]) -> list[str]:
     blocks = [t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
                   question=t.user_text(round_.question))]  # fmt: skip
     if not results.placings:
@@ -78,7 +94,7 @@ def _results_blocks(t: Translator, round_: Round, results: Results) -> list[str]
         blocks.append(
             t._("{place}. {idea} — {votes}, {share}",
                 place=f"={place}" if placing.tied else place,
-                idea=t.user_text(placing.tally.text),
+                idea=lines.get(placing.tally.idea_id) or t.user_text(placing.tally.text),
                 votes=t.ngettext("{count} vote", "{count} votes", placing.tally.votes),
                 share=t.percent(placing.share))
         )  # fmt: skip
@@ -128,7 +144,10 @@ async def post_ballot(app: CoprodApplication, group: Group, round_: Round, ideas
     t = i18n.translator(group.language)
     layouts = lay_out(ideas)
     if round_.voting_message_id is None:
-        messages = await post_blocks(app.bot, group.chat_id, _voting_blocks(t, group, round_, ideas, len(layouts)))
+        async with app.services.db.read() as conn:
+            lines = await idea_lines(conn, t, ideas)
+        blocks = _voting_blocks(t, group, round_, ideas, len(layouts), lines)
+        messages = await post_blocks(app.bot, group.chat_id, blocks)
         async with app.services.db.transaction() as conn:
             await rounds.set_voting_message(conn, round_.id, messages[0].message_id)
     async with app.services.db.read() as conn:
@@ -201,7 +220,9 @@ async def close_voting(app: CoprodApplication, round_: Round) -> bool:
 
 async def publish_results(app: CoprodApplication, group: Group, round_: Round, results: Results) -> None:
     t = i18n.translator(group.language)
-    await post_blocks(app.bot, group.chat_id, _results_blocks(t, round_, results))
+    async with app.services.db.read() as conn:
+        lines = await idea_lines(conn, t, await rounds.ideas(conn, round_.id))
+    await post_blocks(app.bot, group.chat_id, _results_blocks(t, round_, results, lines))
     if results.voters and results.placings:
         chart = await _results_chart(results)
         await app.bot.send_photo(

@@ -1,0 +1,84 @@
+"""Taking part without Telegram or without typing: assisted ideas, voice ideas, paper ballots.
+
+A facilitator enters an idea for a neighbour who is not in the chat (``/assist NAME: idea``);
+the idea is the facilitator's to manage and is credited "NAME (via FACILITATOR)". Pure
+rules only: parsing what the facilitator wrote and naming an idea's author everywhere it
+is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from bot.domain.errors import DomainError, within_limit
+from bot.domain.i18n import N_, Translator
+from bot.domain.ledger import neighbour_name
+from bot.domain.member_text import without_direction_controls
+from bot.domain.numbers import parse_number
+from bot.domain.records import Member
+from bot.domain.rounds import MAX_IDEA_LENGTH, Idea
+
+MAX_ASSISTED_NAME_LENGTH = 64
+
+ASSIST_USAGE = N_(
+    "Write the neighbour's name, a colon and their idea, as a reply to the round's message "
+    "(or after the round number), e.g. /assist Maria: A bench by the bus stop"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Assisted:
+    """What ``/assist [N] NAME: idea`` asks for; ``round_number`` None means the round replied to."""
+
+    round_number: int | None
+    name: str
+    text: str
+
+
+def parse_assist(text: str) -> Assisted:
+    """``[N] NAME: idea``: a name and an idea, both non-empty and within their limits."""
+    rest = without_direction_controls(text).strip()
+    number = None
+    first, _, after = rest.partition(" ")
+    if after and ":" not in first and parse_number(first) is not None:
+        number, rest = parse_number(first), after.strip()
+    name, colon, idea = rest.partition(":")
+    if not colon:
+        raise DomainError(ASSIST_USAGE)
+    name = within_limit(
+        " ".join(name.split()),
+        MAX_ASSISTED_NAME_LENGTH,
+        empty=N_("Write the neighbour's name before the colon, e.g. /assist Maria: A bench by the bus stop"),
+        too_long=N_("That name is {length} characters long; please keep it within {limit}."),
+    )
+    idea = within_limit(
+        idea.strip(),
+        MAX_IDEA_LENGTH,
+        empty=N_("Write the neighbour's idea after the colon, e.g. /assist Maria: A bench by the bus stop"),
+        too_long=N_("That idea is {length} characters long; please keep it within {limit} characters."),
+    )
+    return Assisted(number, name, idea)
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def credit(
+    t: Translator, idea: Idea, authors: Mapping[int, Member], show: Callable[[str], str] = _plain
+) -> str:
+    """Who an idea is from, as every listing names it: "anonymous", a member's public name,
+    "a neighbour", or "NAME (via FACILITATOR)" for an assisted idea. ``show`` marks what
+    members wrote (``t.user_text`` for an HTML message)."""
+    if idea.assisted_name:
+        via = t._("a facilitator") if idea.author_id is None else _member_name(t, authors, idea.author_id, show)
+        return t._("{name} (via {facilitator})", name=show(idea.assisted_name), facilitator=via)
+    if idea.anonymous or idea.author_id is None:
+        return t._("anonymous")
+    return _member_name(t, authors, idea.author_id, show)
+
+
+def _member_name(t: Translator, authors: Mapping[int, Member], user_id: int, show: Callable[[str], str]) -> str:
+    member = authors.get(user_id)
+    return show(member.public_name) if member is not None and member.public_name else neighbour_name(t, member)
