@@ -1,4 +1,5 @@
-"""Ideas in the group: replies to a prompt, ``/idea``, ``/assist``, edits, ``/ideas``, ``/withdraw``, ``/merge``.
+"""Ideas in the group: replies to a prompt (text or voice), ``/idea``, ``/assist``, ``/label``,
+edits, ``/ideas``, ``/withdraw``, ``/merge``.
 
 Every way in goes through :func:`bot.flows.ideas.record_idea`, which stores the idea in one
 transaction (once per source message, so a redelivered update adds nothing) and asks for
@@ -24,7 +25,13 @@ from bot.domain import callbacks
 from bot.domain.ballots import pack_messages, visible_length
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_
-from bot.domain.inclusion import ASSIST_USAGE, credit, parse_assist
+from bot.domain.inclusion import (
+    ASSIST_USAGE,
+    LABEL_USAGE,
+    check_label,
+    credit,
+    parse_assist,
+)
 from bot.domain.numbers import parse_number
 from bot.domain.rounds import (
     NO_ROUND_COLLECTING,
@@ -110,6 +117,9 @@ async def idea_by_reply(turn: Turn) -> None:
     if round_ is None:
         return
     message = turn.message
+    if message.voice or message.video_note or message.audio:
+        await _voice_idea(turn, round_)
+        return
     text = idea_text(message)
     if text is None:
         if round_.stage is Stage.IDEAS:
@@ -127,6 +137,47 @@ async def idea_by_reply(turn: Turn) -> None:
         round_read=round_,
     )
     await _acknowledge(turn, taken, message.message_id)
+
+
+async def _voice_idea(turn: Turn, round_: Round) -> None:
+    """A voice message, video note or audio: an idea whose words come later (or its caption)."""
+    if round_.stage is not Stage.IDEAS:
+        return
+    message = turn.message
+    taken = await record_idea(
+        turn.context.application,
+        round_.id,
+        message.caption,
+        author_id=turn.person_id,
+        source_chat_id=turn.chat.id,
+        source_message_id=message.message_id,
+        round_read=round_,
+        voice=True,
+    )
+    await _acknowledge(turn, taken, message.message_id)
+
+
+@command(Where.GROUP, menu=N_("Give a voice idea the words used in the poll"))
+async def label_command(turn: Turn) -> None:
+    """``/label text`` as a reply to a voice idea, by its author or a facilitator."""
+    replied = turn.message.reply_to_message
+    if replied is None:
+        raise DomainError(LABEL_USAGE)
+    async with turn.db.read() as conn:
+        idea = await stored_rounds.idea_by_source(conn, turn.chat.id, replied.message_id)
+    if idea is None or not idea.voice or idea.status is not IdeaStatus.STANDING:
+        raise DomainError(N_("/label works as a reply to a voice idea: a voice message, video note or audio sent as an idea."))
+    label = check_label(command_text(turn))
+    if idea.author_id != turn.user.id and not await turn.is_facilitator():
+        raise DomainError(N_("Only the idea's author or a facilitator can give it words. Nothing was changed."))
+    async with turn.db.transaction() as conn:
+        round_ = await stored_rounds.get(conn, idea.round_id)
+        require_stage(round_, Stage.IDEAS)
+        await stored_rounds.update_idea_text(conn, idea.id, label, folded=fold(label), now=turn.now)
+    await turn.reply(
+        turn.t._("Voice idea {number} of round #{round} goes to the vote as: {label}", number=idea.number,
+                 round=round_.number, label=turn.t.user_text(label))
+    )  # fmt: skip
 
 
 @command(Where.GROUP, menu=N_("Add your idea to an open round"))
@@ -241,6 +292,8 @@ async def idea_edited(turn: Turn) -> None:
         return
     async with turn.db.transaction() as conn:
         require_stage(await stored_rounds.get(conn, idea.round_id), Stage.IDEAS)
+        if idea.voice:
+            return  # its words are given with /label
         text = parse_assist(idea_text(message) or "").text if idea.assisted_name else check_idea(idea_text(message))
         await stored_rounds.update_idea_text(conn, idea.id, text, folded=fold(text), now=turn.now)
 
@@ -263,7 +316,10 @@ async def ideas_command(turn: Turn) -> None:
     for idea in standing:
         credited = [idea, *(other for other in ideas if other.merged_into == idea.id)]
         names = ", ".join(dict.fromkeys(credit(turn.t, other, authors, turn.t.user_text) for other in credited))
-        lines.append(f"{idea.number}. {turn.t.user_text(idea.text)} — {names}")
+        if idea.needs_words:
+            lines.append(f"{idea.number}. " + turn.t._("voice idea from {name}, needs words", name=names))
+        else:
+            lines.append(f"{idea.number}. {turn.t.user_text(idea.text)} — {names}")
     pairs = near_duplicates(ideas)
     if pairs and await turn.is_facilitator():
         lines.append("")
@@ -355,6 +411,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("withdraw", withdraw_command, filters=new_message))
     app.add_handler(CommandHandler("merge", merge_command, filters=new_message))
     app.add_handler(CommandHandler("assist", assist_command, filters=new_message))
+    app.add_handler(CommandHandler("label", label_command, filters=new_message))
     app.add_handler(MessageHandler(new_group_message & _RepliesToBot() & ~filters.COMMAND, idea_by_reply))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, idea_edited))
     app.add_handler(CallbackQueryHandler(idea_round_chosen, pattern=callbacks.pattern(callbacks.Action.IDEA_FOR)))

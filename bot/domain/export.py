@@ -80,7 +80,7 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
     round_header = ("round", "kind", "question", "stage", "created_at", "ideas_ends_at",
                     "voting_started_at", "voting_ends_at", "closed_at", "voter_count")  # fmt: skip
     idea_header = ("round", "idea", "text", "author", "status", "merged_into", "created_at",
-                   "assisted_for", "entered_by")  # fmt: skip
+                   "assisted_for", "entered_by", "voice")  # fmt: skip
     vote_header = ("round", "idea", "text", "votes", "rank", "final")
     outcome_header = ("round", "question", "text", "recorded_at")
     ledger_header = ("entry", "kind", "from", "to", "minutes", "hours", "note", "status",

@@ -1,9 +1,11 @@
 """Taking part without Telegram or without typing: assisted ideas, voice ideas, paper ballots.
 
 A facilitator enters an idea for a neighbour who is not in the chat (``/assist NAME: idea``);
-the idea is the facilitator's to manage and is credited "NAME (via FACILITATOR)". Pure
-rules only: parsing what the facilitator wrote and naming an idea's author everywhere it
-is shown.
+the idea is the facilitator's to manage and is credited "NAME (via FACILITATOR)". A voice
+message, video note or audio sent as a reply to a round's message is a voice idea: its
+words come later (``/label text``, at most a poll option's length), and until then it is
+listed as needing words and voted on as "Voice idea N by NAME". Pure rules only: parsing
+what facilitators write, and naming ideas and their authors everywhere they are shown.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from bot.domain.records import Member
 from bot.domain.rounds import MAX_IDEA_LENGTH, Idea
 
 MAX_ASSISTED_NAME_LENGTH = 64
+MAX_LABEL_LENGTH = 100  # a poll option's length: the label is what the poll shows
 
 ASSIST_USAGE = N_(
     "Write the neighbour's name, a colon and their idea, as a reply to the round's message "
@@ -82,3 +85,31 @@ def credit(
 def _member_name(t: Translator, authors: Mapping[int, Member], user_id: int, show: Callable[[str], str]) -> str:
     member = authors.get(user_id)
     return show(member.public_name) if member is not None and member.public_name else neighbour_name(t, member)
+
+
+LABEL_USAGE = N_("Reply to a voice idea with /label and the words to vote on, e.g. /label A bench by the bus stop")
+
+
+def check_label(text: str) -> str:
+    return within_limit(
+        " ".join(without_direction_controls(text).split()),
+        MAX_LABEL_LENGTH,
+        empty=LABEL_USAGE,
+        too_long=N_("That label is {length} characters long; please keep it within {limit}."),
+    )
+
+
+def idea_words(t: Translator, idea: Idea, authors: Mapping[int, Member], show: Callable[[str], str] = _plain) -> str:
+    """What an idea says: its text, or "Voice idea N by NAME" for a voice idea without words."""
+    if idea.needs_words:
+        return t._("Voice idea {number} by {name}", number=idea.number, name=credit(t, idea, authors, show))
+    return show(idea.text)
+
+
+def message_link(chat_id: int, message_id: int) -> str | None:
+    """A link that opens a message of a supergroup for its members (``t.me/c/...``); basic
+    groups have no such link, so None (the bot replies to the message instead)."""
+    digits = str(chat_id)
+    if not digits.startswith("-100"):
+        return None
+    return f"https://t.me/c/{digits.removeprefix('-100')}/{message_id}"

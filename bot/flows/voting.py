@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 import aiosqlite
-from telegram import Bot, InputPollOption, Poll
+from telegram import Bot, InputPollOption, Poll, ReplyParameters
 from telegram.constants import PollLimit
 from telegram.error import BadRequest, Forbidden
 
@@ -26,7 +27,7 @@ from bot.domain.ballots import (
 )
 from bot.domain.deadline_kinds import DeadlineKind, reminder_due
 from bot.domain.i18n import Translator
-from bot.domain.inclusion import credit
+from bot.domain.inclusion import credit, idea_words, message_link
 from bot.domain.records import Deadline, Group
 from bot.domain.results import Results, rank, voter_count
 from bot.domain.rounds import Idea, Round, Stage, voting_deadline
@@ -40,17 +41,44 @@ from storage import groups, members, rounds, voting
 log = logging.getLogger(__name__)
 
 
-async def idea_lines(conn: aiosqlite.Connection, t: Translator, ideas: Sequence[Idea]) -> dict[int, str]:
-    """Each idea as the ballot and the results show it (HTML): its words, and for an
-    assisted idea the neighbour it came from, "NAME (via FACILITATOR)"."""
+async def idea_lines(
+    conn: aiosqlite.Connection, t: Translator, ideas: Sequence[Idea], *, links_in: int | None = None
+) -> dict[int, str]:
+    """Each idea as the ballot and the results show it (HTML): its words ("Voice idea N by
+    NAME" for a voice idea without words), for an assisted idea the neighbour it came from,
+    "NAME (via FACILITATOR)", and with ``links_in`` (a supergroup's chat id) a link to
+    each voice idea's message."""
     authors = await members.names(conn, {idea.author_id for idea in ideas if idea.author_id})
     lines = {}
     for idea in ideas:
-        line = t.user_text(idea.text)
+        line = idea_words(t, idea, authors, t.user_text)
         if idea.assisted_name:
             line += " — " + credit(t, idea, authors, t.user_text)
+        link = message_link(links_in, idea.source_message_id) if idea.voice and links_in and idea.source_message_id else None
+        if link:
+            line += f' (<a href="{link}">' + t._("listen") + "</a>)"
         lines[idea.id] = line
     return lines
+
+
+async def _worded(app: CoprodApplication, t: Translator, ideas: Sequence[Idea]) -> list[Idea]:
+    """The ideas as the polls carry them: a voice idea without words as "Voice idea N by NAME"."""
+    async with app.services.db.read() as conn:
+        authors = await members.names(conn, {idea.author_id for idea in ideas if idea.needs_words and idea.author_id})
+    return [replace(idea, text=idea_words(t, idea, authors)) if idea.needs_words else idea for idea in ideas]
+
+
+async def _point_to_voice_ideas(app: CoprodApplication, t: Translator, group: Group, ideas: Sequence[Idea]) -> None:
+    """In a basic group, which has no message links, a short reply to each voice idea without
+    words, so neighbours can find and listen to it before they vote."""
+    if message_link(group.chat_id, 1) is not None:
+        return
+    for idea in ideas:
+        if idea.needs_words and idea.source_message_id:
+            await app.bot.send_message(
+                group.chat_id, t._("Voice idea {number}: listen to it here before you vote.", number=idea.number),
+                reply_parameters=ReplyParameters(idea.source_message_id, allow_sending_without_reply=True),
+            )  # fmt: skip
 
 
 def _voting_blocks(
@@ -142,14 +170,15 @@ async def post_ballot(app: CoprodApplication, group: Group, round_: Round, ideas
     What was recorded as sent before (a /poll replayed after a crash) is not sent again.
     """
     t = i18n.translator(group.language)
-    layouts = lay_out(ideas)
+    layouts = lay_out(await _worded(app, t, ideas))
     if round_.voting_message_id is None:
         async with app.services.db.read() as conn:
-            lines = await idea_lines(conn, t, ideas)
+            lines = await idea_lines(conn, t, ideas, links_in=group.chat_id)
         blocks = _voting_blocks(t, group, round_, ideas, len(layouts), lines)
         messages = await post_blocks(app.bot, group.chat_id, blocks)
         async with app.services.db.transaction() as conn:
             await rounds.set_voting_message(conn, round_.id, messages[0].message_id)
+        await _point_to_voice_ideas(app, t, group, ideas)
     async with app.services.db.read() as conn:
         posted = {poll.position for poll in await voting.polls(conn, round_.id)}
     for layout in (layout for layout in layouts if layout.position not in posted):
