@@ -11,6 +11,7 @@ from handlers import (
     ideas,
     language,
     outcomes,
+    paper,
     privacy,
     private_ideas,
     proposals,
@@ -25,4 +26,4 @@ from handlers import (
 # command word: ideas' /idea answers in groups and private_ideas' /idea in private chats
 # (their filters do not overlap), so the order below is the order of the command menu:
 # a round's life first, then the time bank, then settings, privacy and help.
-FEATURES = (rounds, ideas, private_ideas, proposals, voting, outcomes, credits, summaries, settings, privacy, language, groups, start)
+FEATURES = (rounds, ideas, private_ideas, proposals, voting, paper, outcomes, credits, summaries, settings, privacy, language, groups, start)

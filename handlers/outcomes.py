@@ -15,6 +15,7 @@ from bot.domain.i18n import N_, Translator
 from bot.domain.records import Group
 from bot.domain.results import Outcome, Results, check_outcome, rank
 from bot.domain.rounds import Round, Stage, require_stage
+from bot.flows.voting import paper_split
 from bot.runtime.menu import Where
 from bot.runtime.posting import post_blocks
 from handlers.common import (
@@ -81,11 +82,13 @@ def winners_line(t: Translator, results: Results) -> str:
     winners = results.winners
     if not winners:
         return t._("No idea received votes.")
+    names = [t.user_text(p.tally.text) if p.tally.text else t._("voice idea {number}", number=p.tally.number)
+             for p in winners]  # fmt: skip
     return t.ngettext(
         "Chosen: {ideas} ({count} vote)",
         "Chosen: {ideas} ({count} votes)",
         winners[0].tally.votes,
-        ideas=" = ".join(t.user_text(p.tally.text) for p in winners),
+        ideas=" = ".join(names),
     )
 
 
@@ -93,6 +96,8 @@ def _closed_lines(t: Translator, round_: Round, results: Results, outcome: Outco
     lines = [
         t._("#{number} {question}", number=round_.number, question=t.user_text(round_.question)),
         winners_line(t, results),
+        *([t.ngettext("{count} voter", "{count} voters", results.voters) + " " + paper_split(
+            t, results.online_voters, results.paper_voters)] if results.paper_voters else []),
         t._("Outcome: {text}", text=t.user_text(outcome.text)) if outcome else t._("No outcome recorded yet."),
     ]
     return "\n".join(lines)
@@ -104,7 +109,7 @@ async def rounds_command(turn: Turn) -> None:
     async with turn.db.read() as conn:
         open_rounds = await rounds.open_rounds(conn, group.id)
         closed = [
-            (round_, rank(await voting.frozen_tallies(conn, round_.id), round_.voter_count or 0),
+            (round_, rank(await voting.frozen_tallies(conn, round_.id), round_.voter_count or 0, round_.paper_voters),
              await voting.latest_outcome(conn, round_.id))
             for round_ in await rounds.closed_rounds(conn, group.id, RECENT_CLOSED)
         ]  # fmt: skip

@@ -44,6 +44,7 @@ def _round(row: sqlite3.Row) -> Round:
         prompt_message_id=row["prompt_message_id"],
         voting_message_id=row["voting_message_id"],
         link_token=row["link_token"],
+        paper_voters=row["paper_voters"],
     )
 
 
@@ -159,13 +160,13 @@ async def start_voting(
 
 
 async def close(
-    conn: aiosqlite.Connection, round_id: int, *, now: dt.datetime, voter_count: int
+    conn: aiosqlite.Connection, round_id: int, *, now: dt.datetime, voter_count: int, paper_voters: int = 0
 ) -> bool:
-    """voting -> closed; False if it was already closed."""
+    """voting -> closed; False if it was already closed. ``voter_count`` includes ``paper_voters``."""
     cursor = await conn.execute(
-        "UPDATE rounds SET stage = 'closed', closed_at = ?, voter_count = ? "
+        "UPDATE rounds SET stage = 'closed', closed_at = ?, voter_count = ?, paper_voters = ? "
         "WHERE id = ? AND stage = 'voting'",
-        (to_db(now), voter_count, round_id),
+        (to_db(now), voter_count, paper_voters, round_id),
     )
     return cursor.rowcount == 1
 

@@ -20,7 +20,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.domain.i18n import Translator
@@ -40,6 +40,7 @@ class GroupRecords:
     outcomes: list[Row]
     ledger: list[LedgerEntry]
     members: dict[int, Member]
+    paper_tallies: list[Row] = field(default_factory=list)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -78,14 +79,16 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
         return "" if user_id is None else neighbour_name(t, records.members.get(user_id))
 
     round_header = ("round", "kind", "question", "stage", "created_at", "ideas_ends_at",
-                    "voting_started_at", "voting_ends_at", "closed_at", "voter_count")  # fmt: skip
+                    "voting_started_at", "voting_ends_at", "closed_at", "voter_count", "paper_voters")  # fmt: skip
     idea_header = ("round", "idea", "text", "author", "status", "merged_into", "created_at",
                    "assisted_for", "entered_by", "voice")  # fmt: skip
-    vote_header = ("round", "idea", "text", "votes", "rank", "final")
+    vote_header = ("round", "idea", "text", "votes", "paper_votes", "rank", "final")
+    paper_header = ("round", "entry", "idea", "votes", "voters", "entered_by", "entered_at", "counted")
     outcome_header = ("round", "question", "text", "recorded_at")
     ledger_header = ("entry", "kind", "from", "to", "minutes", "hours", "note", "status",
                      "confirmed_by", "rejected_by", "decided_at", "created_at", "reverses")  # fmt: skip
     ideas = [{**row, **_idea_credit(t, row, name)} for row in records.ideas]
+    paper = [{**row, "entered_by": name(row["entered_by"]) or t._("a facilitator")} for row in records.paper_tallies]
     community = t._("the community")
     ledger_rows = [
         (
@@ -103,6 +106,7 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
         "ideas.csv": _csv(idea_header, _columns(ideas, idea_header)),
         "votes.csv": _csv(vote_header, _columns(records.votes, vote_header)),
         "outcomes.csv": _csv(outcome_header, _columns(records.outcomes, outcome_header)),
+        "paper_ballots.csv": _csv(paper_header, _columns(paper, paper_header)),
         "ledger.csv": _csv(ledger_header, ledger_rows),
     }
 

@@ -4,16 +4,19 @@ A facilitator enters an idea for a neighbour who is not in the chat (``/assist N
 the idea is the facilitator's to manage and is credited "NAME (via FACILITATOR)". A voice
 message, video note or audio sent as a reply to a round's message is a voice idea: its
 words come later (``/label text``, at most a poll option's length), and until then it is
-listed as needing words and voted on as "Voice idea N by NAME". Pure rules only: parsing
-what facilitators write, and naming ideas and their authors everywhere they are shown.
+listed as needing words and voted on as "Voice idea N by NAME". Paper ballots are entered
+as ``/paper N IDEA=COUNT ... voters=V``: no idea can have more paper votes than there were
+paper voters. Pure rules only: parsing what facilitators write, and naming ideas and their
+authors everywhere they are shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.domain.errors import DomainError, within_limit
+from bot.domain.errors import DomainError, Quoted, within_limit
 from bot.domain.i18n import N_, Translator
 from bot.domain.ledger import neighbour_name
 from bot.domain.member_text import without_direction_controls
@@ -23,6 +26,7 @@ from bot.domain.rounds import MAX_IDEA_LENGTH, Idea
 
 MAX_ASSISTED_NAME_LENGTH = 64
 MAX_LABEL_LENGTH = 100  # a poll option's length: the label is what the poll shows
+MAX_PAPER_VOTERS = 100_000  # more than any neighbourhood's ballot box; catches a typo's extra zeros
 
 ASSIST_USAGE = N_(
     "Write the neighbour's name, a colon and their idea, as a reply to the round's message "
@@ -113,3 +117,80 @@ def message_link(chat_id: int, message_id: int) -> str | None:
     if not digits.startswith("-100"):
         return None
     return f"https://t.me/c/{digits.removeprefix('-100')}/{message_id}"
+
+
+PAPER_USAGE = N_(
+    "Write the round number, each idea's paper votes and the number of paper voters, "
+    "e.g. /paper 3 1=12 2=7 voters=15"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperEntry:
+    """``/paper N IDEA=COUNT ... voters=V``: paper votes per idea number, and paper voters."""
+
+    round_number: int
+    votes: dict[int, int]
+    voters: int
+
+
+def _count(token: str, value: str) -> int:
+    if value.startswith("-") and value[1:].isdigit():
+        raise DomainError(N_("“{value}”: a count cannot be negative."), value=Quoted(token))
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise DomainError(N_("“{value}” is not IDEA=COUNT, e.g. 2=7."), value=Quoted(token))
+    return int(value)
+
+
+def parse_paper(args: Sequence[str]) -> PaperEntry:
+    """The round number, then ``IDEA=COUNT`` pairs and ``voters=V`` in any order.
+
+    Every idea at most once, ``voters`` exactly once and at most :data:`MAX_PAPER_VOTERS`,
+    and no idea with more votes than there were voters (each paper voter ticks an idea once).
+    """
+    if len(args) < 2:
+        raise DomainError(PAPER_USAGE)
+    round_number = parse_number(args[0])
+    if round_number is None:
+        raise DomainError(N_("“{value}” is not a round number. Write it like 3."), value=Quoted(args[0]))
+    votes: dict[int, int] = {}
+    voters = None
+    for token in args[1:]:
+        key, equals, value = token.partition("=")
+        if not equals:
+            raise DomainError(N_("“{value}” is not IDEA=COUNT, e.g. 2=7."), value=Quoted(token))
+        if key.casefold() == "voters":
+            if voters is not None:
+                raise DomainError(N_("Write voters=V once."))
+            voters = _count(token, value)
+            continue
+        number = parse_number(key)
+        if number is None:
+            raise DomainError(N_("“{value}” is not IDEA=COUNT, e.g. 2=7."), value=Quoted(token))
+        if number in votes:
+            raise DomainError(N_("Idea {number} is written twice."), number=number)
+        votes[number] = _count(token, value)
+    if voters is None:
+        raise DomainError(N_("Write how many people voted on paper, e.g. voters=15."))
+    if voters > MAX_PAPER_VOTERS:
+        raise DomainError(N_("{voters} paper voters is more than the {limit} the bot takes."), voters=voters,
+                          limit=MAX_PAPER_VOTERS)  # fmt: skip
+    for number, count in votes.items():
+        if count > voters:
+            raise DomainError(
+                N_("Idea {number} has {count} paper votes, more than the {voters} paper voters. Nothing was changed."),
+                number=number, count=count, voters=voters,
+            )  # fmt: skip
+    return PaperEntry(round_number, votes, voters)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperTally:
+    """A paper tally as entered: the latest one of a round counts, earlier ones are history."""
+
+    id: int
+    round_id: int
+    voters: int
+    votes: dict[int, int]  # idea id -> paper votes
+    entered_by: int | None
+    entered_at: dt.datetime

@@ -59,6 +59,7 @@ class Round:
     prompt_message_id: int | None
     voting_message_id: int | None
     link_token: str | None = None  # the private-idea link's key: unguessable, unlike the id
+    paper_voters: int = 0  # the part of voter_count that voted on paper
 
     @property
     def deadline(self) -> dt.datetime | None:

@@ -36,7 +36,7 @@ from bot.runtime.charts import bar_chart
 from bot.runtime.deadlines import schedule
 from bot.runtime.posting import post_blocks
 from storage import deadlines as stored_deadlines
-from storage import groups, members, rounds, voting
+from storage import groups, members, paper, rounds, voting
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +117,8 @@ def _results_blocks(t: Translator, round_: Round, results: Results, lines: dict[
         blocks.append(t._("No ideas were put forward, so there was nothing to vote on."))
         return blocks
     blocks.append(t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters))
+    if results.paper_voters:
+        blocks[-1] += " " + paper_split(t, results.online_voters, results.paper_voters)
     for placing in results.placings:
         place = t.number(placing.rank)
         blocks.append(
@@ -126,7 +128,18 @@ def _results_blocks(t: Translator, round_: Round, results: Results, lines: dict[
                 votes=t.ngettext("{count} vote", "{count} votes", placing.tally.votes),
                 share=t.percent(placing.share))
         )  # fmt: skip
+        if results.paper_voters:
+            blocks[-1] += " " + t._(
+                "({online} online, {online_share}; {paper} on paper, {paper_share})",
+                online=t.number(placing.tally.online), online_share=t.percent(placing.online_share),
+                paper=t.number(placing.tally.paper), paper_share=t.percent(placing.paper_share),
+            )  # fmt: skip
     return blocks
+
+
+def paper_split(t: Translator, online: int, on_paper: int) -> str:
+    """"(12 online, 15 on paper)": how a count divides between the polls and paper ballots."""
+    return t._("({online} online, {paper} on paper)", online=t.number(online), paper=t.number(on_paper))
 
 
 async def _results_chart(results: Results) -> bytes:
@@ -236,10 +249,11 @@ async def close_voting(app: CoprodApplication, round_: Round) -> bool:
     async with services.db.transaction() as conn:
         for final in filter(None, finals):
             await record_poll(conn, final)
-        voters = await round_voters(conn, round_.id)
-        if not await rounds.close(conn, round_.id, now=now, voter_count=voters):
+        on_paper = await paper.voters(conn, round_.id)
+        voters = await round_voters(conn, round_.id) + on_paper
+        if not await rounds.close(conn, round_.id, now=now, voter_count=voters, paper_voters=on_paper):
             return False
-        results = rank(await voting.tallies(conn, round_.id), voters)
+        results = rank(await voting.tallies(conn, round_.id), voters, on_paper)
         await voting.freeze_results(conn, round_.id, results)
         await stored_deadlines.finish(conn, DeadlineKind.VOTING_END, round_.id, now)
         group = await groups.get(conn, round_.group_id)
