@@ -23,6 +23,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     COPROD_DB=/data/coprod.sqlite3
 COPY --from=build /dist /dist
+# The poster's fonts: Noto Sans, Noto Naskh Arabic and Noto Nastaliq Urdu (SIL OFL 1.1).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-core=20201225-1 \
+    && rm -rf /var/lib/apt/lists/*
 # pip writes each .po after its .mo; touching the .mo keeps them the newer, so the bot
 # loads the compiled catalogs instead of compiling the sources again in memory.
 RUN pip install /dist/*.whl \

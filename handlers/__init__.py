@@ -13,6 +13,7 @@ from handlers import (
     needs,
     notices,
     outcomes,
+    paper,
     privacy,
     private_ideas,
     proposals,
@@ -27,4 +28,4 @@ from handlers import (
 # command word: ideas' /idea answers in groups and private_ideas' /idea in private chats
 # (their filters do not overlap), so the order below is the order of the command menu:
 # a round's life first, then the time bank, then settings, privacy and help.
-FEATURES = (rounds, ideas, private_ideas, proposals, voting, outcomes, credits, needs, summaries, settings, privacy, notices, language, groups, start)
+FEATURES = (rounds, ideas, private_ideas, proposals, voting, paper, outcomes, credits, needs, summaries, settings, privacy, notices, language, groups, start)

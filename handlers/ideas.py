@@ -1,4 +1,5 @@
-"""Ideas in the group: replies to a prompt, ``/idea``, edits, ``/ideas``, ``/withdraw``, ``/merge``.
+"""Ideas in the group: replies to a prompt (text or voice), ``/idea``, ``/assist``, ``/label``,
+edits, ``/ideas``, ``/withdraw``, ``/merge``.
 
 Every way in goes through :func:`bot.flows.ideas.record_idea`, which stores the idea in one
 transaction (once per source message, so a redelivered update adds nothing) and asks for
@@ -22,7 +23,13 @@ from telegram.ext import (
 from bot.domain import callbacks
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
-from bot.domain.ledger import neighbour_name
+from bot.domain.inclusion import (
+    ASSIST_USAGE,
+    LABEL_USAGE,
+    check_label,
+    credit,
+    parse_assist,
+)
 from bot.domain.numbers import parse_number
 from bot.domain.pages import split_page
 from bot.domain.records import Member
@@ -111,6 +118,9 @@ async def idea_by_reply(turn: Turn) -> None:
     if round_ is None:
         return
     message = turn.message
+    if message.voice or message.video_note or message.audio:
+        await _voice_idea(turn, round_)
+        return
     text = idea_text(message)
     if text is None:
         if round_.stage is Stage.IDEAS:
@@ -128,6 +138,47 @@ async def idea_by_reply(turn: Turn) -> None:
         round_read=round_,
     )
     await _acknowledge(turn, taken, message.message_id)
+
+
+async def _voice_idea(turn: Turn, round_: Round) -> None:
+    """A voice message, video note or audio: an idea whose words come later (or its caption)."""
+    if round_.stage is not Stage.IDEAS:
+        return
+    message = turn.message
+    taken = await record_idea(
+        turn.context.application,
+        round_.id,
+        message.caption,
+        author_id=turn.person_id,
+        source_chat_id=turn.chat.id,
+        source_message_id=message.message_id,
+        round_read=round_,
+        voice=True,
+    )
+    await _acknowledge(turn, taken, message.message_id)
+
+
+@command(Where.GROUP, menu=N_("Give a voice idea the words used in the poll"))
+async def label_command(turn: Turn) -> None:
+    """``/label text`` as a reply to a voice idea, by its author or a facilitator."""
+    replied = turn.message.reply_to_message
+    if replied is None:
+        raise DomainError(LABEL_USAGE)
+    async with turn.db.read() as conn:
+        idea = await stored_rounds.idea_by_source(conn, turn.chat.id, replied.message_id)
+    if idea is None or not idea.voice or idea.status is not IdeaStatus.STANDING:
+        raise DomainError(N_("/label works as a reply to a voice idea: a voice message, video note or audio sent as an idea."))
+    label = check_label(command_text(turn))
+    if idea.author_id != turn.user.id and not await turn.is_facilitator():
+        raise DomainError(N_("Only the idea's author or a facilitator can give it words. Nothing was changed."))
+    async with turn.db.transaction() as conn:
+        round_ = await stored_rounds.get(conn, idea.round_id)
+        require_stage(round_, Stage.IDEAS)
+        await stored_rounds.update_idea_text(conn, idea.id, label, folded=fold(label), now=turn.now)
+    await turn.reply(
+        turn.t._("Voice idea {number} of round #{round} goes to the vote as: {label}", number=idea.number,
+                 round=round_.number, label=turn.t.user_text(label))
+    )  # fmt: skip
 
 
 @command(Where.GROUP, menu=N_("Add your idea to an open round"))
@@ -208,6 +259,30 @@ async def idea_round_chosen(turn: Turn) -> None:
     await turn.services.acknowledgements.react(turn.context.bot, turn.chat.id, message_id, turn.now)
 
 
+@command(Where.GROUP, menu=N_("Add an idea for a neighbour who is not in the chat"), facilitator=True)
+async def assist_command(turn: Turn) -> None:
+    """``/assist [N] NAME: idea``: the facilitator enters it, the neighbour is credited."""
+    await turn.require_facilitator()
+    assisted = parse_assist(command_text(turn))
+    if assisted.round_number is not None:
+        round_ = await numbered_round(turn, assisted.round_number)
+    else:
+        round_ = await _replied_round(turn)
+        if round_ is None:
+            raise DomainError(ASSIST_USAGE)
+    taken = await record_idea(
+        turn.context.application,
+        round_.id,
+        assisted.text,
+        author_id=turn.person_id,
+        source_chat_id=turn.chat.id,
+        source_message_id=turn.message.message_id,
+        round_read=round_,
+        assisted_name=assisted.name,
+    )
+    await _acknowledge(turn, taken, turn.message.message_id)
+
+
 @command(Where.ANYWHERE)
 async def idea_edited(turn: Turn) -> None:
     """Editing the message an idea came from updates the idea while ideas are open."""
@@ -218,7 +293,9 @@ async def idea_edited(turn: Turn) -> None:
         return
     async with turn.db.transaction() as conn:
         require_stage(await stored_rounds.get(conn, idea.round_id), Stage.IDEAS)
-        text = check_idea(idea_text(message))
+        if idea.voice:
+            return  # its words are given with /label
+        text = parse_assist(idea_text(message) or "").text if idea.assisted_name else check_idea(idea_text(message))
         await stored_rounds.update_idea_text(conn, idea.id, text, folded=fold(text), now=turn.now)
 
 
@@ -240,7 +317,11 @@ async def ideas_command(turn: Turn) -> None:
         lines.append(turn.t._("No ideas yet."))
     for idea in standing:
         credited = [idea, *(other for other in ideas if other.merged_into == idea.id)]
-        lines.append(f"{idea.number}. {turn.t.user_text(idea.text)} — {_credits(turn.t, credited, authors)}")
+        names = _credits(turn.t, credited, authors)
+        if idea.needs_words:
+            lines.append(f"{idea.number}. " + turn.t._("voice idea from {name}, needs words", name=names))
+        else:
+            lines.append(f"{idea.number}. {turn.t.user_text(idea.text)} — {names}")
     pairs = near_duplicates(ideas)
     if pairs and await turn.is_facilitator():
         lines.append("")
@@ -256,21 +337,12 @@ CREDITED_SHOWN = 20  # names under one idea; keeps a line with many merged twins
 
 
 def _credits(t: Translator, credited: list[Idea], authors: dict[int, Member]) -> str:
-    names = list(dict.fromkeys(_author(t, idea, authors) for idea in credited))
+    names = list(dict.fromkeys(credit(t, idea, authors, t.user_text) for idea in credited))
     shown = ", ".join(names[:CREDITED_SHOWN])
     more = len(names) - CREDITED_SHOWN
     if more <= 0:
         return shown
     return shown + " " + t.ngettext("and {count} more", "and {count} more", more)
-
-
-def _author(t: Translator, idea: Idea, authors: dict[int, Member]) -> str:
-    if idea.anonymous or idea.author_id is None:
-        return t._("anonymous")
-    member = authors.get(idea.author_id)
-    if member is not None and member.public_name:
-        return t.user_text(member.public_name)
-    return neighbour_name(t, member)
 
 
 async def _listed_round(turn: Turn, args: list[str]) -> Round:
@@ -351,6 +423,8 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("ideas", ideas_command, filters=new_message))
     app.add_handler(CommandHandler("withdraw", withdraw_command, filters=new_message))
     app.add_handler(CommandHandler("merge", merge_command, filters=new_message))
+    app.add_handler(CommandHandler("assist", assist_command, filters=new_message))
+    app.add_handler(CommandHandler("label", label_command, filters=new_message))
     app.add_handler(MessageHandler(new_group_message & _RepliesToBot() & ~filters.COMMAND, idea_by_reply))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, idea_edited))
     app.add_handler(CallbackQueryHandler(idea_round_chosen, pattern=callbacks.pattern(callbacks.Action.IDEA_FOR)))

@@ -18,10 +18,11 @@ from bot.domain.i18n import N_, Translator
 from bot.domain.outcomes import OutcomeStatus, parse_review, parse_update, status_text
 from bot.domain.pages import split_page
 from bot.domain.records import Group
-from bot.domain.results import Outcome, Results, rank
+from bot.domain.results import Outcome, Placing, Results, rank
 from bot.domain.rounds import Round, Stage, require_stage
 from bot.flows import notices, site
 from bot.flows import outcomes as flows
+from bot.flows.voting import paper_split
 from bot.runtime.menu import Where
 from handlers.common import (
     Turn,
@@ -104,7 +105,7 @@ def winners_line(t: Translator, results: Results) -> str:
     winners = results.winners
     if not winners:
         return t._("No idea received votes.")
-    ideas = " = ".join(t.user_text(shorten(p.tally.text, WINNER_LENGTH)) for p in winners[:WINNERS_SHOWN])
+    ideas = " = ".join(_winner(t, placing) for placing in winners[:WINNERS_SHOWN])
     more = len(winners) - WINNERS_SHOWN
     if more > 0:
         ideas += " = " + t.ngettext("{count} more idea", "{count} more ideas", more)
@@ -116,12 +117,21 @@ def winners_line(t: Translator, results: Results) -> str:
     )
 
 
+def _winner(t: Translator, placing: Placing) -> str:
+    """An idea's words, shortened; a voice idea never given words by its number."""
+    if not placing.tally.text:
+        return t._("voice idea {number}", number=placing.tally.number)
+    return t.user_text(shorten(placing.tally.text, WINNER_LENGTH))
+
+
 def _closed_lines(
     t: Translator, group: Group, round_: Round, results: Results, outcome: Outcome | None, hours: tuple[int, int]
 ) -> str:
     lines = [
         t._("#{number} {question}", number=round_.number, question=t.user_text(round_.question)),
         winners_line(t, results),
+        *([t.ngettext("{count} voter", "{count} voters", results.voters) + " " + paper_split(
+            t, results.online_voters, results.paper_voters)] if results.paper_voters else []),
     ]
     if outcome is None:
         lines.append(t._("No outcome recorded yet."))
@@ -141,7 +151,7 @@ async def rounds_command(turn: Turn) -> None:
     async with turn.db.read() as conn:
         open_rounds = await rounds.open_rounds(conn, group.id)
         closed = [
-            (round_, rank(await voting.frozen_tallies(conn, round_.id), round_.voter_count or 0),
+            (round_, rank(await voting.frozen_tallies(conn, round_.id), round_.voter_count or 0, round_.paper_voters),
              await voting.latest_outcome(conn, round_.id), await outcomes.round_hours(conn, round_.id))
             for round_ in await rounds.closed_rounds(conn, group.id, RECENT_CLOSED)
         ]  # fmt: skip

@@ -21,7 +21,7 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
         conn,
         """
         SELECT rounds.id, rounds.number AS round, kind, question, stage, created_at, ideas_ends_at,
-               voting_started_at, voting_ends_at, closed_at, voter_count
+               voting_started_at, voting_ends_at, closed_at, voter_count, paper_voters
         FROM rounds WHERE group_id = ? ORDER BY number
         """,
         (group_id,),
@@ -30,7 +30,8 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
         conn,
         """
         SELECT rounds.number AS round, ideas.number AS idea, ideas.text, ideas.author_id,
-               ideas.anonymous, ideas.status, merged.number AS merged_into, ideas.created_at
+               ideas.anonymous, ideas.status, merged.number AS merged_into, ideas.created_at,
+               ideas.assisted_name, ideas.voice
         FROM ideas JOIN rounds ON rounds.id = ideas.round_id
         LEFT JOIN ideas AS merged ON merged.id = ideas.merged_into
         WHERE rounds.group_id = ? ORDER BY rounds.number, ideas.number
@@ -42,12 +43,12 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
         conn,
         """
         SELECT rounds.number AS round, ideas.number AS idea, ideas.text, round_results.votes,
-               round_results.rank, 1 AS final
+               round_results.paper_votes, round_results.rank, 1 AS final
         FROM round_results JOIN rounds ON rounds.id = round_results.round_id
         JOIN ideas ON ideas.id = round_results.idea_id
         WHERE rounds.group_id = ?
         UNION ALL
-        SELECT rounds.number, ideas.number, ideas.text, SUM(poll_options.voter_count), NULL, 0
+        SELECT rounds.number, ideas.number, ideas.text, SUM(poll_options.voter_count), NULL, NULL, 0
         FROM poll_options JOIN ideas ON ideas.id = poll_options.idea_id
         JOIN rounds ON rounds.id = ideas.round_id
         WHERE rounds.group_id = ?
@@ -56,6 +57,24 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
         ORDER BY 1, 2
         """,
         (group_id, group_id),
+    )
+    # Every paper tally ever entered, per idea; the latest of a round is the one counted.
+    paper = await _rows(
+        conn,
+        """
+        SELECT rounds.number AS round,
+               (SELECT COUNT(*) FROM paper_tallies AS earlier
+                WHERE earlier.round_id = paper_tallies.round_id AND earlier.id <= paper_tallies.id) AS entry,
+               ideas.number AS idea, paper_votes.votes, paper_tallies.voters, paper_tallies.entered_by,
+               paper_tallies.entered_at,
+               paper_tallies.id = (SELECT MAX(id) FROM paper_tallies AS latest
+                                   WHERE latest.round_id = paper_tallies.round_id) AS counted
+        FROM paper_tallies JOIN rounds ON rounds.id = paper_tallies.round_id
+        LEFT JOIN paper_votes ON paper_votes.tally_id = paper_tallies.id
+        LEFT JOIN ideas ON ideas.id = paper_votes.idea_id
+        WHERE rounds.group_id = ? ORDER BY rounds.number, paper_tallies.id, ideas.number
+        """,
+        (group_id,),
     )
     outcomes = await _rows(
         conn,
@@ -76,6 +95,7 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
     people = {row["author_id"] for row in ideas if row["author_id"] is not None}
     people |= {row["author"] for row in postings}
     people |= {person for row in postings for person in (*row["helpers"], *row["helped"])}
+    people |= {row["entered_by"] for row in paper if row["entered_by"] is not None}
     for entry in entries:
         people |= entry.people
     return GroupRecords(
@@ -86,6 +106,7 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
         ledger=entries,
         members=await members.names(conn, people),
         postings=postings,
+        paper_tallies=paper,
     )
 
 
@@ -110,6 +131,7 @@ async def personal_data(conn: aiosqlite.Connection, user_id: int) -> dict[str, l
         "ballots": ("SELECT * FROM ballots WHERE user_id = ?", (user_id,)),
         "outcome_updates": ("SELECT * FROM outcomes WHERE recorded_by = ? ORDER BY id", (user_id,)),
         "notices": ("SELECT * FROM notices WHERE user_id = ? ORDER BY id", (user_id,)),
+        "paper_tallies_entered": ("SELECT * FROM paper_tallies WHERE entered_by = ? ORDER BY id", (user_id,)),
     }
     for name, (sql, params) in queries.items():
         found[name] = await _rows(conn, sql, params)

@@ -44,6 +44,7 @@ def _round(row: sqlite3.Row) -> Round:
         prompt_message_id=row["prompt_message_id"],
         voting_message_id=row["voting_message_id"],
         link_token=row["link_token"],
+        paper_voters=row["paper_voters"],
     )
 
 
@@ -58,6 +59,9 @@ def _idea(row: sqlite3.Row) -> Idea:
         status=IdeaStatus(row["status"]),
         merged_into=row["merged_into"],
         created_at=from_db(row["created_at"]),
+        assisted_name=row["assisted_name"],
+        voice=bool(row["voice"]),
+        source_message_id=row["source_message_id"],
     )
 
 
@@ -156,13 +160,13 @@ async def start_voting(
 
 
 async def close(
-    conn: aiosqlite.Connection, round_id: int, *, now: dt.datetime, voter_count: int
+    conn: aiosqlite.Connection, round_id: int, *, now: dt.datetime, voter_count: int, paper_voters: int = 0
 ) -> bool:
-    """voting -> closed; False if it was already closed."""
+    """voting -> closed; False if it was already closed. ``voter_count`` includes ``paper_voters``."""
     cursor = await conn.execute(
-        "UPDATE rounds SET stage = 'closed', closed_at = ?, voter_count = ? "
+        "UPDATE rounds SET stage = 'closed', closed_at = ?, voter_count = ?, paper_voters = ? "
         "WHERE id = ? AND stage = 'voting'",
-        (to_db(now), voter_count, round_id),
+        (to_db(now), voter_count, paper_voters, round_id),
     )
     return cursor.rowcount == 1
 
@@ -176,18 +180,18 @@ async def set_voting_message(conn: aiosqlite.Connection, round_id: int, message_
 
 _INSERT_IDEA = """
     INSERT INTO ideas (round_id, number, author_id, anonymous, text, folded_text,
-                       source_chat_id, source_message_id, created_at, updated_at)
+                       source_chat_id, source_message_id, created_at, updated_at, assisted_name, voice)
     SELECT :round, (SELECT COALESCE(MAX(number), 0) + 1 FROM ideas WHERE round_id = :round),
-           :author, :anonymous, :text, :folded, :chat, :message, :now, :now
+           :author, :anonymous, :text, :folded, :chat, :message, :now, :now, :assisted, :voice
     WHERE {condition}
     ON CONFLICT (source_chat_id, source_message_id) DO NOTHING
     RETURNING *, (SELECT other.id FROM ideas AS other
                   WHERE other.round_id = ideas.round_id AND other.folded_text = ideas.folded_text
-                    AND other.id != ideas.id AND other.status = 'standing'
+                    AND other.id != ideas.id AND other.status = 'standing' AND ideas.folded_text != ''
                   ORDER BY +other.number LIMIT 1) AS same_as_id
 """
 # same_as_id: a standing idea of the round whose folded text equals the new one's (a
-# near-duplicate). "+number" keeps SQLite from walking the round's ideas in number order
+# near-duplicate; voice ideas without words yet are no one's twins). "+number" keeps SQLite from walking the round's ideas in number order
 # (one full scan per new idea); the (round_id, folded_text) index finds the few candidates.
 
 
@@ -231,6 +235,8 @@ async def collect_idea(
     source_chat_id: int | None,
     source_message_id: int | None,
     any_stage: bool = False,
+    assisted_name: str | None = None,
+    voice: bool = False,
 ) -> tuple[Idea, int | None] | None:
     """Add an idea to a round that is collecting them (or, with ``any_stage``, to any
     round), in one statement: one hop to aiosqlite's thread. ``folded`` is the text as
@@ -248,6 +254,7 @@ async def collect_idea(
         {
             "round": round_id, "author": author_id, "anonymous": int(anonymous), "text": text,
             "folded": folded, "chat": source_chat_id, "message": source_message_id, "now": to_db(now),
+            "assisted": assisted_name, "voice": int(voice),
         },
     )  # fmt: skip
     return None if row is None else (_idea(row), row["same_as_id"])
@@ -330,3 +337,12 @@ async def by_link_token(conn: aiosqlite.Connection, token: str) -> Round | None:
     """The round whose private-idea link carries ``token``, or None."""
     row = await fetch_one(conn, "SELECT * FROM rounds WHERE link_token = ?", (token,))
     return _round(row) if row else None
+
+
+async def unlabelled_voice_ideas(conn: aiosqlite.Connection, round_id: int) -> list[Idea]:
+    """The round's standing voice ideas still without words, for the facilitators' reminder."""
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM ideas WHERE round_id = ? AND status = 'standing' AND voice = 1 AND text = '' ORDER BY number",
+        (round_id,),
+    )
+    return [_idea(row) for row in rows]

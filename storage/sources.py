@@ -15,7 +15,7 @@ import aiosqlite
 from bot.domain.records import Source
 from storage.database import fetch_one
 
-Keyed = Literal["rounds", "proposals", "outcomes", "ledger_entries", "postings"]
+Keyed = Literal["rounds", "proposals", "outcomes", "ledger_entries", "postings", "paper_tallies"]
 
 
 def columns(source: Source | None) -> tuple[int | None, int | None]:

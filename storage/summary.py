@@ -110,21 +110,25 @@ async def _closed_rounds(conn: aiosqlite.Connection, period: dict) -> list[Close
         "FROM rounds WHERE group_id = :group AND stage = 'closed' AND closed_at >= :since AND closed_at < :until"
     )
     rows = await conn.execute_fetchall(
-        f"SELECT id, number, question, COALESCE(voter_count, 0) AS voters {closed_in_period} "
+        f"SELECT id, number, question, COALESCE(voter_count, 0) AS voters, paper_voters {closed_in_period} "
         "ORDER BY closed_at, number",
         period,
     )
     results = await conn.execute_fetchall(
-        "SELECT round_results.round_id, ideas.number, ideas.text, round_results.votes FROM round_results "
+        "SELECT round_results.round_id, ideas.number, ideas.text, round_results.votes, round_results.paper_votes "
+        "FROM round_results "
         "JOIN ideas ON ideas.id = round_results.idea_id "
         f"WHERE round_results.round_id IN (SELECT id {closed_in_period}) "
         "ORDER BY round_results.round_id, round_results.rank, ideas.number",
         period,
     )
     top: dict[int, list[TopIdea]] = defaultdict(list)
-    for round_id, number, text, votes in results:
-        top[round_id].append(TopIdea(number, text, votes))
-    return [ClosedRound(row["number"], row["question"], row["voters"], tuple(top[row["id"]])) for row in rows]
+    for round_id, number, text, votes, on_paper in results:
+        top[round_id].append(TopIdea(number, text, votes, on_paper))
+    return [
+        ClosedRound(row["number"], row["question"], row["voters"], tuple(top[row["id"]]), row["paper_voters"])
+        for row in rows
+    ]
 
 
 async def _outcomes(conn: aiosqlite.Connection, period: dict) -> list[RecordedOutcome]:

@@ -93,18 +93,22 @@ async def record_ballot(
 
 
 async def tallies(conn: aiosqlite.Connection, round_id: int) -> list[Tally]:
-    """Votes per idea of ``round_id`` as last reported: every idea that was on a poll, and
-    every standing one (with no votes if its poll never went out)."""
+    """Votes per idea of ``round_id`` as last reported, online and in the latest paper tally:
+    every idea that was on a poll, and every standing one (with no votes if its poll never
+    went out)."""
     rows = await conn.execute_fetchall(
         """
-        SELECT ideas.id, ideas.number, ideas.text, COALESCE(SUM(poll_options.voter_count), 0)
+        SELECT ideas.id, ideas.number, ideas.text, COALESCE(SUM(poll_options.voter_count), 0),
+               COALESCE((SELECT paper_votes.votes FROM paper_votes
+                         WHERE paper_votes.idea_id = ideas.id AND paper_votes.tally_id =
+                               (SELECT MAX(id) FROM paper_tallies WHERE round_id = ideas.round_id)), 0)
         FROM ideas LEFT JOIN poll_options ON poll_options.idea_id = ideas.id
         WHERE ideas.round_id = ? AND (ideas.status = 'standing' OR poll_options.idea_id IS NOT NULL)
         GROUP BY ideas.id ORDER BY ideas.number
         """,
         (round_id,),
     )
-    return [Tally(row[0], row[1], row[2], row[3]) for row in rows]
+    return [Tally(row[0], row[1], row[2], row[3] + row[4], paper=row[4]) for row in rows]
 
 
 async def distinct_voters(conn: aiosqlite.Connection, round_id: int) -> int:
@@ -126,8 +130,8 @@ async def poll_totals(conn: aiosqlite.Connection, round_id: int) -> list[int]:
 async def freeze_results(conn: aiosqlite.Connection, round_id: int, results: Results) -> None:
     """Keep the published ranking, so late poll updates never change what was announced."""
     await conn.executemany(
-        "INSERT OR REPLACE INTO round_results (round_id, idea_id, votes, rank) VALUES (?, ?, ?, ?)",
-        [(round_id, p.tally.idea_id, p.tally.votes, p.rank) for p in results.placings],
+        "INSERT OR REPLACE INTO round_results (round_id, idea_id, votes, rank, paper_votes) VALUES (?, ?, ?, ?, ?)",
+        [(round_id, p.tally.idea_id, p.tally.votes, p.rank, p.tally.paper) for p in results.placings],
     )
 
 
@@ -135,13 +139,13 @@ async def frozen_tallies(conn: aiosqlite.Connection, round_id: int) -> list[Tall
     """The votes per idea as published when the round closed."""
     rows = await conn.execute_fetchall(
         """
-        SELECT ideas.id, ideas.number, ideas.text, round_results.votes
+        SELECT ideas.id, ideas.number, ideas.text, round_results.votes, round_results.paper_votes
         FROM round_results JOIN ideas ON ideas.id = round_results.idea_id
         WHERE round_results.round_id = ?
         """,
         (round_id,),
     )
-    return [Tally(row[0], row[1], row[2], row[3]) for row in rows]
+    return [Tally(row[0], row[1], row[2], row[3], paper=row[4]) for row in rows]
 
 
 # ---------------------------------------------------------------------------- outcomes

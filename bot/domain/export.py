@@ -19,7 +19,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -41,6 +41,7 @@ class GroupRecords:
     ledger: list[LedgerEntry]
     members: dict[int, Member]
     postings: list[Row] = field(default_factory=list)  # needs and offers, with their helpers
+    paper_tallies: list[Row] = field(default_factory=list)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -79,17 +80,17 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
         return "" if user_id is None else neighbour_name(t, records.members.get(user_id))
 
     round_header = ("round", "kind", "question", "stage", "created_at", "ideas_ends_at",
-                    "voting_started_at", "voting_ends_at", "closed_at", "voter_count")  # fmt: skip
-    idea_header = ("round", "idea", "text", "author", "status", "merged_into", "created_at")
-    vote_header = ("round", "idea", "text", "votes", "rank", "final")
+                    "voting_started_at", "voting_ends_at", "closed_at", "voter_count", "paper_voters")  # fmt: skip
+    idea_header = ("round", "idea", "text", "author", "status", "merged_into", "created_at",
+                   "assisted_for", "entered_by", "voice")  # fmt: skip
+    vote_header = ("round", "idea", "text", "votes", "paper_votes", "rank", "final")
+    paper_header = ("round", "entry", "idea", "votes", "voters", "entered_by", "entered_at", "counted")
     outcome_header = ("round", "question", "status", "progress", "text", "recorded_at")
     ledger_header = ("entry", "kind", "from", "to", "minutes", "hours", "note", "status",
                      "confirmed_by", "rejected_by", "decided_at", "created_at", "reverses", "round")  # fmt: skip
     round_numbers = {row["id"]: row["round"] for row in records.rounds}
-    ideas = [
-        {**row, "author": t._("anonymous") if row["anonymous"] else name(row["author_id"])}
-        for row in records.ideas
-    ]
+    ideas = [{**row, **_idea_credit(t, row, name)} for row in records.ideas]
+    paper = [{**row, "entered_by": name(row["entered_by"]) or t._("a facilitator")} for row in records.paper_tallies]
     community = t._("the community")
     ledger_rows = [
         (
@@ -117,9 +118,24 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
         "ideas.csv": _csv(idea_header, _columns(ideas, idea_header)),
         "votes.csv": _csv(vote_header, _columns(records.votes, vote_header)),
         "outcomes.csv": _csv(outcome_header, _columns(records.outcomes, outcome_header)),
+        "paper_ballots.csv": _csv(paper_header, _columns(paper, paper_header)),
         "ledger.csv": _csv(ledger_header, ledger_rows),
         "needs_offers.csv": _csv(posting_header, posting_rows),
     }
+
+
+def _idea_credit(t: Translator, row: Row, name: Callable[[int | None], str]) -> Row:
+    """Who an idea is from; an assisted idea also names the neighbour and the facilitator
+    who entered it (when: its ``created_at``)."""
+    if row["assisted_name"]:
+        entered_by = name(row["author_id"]) or t._("a facilitator")
+        return {
+            "author": t._("{name} (via {facilitator})", name=row["assisted_name"], facilitator=entered_by),
+            "assisted_for": row["assisted_name"],
+            "entered_by": entered_by,
+        }
+    author = t._("anonymous") if row["anonymous"] else name(row["author_id"])
+    return {"author": author, "assisted_for": "", "entered_by": ""}
 
 
 def group_zip(records: GroupRecords, t: Translator) -> bytes:

@@ -1,7 +1,9 @@
 """What a round produced: ideas ranked by approval votes, and the outcome recorded after it.
 
 Voting is approval voting (tick every idea you support), so an idea's share is the part
-of *voters* who ticked it, and shares add up to more than 100%. Ideas with the same
+of *voters* who ticked it, and shares add up to more than 100%. Paper ballots entered by
+a facilitator count with the online votes; each tally and the results keep the paper part,
+so both can be shown ("12 online, 15 on paper"). Ideas with the same
 number of votes share a place and the next place is skipped (1, =2, =2, 4), so a tie is
 shown as a tie and never broken by who posted first.
 
@@ -34,7 +36,12 @@ class Tally:
     idea_id: int
     number: int
     text: str
-    votes: int
+    votes: int  # online and paper together
+    paper: int = 0  # the part of ``votes`` from paper ballots
+
+    @property
+    def online(self) -> int:
+        return self.votes - self.paper
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +50,19 @@ class Placing:
     tied: bool
     tally: Tally
     share: float  # of voters, 0..1
+    online_share: float = 0.0  # of online voters
+    paper_share: float = 0.0  # of paper voters
 
 
 @dataclass(frozen=True, slots=True)
 class Results:
     placings: tuple[Placing, ...]
-    voters: int
+    voters: int  # online and paper together
+    paper_voters: int = 0
+
+    @property
+    def online_voters(self) -> int:
+        return self.voters - self.paper_voters
 
     @property
     def winners(self) -> tuple[Placing, ...]:
@@ -71,8 +85,15 @@ class Outcome:
     progress: int | None = None  # percent, while in progress
 
 
-def rank(tallies: Iterable[Tally], voters: int) -> Results:
-    """Most votes first, ties sharing a place; equal votes keep the ideas' own order."""
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def rank(tallies: Iterable[Tally], voters: int, paper_voters: int = 0) -> Results:
+    """Most votes first, ties sharing a place; equal votes keep the ideas' own order.
+
+    ``voters`` counts everyone, online and on paper; ``paper_voters`` is the paper part, so
+    each placing also has its share of online voters and of paper voters."""
     ordered = sorted(tallies, key=lambda tally: (-tally.votes, tally.number))
     counts: dict[int, int] = {}
     for tally in ordered:
@@ -81,9 +102,11 @@ def rank(tallies: Iterable[Tally], voters: int) -> Results:
     for index, tally in enumerate(ordered):
         if index == 0 or tally.votes != ordered[index - 1].votes:
             place = index + 1
-        share = tally.votes / voters if voters else 0.0
-        placings.append(Placing(place, counts[tally.votes] > 1, tally, share))
-    return Results(tuple(placings), voters)
+        placings.append(
+            Placing(place, counts[tally.votes] > 1, tally, _share(tally.votes, voters),
+                    _share(tally.online, voters - paper_voters), _share(tally.paper, paper_voters))
+        )  # fmt: skip
+    return Results(tuple(placings), voters, paper_voters)
 
 
 def voter_count(poll_totals: Sequence[int], distinct_voters: int) -> int:

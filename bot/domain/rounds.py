@@ -68,6 +68,7 @@ class Round:
     prompt_message_id: int | None
     voting_message_id: int | None
     link_token: str | None = None  # the private-idea link's key: unguessable, unlike the id
+    paper_voters: int = 0  # the part of voter_count that voted on paper
 
     @property
     def deadline(self) -> dt.datetime | None:
@@ -90,6 +91,14 @@ class Idea:
     status: IdeaStatus
     merged_into: int | None
     created_at: dt.datetime
+    assisted_name: str | None = None  # entered by a facilitator (author_id) for this neighbour
+    voice: bool = False  # a voice message, video note or audio; ``text`` is its label, "" until given
+    source_message_id: int | None = None
+
+    @property
+    def needs_words(self) -> bool:
+        """A voice idea nobody has labelled yet."""
+        return self.voice and not self.text
 
 
 def new_link_token() -> str:
@@ -167,7 +176,7 @@ def near_duplicates(ideas: list[Idea]) -> list[tuple[Idea, Idea]]:
     first_seen: dict[str, Idea] = {}
     pairs = []
     for idea in sorted(ideas, key=lambda idea: idea.number):
-        if idea.status is not IdeaStatus.STANDING:
+        if idea.status is not IdeaStatus.STANDING or idea.needs_words:
             continue
         key = fold(idea.text)
         if key in first_seen:

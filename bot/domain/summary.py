@@ -51,15 +51,17 @@ class OpenRound:
 class TopIdea:
     number: int
     text: str
-    votes: int
+    votes: int  # online and paper together
+    paper: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class ClosedRound:
     number: int
     question: str
-    voters: int
+    voters: int  # online and paper together
     top: tuple[TopIdea, ...]  # best first
+    paper_voters: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +185,7 @@ def build(activity: Activity) -> Summary | None:
         since=activity.since,
         open_rounds=tuple(activity.open_rounds),
         closed_rounds=tuple(
-            ClosedRound(r.number, r.question, r.voters, tuple(r.top[:TOP_IDEAS])) for r in activity.closed_rounds
+            ClosedRound(r.number, r.question, r.voters, tuple(r.top[:TOP_IDEAS]), r.paper_voters) for r in activity.closed_rounds
         ),
         outcomes=tuple(activity.outcomes),
         minutes_confirmed=sum(per_member.values()),

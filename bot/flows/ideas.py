@@ -46,16 +46,20 @@ async def record_idea(
     source_message_id: int | None,
     draft_id: int | None = None,
     round_read: Round | None = None,
+    assisted_name: str | None = None,
+    voice: bool = False,
 ) -> Taken:
     """Add an idea to a round still collecting them (and drop the draft it came from).
 
     ``round_read`` is the round as the caller just read it, which spares reading it again:
-    the insert itself checks that the round still collects ideas. Without a draft to drop,
+    the insert itself checks that the round still collects ideas. ``assisted_name`` is the
+    neighbour a facilitator (``author_id``) enters the idea for. A ``voice`` idea may come
+    without ``text``: its words are given later with /label. Without a draft to drop,
     that insert is the only write, so it needs no ``BEGIN``/``COMMIT`` around it.
     """
     services = app.services
     writes = services.db.one_statement() if draft_id is None else services.db.transaction()
-    text = check_idea(text)
+    text = check_idea(text) if text or not voice else ""
     async with writes as conn:
         round_ = round_read or await stored_rounds.get(conn, round_id)
         require_stage(round_, Stage.IDEAS)
@@ -69,6 +73,8 @@ async def record_idea(
             now=services.clock.now(),
             source_chat_id=source_chat_id,
             source_message_id=source_message_id,
+            assisted_name=assisted_name,
+            voice=voice,
         )
         if collected is None:  # the round moved on, the author is at the cap, or this message is an idea already
             require_stage(await stored_rounds.get(conn, round_id), Stage.IDEAS)

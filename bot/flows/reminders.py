@@ -2,7 +2,8 @@
 
 Each reminder is a deadline row written with its stage (see :mod:`storage.deadlines`): a
 day before the stage ends, or at three quarters of a stage shorter than two days. It is
-posted as a reply to the round's message, so a neighbour can answer it straight away. A
+posted as a reply to the round's message, so a neighbour can answer it straight away; the
+ideas reminder also tells facilitators which voice ideas still need words (``/label``). A
 round that has already moved on, or whose stage ended while the bot was down, is not reminded.
 """
 
@@ -28,6 +29,7 @@ async def remind(app: CoprodApplication, deadline: Deadline) -> None:
         round_ = await rounds.get(conn, deadline.ref_id)
         group = await groups.get(conn, round_.group_id)
         ideas, authors = await rounds.counts(conn, round_.id)
+        wordless = await rounds.unlabelled_voice_ideas(conn, round_.id)
         voters = await round_voters(conn, round_.id)
     now = services.clock.now()
     if round_.stage is not STAGE_OF[deadline.kind] or round_.deadline is None or round_.deadline <= now:
@@ -41,6 +43,12 @@ async def remind(app: CoprodApplication, deadline: Deadline) -> None:
         text = t._("Round #{number} {question}: {counts}; ideas close {when} ({relative}). Reply to this round's message to add yours.",
                    number=round_.number, question=t.user_text(round_.question), counts=counts, when=when,
                    relative=relative)  # fmt: skip
+        if wordless:
+            text += "\n" + t.ngettext(
+                "For facilitators: voice idea {numbers} has no words yet. Reply to it with /label and the words to vote on.",
+                "For facilitators: voice ideas {numbers} have no words yet. Reply to each with /label and the words to vote on.",
+                len(wordless), numbers=t.list_of([t.number(idea.number) for idea in wordless]),
+            )  # fmt: skip
         answer_to = round_.prompt_message_id
     else:
         text = t._("Round #{number} {question}: {voters} so far; voting closes {when} ({relative}).",

@@ -21,6 +21,7 @@ from bot.domain.records import Deadline, Group
 from bot.domain.rounds import Stage
 from bot.domain.summary import OpenRound, Summary, build, period_start
 from bot.flows.chart_words import hours_chart, leading_ideas_chart
+from bot.flows.voting import paper_split
 from bot.runtime import charts, scheduling
 from bot.runtime.application import CoprodApplication
 from bot.runtime.deadlines import schedule
@@ -58,9 +59,13 @@ def summary_blocks(t: Translator, group: Group, summary: Summary) -> list[str]:
                               question=t.user_text(closed.question),
                               voters=t.ngettext("{count} neighbour voted", "{count} neighbours voted",
                                                 closed.voters)))  # fmt: skip
+            if closed.paper_voters:
+                blocks[-1] += " " + paper_split(t, closed.voters - closed.paper_voters, closed.paper_voters)
             blocks += [
-                t._("   {idea} — {votes}", idea=t.user_text(idea.text),
+                t._("   {idea} — {votes}", idea=t.user_text(idea.text) if idea.text else t._(
+                    "voice idea {number}", number=idea.number),
                     votes=t.ngettext("{count} vote", "{count} votes", idea.votes))
+                + (" " + paper_split(t, idea.votes - idea.paper, idea.paper) if closed.paper_voters else "")
                 for idea in closed.top
             ]  # fmt: skip
     if summary.outcomes:

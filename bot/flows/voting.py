@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 import aiosqlite
-from telegram import Bot, InputPollOption, Poll
+from telegram import Bot, InputPollOption, Poll, ReplyParameters
 from telegram.constants import PollLimit
 from telegram.error import BadRequest, Forbidden
 
@@ -27,6 +28,7 @@ from bot.domain.ballots import (
 )
 from bot.domain.deadline_kinds import DeadlineKind, reminder_due
 from bot.domain.i18n import Translator
+from bot.domain.inclusion import credit, idea_words, message_link
 from bot.domain.records import Deadline, Group
 from bot.domain.results import Results, rank, voter_count
 from bot.domain.rounds import Idea, Round, Stage, voting_deadline
@@ -37,12 +39,54 @@ from bot.runtime.application import CoprodApplication
 from bot.runtime.deadlines import schedule
 from bot.runtime.posting import post_blocks
 from storage import deadlines as stored_deadlines
-from storage import groups, rounds, voting
+from storage import groups, members, paper, rounds, voting
 
 log = logging.getLogger(__name__)
 
 
-def _voting_blocks(t: Translator, group: Group, round_: Round, ideas: Sequence[Idea], polls: int) -> list[str]:
+async def idea_lines(
+    conn: aiosqlite.Connection, t: Translator, ideas: Sequence[Idea], *, links_in: int | None = None
+) -> dict[int, str]:
+    """Each idea as the ballot and the results show it (HTML): its words ("Voice idea N by
+    NAME" for a voice idea without words), for an assisted idea the neighbour it came from,
+    "NAME (via FACILITATOR)", and with ``links_in`` (a supergroup's chat id) a link to
+    each voice idea's message."""
+    authors = await members.names(conn, {idea.author_id for idea in ideas if idea.author_id})
+    lines = {}
+    for idea in ideas:
+        line = idea_words(t, idea, authors, t.user_text)
+        if idea.assisted_name:
+            line += " — " + credit(t, idea, authors, t.user_text)
+        link = message_link(links_in, idea.source_message_id) if idea.voice and links_in and idea.source_message_id else None
+        if link:
+            line += f' (<a href="{link}">' + t._("listen") + "</a>)"
+        lines[idea.id] = line
+    return lines
+
+
+async def _worded(app: CoprodApplication, t: Translator, ideas: Sequence[Idea]) -> list[Idea]:
+    """The ideas as the polls carry them: a voice idea without words as "Voice idea N by NAME"."""
+    async with app.services.db.read() as conn:
+        authors = await members.names(conn, {idea.author_id for idea in ideas if idea.needs_words and idea.author_id})
+    return [replace(idea, text=idea_words(t, idea, authors)) if idea.needs_words else idea for idea in ideas]
+
+
+async def _point_to_voice_ideas(app: CoprodApplication, t: Translator, group: Group, ideas: Sequence[Idea]) -> None:
+    """In a basic group, which has no message links, a short reply to each voice idea without
+    words, so neighbours can find and listen to it before they vote."""
+    if message_link(group.chat_id, 1) is not None:
+        return
+    for idea in ideas:
+        if idea.needs_words and idea.source_message_id:
+            await app.bot.send_message(
+                group.chat_id, t._("Voice idea {number}: listen to it here before you vote.", number=idea.number),
+                reply_parameters=ReplyParameters(idea.source_message_id, allow_sending_without_reply=True),
+            )  # fmt: skip
+
+
+def _voting_blocks(
+    t: Translator, group: Group, round_: Round, ideas: Sequence[Idea], polls: int, lines: dict[int, str]
+) -> list[str]:
     ends_at = round_.voting_ends_at
     blocks = [
         t._("<b>Voting is open for round #{number}</b>: {question}", number=round_.number,
@@ -56,7 +100,7 @@ def _voting_blocks(t: Translator, group: Group, round_: Round, ideas: Sequence[I
                 relative=t.relative(ends_at - round_.voting_started_at))
         )  # fmt: skip
     blocks.append("")
-    blocks.extend(f"{idea.number}. {t.user_text(idea.text)}" for idea in ideas)
+    blocks.extend(f"{idea.number}. {lines[idea.id]}" for idea in ideas)
     return blocks
 
 
@@ -69,23 +113,36 @@ def _poll_question(t: Translator, round_: Round, layout: PollLayout, polls: int)
     return shorten(question, PollLimit.MAX_QUESTION_LENGTH)
 
 
-def _results_blocks(t: Translator, round_: Round, results: Results) -> list[str]:
+def _results_blocks(t: Translator, round_: Round, results: Results, lines: dict[int, str]) -> list[str]:
     blocks = [t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
                   question=t.user_text(round_.question))]  # fmt: skip
     if not results.placings:
         blocks.append(t._("No ideas were put forward, so there was nothing to vote on."))
         return blocks
     blocks.append(t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters))
+    if results.paper_voters:
+        blocks[-1] += " " + paper_split(t, results.online_voters, results.paper_voters)
     for placing in results.placings:
         place = t.number(placing.rank)
         blocks.append(
             t._("{place}. {idea} — {votes}, {share}",
                 place=f"={place}" if placing.tied else place,
-                idea=t.user_text(placing.tally.text),
+                idea=lines.get(placing.tally.idea_id) or t.user_text(placing.tally.text),
                 votes=t.ngettext("{count} vote", "{count} votes", placing.tally.votes),
                 share=t.percent(placing.share))
         )  # fmt: skip
+        if results.paper_voters:
+            blocks[-1] += " " + t._(
+                "({online} online, {online_share}; {paper} on paper, {paper_share})",
+                online=t.number(placing.tally.online), online_share=t.percent(placing.online_share),
+                paper=t.number(placing.tally.paper), paper_share=t.percent(placing.paper_share),
+            )  # fmt: skip
     return blocks
+
+
+def paper_split(t: Translator, online: int, on_paper: int) -> str:
+    """"(12 online, 15 on paper)": how a count divides between the polls and paper ballots."""
+    return t._("({online} online, {paper} on paper)", online=t.number(online), paper=t.number(on_paper))
 
 
 async def open_voting(app: CoprodApplication, round_: Round) -> bool:
@@ -122,11 +179,15 @@ async def post_ballot(app: CoprodApplication, group: Group, round_: Round, ideas
     What was recorded as sent before (a /poll replayed after a crash) is not sent again.
     """
     t = i18n.translator(group.language)
-    layouts = lay_out(ideas)
+    layouts = lay_out(await _worded(app, t, ideas))
     if round_.voting_message_id is None:
-        messages = await post_blocks(app.bot, group.chat_id, _voting_blocks(t, group, round_, ideas, len(layouts)))
+        async with app.services.db.read() as conn:
+            lines = await idea_lines(conn, t, ideas, links_in=group.chat_id)
+        blocks = _voting_blocks(t, group, round_, ideas, len(layouts), lines)
+        messages = await post_blocks(app.bot, group.chat_id, blocks)
         async with app.services.db.transaction() as conn:
             await rounds.set_voting_message(conn, round_.id, messages[0].message_id)
+        await _point_to_voice_ideas(app, t, group, ideas)
     async with app.services.db.read() as conn:
         posted = {poll.position for poll in await voting.polls(conn, round_.id)}
     for layout in (layout for layout in layouts if layout.position not in posted):
@@ -184,10 +245,11 @@ async def close_voting(app: CoprodApplication, round_: Round) -> bool:
     async with services.db.transaction() as conn:
         for final in filter(None, finals):
             await record_poll(conn, final)
-        voters = await round_voters(conn, round_.id)
-        if not await rounds.close(conn, round_.id, now=now, voter_count=voters):
+        on_paper = await paper.voters(conn, round_.id)
+        voters = await round_voters(conn, round_.id) + on_paper
+        if not await rounds.close(conn, round_.id, now=now, voter_count=voters, paper_voters=on_paper):
             return False
-        results = rank(await voting.tallies(conn, round_.id), voters)
+        results = rank(await voting.tallies(conn, round_.id), voters, on_paper)
         await voting.freeze_results(conn, round_.id, results)
         await stored_deadlines.finish(conn, DeadlineKind.VOTING_END, round_.id, now)
         group = await groups.get(conn, round_.group_id)
@@ -198,7 +260,9 @@ async def close_voting(app: CoprodApplication, round_: Round) -> bool:
 
 async def publish_results(app: CoprodApplication, group: Group, round_: Round, results: Results) -> None:
     t = i18n.translator(group.language)
-    await post_blocks(app.bot, group.chat_id, _results_blocks(t, round_, results))
+    async with app.services.db.read() as conn:
+        lines = await idea_lines(conn, t, await rounds.ideas(conn, round_.id))
+    await post_blocks(app.bot, group.chat_id, _results_blocks(t, round_, results, lines))
     if results.voters and results.placings:
         chart = results_chart(t, round_, results)
         # The caption is plain text (member words unescaped), so no HTML parse mode.

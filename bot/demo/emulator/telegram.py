@@ -228,6 +228,7 @@ class FakeTelegram:
 
     def _store(self, chat: Chat, message: dict[str, Any]) -> dict[str, Any]:
         self.spec.check_object("Message", message)
+        self._check_attachments(message)
         self.messages[(chat.id, message["message_id"])] = message
         return message
 
@@ -240,6 +241,14 @@ class FakeTelegram:
             **content,
         }
         return self._store(chat, message)
+
+    def _check_attachments(self, message: dict[str, Any]) -> None:
+        """A voice message, video note, audio or sticker must be whole, as Telegram sends it."""
+        types = self.spec.types["Message"].types
+        for name, value in message.items():
+            kind = types.get(name, ())
+            if isinstance(value, dict) and len(kind) == 1 and kind[0] in self.spec.types and name != "reply_to_message":
+                self.spec.check_object(kind[0], value)
 
     def _bot_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat = self._chat(params["chat_id"])
@@ -450,8 +459,11 @@ class FakeTelegram:
         self.people[user_id] = Person(id=user_id, first_name=first_name, **details)
         return self.people[user_id]
 
-    def group(self, chat_id: int, title: str, *, owner: Person, admins: tuple[Person, ...] = ()) -> Chat:
-        chat = Chat(id=chat_id, type="supergroup", title=title, owner=owner.id)
+    def group(
+        self, chat_id: int, title: str, *, owner: Person, admins: tuple[Person, ...] = (), kind: str = "supergroup"
+    ) -> Chat:
+        """A group chat; ``kind="group"`` for a basic group (its id has no -100 prefix)."""
+        chat = Chat(id=chat_id, type=kind, title=title, owner=owner.id)
         chat.admins = {owner.id, *(admin.id for admin in admins)}
         self.chats[chat_id] = chat
         return chat

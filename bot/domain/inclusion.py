@@ -1,0 +1,196 @@
+"""Taking part without Telegram or without typing: assisted ideas, voice ideas, paper ballots.
+
+A facilitator enters an idea for a neighbour who is not in the chat (``/assist NAME: idea``);
+the idea is the facilitator's to manage and is credited "NAME (via FACILITATOR)". A voice
+message, video note or audio sent as a reply to a round's message is a voice idea: its
+words come later (``/label text``, at most a poll option's length), and until then it is
+listed as needing words and voted on as "Voice idea N by NAME". Paper ballots are entered
+as ``/paper N IDEA=COUNT ... voters=V``: no idea can have more paper votes than there were
+paper voters. Pure rules only: parsing what facilitators write, and naming ideas and their
+authors everywhere they are shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.domain.errors import DomainError, Quoted, within_limit
+from bot.domain.i18n import N_, Translator
+from bot.domain.ledger import neighbour_name
+from bot.domain.member_text import without_direction_controls
+from bot.domain.numbers import parse_number
+from bot.domain.records import Member
+from bot.domain.rounds import MAX_IDEA_LENGTH, Idea
+
+MAX_ASSISTED_NAME_LENGTH = 64
+MAX_LABEL_LENGTH = 100  # a poll option's length: the label is what the poll shows
+MAX_PAPER_VOTERS = 100_000  # more than any neighbourhood's ballot box; catches a typo's extra zeros
+
+ASSIST_USAGE = N_(
+    "Write the neighbour's name, a colon and their idea, as a reply to the round's message "
+    "(or after the round number), e.g. /assist Maria: A bench by the bus stop"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Assisted:
+    """What ``/assist [N] NAME: idea`` asks for; ``round_number`` None means the round replied to."""
+
+    round_number: int | None
+    name: str
+    text: str
+
+
+def parse_assist(text: str) -> Assisted:
+    """``[N] NAME: idea``: a name and an idea, both non-empty and within their limits."""
+    rest = without_direction_controls(text).strip()
+    number = None
+    first, _, after = rest.partition(" ")
+    if after and ":" not in first and parse_number(first) is not None:
+        number, rest = parse_number(first), after.strip()
+    name, colon, idea = rest.partition(":")
+    if not colon:
+        raise DomainError(ASSIST_USAGE)
+    name = within_limit(
+        " ".join(name.split()),
+        MAX_ASSISTED_NAME_LENGTH,
+        empty=N_("Write the neighbour's name before the colon, e.g. /assist Maria: A bench by the bus stop"),
+        too_long=N_("That name is {length} characters long; please keep it within {limit}."),
+    )
+    idea = within_limit(
+        idea.strip(),
+        MAX_IDEA_LENGTH,
+        empty=N_("Write the neighbour's idea after the colon, e.g. /assist Maria: A bench by the bus stop"),
+        too_long=N_("That idea is {length} characters long; please keep it within {limit} characters."),
+    )
+    return Assisted(number, name, idea)
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def credit(
+    t: Translator, idea: Idea, authors: Mapping[int, Member], show: Callable[[str], str] = _plain
+) -> str:
+    """Who an idea is from, as every listing names it: "anonymous", a member's public name,
+    "a neighbour", or "NAME (via FACILITATOR)" for an assisted idea. ``show`` marks what
+    members wrote (``t.user_text`` for an HTML message)."""
+    if idea.assisted_name:
+        via = t._("a facilitator") if idea.author_id is None else _member_name(t, authors, idea.author_id, show)
+        return t._("{name} (via {facilitator})", name=show(idea.assisted_name), facilitator=via)
+    if idea.anonymous or idea.author_id is None:
+        return t._("anonymous")
+    return _member_name(t, authors, idea.author_id, show)
+
+
+def _member_name(t: Translator, authors: Mapping[int, Member], user_id: int, show: Callable[[str], str]) -> str:
+    member = authors.get(user_id)
+    return show(member.public_name) if member is not None and member.public_name else neighbour_name(t, member)
+
+
+LABEL_USAGE = N_("Reply to a voice idea with /label and the words to vote on, e.g. /label A bench by the bus stop")
+
+
+def check_label(text: str) -> str:
+    return within_limit(
+        " ".join(without_direction_controls(text).split()),
+        MAX_LABEL_LENGTH,
+        empty=LABEL_USAGE,
+        too_long=N_("That label is {length} characters long; please keep it within {limit}."),
+    )
+
+
+def idea_words(t: Translator, idea: Idea, authors: Mapping[int, Member], show: Callable[[str], str] = _plain) -> str:
+    """What an idea says: its text, or "Voice idea N by NAME" for a voice idea without words."""
+    if idea.needs_words:
+        return t._("Voice idea {number} by {name}", number=idea.number, name=credit(t, idea, authors, show))
+    return show(idea.text)
+
+
+def message_link(chat_id: int, message_id: int) -> str | None:
+    """A link that opens a message of a supergroup for its members (``t.me/c/...``); basic
+    groups have no such link, so None (the bot replies to the message instead)."""
+    digits = str(chat_id)
+    if not digits.startswith("-100"):
+        return None
+    return f"https://t.me/c/{digits.removeprefix('-100')}/{message_id}"
+
+
+PAPER_USAGE = N_(
+    "Write the round number, each idea's paper votes and the number of paper voters, "
+    "e.g. /paper 3 1=12 2=7 voters=15"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperEntry:
+    """``/paper N IDEA=COUNT ... voters=V``: paper votes per idea number, and paper voters."""
+
+    round_number: int
+    votes: dict[int, int]
+    voters: int
+
+
+def _count(token: str, value: str) -> int:
+    if value.startswith("-") and value[1:].isdigit():
+        raise DomainError(N_("“{value}”: a count cannot be negative."), value=Quoted(token))
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise DomainError(N_("“{value}” is not IDEA=COUNT, e.g. 2=7."), value=Quoted(token))
+    return int(value)
+
+
+def parse_paper(args: Sequence[str]) -> PaperEntry:
+    """The round number, then ``IDEA=COUNT`` pairs and ``voters=V`` in any order.
+
+    Every idea at most once, ``voters`` exactly once and at most :data:`MAX_PAPER_VOTERS`,
+    and no idea with more votes than there were voters (each paper voter ticks an idea once).
+    """
+    if len(args) < 2:
+        raise DomainError(PAPER_USAGE)
+    round_number = parse_number(args[0])
+    if round_number is None:
+        raise DomainError(N_("“{value}” is not a round number. Write it like 3."), value=Quoted(args[0]))
+    votes: dict[int, int] = {}
+    voters = None
+    for token in args[1:]:
+        key, equals, value = token.partition("=")
+        if not equals:
+            raise DomainError(N_("“{value}” is not IDEA=COUNT, e.g. 2=7."), value=Quoted(token))
+        if key.casefold() == "voters":
+            if voters is not None:
+                raise DomainError(N_("Write voters=V once."))
+            voters = _count(token, value)
+            continue
+        number = parse_number(key)
+        if number is None:
+            raise DomainError(N_("“{value}” is not IDEA=COUNT, e.g. 2=7."), value=Quoted(token))
+        if number in votes:
+            raise DomainError(N_("Idea {number} is written twice."), number=number)
+        votes[number] = _count(token, value)
+    if voters is None:
+        raise DomainError(N_("Write how many people voted on paper, e.g. voters=15."))
+    if voters > MAX_PAPER_VOTERS:
+        raise DomainError(N_("{voters} paper voters is more than the {limit} the bot takes."), voters=voters,
+                          limit=MAX_PAPER_VOTERS)  # fmt: skip
+    for number, count in votes.items():
+        if count > voters:
+            raise DomainError(
+                N_("Idea {number} has {count} paper votes, more than the {voters} paper voters. Nothing was changed."),
+                number=number, count=count, voters=voters,
+            )  # fmt: skip
+    return PaperEntry(round_number, votes, voters)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperTally:
+    """A paper tally as entered: the latest one of a round counts, earlier ones are history."""
+
+    id: int
+    round_id: int
+    voters: int
+    votes: dict[int, int]  # idea id -> paper votes
+    entered_by: int | None
+    entered_at: dt.datetime
