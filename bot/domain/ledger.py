@@ -161,20 +161,10 @@ def thanks(
     reader's language; the ``ValueError`` here is the last line, not the first.
     """
     require_not_self(giver, helper)
-    if minutes > thanks_room(giver_balance, floor_minutes):
+    if floor_refusal(minutes, giver_balance, floor_minutes):
         raise ValueError("a thanks may not take the giver below the group's floor")
-    return EntryDraft(
-        group_id=group_id,
-        kind=EntryKind.THANKS,
-        from_member=giver,
-        to_member=helper,
-        minutes=minutes,
-        note=note,
-        status=EntryStatus.CONFIRMED,
-        created_by=giver,
-        created_at=now,
-        confirmed_by=giver,
-    )
+    return _transfer(EntryKind.THANKS, group_id=group_id, payer=giver, payee=helper, minutes=minutes,
+                     note=note, created_by=giver, now=now)  # fmt: skip
 
 
 def floor_refusal(minutes: int, balance: int, floor_minutes: int) -> bool:
@@ -192,17 +182,26 @@ def exchange(
     """
     if helped == helper:
         raise ValueError("an exchange is between two members")
+    return _transfer(EntryKind.EXCHANGE, group_id=group_id, payer=helped, payee=helper, minutes=minutes,
+                     note=note, created_by=proposed_by, now=now)  # fmt: skip
+
+
+def _transfer(
+    kind: EntryKind, *, group_id: int, payer: int, payee: int, minutes: int, note: str, created_by: int,
+    now: dt.datetime,
+) -> EntryDraft:  # fmt: skip
+    """Hours moved from ``payer`` to ``payee`` with the payer's consent: confirmed by them at once."""
     return EntryDraft(
         group_id=group_id,
-        kind=EntryKind.EXCHANGE,
-        from_member=helped,
-        to_member=helper,
+        kind=kind,
+        from_member=payer,
+        to_member=payee,
         minutes=minutes,
         note=note,
         status=EntryStatus.CONFIRMED,
-        created_by=proposed_by,
+        created_by=created_by,
         created_at=now,
-        confirmed_by=helped,
+        confirmed_by=payer,
     )
 
 
