@@ -14,6 +14,7 @@ from handlers import (
     notices,
     outcomes,
     paper,
+    posters,
     privacy,
     private_ideas,
     proposals,
@@ -28,4 +29,4 @@ from handlers import (
 # command word: ideas' /idea answers in groups and private_ideas' /idea in private chats
 # (their filters do not overlap), so the order below is the order of the command menu:
 # a round's life first, then the time bank, then settings, privacy and help.
-FEATURES = (rounds, ideas, private_ideas, proposals, voting, paper, outcomes, credits, needs, summaries, settings, privacy, notices, language, groups, start)
+FEATURES = (rounds, ideas, private_ideas, proposals, voting, paper, posters, outcomes, credits, needs, summaries, settings, privacy, notices, language, groups, start)

@@ -111,6 +111,7 @@ class Scene:
         self._next_person_id = 101
         self._seen_calls = 0
         self._seen_files = 0
+        self._voices = 0
         # What each bot message said when last shown, so an edit shows only what changed.
         self._shown: dict[tuple[int, int], str] = {}
         self.group: Chat | None = None
@@ -181,6 +182,21 @@ class Scene:
             )
         await self.transcript.write(_indented(line))
         update = self.act(lambda telegram: telegram.message_update(chat, person, text, reply_to=reply_to))
+        await self._deliver(update)
+        return update["message"]["message_id"]
+
+    async def speak(self, person: Person, seconds: int, *, reply_to: int) -> int:
+        """``person`` records a voice message in the group, replying to ``reply_to``; returns its id."""
+        await self.transcript.in_chat(self.group, self._where(self.group))
+        replied = self.telegram.messages[(self.group.id, reply_to)]
+        line = self.t._(
+            "{name}, replying to {other}: 🎤 a voice message ({seconds} s)",
+            name=person.first_name, other=self._sender(replied), seconds=seconds,
+        )  # fmt: skip
+        await self.transcript.write(_indented(line))
+        self._voices += 1
+        voice = {"file_id": f"voice{self._voices}", "file_unique_id": f"uvoice{self._voices}", "duration": seconds}
+        update = self.act(lambda telegram: telegram.message_update(self.group, person, None, reply_to=reply_to, voice=voice))
         await self._deliver(update)
         return update["message"]["message_id"]
 

@@ -40,6 +40,7 @@ class Cast:
         scene.telegram.join(scene.found_group(self.fatima), *self.residents)
         self.round_prompt: int | None = None
         self.ben_message: int | None = None
+        self.voice_message: int | None = None
 
 
 async def _welcome(scene: Scene, cast: Cast) -> None:
@@ -98,6 +99,19 @@ async def _duplicate(scene: Scene, cast: Cast) -> None:
     await scene.say(cast.fatima, "/merge 1 6")
 
 
+async def _assisted(scene: Scene, cast: Cast) -> None:
+    """Mr Okafor, next door to the library, is not on Telegram: Fatima enters his idea."""
+    idea = scene.t._("A shaded bench for older neighbours")
+    await scene.say(cast.fatima, f"/assist 1 Mr Okafor: {idea}")
+
+
+async def _voice(scene: Scene, cast: Cast) -> None:
+    """Tiago says his idea instead of typing it; Fatima gives it the words for the poll."""
+    cast.voice_message = await scene.speak(cast.tiago, 14, reply_to=cast.round_prompt)
+    words = scene.t._("A mural painted by the neighbourhood's children")
+    await scene.say(cast.fatima, f"/label {words}", reply_to=cast.voice_message)
+
+
 async def _proposal(scene: Scene, cast: Cast) -> None:
     question = scene.t._("Shall we start a tool library in the community centre?")
     await scene.say(cast.lucia, f"/propose {question}")
@@ -117,6 +131,11 @@ async def _voting(scene: Scene, cast: Cast) -> None:
     options = len(scene.telegram.polls[poll_id]["options"])
     for voter, choices in ballots:
         await scene.vote(voter, poll_id, [choice for choice in choices if choice < options] or [0])
+
+
+async def _paper(scene: Scene, cast: Cast) -> None:
+    """The ballot box at the library: five neighbours voted on paper."""
+    await scene.say(cast.fatima, "/paper 1 1=3 2=1 7=4 voters=5")
 
 
 async def _results(scene: Scene, cast: Cast) -> None:
@@ -160,6 +179,18 @@ async def _thanks(scene: Scene, cast: Cast) -> None:
     await scene.say(cast.omar, "/credits")
 
 
+async def _need(scene: Scene, cast: Cast) -> None:
+    """Ayesha asks for an hour's help, Ben offers it, and once it is done the hour moves to him."""
+    what = scene.t._("help carrying a wardrobe up to the third floor")
+    await scene.say(cast.ayesha, f"/need 1h {what}")
+    message_id, data = scene.button(callbacks.encode(callbacks.Action.POSTING_ANSWER))
+    await scene.press(cast.ben, message_id, data)
+    await scene.later(hours=5)
+    await scene.say(cast.ben, f"/done {data.rsplit(':', 1)[1]}")
+    message_id, data = scene.button(callbacks.encode(callbacks.Action.EXCHANGE_CONFIRM))
+    await scene.press(cast.ayesha, message_id, data)
+
+
 async def _summary(scene: Scene, cast: Cast) -> None:
     """The group's summary comes on its own schedule: Mondays at 09:00 unless changed."""
     await scene.until(weekday=0, hour=9)
@@ -176,10 +207,16 @@ STEPS: tuple[Step, ...] = (
          N_("One neighbour sent her idea in a private chat, answered in her own language, and chose to stay anonymous.")),
     Step("duplicate", N_("A duplicate idea is flagged and merged"), frozenset({"ideas", "merge"}), _duplicate,
          N_("A duplicate idea was flagged and the facilitator merged it into the first one.")),
+    Step("assisted", N_("A facilitator adds an idea for a neighbour who is not on Telegram"), frozenset({"assist"}), _assisted,
+         N_("A facilitator entered an idea for a neighbour without Telegram; it is shown as his, \"via\" her.")),
+    Step("voice", N_("A voice idea is given words with /label"), frozenset({"label"}), _voice,
+         N_("A neighbour said his idea in a voice message; the facilitator gave it words with /label, used in the poll.")),
     Step("proposal", N_("A neighbour's own proposal gathers support"), frozenset({"propose"}), _proposal,
          N_("A resident proposed a question herself; it opened as a round once enough neighbours supported it.")),
     Step("voting", N_("The ideas stage ends on its own and everyone votes"), frozenset({"vote"}), _voting,
          N_("At the deadline the ideas went to a vote: one person, one vote, tick every idea you support.")),
+    Step("paper", N_("Paper ballots from the library are counted in"), frozenset({"paper"}), _paper,
+         N_("The facilitator entered the paper ballots from the library; the results count them with the online votes and show both.")),
     Step("results", N_("The vote closes with results and a chart"), frozenset({"close"}), _results,
          N_("The vote closed on its own and the results were published with a chart.")),
     Step("outcome", N_("The facilitator records the outcome"), frozenset({"outcome", "notify"}), _outcome,
@@ -188,6 +225,8 @@ STEPS: tuple[Step, ...] = (
          N_("Volunteered hours became credits once another neighbour confirmed them: everyone's hour is worth the same.")),
     Step("thanks", N_("One neighbour thanks another with credits"), frozenset({"thank"}), _thanks,
          N_("One neighbour thanked another by giving an hour of credit.")),
+    Step("need", N_("A need is met through the time bank"), frozenset({"need", "done"}), _need,
+         N_("A neighbour asked for help with /need, another pressed \"I can help\", and once she confirmed, the hour moved from her to him.")),
     Step("summary", N_("A summary of the week is posted"), frozenset({"summary"}), _summary,
          N_("The bot posted a summary of the week: rounds, outcomes and hours, naming who contributed.")),
 )  # fmt: skip

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,13 @@ FONTS_DIR = Path(os.environ.get("COPROD_FONTS", "/usr/share/fonts/truetype/noto"
 LATIN = {"": "NotoSans-Regular.ttf", "B": "NotoSans-Bold.ttf"}
 SCRIPT_FONTS = {"ar": "NotoNaskhArabic-Regular.ttf", "ur": "NotoNastaliqUrdu-Regular.ttf"}
 RTL_LANGUAGES = frozenset(SCRIPT_FONTS)
+
+# A number written "#3" (or "18:00", "2.5") inside right-to-left text: fpdf2's bidi splits the
+# "#" from the digits and reverses it, printing "3#", so such numbers are set as their own
+# left-to-right run, in a Unicode left-to-right isolate (LRI ... PDI).
+NUMBER = re.compile(r"#?\d+(?:[.:,/]\d+)*")
+LRI, PDI = "\u2066", "\u2069"
+STEP_NUMBER_WIDTH = 9  # mm: the column the steps' numbers hang in
 
 PREVIEW_DPI = 100  # A4 at 100 dpi is 827 x 1170 pixels: within Telegram's photo limits
 MARGIN = 18  # mm
@@ -47,6 +55,10 @@ class Poster:
     @property
     def rtl(self) -> bool:
         return self.language in RTL_LANGUAGES
+
+    def line(self, text: str) -> str:
+        """``text`` as drawn: in right-to-left posters, every number is an isolated LTR run."""
+        return NUMBER.sub(lambda found: f"{LRI}{found.group()}{PDI}", text) if self.rtl else text
 
 
 def _fonts(pdf, language: str) -> str:
@@ -83,27 +95,41 @@ def draw_pdf(poster: Poster) -> bytes:
     align = "R" if poster.rtl else "L"
     width = pdf.epw
     pdf.set_font(family, "B", 30)
-    pdf.multi_cell(width, 16, poster.heading, align=align, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 16, poster.line(poster.heading), align=align, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "B", 22)
-    pdf.multi_cell(width, 14 if poster.rtl else 11, poster.question, align=align, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 14 if poster.rtl else 11, poster.line(poster.question), align=align, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font(family, "", 15)
     for number, step in enumerate(poster.steps, start=1):
-        pdf.multi_cell(width, 11 if poster.rtl else 8, f"{number}. {step}", align=align, new_x="LMARGIN", new_y="NEXT")
+        _step(pdf, poster, number, step)
         pdf.ln(2)
     pdf.ln(4)
     pdf.set_font(family, "B", 16)
-    pdf.multi_cell(width, 12 if poster.rtl else 9, poster.deadline, align=align, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 12 if poster.rtl else 9, poster.line(poster.deadline), align=align, new_x="LMARGIN", new_y="NEXT")
     side = 80
     top = max(pdf.get_y() + 6, 297 - MARGIN - side - 22)
     pdf.image(_qr_png(poster.link), x=(210 - side) / 2, y=top, w=side, h=side)
     pdf.set_y(top + side + 2)
     pdf.set_font(family, "", 12)
-    pdf.multi_cell(width, 9 if poster.rtl else 6, poster.scan_hint, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 9 if poster.rtl else 6, poster.line(poster.scan_hint), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_shaping(use_shaping_engine=True, direction="ltr")
     pdf.set_font("NotoSans", "", 9)
     pdf.multi_cell(width, 5, poster.link, align="C")
     return bytes(pdf.output())
+
+
+def _step(pdf, poster: Poster, number: int, step: str) -> None:
+    """One step with its number hanging in a column of its own, on the side the reading
+    starts from (the right in Arabic and Urdu), so a wrapped line stays clear of it."""
+    height = 11 if poster.rtl else 8
+    top = pdf.get_y()
+    text_x = MARGIN if poster.rtl else MARGIN + STEP_NUMBER_WIDTH
+    number_x = 210 - MARGIN - STEP_NUMBER_WIDTH if poster.rtl else MARGIN
+    pdf.set_xy(number_x, top)
+    pdf.cell(STEP_NUMBER_WIDTH, height, poster.line(f"{number}."), align="R" if poster.rtl else "L")
+    pdf.set_xy(text_x, top)
+    align = "R" if poster.rtl else "L"
+    pdf.multi_cell(pdf.epw - STEP_NUMBER_WIDTH, height, poster.line(step), align=align, new_x="LMARGIN", new_y="NEXT")
 
 
 def preview_png(pdf_bytes: bytes, dpi: int = PREVIEW_DPI) -> bytes:

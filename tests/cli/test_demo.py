@@ -98,6 +98,23 @@ def test_transcript_shows_a_duplicate_flagged_and_merged(played):
     assert "Fatima: /merge 1 6" in part and "Idea 6 is folded into idea 1" in part
 
 
+def test_transcript_shows_an_idea_entered_for_a_neighbour_not_on_telegram(played):
+    part = section(played[1], "assisted")
+    assert "Fatima: /assist 1 Mr Okafor: A shaded bench for older neighbours" in part
+    assert "Bot reacts 👍 to Fatima's message" in part
+    results = section(played[1], "results")
+    assert "⁨A shaded bench for older neighbours⁩ — ⁨Mr Okafor⁩ (via ⁨Fatima⁩)" in results
+
+
+def test_transcript_shows_a_voice_idea_given_words(played):
+    part = section(played[1], "voice")
+    assert "Tiago, replying to the bot: 🎤 a voice message (14 s)" in part
+    assert "Bot reacts 👍 to Tiago's message" in part
+    assert "Fatima, replying to Tiago: /label A mural painted by the neighbourhood's children" in part
+    assert "Voice idea 8 of round #1 goes to the vote as" in part
+    assert "A mural painted by the neighbourhood's children" in section(played[1], "voting")
+
+
 def test_transcript_shows_a_proposal_gathering_support(played):
     part = section(played[1], "proposal")
     assert "Lucía: /propose" in part
@@ -115,12 +132,20 @@ def test_transcript_shows_voting_opening_at_the_deadline(played):
 def test_transcript_shows_results_with_a_chart_saved_to_the_output_folder(played):
     scene, text, _logs, output = played
     part = section(text, "results")
-    assert "Results of round #1" in part and "7 neighbours voted" in part
+    assert "Results of round #1" in part and "12 neighbours voted. (7 online, 5 on paper)" in part
     assert "Bot sends an image (saved to" in part
     charts = list(output.glob("*.png"))
     assert len(charts) == sum(1 for sent in scene.telegram.files if sent.method == "sendPhoto")
     assert charts and all(path.read_bytes().startswith(b"\x89PNG") for path in charts)
     assert f"(saved to {os.path.relpath(output / 'image-1.png')})" in part
+
+
+def test_transcript_shows_a_paper_tally_counted_with_the_online_votes(played):
+    part = section(played[1], "paper")
+    assert "Fatima: /paper 1 1=3 2=1 7=4 voters=5" in part
+    assert "Paper ballots of round #1: 5 voters." in part
+    results = section(played[1], "results")
+    assert "6 votes, 50% (3 online, 43%; 3 on paper, 60%)" in results
 
 
 def test_transcript_shows_the_outcome_recorded(played):
@@ -139,6 +164,15 @@ def test_transcript_shows_one_neighbour_thanking_another(played):
     part = section(played[1], "thanks")
     assert "Omar, replying to Ben: /thank 1h" in part
     assert "thanked" in part
+
+
+def test_transcript_shows_a_need_met_through_the_time_bank(played):
+    part = section(played[1], "need")
+    assert "Ayesha: /need 1h help carrying a wardrobe up to the third floor" in part
+    assert "Ben presses [I can help]" in part and "Ben⁩ will help ⁨Ayesha" in part
+    assert "Ben: /done 1" in part
+    assert "Ayesha presses [Confirm]" in part and "Ayesha⁩ confirmed 1 hour for ⁨Ben⁩" in part
+    assert "Need #1 met: ⁨help carrying a wardrobe up to the third floor⁩ (1 hour)" in section(played[1], "summary")
 
 
 def test_transcript_shows_a_summary_posted(played):

@@ -67,3 +67,17 @@ def test_arabic_letters_join_under_harfbuzz_shaping():
     buffer.guess_segment_properties()
     hb.shape(font, buffer)
     assert len({info.codepoint for info in buffer.glyph_infos}) == 3  # initial, medial, final forms
+
+
+@pytest.mark.parametrize("language", ["ar", "ur"])
+def test_round_number_in_a_right_to_left_heading_reads_hash_then_digits(language):
+    """fpdf2's bidi would split "#" from "3" and print "3#"; the number is its own LTR run."""
+    text = pypdfium2.PdfDocument(draw_pdf(_poster(language)))[0].get_textpage()
+    chars = [text.get_text_range(index, 1) for index in range(text.count_chars())]
+    hash_box, digit_box = (text.get_charbox(chars.index(char)) for char in "#3")  # the heading's, first
+    assert hash_box[0] < digit_box[0], "the heading's number is drawn left to right: #3"
+
+
+def test_numbers_are_isolated_only_in_right_to_left_posters():
+    assert _poster("ar").line("الجولة #3 18:00") == "الجولة \u2066#3\u2069 \u206618:00\u2069"
+    assert _poster("en").line("Round #3") == "Round #3"

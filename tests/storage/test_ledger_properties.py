@@ -1,7 +1,7 @@
 """Property: whatever neighbours do to the time bank, its books stay balanced.
 
-Hypothesis plays random sequences of logs, confirms, rejects, thanks, reversals, forgets
-and waiting against the domain rules and the real SQLite storage, the way the handlers
+Hypothesis plays random sequences of logs, confirms, rejects, thanks, needs met through
+the time bank (an exchange), reversals, forgets and waiting against the domain rules and the real SQLite storage, the way the handlers
 do. A plain model says what each step should do; after every step the stored ledger must
 agree with it and pass the same audit ``python -m bot check`` runs.
 """
@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.domain import ledger
+from bot.domain import ledger, needs
 from bot.domain.errors import DomainError
 from bot.domain.ledger import EntryKind, EntryStatus
+from bot.domain.needs import PostingKind, PostingStatus
+from bot.domain.records import Source
 from storage import groups, members
 from storage import ledger as stored
+from storage import needs as stored_needs
 from storage.database import Database
 
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
@@ -35,6 +38,7 @@ step = st.one_of(
     st.tuples(st.just("confirm"), which, person),
     st.tuples(st.just("reject"), which, person),
     st.tuples(st.just("thank"), person, person, amount),
+    st.tuples(st.just("exchange"), person, person, amount, person),  # helped, helper, minutes, who confirms
     st.tuples(st.just("reverse"), which),
     st.tuples(st.just("forget"), person),
     st.tuples(st.just("wait"), st.integers(min_value=0, max_value=8)),
@@ -67,6 +71,7 @@ class Books:
         self.group_id = group_id
         self.now = START
         self.model = Model()
+        self.messages = 0  # the source message of each need
 
     async def entry(self, position: int):
         async with self.db.read() as conn:
@@ -129,6 +134,52 @@ class Books:
             assert await stored.balance(conn, self.group_id, giver) >= FLOOR
         self.model.move(giver, helper, minutes)
 
+    async def exchange(self, helped: int, helper: int, minutes: int, presser: int) -> None:
+        """``helped`` posts a need, ``helper`` presses I can help and sends /done, ``presser``
+        confirms: the hours move helped -> helper, only if the helped confirm and stay above the floor."""
+        async with self.db.transaction() as conn:
+            self.messages += 1
+            posting = await stored_needs.add(
+                conn, group_id=self.group_id, kind=PostingKind.NEED, author=helped, minutes=minutes, text="help",
+                now=self.now, lapses_at=self.now + needs.lapse_after(PostingKind.NEED), source=Source(-100, self.messages),
+            )  # fmt: skip
+            try:
+                needs.require_can_answer(posting, helper, None, self.now)
+            except DomainError:
+                assert helper == helped, "only one's own need cannot be answered"
+                return
+            assert await stored_needs.move(conn, posting.id, PostingStatus.OPEN, PostingStatus.TAKEN, now=self.now)
+            connection = await stored_needs.connect(conn, posting.id, helper=helper, helped=helped, now=self.now)
+            balance = await stored.balance(conn, self.group_id, helped)
+            if ledger.floor_refusal(minutes, balance, FLOOR):  # /done refuses what the floor would not allow
+                assert balance - minutes < FLOOR
+                return
+            assert await stored_needs.propose(conn, connection.id, minutes=minutes, by=helper)
+        await self._confirm_exchange(connection.id, presser)
+
+    async def _confirm_exchange(self, connection_id: int, presser: int) -> None:
+        """The Confirm button, as the handler checks it, pressed by ``presser`` and then pressed again."""
+        for attempt in range(2):
+            async with self.db.transaction() as conn:
+                connection = await stored_needs.connection(conn, connection_id)
+                should = attempt == 0 and presser == connection.helped
+                try:
+                    needs.require_can_confirm(connection, presser)
+                except DomainError:
+                    assert not should
+                    continue
+                balance = await stored.balance(conn, self.group_id, presser)
+                if ledger.floor_refusal(connection.minutes, balance, FLOOR):
+                    continue  # the balance fell since /done (say, a reversal): still refused
+                assert should
+                entry = await stored.add(conn, ledger.exchange(
+                    group_id=self.group_id, helped=connection.helped, helper=connection.helper,
+                    minutes=connection.minutes, note="help", proposed_by=connection.helper, now=self.now,
+                ))  # fmt: skip
+                assert await stored_needs.settle(conn, connection.id, entry.id)
+                assert await stored.balance(conn, self.group_id, connection.helped) >= FLOOR
+            self.model.move(connection.helped, connection.helper, connection.minutes)
+
     async def reverse(self, position: int) -> None:
         entry = await self.entry(position)
         if entry is None:
@@ -173,6 +224,9 @@ class Books:
         for entry in entries:
             if entry.kind is EntryKind.VOLUNTEERING and entry.counts:
                 assert entry.confirmed_by not in (None, entry.created_by)
+            if entry.kind is EntryKind.EXCHANGE:  # between two members, authorised by the one it costs
+                assert None not in (entry.from_member, entry.to_member) and entry.from_member != entry.to_member
+                assert entry.confirmed_by == entry.from_member
 
 
 async def play(steps: list[tuple]) -> None:
@@ -197,6 +251,10 @@ async def play(steps: list[tuple]) -> None:
     [("log", 2, 120), ("confirm", 0, 2), ("confirm", 0, 3), ("confirm", 0, 2), ("log", 3, 60),
      ("reject", 1, 2), ("reject", 1, 1), ("thank", 3, 2, 600), ("thank", 3, 2, 15), ("reverse", 0),
      ("reverse", 0), ("reverse", 3), ("forget", 2), ("log", 4, 30), ("wait", 7), ("confirm", 4, 1)]
+)
+@example(
+    [("exchange", 2, 3, 60, 2), ("exchange", 2, 2, 60, 2), ("exchange", 3, 4, 30, 4), ("exchange", 4, 1, 720, 4),
+     ("exchange", 4, 1, 15, 4), ("reverse", 0), ("exchange", 3, 2, 600, 3), ("exchange", 3, 2, 15, 3)]
 )  # fmt: skip
 def test_any_sequence_of_ledger_actions_keeps_the_books_balanced(steps):
     asyncio.run(play(steps))
