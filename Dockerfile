@@ -27,6 +27,8 @@ COPY --from=build /dist /dist
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-noto-core=20201225-1 \
     && rm -rf /var/lib/apt/lists/*
+# /site is for the public pages when compose.yaml mounts a volume there (COPROD_SITE_DIR=/site):
+# owned by the bot's user, readable by a web server's, unlike /data.
 # pip writes each .po after its .mo; touching the .mo keeps them the newer, so the bot
 # loads the compiled catalogs instead of compiling the sources again in memory.
 RUN pip install /dist/*.whl \
@@ -35,9 +37,10 @@ RUN pip install /dist/*.whl \
         -name '*.mo' -exec touch {} + \
     && groupadd --system --gid 10001 coprod \
     && useradd --system --uid 10001 --gid coprod --home-dir /data --no-create-home coprod \
-    && mkdir /data \
-    && chown coprod:coprod /data \
-    && chmod 700 /data
+    && mkdir /data /site \
+    && chown coprod:coprod /data /site \
+    && chmod 700 /data \
+    && chmod 755 /site
 WORKDIR /data
 VOLUME ["/data"]
 USER 10001:10001

@@ -17,6 +17,7 @@ from benchmarks import (
     ingest,
     notices,
     pressure,
+    site_build,
     startup,
     summary_build,
 )
@@ -56,6 +57,7 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
         "pressure": lambda: pressure.measure(quiet=sizes.quiet_groups, probes=sizes.probes, flood=sizes.flood,
                                              summaries=sizes.due_summaries),
         "notices": lambda: notices.measure(sizes.notices),
+        "site": lambda: site_build.measure(rounds=sizes.rounds, ideas=sizes.ideas, ledger=sizes.ledger),
     }
 
 

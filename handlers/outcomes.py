@@ -2,7 +2,8 @@
 updates, /review sets when the next one is due, /rounds shows it all.
 
 /rounds is the group's open record: every open round with its stage and deadline, then
-the last closed ones with what the group chose and what came of it.
+the last closed ones with what the group chose and what came of it, and last the group's
+public page when it has an address (``COPROD_SITE_URL`` set and the page on).
 """
 
 from __future__ import annotations
@@ -155,8 +156,10 @@ async def rounds_command(turn: Turn) -> None:
              await voting.latest_outcome(conn, round_.id), await outcomes.round_hours(conn, round_.id))
             for round_ in await rounds.closed_rounds(conn, group.id, RECENT_CLOSED)
         ]  # fmt: skip
+    address = site.page_line(t, turn.services.settings.site_url, group)
     if not open_rounds and not closed:
-        await turn.reply(t._("No rounds yet. Facilitators start one with /round; anyone can suggest one with /propose."))
+        nothing = t._("No rounds yet. Facilitators start one with /round; anyone can suggest one with /propose.")
+        await turn.reply(nothing if address is None else f"{nothing}\n\n{address}")
         return
     blocks: list[str] = []
     if open_rounds:
@@ -167,6 +170,8 @@ async def rounds_command(turn: Turn) -> None:
             blocks.append("")
         blocks.append(t._("<b>Recently closed</b>"))
         blocks.extend(_closed_lines(t, group, *entry) for entry in closed)
+    if address is not None:
+        blocks += ["", address]
     await reply_listing(turn, blocks, page, lambda next_page: f"/rounds page {next_page}")
 
 

@@ -143,3 +143,12 @@ async def public_ids(conn: aiosqlite.Connection) -> list[int]:
     """Every group whose public page is on, for ``python -m bot site``."""
     rows = await conn.execute_fetchall("SELECT id FROM groups WHERE public_page = 1 ORDER BY id")
     return [row[0] for row in rows]
+
+
+async def hidden_site_tokens(conn: aiosqlite.Connection) -> list[str]:
+    """Folder names of pages turned off (kept for good), so ``python -m bot site`` can remove
+    a folder that turning the page off failed to remove."""
+    rows = await conn.execute_fetchall(
+        "SELECT site_token FROM groups WHERE public_page = 0 AND site_token IS NOT NULL ORDER BY id"
+    )
+    return [row[0] for row in rows]

@@ -1,4 +1,4 @@
-"""Command line: ``coprod-bot [flags] [run|backup PATH]``.
+"""Command line: ``coprod-bot [flags] [run|backup PATH|health|demo|check|export|site]``.
 
 Every option is also an environment variable (see ``--help``). Bad configuration is one
 line on stderr and exit status 2, never a traceback.
@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.app import build_application
-from bot.cli import books
+from bot.cli import books, site
 from bot.demo import run as demo_runner
 from bot.domain.errors import ConfigError
 from bot.runtime import config, inbox, logs
@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--output", metavar="DIR", default=str(demo_runner.DEFAULT_OUTPUT),
                       help="folder for the images and files the bot sends (default: %(default)s)")
     books.add_commands(commands)
+    site.add_commands(commands)
     return parser
 
 
@@ -129,6 +130,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": _demo,
     "check": books.check,
     "export": books.export_group,
+    "site": site.build_sites,
 }
 
 

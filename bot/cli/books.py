@@ -38,7 +38,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     command.add_argument("path", type=Path, help="where to write the zip")
 
 
-async def _open(options: argparse.Namespace) -> Database:
+async def open_database(options: argparse.Namespace) -> Database:
     settings = config.load(vars(options), need_token=False)
     if not Path(settings.database).is_file():
         raise ConfigError(f"no database at {settings.database}")
@@ -63,7 +63,7 @@ async def discrepancies(database: Database) -> tuple[int, list[str]]:
 
 def check(options: argparse.Namespace) -> int:
     async def audit() -> tuple[int, list[str]]:
-        database = await _open(options)
+        database = await open_database(options)
         try:
             return await discrepancies(database)
         finally:
@@ -79,7 +79,7 @@ def check(options: argparse.Namespace) -> int:
     return 0
 
 
-async def _group(database: Database, chat_id: int) -> Group:
+async def group_by_chat(database: Database, chat_id: int) -> Group:
     async with database.read() as conn:
         group = await groups.get_by_chat(conn, chat_id)
     if group is None:
@@ -105,9 +105,9 @@ def export_group(options: argparse.Namespace) -> int:
         raise ConfigError(f"{options.path} already exists; choose a new file for the export")
 
     async def write() -> None:
-        database = await _open(options)
+        database = await open_database(options)
         try:
-            group = await _group(database, options.group)
+            group = await group_by_chat(database, options.group)
             async with database.read() as conn:
                 records = await stored_export.group_records(conn, group.id)
         finally:

@@ -18,11 +18,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import html
 import logging
 from pathlib import Path
 
 from bot.domain import i18n
 from bot.domain.i18n import Translator
+from bot.domain.records import Group
 from bot.domain.results import rank
 from bot.domain.rounds import Stage
 from bot.domain.site import PublicGroup, PublicRound, new_site_token
@@ -31,6 +33,7 @@ from bot.runtime import charts, site_files
 from bot.runtime.application import CoprodApplication
 from storage import groups
 from storage import site as stored
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -61,17 +64,42 @@ async def turn_off(app: CoprodApplication, token: str | None) -> None:
 
 async def refresh(app: CoprodApplication, group_id: int) -> None:
     """Rebuild the group's page if it is on; a failure is logged, never raised."""
+    services = app.services
     try:
-        async with app.services.db.read() as conn:
-            group = await groups.get(conn, group_id)
-            if not group.public_page or not group.site_token:
-                return
-            public = await stored.public_group(conn, group)
-        now = app.services.clock.now()
-        changed = await asyncio.to_thread(build, folder(app, group.site_token), public, now)
-        log.info("event=site_built group=%s changed=%s", group_id, changed)
+        built = await rebuild(services.db, services.settings.site_dir, group_id, services.clock.now())
+        if built is not None:
+            log.info("event=site_built group=%s changed=%s", group_id, built[1])
     except (OSError, site_files.SiteError):
         log.exception("event=site_failed group=%s", group_id)
+
+
+async def rebuild(db: Database, site_dir: Path, group_id: int, now: dt.datetime) -> tuple[Path, int] | None:
+    """Rebuild the group's page if it is on: its folder and how many files changed, or None
+    when the page is off. Shared by :func:`refresh` and ``python -m bot site``; raises."""
+    async with db.read() as conn:
+        group = await groups.get(conn, group_id)
+        if not group.public_page or not group.site_token:
+            return None
+        public = await stored.public_group(conn, group)
+    target = site_files.group_folder(site_dir, group.site_token)
+    return target, await asyncio.to_thread(build, target, public, now)
+
+
+def page_address(site_url: str | None, group: Group) -> str | None:
+    """The page's address to show members (``COPROD_SITE_URL/<token>/``), or None when there
+    is no public address: no ``COPROD_SITE_URL``, or the group's page is off."""
+    if not site_url or not group.public_page or not group.site_token:
+        return None
+    return f"{site_url}/{group.site_token}/"
+
+
+def page_line(t: Translator, site_url: str | None, group: Group) -> str | None:
+    """The last line of ``/rounds`` and of a summary (HTML) when the page has an address."""
+    url = page_address(site_url, group)
+    if url is None:
+        return None
+    link = f'<a href="{html.escape(url)}">{html.escape(url, quote=False)}</a>'
+    return t._("Everything decided and done, on the group's public page: {address}", address=link)
 
 
 async def refresh_groups(app: CoprodApplication, group_ids: list[int]) -> None:

@@ -20,6 +20,7 @@ from bot.domain.outcomes import OutcomeStatus, status_text
 from bot.domain.records import Deadline, Group
 from bot.domain.rounds import Stage
 from bot.domain.summary import OpenRound, Summary, build, period_start
+from bot.flows import site
 from bot.flows.chart_words import hours_chart, leading_ideas_chart
 from bot.flows.voting import paper_split
 from bot.runtime import charts, scheduling
@@ -46,8 +47,9 @@ def _open_round_line(t: Translator, group: Group, round_: OpenRound) -> str:
                                  round_.participants))  # fmt: skip
 
 
-def summary_blocks(t: Translator, group: Group, summary: Summary) -> list[str]:
-    """The summary as lines of HTML, section by section; empty sections are left out."""
+def summary_blocks(t: Translator, group: Group, summary: Summary, site_url: str | None = None) -> list[str]:
+    """The summary as lines of HTML, section by section; empty sections are left out. It ends
+    with the public page's address when the group has one (``COPROD_SITE_URL`` set, page on)."""
     blocks = [t._("<b>What happened since {since}</b>", since=t.when(summary.since, group.timezone))]
     if summary.open_rounds:
         blocks += ["", t._("<b>Open rounds</b>")]
@@ -122,6 +124,9 @@ def summary_blocks(t: Translator, group: Group, summary: Summary) -> list[str]:
                 when=t.when(proposal.expires_at, group.timezone))
             for proposal in summary.proposals
         ]  # fmt: skip
+    page = site.page_line(t, site_url, group)
+    if page is not None:
+        blocks += ["", page]
     return blocks
 
 
@@ -131,9 +136,9 @@ async def _charts(t: Translator, summary: Summary) -> list[tuple[bytes, str]]:
     return [(await charts.png(chart), chart.caption) for chart in drawn if chart is not None]
 
 
-async def post_summary(bot: Bot, group: Group, summary: Summary) -> None:
+async def post_summary(bot: Bot, group: Group, summary: Summary, site_url: str | None) -> None:
     t = i18n.translator(group.language)
-    await post_blocks(bot, group.chat_id, summary_blocks(t, group, summary))
+    await post_blocks(bot, group.chat_id, summary_blocks(t, group, summary, site_url))
     for chart, caption in await _charts(t, summary):
         await bot.send_photo(group.chat_id, photo=chart, caption=caption, parse_mode=None)
 
@@ -154,7 +159,7 @@ async def summary_due(app: CoprodApplication, deadline: Deadline) -> None:
     posted = True
     if summary is not None:
         try:
-            await post_summary(app.bot, group, summary)
+            await post_summary(app.bot, group, summary, services.settings.site_url)
         except TelegramError:
             # The next summary still comes on time and covers this period too.
             log.exception("event=summary_failed group_id=%s", group.id)

@@ -16,6 +16,7 @@ from benchmarks import (
     ingest,
     notices,
     pressure,
+    site_build,
     startup,
     summary_build,
 )
@@ -33,9 +34,11 @@ def test_every_benchmark_runs_at_tiny_sizes_and_prints_its_row():
         *pressure.measure(quiet=2, probes=2, flood=5, summaries=3, lead=dt.timedelta(seconds=3)),
         charts.measure(ideas=25, runs=1),
         *notices.measure(5),
+        *site_build.measure(rounds=3, ideas=9, ledger=20),
     ]
     printed = table(figures)
-    assert len(figures) == 10  # every figure of `python -m benchmarks` is here
+    assert len(figures) == 12  # every figure of `python -m benchmarks` is here
     assert len(printed.splitlines()) == 2 + len(figures)
     assert all(figure.name in printed for figure in figures)
     assert "3 delivered, 0 x 429" in printed
+    assert "public page full build, 9 ideas / 3 rounds" in printed

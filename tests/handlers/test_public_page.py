@@ -4,6 +4,7 @@ shows only what may be public (no Telegram ids, usernames or ledger notes; hidde
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from bot.domain import callbacks
@@ -138,3 +139,62 @@ async def test_turning_it_off_removes_every_file_of_the_group(harness):
     await harness.send(harness.facilitator, "/settings public off")
     assert not _folder(harness, group).exists()
     assert not (await _group(harness)).public_page
+
+
+SITE_URL = "https://pages.example.org/coprod"
+
+
+def _served_at(harness, url: str | None = SITE_URL) -> None:
+    """As if the operator had set COPROD_SITE_URL."""
+    services = harness.app.services
+    services.settings = replace(services.settings, site_url=url)
+
+
+async def _address(harness) -> str:
+    return f"{SITE_URL}/{(await _group(harness)).site_token}/"
+
+
+async def test_rounds_ends_with_the_page_address_when_it_is_served(harness):
+    _served_at(harness)
+    await _published_round(harness)
+    await harness.send(harness.residents[3], "/rounds")
+    address = await _address(harness)
+    assert harness.last_text().endswith(f"Everything decided and done, on the group's public page: {address}")
+    assert f'<a href="{address}">' in harness.telegram.sent("sendMessage", harness.group.id)[-1]["text"]
+
+
+async def test_rounds_with_no_rounds_yet_still_gives_the_address(harness):
+    _served_at(harness)
+    await harness.send(harness.facilitator, "/settings public on")
+    await harness.send(harness.residents[0], "/rounds")
+    assert harness.last_text().startswith("No rounds yet.")
+    assert harness.last_text().endswith(await _address(harness))
+
+
+async def test_an_arabic_group_is_told_the_address_in_arabic(harness):
+    _served_at(harness)
+    await open_round(harness)
+    await harness.send(harness.facilitator, "/settings public on")
+    await harness.send(harness.facilitator, "/settings language ar")
+    await harness.send(harness.residents[0], "/rounds")
+    assert harness.last_text().endswith(await _address(harness))
+    assert "الصفحة العامة" in harness.last_text()
+
+
+async def test_the_summary_ends_with_the_page_address(harness):
+    _served_at(harness)
+    await _published_round(harness)
+    await harness.send(harness.facilitator, "/summary")
+    [summary] = [text for text in harness.texts() if text.startswith("What happened since")]
+    assert summary.endswith(f"Everything decided and done, on the group's public page: {await _address(harness)}")
+
+
+async def test_no_address_without_a_site_url_or_with_the_page_off(harness):
+    await _published_round(harness)
+    await harness.send(harness.facilitator, "/rounds")
+    assert "public page" not in harness.last_text()
+    _served_at(harness)
+    await harness.send(harness.facilitator, "/settings public off")
+    await harness.send(harness.facilitator, "/rounds")
+    await harness.send(harness.facilitator, "/summary")
+    assert not any("public page:" in text for text in harness.texts())
