@@ -81,3 +81,21 @@ def test_round_number_in_a_right_to_left_heading_reads_hash_then_digits(language
 def test_numbers_are_isolated_only_in_right_to_left_posters():
     assert _poster("ar").line("الجولة #3 18:00") == "الجولة \u2066#3\u2069 \u206618:00\u2069"
     assert _poster("en").line("Round #3") == "Round #3"
+
+
+def test_the_letters_drawn_in_the_pdf_are_joined_forms_not_isolated_ones():
+    """Five of the same letter in a row: shaped, they are drawn as initial, medial and final
+    forms of different widths; unshaped, five identical isolated glyphs of one width. (Urdu's
+    Nastaliq stacks its joined forms, which pdfium reports as empty boxes, so this reads the
+    Arabic poster; the Urdu one is checked by eye and by HarfBuzz's output above.)"""
+    language = "ar"
+    heading, _question, step = WORDS[language]
+    pdf = draw_pdf(Poster(language, heading, "ببببب", (step, step), "18:00", step, LINK))
+    text = pypdfium2.PdfDocument(pdf)[0].get_textpage()
+    extracted = text.get_text_range()
+    widths = [
+        right - left
+        for index, char in enumerate(extracted) if char == "ب"
+        for left, _bottom, right, _top in [text.get_charbox(index)]
+    ]
+    assert len(widths) >= 5 and len({round(width, 1) for width in widths}) > 1, widths
