@@ -23,6 +23,9 @@ from storage import rounds as stored_rounds
 async def poster_command(turn: Turn) -> None:
     await turn.require_facilitator()
     round_ = await _round(turn)
+    if not poster.fonts_installed(turn.group.language):
+        raise DomainError(N_("I can't draw posters here: the poster's fonts are not installed. "
+                             "Whoever runs the bot can install them (see the operators' guide)."))  # fmt: skip
     t = turn.t
     pdf, preview = await poster.render(poster_for(t, turn.group, round_, bot_username=turn.context.bot.username))
     await turn.context.bot.send_document(

@@ -61,6 +61,12 @@ class Poster:
         return NUMBER.sub(lambda found: f"{LRI}{found.group()}{PDI}", text) if self.rtl else text
 
 
+def fonts_installed(language: str) -> bool:
+    """Whether the fonts a poster in ``language`` is set in are on this machine."""
+    wanted = [*LATIN.values(), *([SCRIPT_FONTS[language]] if language in SCRIPT_FONTS else [])]
+    return all((FONTS_DIR / file).is_file() for file in wanted)
+
+
 def _fonts(pdf, language: str) -> str:
     """Register the fonts; the family the poster's own script is set in."""
     for style, file in LATIN.items():
