@@ -71,7 +71,7 @@ async def test_chromium_renders_the_index_and_the_round_page(harness, tmp_path, 
     round_page = _chromium(folder / "round-1.html", tmp_path / "profile", "--dump-dom")
     first, second = IDEAS[language]
     assert round_page.index(first) < round_page.index(second)  # the ranking: 2 votes before 1
-    assert re.search(r'<img[^>]+src="chart-[0-9a-f]{16}\.svg"', round_page)
+    assert re.search(r'<img[^>]+src="chart-1-[0-9a-f]{16}\.svg"', round_page)
     for name in ("index.html", "round-1.html"):
         shot = tmp_path / f"{language}-{name.removesuffix('.html')}.png"
         _chromium(folder / name, tmp_path / "profile", f"--screenshot={shot}")
