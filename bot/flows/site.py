@@ -3,7 +3,8 @@
 When a facilitator turns ``/settings public on``, the bot keeps a static website for the
 group in ``COPROD_SITE_DIR/<token>`` (see :mod:`bot.runtime.site_files`): an index of the
 rounds and the hours given, and a page per round (``round-N.html``, a stable address) with
-its ideas, results and chart (SVG) and the outcome history. Every word is composed here in
+its ideas, results and chart (a small hand-written SVG, :mod:`bot.runtime.svg_bars`; the
+Telegram photos stay matplotlib PNGs) and the outcome history. Every word is composed here in
 the group's language; the templates only lay it out, escaping everything.
 
 :func:`refresh` is called after a round opens, moves to voting or closes, after an outcome,
@@ -30,7 +31,7 @@ from bot.domain.results import rank
 from bot.domain.rounds import Stage
 from bot.domain.site import PublicGroup, PublicRound, new_site_token
 from bot.flows.chart_words import results_chart
-from bot.runtime import charts, site_files
+from bot.runtime import site_files, svg_bars
 from bot.runtime.application import CoprodApplication
 from storage import groups
 from storage import site as stored
@@ -125,7 +126,7 @@ def build(target: Path, public: PublicGroup, now: dt.datetime, only: int | None 
         rounds.append({"number": round_.number, "question": round_.question, "href": href,
                        "stage": _stage(t, round_), "dates": _dates(t, public, round_)})  # fmt: skip
         if only is None or round_.number == only:
-            files.update(_round_files(t, public, round_, href, common, target))
+            files.update(_round_files(t, public, round_, href, common))
     hours = [{"name": row.name, "time": t.duration(row.minutes)} for row in public.hours]
     total = t._("{hours} of volunteering confirmed in all.", hours=t.duration(public.minutes_given))
     index = site_files.render("index.html", title=public.title, rounds=rounds, hours=hours, hours_total=total, **common)
@@ -136,8 +137,8 @@ def build(target: Path, public: PublicGroup, now: dt.datetime, only: int | None 
     return site_files.publish(target, files, owns=lambda name: name in own or name.startswith(f"chart-{only}-"))
 
 
-def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: str, common: dict,
-                 target: Path) -> dict[str, bytes]:  # fmt: skip
+def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: str,
+                 common: dict) -> dict[str, bytes]:  # fmt: skip
     files: dict[str, bytes] = {}
     context = {
         "heading": t._("Round #{number}: {question}", number=round_.number, question=round_.question),
@@ -160,9 +161,10 @@ def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: 
         ]  # fmt: skip
         if results.voters:
             chart = results_chart(t, round_, results)  # type: ignore[arg-type] - a round's number and question
-            name = f"chart-{round_.number}-" + hashlib.sha256(repr(chart).encode()).hexdigest()[:16] + ".svg"
-            existing = target / name
-            files[name] = existing.read_bytes() if existing.exists() else charts.svg_now(chart)
+            # Named by round and content: a changed chart gets a new address, never a stale cached image.
+            drawn = svg_bars.svg(chart)
+            name = f"chart-{round_.number}-{hashlib.sha256(drawn).hexdigest()[:16]}.svg"
+            files[name] = drawn
             context["chart"] = {"src": name, "alt": chart.caption}
     files[href] = site_files.render("round.html", **{**common, "words": words}, **context).encode()
     return files
