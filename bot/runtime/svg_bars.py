@@ -23,13 +23,13 @@ import textwrap
 
 from bot.runtime.charts import BLUE, GREY, ORANGE, VERMILLION, BarChart, visual
 
-WIDTH = 640
-_MARGIN = 16
-_TITLE_SIZE, _TEXT_SIZE = 18, 14
-_TITLE_CHARS = 56
-_ROW = 44  # a label line and its bar
+WIDTH = 480  # narrow, so that on a phone the words stay about the size of the page's
+_MARGIN = 12
+_TITLE_SIZE, _TEXT_SIZE = 17, 15
+_TITLE_CHARS = 44
+_ROW = 46  # a label line and its bar
 _BAR = 16
-_BARS_SHARE = 0.72  # the longest bar; the rest of the width is for its note
+_BARS_SHARE = 0.6  # the longest bar; the rest of the width is for its note
 
 # Characters XML 1.0 does not allow, even escaped: a member's text must not break the file.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -58,16 +58,17 @@ def _tick_label(value: float, hours: bool) -> str:
     return _number(value)
 
 
-def _ticks(top: float) -> list[float]:
-    """Up to about five round steps (1, 2 or 5 times a power of ten) from 0 to ``top``."""
+def _ticks(top: float, whole: bool) -> list[float]:
+    """About five round steps (1, 2 or 5 times a power of ten) from 0 to ``top`` or just past it;
+    whole numbers only when ``whole`` (votes) or the values are large enough."""
     if top <= 0:
         return [0.0]
     raw = top / 4
     power = 10 ** math.floor(math.log10(raw))
     step = next(factor * power for factor in (1, 2, 5, 10) if factor * power >= raw)
-    if step < 1 and top >= 3:
+    if step < 1 and (whole or top >= 3):
         step = 1.0
-    return [step * index for index in range(int(top / step + 1e-9) + 1)]
+    return [step * index for index in range(math.ceil(top / step - 1e-9) + 1)]  # the last at or past ``top``
 
 
 class _Canvas:
@@ -110,7 +111,8 @@ def svg(chart: BarChart) -> bytes:
             canvas.bar(along, y - 12, 14, fill)
             canvas.text(along + 20, y, words)
         y += _TEXT_SIZE
-    ticks = _ticks(max((bar.value for bar in chart.bars), default=0))
+    values = [bar.value for bar in chart.bars]
+    ticks = _ticks(max(values, default=0), not chart.hours and all(float(value).is_integer() for value in values))
     scale = (WIDTH - 2 * _MARGIN) * _BARS_SHARE / (ticks[-1] or 1)
     top = y + 6
     y = top

@@ -59,3 +59,9 @@ def test_hours_and_paper_votes_are_drawn():
     drawn = svg_bars.svg(chart).decode()
     ET.fromstring(drawn)
     assert 'fill="url(#paper)"' in drawn and ">on paper<" in drawn and ">2:00<" in drawn
+
+
+def test_the_axis_reaches_the_longest_bar_in_round_steps():
+    assert svg_bars._ticks(7, whole=False) == [0, 2, 4, 6, 8]
+    assert svg_bars._ticks(2, whole=True) == [0, 1, 2]
+    assert svg_bars._ticks(1, whole=True) == [0, 1]
