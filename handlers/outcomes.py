@@ -60,7 +60,7 @@ async def outcome_command(turn: Turn) -> None:
     outcome = await flows.add_update(app, round_, update, by=turn.person_id, source=turn.source)
     if outcome.message_id is None:
         await flows.announce(app, turn.group, round_, outcome)
-        await site.refresh(app, turn.group.id)
+        await site.refresh(app, turn.group.id, round_.number)
         await notices.outcome_updated(app, turn.group, round_, outcome)
 
 

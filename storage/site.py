@@ -25,16 +25,19 @@ from storage.database import from_db
 _NAME = "trim(members.first_name || ' ' || COALESCE(members.last_name, ''))"
 
 
-async def public_group(conn: aiosqlite.Connection, group: Group) -> PublicGroup:
+async def public_group(conn: aiosqlite.Connection, group: Group, only: int | None = None) -> PublicGroup:
+    """Everything the page shows; with ``only``, the other rounds come without their ideas,
+    results and outcomes (the index needs only their question, stage and dates)."""
     rows = await conn.execute_fetchall(
         "SELECT * FROM rounds WHERE group_id = ? ORDER BY number DESC", (group.id,)
     )
-    rounds = [await _round(conn, row) for row in rows]
+    rounds = [await _round(conn, row, detailed=only is None or row["number"] == only) for row in rows]
     return PublicGroup(group.title, group.language, group.timezone, tuple(rounds), await _hours(conn, group.id))
 
 
-async def _round(conn: aiosqlite.Connection, row) -> PublicRound:  # noqa: ANN001 - a sqlite3.Row
+async def _round(conn: aiosqlite.Connection, row, *, detailed: bool = True) -> PublicRound:  # noqa: ANN001 - a sqlite3.Row
     stage = Stage(row["stage"])
+    closed = stage is Stage.CLOSED and detailed
     deadline = row["ideas_ends_at"] if stage is Stage.IDEAS else row["voting_ends_at"] if stage is Stage.VOTING else None
     return PublicRound(
         number=row["number"],
@@ -44,9 +47,9 @@ async def _round(conn: aiosqlite.Connection, row) -> PublicRound:  # noqa: ANN00
         deadline=from_db(deadline),
         closed_at=from_db(row["closed_at"]),
         voters=row["voter_count"],
-        ideas=await _ideas(conn, row["id"]),
-        tallies=await _tallies(conn, row["id"]) if stage is Stage.CLOSED else (),
-        outcomes=await _outcomes(conn, row["id"]),
+        ideas=await _ideas(conn, row["id"]) if detailed else (),
+        tallies=await _tallies(conn, row["id"]) if closed else (),
+        outcomes=await _outcomes(conn, row["id"]) if detailed else (),
     )
 
 

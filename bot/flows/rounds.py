@@ -97,7 +97,7 @@ async def open_round(
         round_ = await _post_prompt(app, group, round_, now)
     if deadline is not None:
         deadlines.schedule(app, deadline)
-        await site.refresh(app, group.id)
+        await site.refresh(app, group.id, round_.number)
     return round_
 
 

@@ -3,14 +3,16 @@
 When a facilitator turns ``/settings public on``, the bot keeps a static website for the
 group in ``COPROD_SITE_DIR/<token>`` (see :mod:`bot.runtime.site_files`): an index of the
 rounds and the hours given, and a page per round (``round-N.html``, a stable address) with
-its ideas, results and chart (SVG) and the outcome history. Every word is composed here in
+its ideas, results and chart (a small hand-written SVG, :mod:`bot.runtime.svg_bars`; the
+Telegram photos stay matplotlib PNGs) and the outcome history. Every word is composed here in
 the group's language; the templates only lay it out, escaping everything.
 
 :func:`refresh` is called after a round opens, moves to voting or closes, after an outcome,
-a settings change, a ``/privacy`` change or a ``/forgetme``. It rebuilds the group's pages
-in a worker thread, but only files whose bytes changed are written, and a chart whose words
-and numbers did not change is not drawn again. The page is secondary to the group: a
-failure to write it is logged and never stops the flow that called it.
+a settings change, a ``/privacy`` change or a ``/forgetme``. After an event about one round
+it rebuilds only that round's page (and chart) and the index; after the others, where a
+name or the language may change on every page, it rebuilds them all. The work runs in a
+worker thread and only files whose bytes changed are written. The page is secondary to the
+group: a failure to write it is logged and never stops the flow that called it.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from bot.domain.results import rank
 from bot.domain.rounds import Stage
 from bot.domain.site import PublicGroup, PublicRound, new_site_token
 from bot.flows.chart_words import results_chart
-from bot.runtime import charts, site_files
+from bot.runtime import site_files, svg_bars
 from bot.runtime.application import CoprodApplication
 from storage import groups
 from storage import site as stored
@@ -62,27 +64,31 @@ async def turn_off(app: CoprodApplication, token: str | None) -> None:
         await asyncio.to_thread(site_files.remove, folder(app, token))
 
 
-async def refresh(app: CoprodApplication, group_id: int) -> None:
-    """Rebuild the group's page if it is on; a failure is logged, never raised."""
+async def refresh(app: CoprodApplication, group_id: int, round_number: int | None = None) -> None:
+    """Rebuild the group's page if it is on (with ``round_number``, only that round's page
+    and the index); a failure is logged, never raised."""
     services = app.services
     try:
-        built = await rebuild(services.db, services.settings.site_dir, group_id, services.clock.now())
+        now = services.clock.now()
+        built = await rebuild(services.db, services.settings.site_dir, group_id, now, round_number)
         if built is not None:
             log.info("event=site_built group=%s changed=%s", group_id, built[1])
     except (OSError, site_files.SiteError):
         log.exception("event=site_failed group=%s", group_id)
 
 
-async def rebuild(db: Database, site_dir: Path, group_id: int, now: dt.datetime) -> tuple[Path, int] | None:
+async def rebuild(db: Database, site_dir: Path, group_id: int, now: dt.datetime,
+                  round_number: int | None = None) -> tuple[Path, int] | None:  # fmt: skip
     """Rebuild the group's page if it is on: its folder and how many files changed, or None
-    when the page is off. Shared by :func:`refresh` and ``python -m bot site``; raises."""
+    when the page is off. With ``round_number``, only that round's page and the index.
+    Shared by :func:`refresh` and ``python -m bot site``; raises."""
     async with db.read() as conn:
         group = await groups.get(conn, group_id)
         if not group.public_page or not group.site_token:
             return None
-        public = await stored.public_group(conn, group)
+        public = await stored.public_group(conn, group, only=round_number)
     target = site_files.group_folder(site_dir, group.site_token)
-    return target, await asyncio.to_thread(build, target, public, now)
+    return target, await asyncio.to_thread(build, target, public, now, round_number)
 
 
 def page_address(site_url: str | None, group: Group) -> str | None:
@@ -107,8 +113,10 @@ async def refresh_groups(app: CoprodApplication, group_ids: list[int]) -> None:
         await refresh(app, group_id)
 
 
-def build(target: Path, public: PublicGroup, now: dt.datetime) -> int:
-    """Every file of the group's page, written into ``target``; how many changed."""
+def build(target: Path, public: PublicGroup, now: dt.datetime, only: int | None = None) -> int:
+    """Every file of the group's page, written into ``target``; how many changed. With
+    ``only``, just that round's page and chart, the index and the style sheet: the other
+    rounds' pages and charts are left as they are."""
     t = i18n.translator(public.language)
     files: dict[str, bytes] = {"style.css": site_files.stylesheet()}
     common = {"language": t.language, "direction": "rtl" if t.rtl else "ltr", "words": _words(t, public, now)}
@@ -117,16 +125,20 @@ def build(target: Path, public: PublicGroup, now: dt.datetime) -> int:
         href = f"round-{round_.number}.html"
         rounds.append({"number": round_.number, "question": round_.question, "href": href,
                        "stage": _stage(t, round_), "dates": _dates(t, public, round_)})  # fmt: skip
-        files.update(_round_files(t, public, round_, href, common, target))
+        if only is None or round_.number == only:
+            files.update(_round_files(t, public, round_, href, common))
     hours = [{"name": row.name, "time": t.duration(row.minutes)} for row in public.hours]
     total = t._("{hours} of volunteering confirmed in all.", hours=t.duration(public.minutes_given))
     index = site_files.render("index.html", title=public.title, rounds=rounds, hours=hours, hours_total=total, **common)
     files["index.html"] = index.encode()
-    return site_files.publish(target, files)
+    if only is None:
+        return site_files.publish(target, files)
+    own = {"index.html", "style.css", f"round-{only}.html"}
+    return site_files.publish(target, files, owns=lambda name: name in own or name.startswith(f"chart-{only}-"))
 
 
-def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: str, common: dict,
-                 target: Path) -> dict[str, bytes]:  # fmt: skip
+def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: str,
+                 common: dict) -> dict[str, bytes]:  # fmt: skip
     files: dict[str, bytes] = {}
     context = {
         "heading": t._("Round #{number}: {question}", number=round_.number, question=round_.question),
@@ -149,9 +161,10 @@ def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: 
         ]  # fmt: skip
         if results.voters:
             chart = results_chart(t, round_, results)  # type: ignore[arg-type] - a round's number and question
-            name = "chart-" + hashlib.sha256(repr(chart).encode()).hexdigest()[:16] + ".svg"
-            existing = target / name
-            files[name] = existing.read_bytes() if existing.exists() else charts.svg_now(chart)
+            # Named by round and content: a changed chart gets a new address, never a stale cached image.
+            drawn = svg_bars.svg(chart)
+            name = f"chart-{round_.number}-{hashlib.sha256(drawn).hexdigest()[:16]}.svg"
+            files[name] = drawn
             context["chart"] = {"src": name, "alt": chart.caption}
     files[href] = site_files.render("round.html", **{**common, "words": words}, **context).encode()
     return files

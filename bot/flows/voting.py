@@ -169,7 +169,7 @@ async def open_voting(app: CoprodApplication, round_: Round) -> bool:
         return True
     schedule(app, deadline)
     await post_ballot(app, group, opened, standing)
-    await site.refresh(app, group.id)
+    await site.refresh(app, group.id, opened.number)
     return True
 
 
@@ -254,7 +254,7 @@ async def close_voting(app: CoprodApplication, round_: Round) -> bool:
         await stored_deadlines.finish(conn, DeadlineKind.VOTING_END, round_.id, now)
         group = await groups.get(conn, round_.group_id)
     await publish_results(app, group, current, results)
-    await site.refresh(app, group.id)
+    await site.refresh(app, group.id, current.number)
     return True
 
 

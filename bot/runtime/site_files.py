@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -72,8 +72,11 @@ def write_atomically(path: Path, data: bytes) -> bool:
     return True
 
 
-def publish(folder: Path, files: Mapping[str, bytes]) -> int:
-    """Make ``folder`` hold exactly ``files``; the number of files written or removed."""
+def publish(folder: Path, files: Mapping[str, bytes], owns: Callable[[str], bool] | None = None) -> int:
+    """Make ``folder`` hold exactly ``files``; the number of files written or removed.
+
+    With ``owns``, the build covers only part of the folder: files it does not own are
+    left as they are, and only owned files missing from ``files`` are removed."""
     for name in files:
         if not _FILE.match(name):
             raise SiteError(f"not a site file name: {name!r}")
@@ -81,7 +84,7 @@ def publish(folder: Path, files: Mapping[str, bytes]) -> int:
     folder.chmod(0o755)
     changed = sum(write_atomically(folder / name, data) for name, data in files.items())
     for stale in folder.iterdir():
-        if stale.name not in files and stale.is_file():
+        if stale.name not in files and stale.is_file() and (owns is None or owns(stale.name)):
             stale.unlink()
             changed += 1
     return changed

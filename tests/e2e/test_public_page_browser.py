@@ -3,12 +3,14 @@
 Chromium renders each page from the folder (``file://``), so the test sees what a reader
 sees: the DOM after parsing, with the round's question, the ranking and the direction, and
 a phone-sized screenshot of each page (kept under pytest's temporary folder for a person
-to look at). ``.ci/run`` installs the ``chromium`` package when it is missing; without it
+to look at). Every host name resolves to nothing, and Chromium's network log and console
+log show that a page asks for nothing outside its folder and logs no error. ``.ci/run`` installs the ``chromium`` package when it is missing; without it
 these tests are skipped.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -50,13 +52,38 @@ async def _published(harness, language: str) -> Path:
     return site.folder(harness.app, group.site_token)
 
 
-def _chromium(page: Path, profile: Path, *arguments: str) -> str:
-    completed = subprocess.run(
+def _run(page: Path, profile: Path, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
         ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
-         f"--user-data-dir={profile}", f"--window-size={PHONE}", *arguments, page.resolve().as_uri()],
+         "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}", f"--window-size={PHONE}",
+         *arguments, page.resolve().as_uri()],
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
-    return completed.stdout
+
+
+def _chromium(page: Path, profile: Path, *arguments: str) -> str:
+    return _run(page, profile, *arguments).stdout
+
+
+def _page_requests(net_log: Path) -> set[str]:
+    """Network requests the page made: a file:// page's own requests come from origin "null";
+    the browser's own background requests have no origin ("not an origin")."""
+    events = json.loads(net_log.read_text())["events"]
+    return {event["params"]["url"] for event in events
+            if "url" in event.get("params", {}) and event["params"].get("initiator") not in (None, "not an origin")}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+async def test_the_pages_fetch_nothing_outside_their_folder_and_log_no_error(harness, tmp_path, language):
+    folder = await _published(harness, language)
+    for name in ("index.html", "round-1.html"):
+        net_log = tmp_path / f"{name}.json"
+        completed = _run(folder / name, tmp_path / "profile", "--enable-logging=stderr", "--v=0",
+                         f"--log-net-log={net_log}", "--dump-dom")  # fmt: skip
+        assert QUESTIONS[language] in completed.stdout
+        console = [line for line in completed.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
+        assert console == []
+        assert _page_requests(net_log) == set()
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
@@ -71,7 +98,7 @@ async def test_chromium_renders_the_index_and_the_round_page(harness, tmp_path, 
     round_page = _chromium(folder / "round-1.html", tmp_path / "profile", "--dump-dom")
     first, second = IDEAS[language]
     assert round_page.index(first) < round_page.index(second)  # the ranking: 2 votes before 1
-    assert re.search(r'<img[^>]+src="chart-[0-9a-f]{16}\.svg"', round_page)
+    assert re.search(r'<img[^>]+src="chart-1-[0-9a-f]{16}\.svg"', round_page)
     for name in ("index.html", "round-1.html"):
         shot = tmp_path / f"{language}-{name.removesuffix('.html')}.png"
         _chromium(folder / name, tmp_path / "profile", f"--screenshot={shot}")

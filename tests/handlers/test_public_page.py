@@ -198,3 +198,17 @@ async def test_no_address_without_a_site_url_or_with_the_page_off(harness):
     await harness.send(harness.facilitator, "/rounds")
     await harness.send(harness.facilitator, "/summary")
     assert not any("public page:" in text for text in harness.texts())
+
+
+async def test_an_event_about_one_round_rebuilds_only_its_page_and_the_index(harness):
+    await _published_round(harness)
+    folder = _folder(harness, await _group(harness))
+    first = folder / "round-1.html"
+    first.write_text(first.read_text() + "<!-- left alone -->")
+    [chart] = folder.glob("chart-1-*.svg")
+    await open_round(harness, "Where should the next bench go?")
+    assert "Where should the next bench go?" in (folder / "round-2.html").read_text()
+    assert 'href="round-2.html"' in (folder / "index.html").read_text()
+    assert first.read_text().endswith("<!-- left alone -->") and chart.exists()
+    await harness.send(harness.facilitator, "/settings timezone Europe/London")  # names or words may change anywhere
+    assert "left alone" not in first.read_text() and chart.exists()
