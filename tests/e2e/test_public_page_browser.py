@@ -103,3 +103,38 @@ async def test_chromium_renders_the_index_and_the_round_page(harness, tmp_path, 
         shot = tmp_path / f"{language}-{name.removesuffix('.html')}.png"
         _chromium(folder / name, tmp_path / "profile", f"--screenshot={shot}")
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+_AXE_RUNNER = """
+<script src="{axe}"></script>
+<script>
+axe.run(document, {{resultTypes: ["violations"]}}).then(function (results) {{
+  var found = results.violations.map(function (v) {{ return {{id: v.id, impact: v.impact, nodes: v.nodes.length}}; }});
+  var out = document.createElement("pre"); out.id = "axe-results"; out.textContent = JSON.stringify(found);
+  document.body.appendChild(out);
+}});
+</script>
+"""
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+async def test_the_pages_have_no_serious_or_critical_accessibility_violations(harness, tmp_path, language):
+    """axe-core (the copy the ``axe-core-python`` test dependency ships) run on each page in
+    Chromium: a copy of the page with the checker added, in the same folder, so the page's
+    own files load as they do for a reader."""
+    import axe_core_python
+
+    axe = Path(axe_core_python.__file__).with_name("axe.min.js")
+    folder = await _published(harness, language)
+    for name in ("index.html", "round-1.html"):
+        page = folder / name
+        checked = folder / f"axe-{name}"
+        checked.write_text(page.read_text("utf-8").replace("</body>", _AXE_RUNNER.format(axe=axe.as_uri()) + "</body>"))
+        dom = _chromium(checked, tmp_path / "profile", "--allow-file-access-from-files",
+                        "--virtual-time-budget=20000", "--dump-dom")  # fmt: skip
+        found = re.search(r'<pre id="axe-results">(.*?)</pre>', dom, re.S)
+        assert found is not None, f"axe-core did not run on {name}"
+        violations = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+        serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+        assert serious == [], f"{language} {name}: {serious}"
+        checked.unlink()
