@@ -175,6 +175,7 @@ async def label_command(turn: Turn) -> None:
         round_ = await stored_rounds.get(conn, idea.round_id)
         require_stage(round_, Stage.IDEAS)
         await stored_rounds.update_idea_text(conn, idea.id, label, folded=fold(label), now=turn.now)
+    count_changed(turn.context.application, idea.round_id)
     await turn.reply(
         turn.t._("Voice idea {number} of round #{round} goes to the vote as: {label}", number=idea.number,
                  round=round_.number, label=turn.t.user_text(label))
@@ -297,6 +298,7 @@ async def idea_edited(turn: Turn) -> None:
             return  # its words are given with /label
         text = parse_assist(idea_text(message) or "").text if idea.assisted_name else check_idea(idea_text(message))
         await stored_rounds.update_idea_text(conn, idea.id, text, folded=fold(text), now=turn.now)
+    count_changed(turn.context.application, idea.round_id)
 
 
 # ------------------------------------------------------------------ listing and tidying

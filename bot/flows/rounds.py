@@ -132,7 +132,7 @@ async def refresh_prompt(app: CoprodApplication, round_id: int) -> None:
 
 
 def count_changed(app: CoprodApplication, round_id: int) -> None:
-    """A round's ideas changed: update its prompt's count soon (at most every few seconds)."""
-    app.services.acknowledgements.refresh_later(
-        app, f"prompt:{round_id}", lambda: refresh_prompt(app, round_id)
-    )
+    """A round's ideas changed (added, edited, withdrawn, merged, labelled): update its
+    prompt's count and its public page soon, once however many changes come meanwhile."""
+    app.services.acknowledgements.refresh_later(app, f"prompt:{round_id}", lambda: refresh_prompt(app, round_id))
+    site.refresh_round_soon(app, round_id)

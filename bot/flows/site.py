@@ -34,6 +34,7 @@ from bot.flows.chart_words import results_chart
 from bot.runtime import site_files, svg_bars
 from bot.runtime.application import CoprodApplication
 from storage import groups
+from storage import rounds as stored_rounds
 from storage import site as stored
 from storage.database import Database
 
@@ -75,6 +76,25 @@ async def refresh(app: CoprodApplication, group_id: int, round_number: int | Non
             log.info("event=site_built group=%s changed=%s", group_id, built[1])
     except (OSError, site_files.SiteError):
         log.exception("event=site_failed group=%s", group_id)
+
+
+SOON = 10  # seconds: a burst of ideas rebuilds a round's page once, well within a minute
+
+
+def refresh_round_soon(app: CoprodApplication, round_id: int) -> None:
+    """A round's ideas changed: rebuild its page (and the index) within :data:`SOON`
+    seconds, once however many changes arrive meanwhile."""
+    queue = app.job_queue
+    name = f"site-round:{round_id}"
+    if queue is not None and not queue.scheduler.get_job(name):
+        queue.run_once(_refresh_round, when=SOON, data=round_id, name=name, job_kwargs={"id": name})
+
+
+async def _refresh_round(context: object) -> None:
+    app: CoprodApplication = context.application  # type: ignore[attr-defined]
+    async with app.services.db.read() as conn:
+        round_ = await stored_rounds.get(conn, context.job.data)  # type: ignore[attr-defined]
+    await refresh(app, round_.group_id, round_.number)
 
 
 async def rebuild(db: Database, site_dir: Path, group_id: int, now: dt.datetime,

@@ -212,3 +212,28 @@ async def test_an_event_about_one_round_rebuilds_only_its_page_and_the_index(har
     assert first.read_text().endswith("<!-- left alone -->") and chart.exists()
     await harness.send(harness.facilitator, "/settings timezone Europe/London")  # names or words may change anywhere
     assert "left alone" not in first.read_text() and chart.exists()
+
+
+async def _page_job_runs(harness, round_) -> None:
+    """The one rebuild job the changes queued (the JobQueue would run it within seconds)."""
+    (job,) = harness.app.job_queue.get_jobs_by_name(f"site-round:{round_.id}")
+    await job.run(harness.app)
+    job.schedule_removal()
+
+
+async def test_ideas_sent_edited_and_withdrawn_reach_the_page_soon_after(harness):
+    """Within seconds, not only at the next stage change; a burst is one rebuild."""
+    ben, chloe = harness.residents[:2]
+    await harness.send(harness.facilitator, "/settings public on")
+    round_ = await open_round(harness)
+    idea = await harness.send(ben, "Fix the bench", reply_to=round_.prompt_message_id)
+    await harness.send(chloe, "Plant bulbs", reply_to=round_.prompt_message_id)
+    await _page_job_runs(harness, round_)
+    page = _folder(harness, await _group(harness)) / f"round-{round_.number}.html"
+    assert "Fix the bench" in page.read_text() and "Plant bulbs" in page.read_text()
+    await harness.deliver(harness.telegram.edit_update(harness.group, idea, "Paint the bench green"))
+    await _page_job_runs(harness, round_)
+    assert "Paint the bench green" in page.read_text() and "Fix the bench" not in page.read_text()
+    await harness.send(ben, "/withdraw 1", reply_to=round_.prompt_message_id)
+    await _page_job_runs(harness, round_)
+    assert "Paint the bench green" not in page.read_text()
