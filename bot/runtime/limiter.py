@@ -313,7 +313,6 @@ class FairRateLimiter(BaseRateLimiter[int]):
         """Grant every call that may go now, fairly; the seconds until the next could, or None."""
         while True:
             now = self._clock()
-            overall = max(self._overall.wait(now), self._paused.get(None, 0.0) - now)
             best, soonest = None, None
             for chat in list(self._ring):
                 queue = self._queues.get(chat, [])
@@ -331,8 +330,6 @@ class FairRateLimiter(BaseRateLimiter[int]):
                     best = (chat, head)
             if best is None:
                 return soonest
-            if overall > 0:
-                return overall
             chat, head = best
             heapq.heappop(self._queues[chat])
             self._ring.remove(chat)
