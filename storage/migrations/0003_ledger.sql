@@ -1,4 +1,4 @@
--- The time bank's ledger (SPEC §5). Append-only: rows are never deleted, and the only
+-- The time bank's ledger. Append-only: rows are never deleted, and the only
 -- change ever made to a row is deciding a pending entry (confirmed, rejected or lapsed)
 -- or noting the message that shows it. Corrections are new 'reversal' rows.
 -- A NULL from_member / to_member is the community: volunteering comes from it, and
