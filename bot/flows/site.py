@@ -148,7 +148,8 @@ def build(target: Path, public: PublicGroup, now: dt.datetime, only: int | None 
         if only is None or round_.number == only:
             files.update(_round_files(t, public, round_, href, common))
     hours = [{"name": row.name, "time": t.duration(row.minutes)} for row in public.hours]
-    total = t._("{hours} of volunteering confirmed in all.", hours=t.duration(public.minutes_given))
+    total = (t._("{hours} of volunteering confirmed in all.", hours=t.duration(public.minutes_given))
+             if public.minutes_given else t._("No volunteering has been confirmed yet."))  # fmt: skip
     index = site_files.render("index.html", title=public.title, rounds=rounds, hours=hours, hours_total=total, **common)
     files["index.html"] = index.encode()
     if only is None:

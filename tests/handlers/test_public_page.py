@@ -237,3 +237,9 @@ async def test_ideas_sent_edited_and_withdrawn_reach_the_page_soon_after(harness
     await harness.send(ben, "/withdraw 1", reply_to=round_.prompt_message_id)
     await _page_job_runs(harness, round_)
     assert "Paint the bench green" not in page.read_text()
+
+
+async def test_with_no_hours_yet_the_index_says_so_rather_than_zero_minutes(harness):
+    await harness.send(harness.facilitator, "/settings public on")
+    index = (_folder(harness, await _group(harness)) / "index.html").read_text()
+    assert "No volunteering has been confirmed yet." in index and "0 minutes" not in index
