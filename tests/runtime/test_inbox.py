@@ -98,7 +98,8 @@ async def test_an_update_whose_handler_fails_is_still_marked_done(harness, monke
     assert await stored_ids(harness) == ([], [update["update_id"]])
 
 
-async def test_records_of_applied_updates_are_forgotten_after_two_days(harness):
+async def _two_updates_two_days_apart(harness) -> dict:
+    """Apply one update, let two days pass, apply another; returns the second."""
     inbox = Inbox(harness.app)
     first = harness.telegram.message_update(harness.group, harness.residents[0], "/help")
     await inbox.receive(updates(harness, first))
@@ -107,6 +108,11 @@ async def test_records_of_applied_updates_are_forgotten_after_two_days(harness):
     second = harness.telegram.message_update(harness.group, harness.residents[1], "/help")
     await inbox.receive(updates(harness, second))
     await inbox.apply_pending()
+    return second
+
+
+async def test_records_of_applied_updates_are_forgotten_after_two_days(harness):
+    second = await _two_updates_two_days_apart(harness)
     async with harness.db.transaction() as conn:
         await stored.forget_processed(conn, harness.clock.now() - KEEP_PROCESSED)
     assert await stored_ids(harness) == ([], [second["update_id"]])
@@ -184,14 +190,7 @@ async def test_fetching_pauses_while_the_disk_is_full(harness, quick_backoff, mo
 
 
 async def test_records_of_applied_updates_are_forgotten_while_the_bot_runs(harness):
-    inbox = Inbox(harness.app)
-    first = harness.telegram.message_update(harness.group, harness.residents[0], "/help")
-    await inbox.receive(updates(harness, first))
-    await inbox.apply_pending()
-    harness.advance(days=2, seconds=1)
-    second = harness.telegram.message_update(harness.group, harness.residents[1], "/help")
-    await inbox.receive(updates(harness, second))
-    await inbox.apply_pending()
+    second = await _two_updates_two_days_apart(harness)
     assert await stored_ids(harness) == ([], [second["update_id"]])
 
 
