@@ -40,8 +40,5 @@ def _minutes(duration: dt.timedelta | None) -> int | None:
     return None if duration is None else whole_minutes(duration)
 
 
-# ------------------------------------------------------------------ rounds by number
-
-
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("round", round_command, filters=filters.UpdateType.MESSAGE))

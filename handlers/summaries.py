@@ -7,7 +7,6 @@ posts the period so far the same way, without ending the period.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from telegram.ext import Application, CommandHandler
 
@@ -17,8 +16,6 @@ from bot.flows.summaries import post_summary
 from bot.runtime.menu import Where
 from handlers.common import Turn, command
 from storage import summary as stored
-
-log = logging.getLogger(__name__)
 
 
 @command(Where.GROUP, menu=N_("Post the summary so far"), facilitator=True)

@@ -7,8 +7,6 @@ arrive (absolute numbers, so a repeat changes nothing).
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -48,8 +46,6 @@ from handlers.common import (
 from storage import deadlines as stored_deadlines
 from storage import rounds, voting
 
-log = logging.getLogger(__name__)
-
 NO_ROUND_IN_STAGE = {
     Stage.IDEAS: NO_ROUND_COLLECTING,
     Stage.VOTING: N_("No round is voting right now."),
@@ -77,15 +73,6 @@ async def refuse_moved_on(turn: Turn, round_: Round, stage: Stage) -> None:
     """Someone else moved the round on between our check and our change: say where it is."""
     async with turn.db.read() as conn:
         require_stage(await rounds.get(conn, round_.id), stage)
-
-
-# ------------------------------------------------------------------------- messages
-
-
-# ------------------------------------------------------------------ opening voting
-
-
-# ------------------------------------------------------------------ closing voting
 
 
 # ------------------------------------------------------------------------ commands
@@ -160,9 +147,6 @@ async def poll_answered(update: Update, context: CoprodContext) -> None:
             conn, answer.poll_id, voter_id=voter, option_indexes=answer.option_ids,
             now=context.services.clock.now(),
         )  # fmt: skip
-
-
-# ------------------------------------------------------------------------ deadlines
 
 
 def register(app: Application) -> None:
