@@ -28,14 +28,6 @@ async def store(conn: aiosqlite.Connection, updates: Iterable[tuple[int, str]], 
     )
 
 
-async def pending(conn: aiosqlite.Connection, limit: int) -> list[tuple[int, str]]:
-    """Stored updates not yet applied, oldest first."""
-    rows = await conn.execute_fetchall(
-        "SELECT update_id, payload FROM inbox ORDER BY update_id LIMIT ?", (limit,)
-    )
-    return [(row["update_id"], row["payload"]) for row in rows]
-
-
 async def waiting(conn: aiosqlite.Connection) -> list[int]:
     """Ids of the stored updates not yet applied, oldest first."""
     rows = await conn.execute_fetchall("SELECT update_id FROM inbox ORDER BY update_id")

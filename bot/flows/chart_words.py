@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from bot.domain.ballots import shorten
 from bot.domain.i18n import Translator
 from bot.domain.results import Results
 from bot.domain.rounds import Round
 from bot.domain.summary import Summary
-from bot.runtime.charts import Bar, BarChart, caption_within_limit, shortened, top
+from bot.runtime.charts import LABEL_LENGTH, Bar, BarChart, caption_within_limit, top
 
 
 def _votes_note(t: Translator, votes: int, share: float | None) -> str:
@@ -30,7 +31,7 @@ def results_chart(t: Translator, round_: Round, results: Results) -> BarChart:
     """Votes per idea, best first, the top 20 drawn and the rest counted under them."""
     shown, hidden = top(results.placings)
     bars = tuple(
-        Bar(label=f"{placing.tally.number}. {shortened(placing.tally.text)}", value=placing.tally.votes,
+        Bar(label=f"{placing.tally.number}. {shorten(placing.tally.text, LABEL_LENGTH)}", value=placing.tally.votes,
             note=_votes_note(t, placing.tally.votes, placing.share),
             highlighted=placing in results.winners)
         for placing in shown
@@ -44,7 +45,7 @@ def results_chart(t: Translator, round_: Round, results: Results) -> BarChart:
     if hidden:  # said before the list, so a caption cut to Telegram's length still says it
         lines.append(t._("The chart shows the top {shown} ideas, {more}.", shown=len(shown), more=_more(t, hidden)))
     lines += [
-        t._("{number}. {idea}: {votes}.", number=placing.tally.number, idea=shortened(placing.tally.text, 60),
+        t._("{number}. {idea}: {votes}.", number=placing.tally.number, idea=shorten(placing.tally.text, 60),
             votes=_votes_note(t, placing.tally.votes, placing.share))
         for placing in shown
     ]  # fmt: skip
@@ -66,13 +67,13 @@ def leading_ideas_chart(t: Translator, summary: Summary) -> BarChart | None:
         return None
     shown, hidden = top(ideas)
     bars = tuple(
-        Bar(label=f"#{number}.{idea.number} {shortened(idea.text)}", value=idea.votes, note=_votes_note(t, idea.votes, None))
+        Bar(label=f"#{number}.{idea.number} {shorten(idea.text, LABEL_LENGTH)}", value=idea.votes, note=_votes_note(t, idea.votes, None))
         for number, idea in shown
     )  # fmt: skip
     lines = [t._("Bar chart of the votes for the leading ideas of the rounds that closed; each label is the round, the idea's number and its words.")]
     lines += [
         t._("Round #{round}, idea {number}, {idea}: {votes}.", round=number, number=idea.number,
-            idea=shortened(idea.text, 60), votes=_votes_note(t, idea.votes, None))
+            idea=shorten(idea.text, 60), votes=_votes_note(t, idea.votes, None))
         for number, idea in shown
     ]  # fmt: skip
     return BarChart(

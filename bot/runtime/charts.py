@@ -39,7 +39,7 @@ MAX_RATIO = 20  # Telegram: the longer side at most 20 times the shorter
 CAPTION_LIMIT = 1024  # Telegram: a photo caption, in characters
 
 _WIDTH_INCHES, _DPI = 8.0, 120
-_LABEL_CHARS = 36
+LABEL_LENGTH = 36  # an idea's words beside its bar, shortened with ballots.shorten
 _TITLE_CHARS = 60
 
 # Variation selectors and the zero-width joiner ask for colour emoji sequences that a
@@ -80,11 +80,6 @@ def visual(text: str, rtl: bool = False) -> str:
     label's direction is decided in one place should a backend ever need it.
     """
     return text.translate(_INVISIBLE)
-
-
-def shortened(text: str, limit: int = _LABEL_CHARS) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _wrapped(text: str, rtl: bool, width: int = _TITLE_CHARS) -> str:
@@ -151,7 +146,7 @@ def _draw(figure, chart: BarChart) -> None:  # noqa: ANN001
     axes.set_xlim(0, max(values, default=0) * 1.35 or 1)
     if chart.hours:
         axes.xaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10], integer=max(values, default=0) >= 3))
-        axes.xaxis.set_major_formatter(FuncFormatter(_hours_and_minutes))
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda hours, _position: hours_and_minutes(hours)))
     else:
         axes.xaxis.set_major_locator(MaxNLocator(integer=all(float(v).is_integer() for v in values)))
     axes.set_xlabel(visual(chart.axis, chart.rtl))
@@ -177,7 +172,8 @@ def _draw(figure, chart: BarChart) -> None:  # noqa: ANN001
                            top=top, bottom=bottom)  # fmt: skip
 
 
-def _hours_and_minutes(hours: float, _position: int) -> str:
+def hours_and_minutes(hours: float) -> str:
+    """An hours axis tick as h:mm (1.5 hours is 1:30); the PNG and the page's SVG share it."""
     whole, minutes = divmod(round(hours * 60), 60)
     return f"{whole}:{minutes:02d}"
 

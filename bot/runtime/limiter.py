@@ -278,7 +278,7 @@ class FairRateLimiter(BaseRateLimiter[int]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Send once if there is room now without making anything wait; else refuse."""
         now = self._clock()
-        reserve = min(BEST_EFFORT_RESERVE, self._group_limit - 1) if _is_group(chat) else 0
+        reserve = self._reserve(chat, BEST_EFFORT_RESERVE)
         if self._queues.get(chat) or self._wait(chat, now, reserve) > 0:
             raise NoCapacityNow("no capacity for a best-effort call right now")
         self._spend(chat, now)
@@ -323,7 +323,7 @@ class FairRateLimiter(BaseRateLimiter[int]):
                     self._queues.pop(chat, None)
                     continue
                 head = queue[0]
-                wait = self._wait(chat, now, self._reserve(chat, head.priority))
+                wait = self._wait(chat, now, self._reserve(chat, GROUP_RESERVE[head.priority]))
                 if wait > 0:
                     soonest = wait if soonest is None else min(soonest, wait)
                 elif best is None or head.priority < best[1].priority:
@@ -346,8 +346,9 @@ class FairRateLimiter(BaseRateLimiter[int]):
             self._windows[chat] = Window(limit, period + MARGIN)
         return self._windows[chat]
 
-    def _reserve(self, chat: ChatKey, priority: Priority) -> int:
-        return min(GROUP_RESERVE[priority], self._group_limit - 1) if _is_group(chat) else 0
+    def _reserve(self, chat: ChatKey, slots: int) -> int:
+        """The slots of a group's window to leave free (never all of them); none in a private chat."""
+        return min(slots, self._group_limit - 1) if _is_group(chat) else 0
 
     def _wait(self, chat: ChatKey, now: float, reserve: int) -> float:
         paused = max(self._paused.get(chat, 0.0), self._paused.get(None, 0.0)) - now

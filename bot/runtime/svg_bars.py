@@ -21,7 +21,15 @@ import math
 import re
 import textwrap
 
-from bot.runtime.charts import BLUE, GREY, ORANGE, VERMILLION, BarChart, visual
+from bot.runtime.charts import (
+    BLUE,
+    GREY,
+    ORANGE,
+    VERMILLION,
+    BarChart,
+    hours_and_minutes,
+    visual,
+)
 
 WIDTH = 480  # narrow, so that on a phone the words stay about the size of the page's
 _MARGIN = 12
@@ -52,10 +60,7 @@ def _number(value: float) -> str:
 
 
 def _tick_label(value: float, hours: bool) -> str:
-    if hours:
-        whole, minutes = divmod(round(value * 60), 60)
-        return f"{whole}:{minutes:02d}"
-    return _number(value)
+    return hours_and_minutes(value) if hours else _number(value)
 
 
 def _ticks(top: float, whole: bool) -> list[float]:

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.domain import i18n
+from bot.domain.ballots import shorten
 from bot.domain.results import Tally, rank
 from bot.flows.chart_words import hours_chart, results_chart
 from bot.runtime import charts
@@ -47,7 +48,7 @@ async def test_results_chart_shows_the_title_and_the_ideas_words_in_the_groups_l
     drawn = _svg_text(await charts.svg(chart))
     assert question in drawn
     for text in texts:
-        assert charts.shortened(text) in drawn
+        assert shorten(text, charts.LABEL_LENGTH) in drawn
     assert t.percent(0.6) in drawn
     assert not charts.missing_glyphs(chart.title + "".join(bar.label + bar.note for bar in chart.bars))
 

@@ -27,7 +27,7 @@ async def help_replies(harness) -> int:
 
 async def stored_ids(harness) -> tuple[list[int], list[int]]:
     async with harness.db.read() as conn:
-        waiting = [update_id for update_id, _payload in await stored.pending(conn, 1000)]
+        waiting = await stored.waiting(conn)
         cursor = await conn.execute("SELECT update_id FROM processed_updates ORDER BY update_id")
         applied = [row[0] for row in await cursor.fetchall()]
     return waiting, applied

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from bot.domain import i18n
+from bot.domain.ballots import shorten
 from bot.flows.chart_words import results_chart
 from bot.runtime import charts, svg_bars
 from tests.runtime.test_charts import IDEAS, _results, _round
@@ -27,7 +28,7 @@ def test_the_chart_has_the_title_and_every_ideas_words_as_text(language):
     words = " ".join("".join(element.itertext()) for element in _texts(root))
     assert question in words and chart.axis in words
     for text in texts:
-        assert charts.visual(charts.shortened(text)) in words
+        assert charts.visual(shorten(text, charts.LABEL_LENGTH)) in words
     for bar in chart.bars:
         assert bar.note in words  # votes and share
     directions = {element.get("direction") for element in _texts(root)}
