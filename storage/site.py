@@ -1,7 +1,9 @@
 """What a group's public page is built from: rounds, ideas, frozen results, outcomes, hours.
 
-Only the columns the page may show are read: no Telegram ids leave this module in a
-record, no usernames, no ledger notes. Names are decided here by
+No usernames or ledger notes are read. Ideas and their authors come as the records every
+listing uses, so the page names them the same way (``bot.domain.inclusion.credit`` in
+``bot.flows.site``: public names, "a neighbour", "NAME (via FACILITATOR)", voice ideas);
+only those words, never an id, reach the templates. Hours are named here by
 :func:`bot.domain.site.public_name` from the member's ``/privacy`` choice.
 """
 
@@ -11,15 +13,15 @@ import aiosqlite
 
 from bot.domain.records import Group
 from bot.domain.results import Tally
-from bot.domain.rounds import Stage
+from bot.domain.rounds import Idea, IdeaStatus, Stage
 from bot.domain.site import (
     PublicGroup,
-    PublicIdea,
     PublicOutcome,
     PublicRound,
     fold_hours,
     public_name,
 )
+from storage import members, rounds
 from storage.database import from_db
 
 _NAME = "trim(members.first_name || ' ' || COALESCE(members.last_name, ''))"
@@ -38,6 +40,7 @@ async def public_group(conn: aiosqlite.Connection, group: Group, only: int | Non
 async def _round(conn: aiosqlite.Connection, row, *, detailed: bool = True) -> PublicRound:  # noqa: ANN001 - a sqlite3.Row
     stage = Stage(row["stage"])
     closed = stage is Stage.CLOSED and detailed
+    ideas = await _ideas(conn, row["id"]) if detailed else ()
     deadline = row["ideas_ends_at"] if stage is Stage.IDEAS else row["voting_ends_at"] if stage is Stage.VOTING else None
     return PublicRound(
         number=row["number"],
@@ -47,29 +50,17 @@ async def _round(conn: aiosqlite.Connection, row, *, detailed: bool = True) -> P
         deadline=from_db(deadline),
         closed_at=from_db(row["closed_at"]),
         voters=row["voter_count"],
-        ideas=await _ideas(conn, row["id"]) if detailed else (),
+        ideas=ideas,
+        authors=await members.names(conn, {idea.author_id for idea in ideas if idea.author_id}),
         tallies=await _tallies(conn, row["id"]) if closed else (),
         outcomes=await _outcomes(conn, row["id"]) if detailed else (),
     )
 
 
-async def _ideas(conn: aiosqlite.Connection, round_id: int) -> tuple[PublicIdea, ...]:
-    rows = await conn.execute_fetchall(
-        f"""
-        SELECT ideas.number, ideas.text, ideas.anonymous, ideas.status, {_NAME} AS name,
-               COALESCE(members.hidden, 0) AS hidden, members.forgotten_at IS NOT NULL AS forgotten
-        FROM ideas LEFT JOIN members ON members.user_id = ideas.author_id
-        WHERE ideas.round_id = ? AND ideas.status IN ('standing', 'merged') ORDER BY ideas.number
-        """,  # noqa: S608 - _NAME is a constant expression
-        (round_id,),
-    )
-    return tuple(
-        PublicIdea(row["number"], row["text"],
-                   public_name(row["name"] or "", hidden=bool(row["hidden"]), forgotten=bool(row["forgotten"]),
-                               anonymous=bool(row["anonymous"])),
-                   row["status"] == "standing")
-        for row in rows
-    )  # fmt: skip
+async def _ideas(conn: aiosqlite.Connection, round_id: int) -> tuple[Idea, ...]:
+    """The round's standing and merged ideas, read as every listing reads them."""
+    return tuple(idea for idea in await rounds.ideas(conn, round_id)
+                 if idea.status in (IdeaStatus.STANDING, IdeaStatus.MERGED))  # fmt: skip
 
 
 async def _tallies(conn: aiosqlite.Connection, round_id: int) -> tuple[Tally, ...]:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.domain.records import Member
 from bot.domain.results import Tally
-from bot.domain.rounds import Stage
+from bot.domain.rounds import Idea, Stage
 
 
 def new_site_token() -> str:
@@ -25,14 +27,6 @@ def new_site_token() -> str:
 def public_name(name: str, *, hidden: bool, forgotten: bool, anonymous: bool = False) -> str:
     """The name the page may show, or "" (the page then says "a neighbour")."""
     return "" if hidden or forgotten or anonymous else name
-
-
-@dataclass(frozen=True, slots=True)
-class PublicIdea:
-    number: int
-    text: str
-    author: str  # "" when the page may not name them
-    standing: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +44,8 @@ class PublicRound:
     deadline: dt.datetime | None
     closed_at: dt.datetime | None
     voters: int | None
-    ideas: tuple[PublicIdea, ...]
+    ideas: tuple[Idea, ...]  # standing and merged, named on the page as in every listing
+    authors: Mapping[int, Member]  # the members those ideas name
     tallies: tuple[Tally, ...]  # the frozen results, once closed
     outcomes: tuple[PublicOutcome, ...]  # oldest first
 

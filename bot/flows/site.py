@@ -26,9 +26,10 @@ from pathlib import Path
 
 from bot.domain import i18n
 from bot.domain.i18n import Translator
+from bot.domain.inclusion import credit, idea_words
 from bot.domain.records import Group
 from bot.domain.results import rank
-from bot.domain.rounds import Stage
+from bot.domain.rounds import IdeaStatus, Stage
 from bot.domain.site import PublicGroup, PublicRound, new_site_token
 from bot.flows.chart_words import results_chart
 from bot.runtime import site_files, svg_bars
@@ -164,7 +165,8 @@ def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: 
     context = {
         "heading": t._("Round #{number}: {question}", number=round_.number, question=round_.question),
         "question": round_.question, "stage": _stage(t, round_), "dates": _dates(t, public, round_),
-        "ideas": [{"number": idea.number, "text": idea.text, "author": idea.author, "standing": idea.standing}
+        "ideas": [{"number": idea.number, "text": idea_words(t, idea, round_.authors),
+                   "author": credit(t, idea, round_.authors), "standing": idea.status is IdeaStatus.STANDING}
                   for idea in round_.ideas],
         "outcomes": [{"when": t.when(outcome.recorded_at, public.timezone), "text": outcome.text}
                      for outcome in round_.outcomes],
@@ -217,7 +219,7 @@ def _words(t: Translator, public: PublicGroup, now: dt.datetime) -> dict[str, st
         "others": t._("Neighbours who prefer not to be named"),
         "back": t._("All rounds"), "results": t._("Results"), "place": t._("Place"), "idea": t._("Idea"),
         "votes": t._("Votes"), "share": t._("Share of voters"), "ideas": t._("Ideas"),
-        "neighbour": t._("a neighbour"), "merged": t._("merged into another idea"), "no_ideas": t._("No ideas yet."),
+        "merged": t._("merged into another idea"), "no_ideas": t._("No ideas yet."),
         "outcomes": t._("What happened after"), "no_outcome": t._("Nothing recorded yet."),
         "updated": t._("Updated {when}.", when=t.when(now, public.timezone)),
     }  # fmt: skip
