@@ -20,10 +20,10 @@ from bot.domain.i18n import N_, Translator
 from bot.domain.needs import Connection, Posting, PostingKind, PostingStatus
 from bot.domain.numbers import parse_number
 from bot.domain.records import Group, Member
+from bot.flows.credits import name_of
 from bot.flows.needs import (
     headline,
     introduce,
-    name,
     people,
     posting_buttons,
     posting_text,
@@ -151,7 +151,7 @@ async def done(turn: Turn) -> None:
 def _proposal_text(t: Translator, posting: Posting, connection: Connection, names: dict[int, Member]) -> str:
     return t._(
         "{helper} helped {helped} with #{number}: {duration}. {helped}, please confirm, and the hours move from you to {helper}.",
-        helper=name(t, names, connection.helper), helped=name(t, names, connection.helped),
+        helper=name_of(t, names, connection.helper), helped=name_of(t, names, connection.helped),
         number=posting.id, duration=t.duration(connection.minutes),
     )  # fmt: skip
 
@@ -192,7 +192,7 @@ async def confirm_pressed(turn: Turn) -> None:
     await turn.update.callback_query.answer(t._("Confirmed. Thank you!"))
     settled = t._(
         "✅ {helped} confirmed {duration} for {helper} (#{number}). Entry #{entry}.",
-        helped=name(t, names, connection.helped), helper=name(t, names, connection.helper),
+        helped=name_of(t, names, connection.helped), helper=name_of(t, names, connection.helper),
         duration=t.duration(entry.minutes), number=posting.id, entry=entry.id,
     )  # fmt: skip
     await turn.update.callback_query.edit_message_text(settled, reply_markup=None)

@@ -28,16 +28,6 @@ async def round_hours(conn: aiosqlite.Connection, round_id: int) -> tuple[int, i
     return row[0], row[1]
 
 
-async def hour_loggers(conn: aiosqlite.Connection, round_id: int) -> set[int]:
-    """Members who logged time for the round, confirmed or still waiting for a confirmation."""
-    rows = await conn.execute_fetchall(
-        "SELECT DISTINCT to_member FROM ledger_entries WHERE round_id = ? AND kind = 'volunteering' "
-        "AND status IN ('pending', 'confirmed')",
-        (round_id,),
-    )
-    return {row[0] for row in rows}
-
-
 async def waiting_for_update(conn: aiosqlite.Connection, group_id: int, now: dt.datetime) -> list[tuple[int, str]]:
     """(round number, question) of outcomes whose review date has passed with no update since."""
     rows = await conn.execute_fetchall(

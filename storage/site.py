@@ -90,6 +90,8 @@ async def _hours(conn: aiosqlite.Connection, group_id: int) -> tuple:
                members.forgotten_at IS NOT NULL AS forgotten, SUM(entry.minutes) AS minutes
         FROM ledger_entries AS entry LEFT JOIN members ON members.user_id = entry.to_member
         WHERE entry.group_id = ? AND entry.kind = 'volunteering' AND entry.status = 'confirmed'
+          AND NOT EXISTS (SELECT 1 FROM ledger_entries AS reversal
+                          WHERE reversal.reverses = entry.id AND reversal.status = 'confirmed')
         GROUP BY entry.to_member
         """,  # noqa: S608 - _NAME is a constant expression
         (group_id,),

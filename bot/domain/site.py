@@ -63,7 +63,6 @@ class PublicGroup:
     timezone: str
     rounds: tuple[PublicRound, ...]  # newest first
     hours: tuple[PublicHours, ...]  # most hours first; unnamed members folded into one line
-    weeks: tuple[tuple[dt.date, int], ...] = ()
 
     @property
     def minutes_given(self) -> int:

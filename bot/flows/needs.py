@@ -28,6 +28,7 @@ from bot.domain.needs import (
     lapse_after,
 )
 from bot.domain.records import Deadline, Group, Member
+from bot.flows.credits import name_of
 from bot.runtime import outbound
 from bot.runtime.application import CoprodApplication
 from storage import groups, members
@@ -43,13 +44,8 @@ async def people(conn: aiosqlite.Connection, postings: Iterable[Posting], connec
     return await members.names(conn, ids)
 
 
-def name(t: Translator, names: dict[int, Member], user_id: int) -> str:
-    """A member as /privacy allows: "a neighbour" when hidden, "a former member" when forgotten."""
-    return t.user_text(neighbour_name(t, names.get(user_id)))
-
-
 def headline(t: Translator, posting: Posting, names: dict[int, Member]) -> str:
-    who = name(t, names, posting.author)
+    who = name_of(t, names, posting.author)
     what = t.user_text(posting.text)
     if posting.kind is PostingKind.OFFER:
         return t._("#{number} · {name} offers: {what}", number=posting.id, name=who, what=what)
@@ -66,7 +62,7 @@ def posting_text(t: Translator, posting: Posting, connections: list[Connection],
     lines = [headline(t, posting, names)]
     for connection in connections:
         lines.append(
-            t._("🤝 {helper} will help {helped}.", helper=name(t, names, connection.helper), helped=name(t, names, connection.helped))
+            t._("🤝 {helper} will help {helped}.", helper=name_of(t, names, connection.helper), helped=name_of(t, names, connection.helped))
         )
     if posting.status is PostingStatus.MET:
         lines.append(t._("✅ Met: the hours are confirmed."))

@@ -256,3 +256,14 @@ async def test_assisted_and_voice_ideas_are_named_on_the_page_as_in_the_chat(har
     page = (_folder(harness, await _group(harness)) / f"round-{round_.number}.html").read_text()
     assert "Mr Okafor (via " in page
     assert "Voice idea 2 by " in page
+
+
+async def test_reversed_hours_are_not_counted_on_the_page(harness):
+    ben = harness.residents[0]
+    await harness.send(harness.facilitator, "/settings public on")
+    entry = await confirmed_entry(harness, ben, harness.facilitator, "/log 2h litter pick on Chapel St")
+    await harness.send(harness.facilitator, f"/reverse {entry.id} logged twice")
+    group = await _group(harness)
+    await site.refresh(harness.app, group.id)
+    index = (_folder(harness, group) / "index.html").read_text()
+    assert "No volunteering has been confirmed yet." in index and "2 hours" not in index
