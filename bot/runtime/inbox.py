@@ -106,17 +106,21 @@ class Inbox:
         rows = [(update.update_id, json.dumps(update.to_dict())) for update in updates]
         async with self._services.db.transaction() as conn:
             await stored.store(conn, rows, self._services.clock.now())
-        await self._take_in({update.update_id: update for update in updates})
+            # only the batch can be new to the lanes: whatever a crash left was taken in at start
+            held = sorted(await stored.payloads(conn, [update.update_id for update in updates]))
+        fetched = {update.update_id: update for update in updates}
+        for update_id in held:
+            if update_id not in self._lanes:
+                self._lanes.add(update_id, fetched[update_id])
 
-    async def _take_in(self, fetched: dict[int, Update]) -> None:
-        """Queue every stored update the lanes do not hold yet, oldest first: after a fetch,
-        the batch just stored (parsed already); after a restart, whatever a crash left."""
+    async def _take_in(self) -> None:
+        """Queue every stored update the lanes do not hold yet, oldest first (at start: whatever
+        a crash left; in tests, what was stored behind the inbox's back)."""
         async with self._services.db.read() as conn:
             new = [update_id for update_id in await stored.waiting(conn) if update_id not in self._lanes]
-            payloads = await stored.payloads(conn, [update_id for update_id in new if update_id not in fetched])
+            payloads = await stored.payloads(conn, new)
         for update_id in new:
-            update = fetched.get(update_id) or Update.de_json(json.loads(payloads[update_id]), self._app.bot)
-            self._lanes.add(update_id, update)
+            self._lanes.add(update_id, Update.de_json(json.loads(payloads[update_id]), self._app.bot))
 
     async def apply_pending(self) -> int:
         """Apply every stored update, each chat's in order, until none is left; how many.
@@ -125,7 +129,7 @@ class Inbox:
         is tried again after a pause; other chats go on meanwhile.
         """
         before = self._applied
-        await self._take_in({})
+        await self._take_in()
         await lanes.until_idle(self._lanes)
         return self._applied - before
 
@@ -210,7 +214,7 @@ class Inbox:
         """Poll and apply until ``stop`` is set; updates being applied get a short grace period,
         then are cancelled and stay in the inbox for the next start."""
         await self._prune()
-        await self._take_in({})
+        await self._take_in()
         workers = self._lanes.start()
         fetcher = asyncio.create_task(self._fetch_forever(), name="inbox-fetch")
         stopper = asyncio.create_task(stop.wait(), name="inbox-stop")
