@@ -16,7 +16,8 @@ import asyncio
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import aiosqlite
 from telegram.error import Forbidden, TelegramError
@@ -27,7 +28,7 @@ from bot.domain.i18n import Translator
 from bot.domain.notices import ACTIVE_WITHIN, Notice, NoticeKind, deliver_at
 from bot.domain.records import Deadline, Group, Member
 from bot.domain.results import Outcome, Results, rank
-from bot.domain.rounds import Round
+from bot.domain.rounds import Idea, Round
 from bot.flows.outcomes import update_text
 from bot.runtime import outbound
 from bot.runtime.application import CoprodApplication
@@ -126,7 +127,8 @@ async def deliver_due(app: CoprodApplication, deadline: Deadline) -> None:
 async def _deliver_batch(app: CoprodApplication, group: Group, batch: Sequence[Notice]) -> list[tuple[Notice, str]]:
     async with app.services.db.read() as conn:
         people = await members.names(conn, {notice.user_id for notice in batch})
-        texts = {notice.id: await _render(conn, app, group, notice, people.get(notice.user_id)) for notice in batch}
+        reads = _Reads(conn)
+        texts = {notice.id: await _render(reads, app, group, notice, people.get(notice.user_id)) for notice in batch}
     with outbound.sending_as(outbound.Priority.NOTICE):
         sent = await asyncio.gather(*(_send(app, notice, texts[notice.id]) for notice in batch))
     return [(notice, result) for notice, result in zip(batch, sent, strict=True) if result is not None]
@@ -167,31 +169,50 @@ def _language(member: Member, group: Group) -> str:
     return member.language_override or i18n.best_language(member.language_code, group.language)
 
 
-async def _render(
-    conn: aiosqlite.Connection, app: CoprodApplication, group: Group, notice: Notice, member: Member | None
-) -> str | None:
+class _Reads:
+    """What a batch's notices read, once per round however many members hear of it."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+        self._found: dict[tuple, object] = {}
+
+    async def once(self, key: tuple, read: Callable[[], Awaitable[Any]]) -> Any:
+        if key not in self._found:
+            self._found[key] = await read()
+        return self._found[key]
+
+
+async def _render(reads: _Reads, app: CoprodApplication, group: Group, notice: Notice, member: Member | None) -> str | None:
     """The notice in the member's own language; None if they can no longer be told."""
     if member is None or not member.reachable or not member.notices or member.forgotten:
         return None
     t = i18n.translator(_language(member, group))
-    round_ = await rounds.get(conn, notice.round_id)
+    conn = reads.conn
+    round_ = await reads.once(("round", notice.round_id), lambda: rounds.get(conn, notice.round_id))
     where = t._("From {group}:", group=t.user_text(group.title))
     if notice.kind is NoticeKind.OUTCOME:
-        outcome = next(o for o in await voting.outcome_history(conn, round_.id) if o.id == notice.ref_id)
-        body = update_text(t, round_, outcome, await outcomes.round_hours(conn, round_.id))
+        history = await reads.once(("outcomes", round_.id), lambda: voting.outcome_history(conn, round_.id))
+        hours = await reads.once(("hours", round_.id), lambda: outcomes.round_hours(conn, round_.id))
+        body = update_text(t, round_, next(o for o in history if o.id == notice.ref_id), hours)
     elif notice.kind is NoticeKind.RESULTS:
-        results = rank(await voting.frozen_tallies(conn, round_.id), round_.voter_count or 0)
-        body = await _results_text(conn, t, round_, results, member.user_id)
+        results = await reads.once(("results", round_.id), lambda: _results(conn, round_))
+        ideas = await reads.once(("ideas", round_.id), lambda: rounds.ideas(conn, round_.id))
+        body = _results_text(t, round_, results, ideas, member.user_id)
     else:
         body = _nudge_text(t, group, round_, app.services.clock.now())
     return where + "\n" + body
 
 
-async def _results_text(conn: aiosqlite.Connection, t: Translator, round_: Round, results: Results, user_id: int) -> str:
+async def _results(conn: aiosqlite.Connection, round_: Round) -> Results:
+    """The frozen results, counted as the group's results message counts them (paper votes too)."""
+    return rank(await voting.frozen_tallies(conn, round_.id), round_.voter_count or 0, round_.paper_voters)
+
+
+def _results_text(t: Translator, round_: Round, results: Results, ideas: Sequence[Idea], user_id: int) -> str:
     lines = [t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
                  question=t.user_text(round_.question))]  # fmt: skip
     placing_of = {placing.tally.idea_id: placing for placing in results.placings}
-    for idea in await rounds.ideas(conn, round_.id):
+    for idea in ideas:
         placing = placing_of.get(idea.merged_into or idea.id)
         if idea.author_id != user_id or placing is None:
             continue
