@@ -224,7 +224,7 @@ def private_language(services: Services, member: Member | None, user: User | Non
     """The language of a chat with one member: the one they chose, else their Telegram app's
     (if the bot speaks it), else the default."""
     override = member.language_override if member is not None else None
-    return override or i18n.best_language(user.language_code if user else None, services.settings.language)
+    return i18n.chosen_language(override, user.language_code if user else None, services.settings.language)
 
 
 def _bookkeeping_needed(

@@ -84,6 +84,12 @@ def best_language(telegram_code: str | None, fallback: str) -> str:
     return fallback
 
 
+def chosen_language(override: str | None, telegram_code: str | None, fallback: str) -> str:
+    """A member's language in private: the one they chose with /language, else their Telegram
+    app's (if the bot speaks it), else ``fallback``."""
+    return override or best_language(telegram_code, fallback)
+
+
 @functools.cache
 def _translations(language: str) -> gettext.NullTranslations:
     if language == SOURCE_LANGUAGE:

@@ -107,11 +107,11 @@ async def show_posting(bot: Bot, group: Group, posting: Posting, connections: li
 
 def reader(app: CoprodApplication, member: Member | None) -> Translator:
     """The member's own language for a private message."""
-    language = member.language_override if member is not None else None
-    if language is None:
-        code = member.language_code if member is not None else None
-        language = i18n.best_language(code, app.services.settings.language)
-    return i18n.translator(language)
+    if member is None:
+        return i18n.translator(app.services.settings.language)
+    return i18n.translator(
+        i18n.chosen_language(member.language_override, member.language_code, app.services.settings.language)
+    )
 
 
 def link(t: Translator, member: Member | None, user_id: int) -> str:

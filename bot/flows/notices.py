@@ -166,7 +166,7 @@ async def _tell_group(app: CoprodApplication, group: Group, told: Counter[tuple[
 
 
 def _language(member: Member, group: Group) -> str:
-    return member.language_override or i18n.best_language(member.language_code, group.language)
+    return i18n.chosen_language(member.language_override, member.language_code, group.language)
 
 
 class _Reads:
