@@ -88,10 +88,12 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
     )
     entries = await ledger.group_entries(conn, group_id)
     postings = await _rows(conn, "SELECT * FROM postings WHERE group_id = ? ORDER BY id", (group_id,))
+    linked: dict[int, list] = {row["id"]: [] for row in postings}
+    for connection in await needs.group_connections(conn, group_id):
+        linked[connection.posting_id].append(connection)
     for row in postings:
-        linked = await needs.connections_of(conn, row["id"])
-        row["helpers"] = [c.helper for c in linked]
-        row["helped"] = [c.helped for c in linked]
+        row["helpers"] = [c.helper for c in linked[row["id"]]]
+        row["helped"] = [c.helped for c in linked[row["id"]]]
     people = {row["author_id"] for row in ideas if row["author_id"] is not None}
     people |= {row["author"] for row in postings}
     people |= {person for row in postings for person in (*row["helpers"], *row["helped"])}

@@ -154,6 +154,16 @@ async def connections_of(conn: aiosqlite.Connection, posting_id: int) -> list[Co
     return [_connection(row) for row in rows]
 
 
+async def group_connections(conn: aiosqlite.Connection, group_id: int) -> list[Connection]:
+    """Every connection of the group's needs and offers, in one read (the export)."""
+    rows = await conn.execute_fetchall(
+        "SELECT connections.* FROM connections JOIN postings ON postings.id = connections.posting_id "
+        "WHERE postings.group_id = ? ORDER BY connections.id",
+        (group_id,),
+    )
+    return [_connection(row) for row in rows]
+
+
 async def member_connections(conn: aiosqlite.Connection, user_id: int) -> list[Connection]:
     rows = await conn.execute_fetchall(
         "SELECT * FROM connections WHERE helper = ? OR helped = ? ORDER BY id", (user_id, user_id)
