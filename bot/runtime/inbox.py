@@ -112,6 +112,7 @@ class Inbox:
         for update_id in held:
             if update_id not in self._lanes:
                 self._lanes.add(update_id, fetched[update_id])
+                self._services.applied.queued(update_id)
 
     async def _take_in(self) -> None:
         """Queue every stored update the lanes do not hold yet, oldest first (at start: whatever
@@ -121,6 +122,7 @@ class Inbox:
             payloads = await stored.payloads(conn, new)
         for update_id in new:
             self._lanes.add(update_id, Update.de_json(json.loads(payloads[update_id]), self._app.bot))
+            self._services.applied.queued(update_id)
 
     async def apply_pending(self) -> int:
         """Apply every stored update, each chat's in order, until none is left; how many.

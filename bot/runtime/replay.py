@@ -20,13 +20,24 @@ class AppliedUpdates:
     ``processed_updates`` as before. Only this process records updates as applied
     (:meth:`Inbox._apply` calls :meth:`recorded`), and records are only ever deleted,
     so the ceiling, read once from the database, never misses one.
+
+    Chats are applied side by side, so an update waiting in its chat's lane is often below
+    the ceiling; the inbox names those (:meth:`queued`): they are in the inbox table, which
+    holds only updates not applied yet, so they too are answered without a read.
     """
 
     def __init__(self) -> None:
         self._ceiling: int | None = None
+        self._queued: set[int] = set()
+
+    def queued(self, update_id: int) -> None:
+        """The inbox holds ``update_id``, stored and not applied yet."""
+        self._queued.add(update_id)
 
     async def includes(self, db: Database, update_id: int) -> bool:
-        """Whether ``update_id`` was recorded as applied (a new id is answered without a read)."""
+        """Whether ``update_id`` was recorded as applied (a new or queued id is answered without a read)."""
+        if update_id in self._queued:
+            return False
         if self._ceiling is None:
             async with db.read() as conn:
                 self._ceiling = await stored.highest_processed(conn)
@@ -37,5 +48,6 @@ class AppliedUpdates:
 
     def recorded(self, update_id: int) -> None:
         """After the transaction recording ``update_id`` as applied committed."""
+        self._queued.discard(update_id)
         if self._ceiling is not None:
             self._ceiling = max(self._ceiling, update_id)

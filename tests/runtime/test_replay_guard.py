@@ -39,3 +39,23 @@ async def test_update_applied_before_a_restart_is_skipped_after_it(harness, tmp_
         await restarted.process_update(Update.de_json(update, restarted.bot))
     assert sum("Three ways to start" in text for text in harness.texts()) == 1
     await harness.app.initialize()
+
+
+async def test_an_update_queued_in_the_inbox_below_the_ceiling_is_answered_without_a_read(harness, monkeypatch):
+    async with harness.db.transaction() as conn:
+        await stored.mark_processed(conn, 40, harness.clock.now())
+    applied = AppliedUpdates()
+    assert not await applied.includes(harness.db, 12)  # reads the ceiling, then asks about 12
+    reads = []
+
+    async def counted(conn, update_id):
+        reads.append(update_id)
+        return False
+
+    monkeypatch.setattr(stored, "is_processed", counted)
+    applied.queued(30)  # another chat's lane got ahead: 30 waits below the ceiling
+    assert not await applied.includes(harness.db, 30)
+    assert reads == []
+    applied.recorded(30)
+    assert not await applied.includes(harness.db, 30)
+    assert reads == [30]  # applied now: no longer known to be pending, so it is asked again
