@@ -18,6 +18,7 @@ from bot.cli.books import group_by_chat, open_database
 from bot.domain.errors import ConfigError
 from bot.flows import site
 from bot.runtime import config, site_files
+from bot.runtime.clock import SystemClock
 from storage import groups
 from storage.database import Database
 
@@ -34,10 +35,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                          help="only this group: its Telegram chat id (a negative number)")  # fmt: skip
 
 
-async def _rebuild(options: argparse.Namespace, settings: config.Settings) -> list[str]:
-    """One line per page built or removed."""
+async def _rebuild(options: argparse.Namespace, settings: config.Settings) -> tuple[list[str], list[str]]:
+    """A line per page removed, and a line per page built."""
     database = await open_database(options)
-    now = dt.datetime.now(dt.UTC)
+    now = SystemClock().now()
     try:
         removed: list[str] = []
         if options.group is not None:
@@ -48,7 +49,7 @@ async def _rebuild(options: argparse.Namespace, settings: config.Settings) -> li
         else:
             ids = await _public_ids(database)
             removed = await _remove_hidden(database, settings.site_dir)
-        return removed + [await _built(database, settings, group_id, now) for group_id in ids]
+        return removed, [await _built(database, settings, group_id, now) for group_id in ids]
     finally:
         await database.close()
 
@@ -82,8 +83,8 @@ async def _built(database: Database, settings: config.Settings, group_id: int, n
 
 def build_sites(options: argparse.Namespace) -> int:
     settings = config.load(vars(options), need_token=False)
-    lines = asyncio.run(_rebuild(options, settings))
-    for line in lines:
+    removed, built = asyncio.run(_rebuild(options, settings))
+    for line in removed + built:
         print(line)
-    print(f"public pages built: {len(lines)} under {settings.site_dir}")
+    print(f"public pages built: {len(built)} under {settings.site_dir}")
     return 0

@@ -94,6 +94,7 @@ def test_site_removes_the_folder_of_a_page_turned_off(tmp_path, capsys):
     status, out, _ = run(capsys, "--db", path, "--site-dir", tmp_path / "site", "site")
     assert status == 0 and not left_over.exists()
     assert f"removed {left_over}" in out
+    assert "public pages built: 2" in out  # the removed folder is not counted as a page built
 
 
 @pytest.mark.parametrize(("chat_id", "problem"), [(-999, "no group with chat id -999"),
