@@ -136,19 +136,25 @@ def _stage_length(column: str) -> Callable[[str], dict[str, object]]:
     return lambda value: {column: whole_minutes(parse_stage_duration(value))}
 
 
-def _anonymous(value: str) -> dict[str, object]:
-    choice = value.lower()
-    if choice not in ("on", "off"):
-        raise DomainError(N_("Write /settings anonymous on (votes are secret) or /settings anonymous off."))
-    return {"anonymous_votes": choice == "on"}
+def _switch(column: str, usage: str) -> Callable[[str], dict[str, object]]:
+    """A setting that is on or off; anything else is refused with ``usage``."""
+
+    def parse(value: str) -> dict[str, object]:
+        choice = value.lower()
+        if choice not in ("on", "off"):
+            raise DomainError(usage)
+        return {column: choice == "on"}
+
+    return parse
 
 
 def _support(value: str) -> dict[str, object]:
-    if not value.isdigit() or int(value) < 1:
+    threshold = parse_number(value)  # "²" passes str.isdigit but is no number
+    if threshold is None:
         raise DomainError(
             N_("The support threshold is how many neighbours must back a proposal: a whole number, at least 1, for example /settings support 3.")
         )
-    return {"support_threshold": int(value)}
+    return {"support_threshold": threshold}
 
 
 def _floor(value: str) -> dict[str, object]:
@@ -169,24 +175,17 @@ def _cap(value: str) -> dict[str, object]:
             most=MAX_IDEA_CAP,
         )
     return {"idea_cap": cap}
-def _public(value: str) -> dict[str, object]:
-    choice = value.lower()
-    if choice not in ("on", "off"):
-        raise DomainError(N_("Write /settings public on (the bot keeps a public web page of the group's rounds, results, outcomes and hours) or /settings public off."))
-    return {"public_page": choice == "on"}
-
-
 PARSERS: dict[str, Callable[[str], dict[str, object]]] = {
     "language": _language,
     "timezone": _timezone,
     "summary": _summary,
     "ideas": _stage_length("ideas_minutes"),
     "vote": _stage_length("vote_minutes"),
-    "anonymous": _anonymous,
+    "anonymous": _switch("anonymous_votes", N_("Write /settings anonymous on (votes are secret) or /settings anonymous off.")),
     "support": _support,
     "floor": _floor,
     "cap": _cap,
-    "public": _public,
+    "public": _switch("public_page", N_("Write /settings public on (the bot keeps a public web page of the group's rounds, results, outcomes and hours) or /settings public off.")),
 }
 
 

@@ -27,6 +27,7 @@ async def _group(harness):
         ("/settings summary weekly Funday 25:00", "off, daily HH:MM or weekly DAY HH:MM"),
         ("/settings ideas 0m", "between 1 minute and 8 weeks"),
         ("/settings support 0", "at least 1"),
+        ("/settings support ²", "at least 1"),
         ("/settings floor abc", "zero or below"),
         ("/settings language xx", "not a language I speak"),
         ("/settings colour blue", "The settings are: language, timezone"),
