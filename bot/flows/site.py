@@ -159,14 +159,22 @@ def build(target: Path, public: PublicGroup, now: dt.datetime, only: int | None 
     return site_files.publish(target, files, owns=lambda name: name in own or name.startswith(f"chart-{only}-"))
 
 
+def _isolated(text: str) -> str:
+    """Member text inside the page's own sentences ("NAME (via FACILITATOR)") keeps its own
+    direction: a Latin name in an Arabic line does not pull the brackets around."""
+    return f"\u2068{text}\u2069"
+
+
 def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: str,
                  common: dict) -> dict[str, bytes]:  # fmt: skip
     files: dict[str, bytes] = {}
     context = {
         "heading": t._("Round #{number}: {question}", number=round_.number, question=round_.question),
         "question": round_.question, "stage": _stage(t, round_), "dates": _dates(t, public, round_),
-        "ideas": [{"number": idea.number, "text": idea_words(t, idea, round_.authors),
-                   "author": credit(t, idea, round_.authors), "standing": idea.status is IdeaStatus.STANDING}
+        "ideas": [{"number": idea.number, "text": idea_words(t, idea, round_.authors, _isolated),
+                   # a voice idea's words already name who sent it
+                   "author": "" if idea.needs_words else credit(t, idea, round_.authors, _isolated),
+                   "standing": idea.status is IdeaStatus.STANDING}
                   for idea in round_.ideas],
         "outcomes": [{"when": t.when(outcome.recorded_at, public.timezone), "text": outcome.text}
                      for outcome in round_.outcomes],

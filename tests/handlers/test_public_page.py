@@ -254,6 +254,7 @@ async def test_assisted_and_voice_ideas_are_named_on_the_page_as_in_the_chat(har
     (job,) = harness.app.job_queue.get_jobs_by_name(f"site-round:{round_.id}")
     await job.run(harness.app)
     page = (_folder(harness, await _group(harness)) / f"round-{round_.number}.html").read_text()
+    page = page.replace("\u2068", "").replace("\u2069", "")  # names are direction-isolated
     assert "Mr Okafor (via " in page
     assert "Voice idea 2 by " in page
 
