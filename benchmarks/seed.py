@@ -1,6 +1,6 @@
 """Databases of a given size, written directly with ``sqlite3`` so seeding takes seconds.
 
-Each function starts from a database migrated by :class:`storage.database.Database`, so
+Each function starts from a database migrated by :func:`storage.open_database`, so
 the rows have exactly the shape the bot reads; the bot's own code is what is measured.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.domain.deadline_kinds import DeadlineKind, reminder_due
-from storage.database import Database, to_db
+from storage import open_database, to_db
 
 FIRST_CHAT = -1_001_000_000_000
 FACILITATOR = 101
@@ -39,7 +39,7 @@ def migrated(path: Path) -> Iterator[sqlite3.Connection]:
 
 
 async def _migrate(path: Path) -> None:
-    database = await Database.open(path)
+    database = await open_database(path)
     await database.close()
 
 

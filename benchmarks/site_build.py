@@ -19,7 +19,7 @@ from pathlib import Path
 from benchmarks import seed
 from benchmarks.report import Figure
 from bot.flows import site
-from storage.database import Database, to_db
+from storage import open_database, to_db
 
 RUNS = 5
 FULL_TARGET_MS = 2000.0
@@ -35,7 +35,7 @@ def _public(path: Path) -> None:
 async def build_times(path: Path, site_dir: Path, now: dt.datetime, runs: int = RUNS) -> tuple[float, list[float], int]:
     """Seconds for the full build, for each of ``runs`` rebuilds after one more outcome, and
     the files the full build wrote."""
-    database = await Database.open(path)
+    database = await open_database(path)
     try:
         started = time.perf_counter()
         _, written = await site.rebuild(database, site_dir, 1, now)  # type: ignore[misc] - the page is on

@@ -15,7 +15,6 @@ import html
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from aiosqlite import Connection
 from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
 from telegram.constants import ChatType, MessageLimit
 
@@ -32,9 +31,8 @@ from bot.runtime import outbound, refusals, scheduling
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import LISTING, Listing, Where
 from bot.runtime.services import Services
-from storage import groups, members, notices
+from storage import Connection, Database, groups, members, notices
 from storage import rounds as stored_rounds
-from storage.database import Database
 
 
 class Turn:

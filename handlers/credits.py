@@ -12,7 +12,6 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain import callbacks, durations, ledger
@@ -42,8 +41,8 @@ from handlers.common import (
     reply_listing,
     round_number,
 )
+from storage import Connection, groups, members
 from storage import deadlines as stored_deadlines
-from storage import groups, members
 from storage import ledger as stored
 
 log = logging.getLogger(__name__)
@@ -109,7 +108,7 @@ async def _post_entry(turn: Turn, entry: LedgerEntry, text: str, **kwargs: Any) 
         await stored.set_message(conn, entry.id, message.message_id)
 
 
-async def _pressed_entry(turn: Turn, conn: aiosqlite.Connection) -> LedgerEntry:
+async def _pressed_entry(turn: Turn, conn: Connection) -> LedgerEntry:
     """The entry under the pressed button, if the button is genuine and for this group."""
     entry_id = turn.pressed.int_arg()
     entry = None
@@ -168,7 +167,7 @@ async def reject_pressed(turn: Turn) -> None:
 # ------------------------------------------------------------------------ /thank
 
 
-async def _helper(turn: Turn, conn: aiosqlite.Connection, mention: str | None) -> Member:
+async def _helper(turn: Turn, conn: Connection, mention: str | None) -> Member:
     """Who is being thanked: the ``@username`` given, else the author of the replied message."""
     bot_name = (turn.context.bot.username or "").lower()
     if mention is not None:
@@ -214,7 +213,7 @@ async def thank(turn: Turn) -> None:
 
 
 async def _add_thanks(
-    turn: Turn, conn: aiosqlite.Connection, giver: int, mention: str | None, minutes: int, note: str
+    turn: Turn, conn: Connection, giver: int, mention: str | None, minutes: int, note: str
 ) -> LedgerEntry:
     """Move ``minutes`` from the giver to the helper, if the giver's balance allows it."""
     group = turn.group

@@ -17,7 +17,6 @@ Domain errors never reach here (:mod:`handlers.common` answers them). What does:
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from telegram import Update
 from telegram.error import (
@@ -34,7 +33,7 @@ from bot.domain.i18n import N_
 from bot.runtime import faults
 from bot.runtime.application import CoprodContext
 from handlers.common import private_language
-from storage import groups, members
+from storage import StorageError, groups, members
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +83,6 @@ async def _reader_language(update: Update, context: CoprodContext) -> str:
         async with services.db.read() as conn:
             group = await groups.get_by_chat(conn, chat.id)
             member = await members.get(conn, user.id) if user is not None else None
-    except sqlite3.Error:
+    except StorageError:
         return services.settings.language
     return group.language if group is not None else private_language(services, member, user)

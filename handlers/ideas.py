@@ -10,7 +10,6 @@ near-duplicates only.
 
 from __future__ import annotations
 
-from aiosqlite import Connection
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.ext import (
     Application,
@@ -59,7 +58,7 @@ from handlers.common import (
     round_label,
     round_number,
 )
-from storage import idea_drafts, members
+from storage import Connection, idea_drafts, members
 from storage import rounds as stored_rounds
 
 

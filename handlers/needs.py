@@ -17,7 +17,7 @@ from bot.domain.ballots import pack_messages, visible_length
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
-from bot.domain.needs import Connection, Posting, PostingKind, PostingStatus
+from bot.domain.needs import Match, Posting, PostingKind, PostingStatus
 from bot.domain.numbers import parse_number
 from bot.domain.records import Group, Member
 from bot.flows.credits import name_of
@@ -129,7 +129,7 @@ async def done(turn: Turn) -> None:
     group = turn.group
     async with turn.db.transaction() as conn:
         posting = await _numbered(conn, group, number)
-        connection = needs.pick_connection(posting, await stored.connections_of(conn, posting.id), person.id)
+        connection = needs.pick_match(posting, await stored.connections_of(conn, posting.id), person.id)
         minutes = needs.proposed_minutes(posting, written)
         balance = await stored_ledger.balance(conn, group.id, connection.helped)
         if ledger.floor_refusal(minutes, balance, group.floor_minutes):
@@ -148,7 +148,7 @@ async def done(turn: Turn) -> None:
         await stored.set_proposal_message(conn, connection.id, message.message_id)
 
 
-def _proposal_text(t: Translator, posting: Posting, connection: Connection, names: dict[int, Member]) -> str:
+def _proposal_text(t: Translator, posting: Posting, connection: Match, names: dict[int, Member]) -> str:
     return t._(
         "{helper} helped {helped} with #{number}: {duration}. {helped}, please confirm, and the hours move from you to {helper}.",
         helper=name_of(t, names, connection.helper), helped=name_of(t, names, connection.helped),
@@ -156,7 +156,7 @@ def _proposal_text(t: Translator, posting: Posting, connection: Connection, name
     )  # fmt: skip
 
 
-def _confirm_button(t: Translator, connection: Connection) -> InlineKeyboardMarkup:
+def _confirm_button(t: Translator, connection: Match) -> InlineKeyboardMarkup:
     data = callbacks.encode(callbacks.Action.EXCHANGE_CONFIRM, connection.id)
     return InlineKeyboardMarkup([[InlineKeyboardButton(t._("Confirm"), callback_data=data)]])
 

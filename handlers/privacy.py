@@ -82,7 +82,7 @@ async def forget_pressed(turn: Turn) -> None:
     async with turn.db.transaction() as conn:
         if not await members.forget(conn, turn.user.id, turn.now):
             raise DomainError(N_("You have already been forgotten."))
-    await turn.db.checkpoint()
+    await turn.db.scrub()
     query = turn.update.callback_query
     await query.answer()
     await query.edit_message_text(

@@ -8,16 +8,13 @@ statement batch, so a stage never exists without its reminder.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-
-import aiosqlite
 
 from bot.domain.deadline_kinds import REMINDER_OF
 from bot.domain.records import Deadline
-from storage.database import fetch_one, from_db, to_db
+from storage import Connection, Row, from_db, to_db
 
 
-def _deadline(row: sqlite3.Row) -> Deadline:
+def _deadline(row: Row) -> Deadline:
     return Deadline(
         id=row["id"],
         group_id=row["group_id"],
@@ -29,7 +26,7 @@ def _deadline(row: sqlite3.Row) -> Deadline:
 
 
 async def set_due(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     group_id: int,
     kind: str,
@@ -63,9 +60,8 @@ async def set_due(
     return await get(conn, kind, ref_id)
 
 
-async def get(conn: aiosqlite.Connection, kind: str, ref_id: int) -> Deadline | None:
-    row = await fetch_one(
-        conn, "SELECT * FROM deadlines WHERE kind = ? AND ref_id = ?", (kind, ref_id)
+async def get(conn: Connection, kind: str, ref_id: int) -> Deadline | None:
+    row = await conn.fetch_one("SELECT * FROM deadlines WHERE kind = ? AND ref_id = ?", (kind, ref_id)
     )
     return _deadline(row) if row else None
 
@@ -76,14 +72,14 @@ _PENDING = (
 )
 
 
-async def pending_by_id(conn: aiosqlite.Connection, deadline_id: int) -> Deadline | None:
+async def pending_by_id(conn: Connection, deadline_id: int) -> Deadline | None:
     """The deadline if it is still to be carried out (not done, its group still active)."""
-    row = await fetch_one(conn, _PENDING + " AND deadlines.id = ?", (deadline_id,))
+    row = await conn.fetch_one(_PENDING + " AND deadlines.id = ?", (deadline_id,))
     return _deadline(row) if row else None
 
 
 async def pending(
-    conn: aiosqlite.Connection, *, due_by: dt.datetime | None = None, group_id: int | None = None
+    conn: Connection, *, due_by: dt.datetime | None = None, group_id: int | None = None
 ) -> list[Deadline]:
     """Deadlines not yet carried out, soonest first, for active groups only."""
     query, params = _PENDING, []
@@ -93,12 +89,12 @@ async def pending(
     if group_id is not None:
         query += " AND deadlines.group_id = ?"
         params.append(group_id)
-    rows = await conn.execute_fetchall(query + " ORDER BY due_at, deadlines.id", params)
+    rows = await conn.fetch_all(query + " ORDER BY due_at, deadlines.id", params)
     return [_deadline(row) for row in rows]
 
 
 async def mark_done(
-    conn: aiosqlite.Connection, deadline_id: int, now: dt.datetime, *, due_at: dt.datetime | None = None
+    conn: Connection, deadline_id: int, now: dt.datetime, *, due_at: dt.datetime | None = None
 ) -> bool:
     """Claim a deadline; False if it was already done (it fired twice).
 
@@ -110,11 +106,11 @@ async def mark_done(
     if due_at is not None:
         query += " AND due_at = ?"
         params.append(to_db(due_at))
-    cursor = await conn.execute(query, params)
-    return cursor.rowcount == 1
+    changed = await conn.execute(query, params)
+    return changed == 1
 
 
-async def finish(conn: aiosqlite.Connection, kind: str, ref_id: int, now: dt.datetime) -> None:
+async def finish(conn: Connection, kind: str, ref_id: int, now: dt.datetime) -> None:
     """The stage ended some other way (a facilitator moved it on): nothing left to fire,
     not even its reminder."""
     kinds = [kind, REMINDER_OF.get(kind, kind)]

@@ -6,17 +6,15 @@ named and laid out.
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.domain.export import GroupRecords, Row, own_connections, own_ledger
-from storage import ledger, members, needs
+from storage import Connection, ledger, members, needs
 
 
-async def _rows(conn: aiosqlite.Connection, sql: str, params: tuple) -> list[Row]:
-    return [dict(row) for row in await conn.execute_fetchall(sql, params)]
+async def _rows(conn: Connection, sql: str, params: tuple) -> list[Row]:
+    return [dict(row) for row in await conn.fetch_all(sql, params)]
 
 
-async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecords:
+async def group_records(conn: Connection, group_id: int) -> GroupRecords:
     rounds = await _rows(
         conn,
         """
@@ -112,7 +110,7 @@ async def group_records(conn: aiosqlite.Connection, group_id: int) -> GroupRecor
     )
 
 
-async def personal_data(conn: aiosqlite.Connection, user_id: int) -> dict[str, list[Row]]:
+async def personal_data(conn: Connection, user_id: int) -> dict[str, list[Row]]:
     """Everything stored about one member, table by table, for ``/mydata``."""
     found: dict[str, list[Row]] = {}
     queries = {

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-
-import aiosqlite
 
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.records import Group
-from storage.database import fetch_one, from_db, to_db
+from storage import Connection, Row, from_db, to_db
 
 
-def _group(row: sqlite3.Row) -> Group:
+def _group(row: Row) -> Group:
     return Group(
         id=row["id"],
         chat_id=row["chat_id"],
@@ -34,17 +31,17 @@ def _group(row: sqlite3.Row) -> Group:
     )
 
 
-async def get_by_chat(conn: aiosqlite.Connection, chat_id: int) -> Group | None:
-    row = await fetch_one(conn, "SELECT * FROM groups WHERE chat_id = ?", (chat_id,))
+async def get_by_chat(conn: Connection, chat_id: int) -> Group | None:
+    row = await conn.fetch_one("SELECT * FROM groups WHERE chat_id = ?", (chat_id,))
     return _group(row) if row else None
 
 
-async def get(conn: aiosqlite.Connection, group_id: int) -> Group:
-    return _group(await fetch_one(conn, "SELECT * FROM groups WHERE id = ?", (group_id,)))
+async def get(conn: Connection, group_id: int) -> Group:
+    return _group(await conn.fetch_one("SELECT * FROM groups WHERE id = ?", (group_id,)))
 
 
 async def ensure(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     chat_id: int,
     *,
     title: str,
@@ -65,11 +62,11 @@ async def ensure(
     return await get_by_chat(conn, chat_id), True
 
 
-async def set_active(conn: aiosqlite.Connection, group_id: int, active: bool) -> None:
+async def set_active(conn: Connection, group_id: int, active: bool) -> None:
     await conn.execute("UPDATE groups SET active = ? WHERE id = ?", (int(active), group_id))
 
 
-async def migrate_chat(conn: aiosqlite.Connection, old_chat_id: int, new_chat_id: int) -> bool:
+async def migrate_chat(conn: Connection, old_chat_id: int, new_chat_id: int) -> bool:
     """Move a group to its supergroup id, with every stored id of a chat to write to.
 
     Rounds, deadlines, proposals and ledger entries hang off the surrogate id and follow by
@@ -78,7 +75,7 @@ async def migrate_chat(conn: aiosqlite.Connection, old_chat_id: int, new_chat_id
     its messages afresh, so moving them could mistake a new message for a replay.
     Run it in one transaction.
     """
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE groups SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS "
         "(SELECT 1 FROM groups WHERE chat_id = ?)",
         (new_chat_id, old_chat_id, new_chat_id),
@@ -87,7 +84,7 @@ async def migrate_chat(conn: aiosqlite.Connection, old_chat_id: int, new_chat_id
     await conn.execute(
         "UPDATE OR IGNORE idea_drafts SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 SETTING_COLUMNS = frozenset(
@@ -106,7 +103,7 @@ SETTING_COLUMNS = frozenset(
 )
 
 
-async def update_settings(conn: aiosqlite.Connection, group_id: int, **values: object) -> None:
+async def update_settings(conn: Connection, group_id: int, **values: object) -> None:
     unknown = set(values) - SETTING_COLUMNS
     if unknown:
         raise ValueError(f"not a setting: {sorted(unknown)}")
@@ -117,10 +114,10 @@ async def update_settings(conn: aiosqlite.Connection, group_id: int, **values: o
     )
 
 
-async def without_pending_summary(conn: aiosqlite.Connection) -> list[Group]:
+async def without_pending_summary(conn: Connection) -> list[Group]:
     """Active groups with no summary still to come (new, or their schedule was off):
     one read at start-up instead of one per group."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         """
         SELECT * FROM groups WHERE active = 1 AND NOT EXISTS (
             SELECT 1 FROM deadlines
@@ -132,23 +129,23 @@ async def without_pending_summary(conn: aiosqlite.Connection) -> list[Group]:
     return [_group(row) for row in rows]
 
 
-async def ensure_site_token(conn: aiosqlite.Connection, group_id: int, token: str) -> str:
+async def ensure_site_token(conn: Connection, group_id: int, token: str) -> str:
     """The group's page folder name: ``token`` unless it already has one (kept for good)."""
     await conn.execute("UPDATE groups SET site_token = COALESCE(site_token, ?) WHERE id = ?", (token, group_id))
-    row = await fetch_one(conn, "SELECT site_token FROM groups WHERE id = ?", (group_id,))
+    row = await conn.fetch_one("SELECT site_token FROM groups WHERE id = ?", (group_id,))
     return row["site_token"]
 
 
-async def public_ids(conn: aiosqlite.Connection) -> list[int]:
+async def public_ids(conn: Connection) -> list[int]:
     """Every group whose public page is on, for ``python -m bot site``."""
-    rows = await conn.execute_fetchall("SELECT id FROM groups WHERE public_page = 1 ORDER BY id")
+    rows = await conn.fetch_all("SELECT id FROM groups WHERE public_page = 1 ORDER BY id")
     return [row[0] for row in rows]
 
 
-async def hidden_site_tokens(conn: aiosqlite.Connection) -> list[str]:
+async def hidden_site_tokens(conn: Connection) -> list[str]:
     """Folder names of pages turned off (kept for good), so ``python -m bot site`` can remove
     a folder that turning the page off failed to remove."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT site_token FROM groups WHERE public_page = 0 AND site_token IS NOT NULL ORDER BY id"
     )
     return [row[0] for row in rows]

@@ -9,17 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-import aiosqlite
-
-from storage.database import fetch_one, to_db
+from storage import Connection, to_db
 
 _CHUNK = 500
 
 
-async def store(conn: aiosqlite.Connection, updates: Iterable[tuple[int, str]], now: dt.datetime) -> None:
+async def store(conn: Connection, updates: Iterable[tuple[int, str]], now: dt.datetime) -> None:
     """Keep each ``(update_id, payload)`` not already stored or applied (redeliveries are ignored)."""
     received_at = to_db(now)
-    await conn.executemany(
+    await conn.execute_many(
         """
         INSERT OR IGNORE INTO inbox (update_id, payload, received_at)
         SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)
@@ -28,24 +26,24 @@ async def store(conn: aiosqlite.Connection, updates: Iterable[tuple[int, str]], 
     )
 
 
-async def waiting(conn: aiosqlite.Connection) -> list[int]:
+async def waiting(conn: Connection) -> list[int]:
     """Ids of the stored updates not yet applied, oldest first."""
-    rows = await conn.execute_fetchall("SELECT update_id FROM inbox ORDER BY update_id")
+    rows = await conn.fetch_all("SELECT update_id FROM inbox ORDER BY update_id")
     return [row["update_id"] for row in rows]
 
 
-async def payloads(conn: aiosqlite.Connection, update_ids: Sequence[int]) -> dict[int, str]:
+async def payloads(conn: Connection, update_ids: Sequence[int]) -> dict[int, str]:
     """The stored payloads of ``update_ids`` (a few hundred at a time: SQLite caps parameters)."""
     found: dict[int, str] = {}
     for start in range(0, len(update_ids), _CHUNK):
         chunk = update_ids[start : start + _CHUNK]
         marks = ", ".join("?" * len(chunk))
-        rows = await conn.execute_fetchall(f"SELECT update_id, payload FROM inbox WHERE update_id IN ({marks})", chunk)
+        rows = await conn.fetch_all(f"SELECT update_id, payload FROM inbox WHERE update_id IN ({marks})", chunk)
         found.update((row["update_id"], row["payload"]) for row in rows)
     return found
 
 
-async def mark_processed(conn: aiosqlite.Connection, update_id: int, now: dt.datetime) -> None:
+async def mark_processed(conn: Connection, update_id: int, now: dt.datetime) -> None:
     """One statement: a trigger (0006) takes the update out of the inbox as it is recorded."""
     await conn.execute(
         "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
@@ -53,18 +51,18 @@ async def mark_processed(conn: aiosqlite.Connection, update_id: int, now: dt.dat
     )
 
 
-async def is_processed(conn: aiosqlite.Connection, update_id: int) -> bool:
-    row = await fetch_one(conn, "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,))
+async def is_processed(conn: Connection, update_id: int) -> bool:
+    row = await conn.fetch_one("SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,))
     return row is not None
 
 
-async def highest_processed(conn: aiosqlite.Connection) -> int:
+async def highest_processed(conn: Connection) -> int:
     """The highest update id recorded as applied (-1 if none)."""
-    row = await fetch_one(conn, "SELECT COALESCE(MAX(update_id), -1) FROM processed_updates")
+    row = await conn.fetch_one("SELECT COALESCE(MAX(update_id), -1) FROM processed_updates")
     return int(row[0])
 
 
-async def forget_processed(conn: aiosqlite.Connection, before: dt.datetime) -> None:
+async def forget_processed(conn: Connection, before: dt.datetime) -> None:
     """Drop records of updates applied before ``before``.
 
     Telegram redelivers only within 24 hours, and after a quiet week it restarts update ids

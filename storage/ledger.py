@@ -8,17 +8,13 @@ neighbours pressing Confirm at the same instant confirm the entry once.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-
-import aiosqlite
 
 from bot.domain.ledger import EntryDraft, EntryKind, EntryStatus, LedgerEntry
 from bot.domain.records import Source
-from storage import sources
-from storage.database import fetch_one, from_db, to_db
+from storage import Connection, Row, from_db, sources, to_db
 
 
-def _entry(row: sqlite3.Row) -> LedgerEntry:
+def _entry(row: Row) -> LedgerEntry:
     return LedgerEntry(
         id=row["id"],
         group_id=row["group_id"],
@@ -40,18 +36,18 @@ def _entry(row: sqlite3.Row) -> LedgerEntry:
     )
 
 
-async def _entries(conn: aiosqlite.Connection, where: str, params: tuple) -> list[LedgerEntry]:
-    rows = await conn.execute_fetchall(
+async def _entries(conn: Connection, where: str, params: tuple) -> list[LedgerEntry]:
+    rows = await conn.fetch_all(
         f"SELECT * FROM ledger_entries WHERE {where} ORDER BY id",  # noqa: S608 - fixed clauses only
         params,
     )
     return [_entry(row) for row in rows]
 
 
-async def add(conn: aiosqlite.Connection, draft: EntryDraft, *, source: Source | None = None) -> LedgerEntry:
+async def add(conn: Connection, draft: EntryDraft, *, source: Source | None = None) -> LedgerEntry:
     """Append ``draft``; ``source`` is the /log or /thank message: see :func:`by_source`."""
     decided_at = draft.created_at if draft.status is EntryStatus.CONFIRMED else None
-    cursor = await conn.execute(
+    new_id = await conn.insert(
         """
         INSERT INTO ledger_entries (group_id, kind, from_member, to_member, minutes, note, status,
                                     confirmed_by, decided_at, created_by, created_at, lapses_at,
@@ -64,32 +60,32 @@ async def add(conn: aiosqlite.Connection, draft: EntryDraft, *, source: Source |
             to_db(draft.created_at), to_db(draft.lapses_at), draft.reverses, *sources.columns(source), draft.round_id,
         ),
     )  # fmt: skip
-    return await get(conn, cursor.lastrowid)
+    return await get(conn, new_id)
 
 
-async def by_source(conn: aiosqlite.Connection, source: Source) -> LedgerEntry | None:
+async def by_source(conn: Connection, source: Source) -> LedgerEntry | None:
     """The entry a /log or /thank message already added (that message replayed), if any."""
     row = await sources.row_from(conn, "ledger_entries", source)
     return _entry(row) if row else None
 
 
-async def get(conn: aiosqlite.Connection, entry_id: int) -> LedgerEntry | None:
+async def get(conn: Connection, entry_id: int) -> LedgerEntry | None:
     found = await _entries(conn, "id = ?", (entry_id,))
     return found[0] if found else None
 
 
-async def in_group(conn: aiosqlite.Connection, group_id: int, entry_id: int) -> LedgerEntry | None:
+async def in_group(conn: Connection, group_id: int, entry_id: int) -> LedgerEntry | None:
     """The entry ``entry_id`` if it belongs to this group (ids from elsewhere are not found)."""
     entry = await get(conn, entry_id)
     return entry if entry is not None and entry.group_id == group_id else None
 
 
-async def reversal_of(conn: aiosqlite.Connection, entry_id: int) -> LedgerEntry | None:
+async def reversal_of(conn: Connection, entry_id: int) -> LedgerEntry | None:
     found = await _entries(conn, "reverses = ?", (entry_id,))
     return found[0] if found else None
 
 
-async def set_message(conn: aiosqlite.Connection, entry_id: int, message_id: int) -> None:
+async def set_message(conn: Connection, entry_id: int, message_id: int) -> None:
     await conn.execute(
         "UPDATE ledger_entries SET message_id = ? WHERE id = ? AND message_id IS NULL",
         (message_id, entry_id),
@@ -97,26 +93,26 @@ async def set_message(conn: aiosqlite.Connection, entry_id: int, message_id: int
 
 
 async def decide(
-    conn: aiosqlite.Connection, entry_id: int, status: EntryStatus, *, by: int | None, now: dt.datetime
+    conn: Connection, entry_id: int, status: EntryStatus, *, by: int | None, now: dt.datetime
 ) -> bool:
     """Confirm, reject or lapse a pending entry; False if it was already decided."""
     confirmed_by = by if status is EntryStatus.CONFIRMED else None
     rejected_by = by if status is EntryStatus.REJECTED else None
-    cursor = await conn.execute(
+    changed = await conn.execute(
         """
         UPDATE ledger_entries SET status = ?, confirmed_by = ?, rejected_by = ?, decided_at = ?
         WHERE id = ? AND status = 'pending'
         """,
         (status.value, confirmed_by, rejected_by, to_db(now), entry_id),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
-async def group_entries(conn: aiosqlite.Connection, group_id: int) -> list[LedgerEntry]:
+async def group_entries(conn: Connection, group_id: int) -> list[LedgerEntry]:
     return await _entries(conn, "group_id = ?", (group_id,))
 
 
-async def member_entries(conn: aiosqlite.Connection, user_id: int) -> list[LedgerEntry]:
+async def member_entries(conn: Connection, user_id: int) -> list[LedgerEntry]:
     """Entries that concern the member, in every group: to, from, logged or decided by them."""
     return await _entries(
         conn,
@@ -125,9 +121,9 @@ async def member_entries(conn: aiosqlite.Connection, user_id: int) -> list[Ledge
     )
 
 
-async def balances(conn: aiosqlite.Connection, group_id: int) -> dict[int, int]:
+async def balances(conn: Connection, group_id: int) -> dict[int, int]:
     """Each member's balance in the group, summed by SQL from confirmed entries."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         """
         SELECT member, SUM(amount) AS balance FROM (
             SELECT to_member AS member, minutes AS amount FROM ledger_entries
@@ -142,11 +138,9 @@ async def balances(conn: aiosqlite.Connection, group_id: int) -> dict[int, int]:
     return {row["member"]: row["balance"] for row in rows}
 
 
-async def balance(conn: aiosqlite.Connection, group_id: int, user_id: int) -> int:
+async def balance(conn: Connection, group_id: int, user_id: int) -> int:
     """One member's balance (for /thank's floor), summed from their confirmed entries only."""
-    row = await fetch_one(
-        conn,
-        """
+    row = await conn.fetch_one("""
         SELECT COALESCE(SUM(CASE WHEN to_member = ? THEN minutes ELSE -minutes END), 0) AS balance
         FROM ledger_entries
         WHERE group_id = ? AND status = 'confirmed' AND (to_member = ? OR from_member = ?)
@@ -156,7 +150,7 @@ async def balance(conn: aiosqlite.Connection, group_id: int, user_id: int) -> in
     return row["balance"]
 
 
-async def group_ids(conn: aiosqlite.Connection) -> list[int]:
+async def group_ids(conn: Connection) -> list[int]:
     """Every group that has a ledger, for the audit."""
-    rows = await conn.execute_fetchall("SELECT DISTINCT group_id FROM ledger_entries ORDER BY group_id")
+    rows = await conn.fetch_all("SELECT DISTINCT group_id FROM ledger_entries ORDER BY group_id")
     return [row["group_id"] for row in rows]

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-
-import aiosqlite
 
 from bot.domain.records import Member
-from storage.database import fetch_one, to_db
+from storage import Connection, Row, to_db
 
 
-def _member(row: sqlite3.Row) -> Member:
+def _member(row: Row) -> Member:
     return Member(
         user_id=row["user_id"],
         first_name=row["first_name"],
@@ -59,7 +56,7 @@ class Sightings:
 
 
 async def seen(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     user_id: int,
     first_name: str,
@@ -101,50 +98,48 @@ async def seen(
         )
 
 
-async def get(conn: aiosqlite.Connection, user_id: int) -> Member | None:
-    row = await fetch_one(conn, "SELECT * FROM members WHERE user_id = ?", (user_id,))
+async def get(conn: Connection, user_id: int) -> Member | None:
+    row = await conn.fetch_one("SELECT * FROM members WHERE user_id = ?", (user_id,))
     return _member(row) if row else None
 
 
-async def by_username(conn: aiosqlite.Connection, username: str) -> Member | None:
-    row = await fetch_one(
-        conn,
-        "SELECT * FROM members WHERE lower(username) = lower(?) AND forgotten_at IS NULL "
+async def by_username(conn: Connection, username: str) -> Member | None:
+    row = await conn.fetch_one("SELECT * FROM members WHERE lower(username) = lower(?) AND forgotten_at IS NULL "
         "ORDER BY last_seen_at DESC LIMIT 1",
         (username.lstrip("@"),),
     )
     return _member(row) if row else None
 
 
-async def set_language(conn: aiosqlite.Connection, user_id: int, language: str | None) -> None:
+async def set_language(conn: Connection, user_id: int, language: str | None) -> None:
     await conn.execute(
         "UPDATE members SET language_override = ? WHERE user_id = ?", (language, user_id)
     )
 
 
-async def names(conn: aiosqlite.Connection, user_ids: set[int]) -> dict[int, Member]:
+async def names(conn: Connection, user_ids: set[int]) -> dict[int, Member]:
     if not user_ids:
         return {}
     marks = ",".join("?" * len(user_ids))
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         f"SELECT * FROM members WHERE user_id IN ({marks})",  # noqa: S608 - placeholders only
         tuple(user_ids),
     )
     return {row["user_id"]: _member(row) for row in rows}
 
 
-async def set_hidden(conn: aiosqlite.Connection, user_id: int, hidden: bool) -> None:
+async def set_hidden(conn: Connection, user_id: int, hidden: bool) -> None:
     """Hide (or show again) the member's name in summaries and the ledger."""
     await conn.execute("UPDATE members SET hidden = ? WHERE user_id = ?", (int(hidden), user_id))
 
 
-async def forget(conn: aiosqlite.Connection, user_id: int, now: dt.datetime) -> bool:
+async def forget(conn: Connection, user_id: int, now: dt.datetime) -> bool:
     """Remove the member's name and personal details for good; False if already forgotten.
 
     The row itself stays, as "a former member", so their ideas and ledger entries keep
     every other balance and every round result unchanged.
     """
-    cursor = await conn.execute(
+    changed = await conn.execute(
         """
         UPDATE members SET first_name = '', last_name = NULL, username = NULL,
                            language_code = NULL, language_override = NULL, forgotten_at = ?
@@ -152,16 +147,15 @@ async def forget(conn: aiosqlite.Connection, user_id: int, now: dt.datetime) -> 
         """,
         (to_db(now), user_id),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
-async def belongs(conn: aiosqlite.Connection, group_id: int, user_id: int) -> bool:
-    return await fetch_one(
-        conn, "SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?", (group_id, user_id)
+async def belongs(conn: Connection, group_id: int, user_id: int) -> bool:
+    return await conn.fetch_one("SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?", (group_id, user_id)
     ) is not None
 
 
-async def joined(conn: aiosqlite.Connection, group_id: int, user_id: int, now: dt.datetime) -> None:
+async def joined(conn: Connection, group_id: int, user_id: int, now: dt.datetime) -> None:
     """Record that a known member belongs to a group (Telegram said so, before they posted)."""
     await conn.execute(
         "INSERT OR IGNORE INTO group_members (group_id, user_id, first_seen_at) VALUES (?, ?, ?)",
@@ -169,9 +163,9 @@ async def joined(conn: aiosqlite.Connection, group_id: int, user_id: int, now: d
     )
 
 
-async def group_ids(conn: aiosqlite.Connection, user_id: int) -> list[int]:
+async def group_ids(conn: Connection, user_id: int) -> list[int]:
     """The groups the member has been seen in, oldest first."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT group_id FROM group_members WHERE user_id = ? ORDER BY first_seen_at, group_id",
         (user_id,),
     )

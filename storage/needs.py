@@ -8,23 +8,19 @@ neighbours pressing at once change it once.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-
-import aiosqlite
 
 from bot.domain.needs import (
-    Connection,
-    ConnectionStatus,
+    Match,
+    MatchStatus,
     Posting,
     PostingKind,
     PostingStatus,
 )
 from bot.domain.records import Source
-from storage import sources
-from storage.database import fetch_one, from_db, to_db
+from storage import Connection, Row, from_db, sources, to_db
 
 
-def _posting(row: sqlite3.Row) -> Posting:
+def _posting(row: Row) -> Posting:
     return Posting(
         id=row["id"],
         group_id=row["group_id"],
@@ -41,13 +37,13 @@ def _posting(row: sqlite3.Row) -> Posting:
     )
 
 
-def _connection(row: sqlite3.Row) -> Connection:
-    return Connection(
+def _connection(row: Row) -> Match:
+    return Match(
         id=row["id"],
         posting_id=row["posting_id"],
         helper=row["helper"],
         helped=row["helped"],
-        status=ConnectionStatus(row["status"]),
+        status=MatchStatus(row["status"]),
         created_at=from_db(row["created_at"]),
         minutes=row["minutes"],
         proposed_by=row["proposed_by"],
@@ -57,10 +53,10 @@ def _connection(row: sqlite3.Row) -> Connection:
 
 
 async def add(
-    conn: aiosqlite.Connection, *, group_id: int, kind: PostingKind, author: int, minutes: int | None,
+    conn: Connection, *, group_id: int, kind: PostingKind, author: int, minutes: int | None,
     text: str, now: dt.datetime, lapses_at: dt.datetime, source: Source,
 ) -> Posting:  # fmt: skip
-    cursor = await conn.execute(
+    new_id = await conn.insert(
         """
         INSERT INTO postings (group_id, kind, author, minutes, text, status, created_at, lapses_at,
                               source_chat_id, source_message_id)
@@ -68,37 +64,37 @@ async def add(
         """,
         (group_id, kind.value, author, minutes, text, to_db(now), to_db(lapses_at), *sources.columns(source)),
     )
-    return await get(conn, cursor.lastrowid)
+    return await get(conn, new_id)
 
 
-async def by_source(conn: aiosqlite.Connection, source: Source) -> Posting | None:
+async def by_source(conn: Connection, source: Source) -> Posting | None:
     row = await sources.row_from(conn, "postings", source)
     return _posting(row) if row else None
 
 
-async def get(conn: aiosqlite.Connection, posting_id: int) -> Posting | None:
-    row = await fetch_one(conn, "SELECT * FROM postings WHERE id = ?", (posting_id,))
+async def get(conn: Connection, posting_id: int) -> Posting | None:
+    row = await conn.fetch_one("SELECT * FROM postings WHERE id = ?", (posting_id,))
     return _posting(row) if row else None
 
 
-async def in_group(conn: aiosqlite.Connection, group_id: int, posting_id: int) -> Posting | None:
+async def in_group(conn: Connection, group_id: int, posting_id: int) -> Posting | None:
     found = await get(conn, posting_id)
     return found if found is not None and found.group_id == group_id else None
 
 
-async def set_message(conn: aiosqlite.Connection, posting_id: int, message_id: int) -> None:
+async def set_message(conn: Connection, posting_id: int, message_id: int) -> None:
     await conn.execute(
         "UPDATE postings SET message_id = ? WHERE id = ? AND message_id IS NULL", (message_id, posting_id)
     )
 
 
 async def move(
-    conn: aiosqlite.Connection, posting_id: int, old: PostingStatus, new: PostingStatus,
+    conn: Connection, posting_id: int, old: PostingStatus, new: PostingStatus,
     *, by: int | None = None, now: dt.datetime,
 ) -> bool:  # fmt: skip
     """Move a posting from ``old`` to ``new``; False if it was no longer ``old``."""
     closing = new in (PostingStatus.CANCELLED, PostingStatus.LAPSED, PostingStatus.MET)
-    cursor = await conn.execute(
+    changed = await conn.execute(
         """
         UPDATE postings SET status = ?, closed_at = CASE WHEN ? THEN ? ELSE closed_at END,
                             closed_by = CASE WHEN ? THEN ? ELSE closed_by END
@@ -106,25 +102,25 @@ async def move(
         """,
         (new.value, closing, to_db(now), closing, by, posting_id, old.value),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
-async def open_in(conn: aiosqlite.Connection, group_id: int) -> list[Posting]:
+async def open_in(conn: Connection, group_id: int) -> list[Posting]:
     """The group's board: open postings, needs first, oldest first."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT * FROM postings WHERE group_id = ? AND status = 'open' ORDER BY kind = 'offer', id",
         (group_id,),
     )
     return [_posting(row) for row in rows]
 
 
-async def group_postings(conn: aiosqlite.Connection, group_id: int) -> list[Posting]:
-    rows = await conn.execute_fetchall("SELECT * FROM postings WHERE group_id = ? ORDER BY id", (group_id,))
+async def group_postings(conn: Connection, group_id: int) -> list[Posting]:
+    rows = await conn.fetch_all("SELECT * FROM postings WHERE group_id = ? ORDER BY id", (group_id,))
     return [_posting(row) for row in rows]
 
 
-async def by_author(conn: aiosqlite.Connection, user_id: int) -> list[Posting]:
-    rows = await conn.execute_fetchall("SELECT * FROM postings WHERE author = ? ORDER BY id", (user_id,))
+async def by_author(conn: Connection, user_id: int) -> list[Posting]:
+    rows = await conn.fetch_all("SELECT * FROM postings WHERE author = ? ORDER BY id", (user_id,))
     return [_posting(row) for row in rows]
 
 
@@ -132,31 +128,31 @@ async def by_author(conn: aiosqlite.Connection, user_id: int) -> list[Posting]:
 
 
 async def connect(
-    conn: aiosqlite.Connection, posting_id: int, *, helper: int, helped: int, now: dt.datetime
-) -> Connection:
-    cursor = await conn.execute(
+    conn: Connection, posting_id: int, *, helper: int, helped: int, now: dt.datetime
+) -> Match:
+    new_id = await conn.insert(
         """
         INSERT INTO connections (posting_id, helper, helped, status, created_at)
         VALUES (?, ?, ?, 'connected', ?)
         """,
         (posting_id, helper, helped, to_db(now)),
     )
-    return await connection(conn, cursor.lastrowid)
+    return await connection(conn, new_id)
 
 
-async def connection(conn: aiosqlite.Connection, connection_id: int) -> Connection | None:
-    row = await fetch_one(conn, "SELECT * FROM connections WHERE id = ?", (connection_id,))
+async def connection(conn: Connection, connection_id: int) -> Match | None:
+    row = await conn.fetch_one("SELECT * FROM connections WHERE id = ?", (connection_id,))
     return _connection(row) if row else None
 
 
-async def connections_of(conn: aiosqlite.Connection, posting_id: int) -> list[Connection]:
-    rows = await conn.execute_fetchall("SELECT * FROM connections WHERE posting_id = ? ORDER BY id", (posting_id,))
+async def connections_of(conn: Connection, posting_id: int) -> list[Match]:
+    rows = await conn.fetch_all("SELECT * FROM connections WHERE posting_id = ? ORDER BY id", (posting_id,))
     return [_connection(row) for row in rows]
 
 
-async def group_connections(conn: aiosqlite.Connection, group_id: int) -> list[Connection]:
+async def group_connections(conn: Connection, group_id: int) -> list[Match]:
     """Every connection of the group's needs and offers, in one read (the export)."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT connections.* FROM connections JOIN postings ON postings.id = connections.posting_id "
         "WHERE postings.group_id = ? ORDER BY connections.id",
         (group_id,),
@@ -164,43 +160,43 @@ async def group_connections(conn: aiosqlite.Connection, group_id: int) -> list[C
     return [_connection(row) for row in rows]
 
 
-async def member_connections(conn: aiosqlite.Connection, user_id: int) -> list[Connection]:
-    rows = await conn.execute_fetchall(
+async def member_connections(conn: Connection, user_id: int) -> list[Match]:
+    rows = await conn.fetch_all(
         "SELECT * FROM connections WHERE helper = ? OR helped = ? ORDER BY id", (user_id, user_id)
     )
     return [_connection(row) for row in rows]
 
 
 async def propose(
-    conn: aiosqlite.Connection, connection_id: int, *, minutes: int, by: int
+    conn: Connection, connection_id: int, *, minutes: int, by: int
 ) -> bool:
-    cursor = await conn.execute(
+    changed = await conn.execute(
         """
         UPDATE connections SET status = 'proposed', minutes = ?, proposed_by = ?
         WHERE id = ? AND status = 'connected'
         """,
         (minutes, by, connection_id),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
-async def set_proposal_message(conn: aiosqlite.Connection, connection_id: int, message_id: int) -> None:
+async def set_proposal_message(conn: Connection, connection_id: int, message_id: int) -> None:
     await conn.execute("UPDATE connections SET message_id = ? WHERE id = ?", (message_id, connection_id))
 
 
-async def settle(conn: aiosqlite.Connection, connection_id: int, entry_id: int) -> bool:
-    cursor = await conn.execute(
+async def settle(conn: Connection, connection_id: int, entry_id: int) -> bool:
+    changed = await conn.execute(
         "UPDATE connections SET status = 'settled', entry_id = ? WHERE id = ? AND status = 'proposed'",
         (entry_id, connection_id),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 async def met_between(
-    conn: aiosqlite.Connection, group_id: int, since: dt.datetime, until: dt.datetime
+    conn: Connection, group_id: int, since: dt.datetime, until: dt.datetime
 ) -> list[tuple[Posting, int]]:
     """Needs met in the period, each with the hours confirmed for it."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         """
         SELECT postings.*, ledger_entries.minutes AS settled_minutes FROM postings
         JOIN connections ON connections.posting_id = postings.id

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-
-import aiosqlite
 
 from bot.domain.notices import Notice, NoticeKind
-from storage.database import fetch_one, from_db, to_db
+from storage import Connection, Row, from_db, to_db
 
 
-def _notice(row: sqlite3.Row) -> Notice:
+def _notice(row: Row) -> Notice:
     return Notice(
         id=row["id"], group_id=row["group_id"], user_id=row["user_id"], round_id=row["round_id"],
         kind=NoticeKind(row["kind"]), ref_id=row["ref_id"], due_at=from_db(row["due_at"]),
     )  # fmt: skip
 
 
-async def mark_private(conn: aiosqlite.Connection, user_id: int, now: dt.datetime) -> None:
+async def mark_private(conn: Connection, user_id: int, now: dt.datetime) -> None:
     """The member wrote to the bot privately: reachable from now on (again, after a block)."""
     await conn.execute(
         "UPDATE members SET private_since = COALESCE(private_since, ?), unreachable_since = NULL WHERE user_id = ?",
@@ -26,11 +23,11 @@ async def mark_private(conn: aiosqlite.Connection, user_id: int, now: dt.datetim
     )
 
 
-async def mark_unreachable(conn: aiosqlite.Connection, user_id: int, now: dt.datetime) -> None:
+async def mark_unreachable(conn: Connection, user_id: int, now: dt.datetime) -> None:
     await conn.execute("UPDATE members SET unreachable_since = ? WHERE user_id = ?", (to_db(now), user_id))
 
 
-async def set_notices(conn: aiosqlite.Connection, user_id: int, on: bool) -> None:
+async def set_notices(conn: Connection, user_id: int, on: bool) -> None:
     await conn.execute("UPDATE members SET notices = ? WHERE user_id = ?", (int(on), user_id))
 
 
@@ -40,10 +37,10 @@ _REACHABLE = (
 )
 
 
-async def participants(conn: aiosqlite.Connection, round_id: int) -> list[int]:
+async def participants(conn: Connection, round_id: int) -> list[int]:
     """Members who took part in the round and can hear from the bot privately: idea authors
     (merged ideas' too), its proposal's proposer and supporters, public voters, hour loggers."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         f"""
         WITH took_part (user_id) AS (
             SELECT author_id FROM ideas WHERE round_id = :round AND author_id IS NOT NULL
@@ -63,9 +60,9 @@ async def participants(conn: aiosqlite.Connection, round_id: int) -> list[int]:
     return [row[0] for row in rows]
 
 
-async def non_voters(conn: aiosqlite.Connection, group_id: int, round_id: int, active_since: dt.datetime) -> list[int]:
+async def non_voters(conn: Connection, group_id: int, round_id: int, active_since: dt.datetime) -> list[int]:
     """Reachable members active in the group since ``active_since`` with no ballot in the round."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         f"""
         SELECT members.user_id FROM group_members JOIN members ON members.user_id = group_members.user_id
         WHERE group_members.group_id = ? AND group_members.last_seen_at >= ? AND {_REACHABLE}
@@ -79,36 +76,33 @@ async def non_voters(conn: aiosqlite.Connection, group_id: int, round_id: int, a
 
 
 async def queue(
-    conn: aiosqlite.Connection, *, group_id: int, round_id: int, kind: NoticeKind, ref_id: int,
+    conn: Connection, *, group_id: int, round_id: int, kind: NoticeKind, ref_id: int,
     user_ids: list[int], due_at: dt.datetime,
 ) -> int:  # fmt: skip
     """Queue one notice per member (never a second one of the same kind and subject); how many are new."""
-    before = conn.total_changes
-    await conn.executemany(
+    return await conn.execute_many(
         "INSERT OR IGNORE INTO notices (group_id, user_id, round_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?, ?, ?)",
         [(group_id, user_id, round_id, kind.value, ref_id, to_db(due_at)) for user_id in user_ids],
     )
-    return conn.total_changes - before
 
 
-async def due(conn: aiosqlite.Connection, group_id: int, now: dt.datetime, limit: int) -> list[Notice]:
-    rows = await conn.execute_fetchall(
+async def due(conn: Connection, group_id: int, now: dt.datetime, limit: int) -> list[Notice]:
+    rows = await conn.fetch_all(
         "SELECT * FROM notices WHERE group_id = ? AND sent_at IS NULL AND due_at <= ? ORDER BY due_at, id LIMIT ?",
         (group_id, to_db(now), limit),
     )
     return [_notice(row) for row in rows]
 
 
-async def next_due(conn: aiosqlite.Connection, group_id: int) -> dt.datetime | None:
-    row = await fetch_one(
-        conn, "SELECT MIN(due_at) FROM notices WHERE group_id = ? AND sent_at IS NULL", (group_id,)
+async def next_due(conn: Connection, group_id: int) -> dt.datetime | None:
+    row = await conn.fetch_one("SELECT MIN(due_at) FROM notices WHERE group_id = ? AND sent_at IS NULL", (group_id,)
     )
     return from_db(row[0]) if row and row[0] else None
 
 
-async def settle(conn: aiosqlite.Connection, results: list[tuple[int, str]], now: dt.datetime) -> None:
+async def settle(conn: Connection, results: list[tuple[int, str]], now: dt.datetime) -> None:
     """Note each notice as sent, or as not sent (``unreachable``, ``off``): never tried again."""
-    await conn.executemany(
+    await conn.execute_many(
         "UPDATE notices SET sent_at = ?, result = ? WHERE id = ? AND sent_at IS NULL",
         [(to_db(now), result, notice_id) for notice_id, result in results],
     )

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import aiosqlite
-
 from bot.domain.deadline_kinds import DeadlineKind
-from storage.database import fetch_one, to_db
+from storage import Connection, to_db
 
 # Standing volunteering for a round: confirmed, and not cancelled by a confirmed reversal.
 _STANDING_FOR_ROUND = """
@@ -19,18 +17,17 @@ _STANDING_FOR_ROUND = """
 """
 
 
-async def round_hours(conn: aiosqlite.Connection, round_id: int) -> tuple[int, int]:
+async def round_hours(conn: Connection, round_id: int) -> tuple[int, int]:
     """(minutes, neighbours): confirmed time members linked to the round."""
-    row = await fetch_one(
-        conn, "SELECT COALESCE(SUM(entry.minutes), 0), COUNT(DISTINCT entry.to_member)" + _STANDING_FOR_ROUND,
+    row = await conn.fetch_one("SELECT COALESCE(SUM(entry.minutes), 0), COUNT(DISTINCT entry.to_member)" + _STANDING_FOR_ROUND,
         (round_id,),
     )  # fmt: skip
     return row[0], row[1]
 
 
-async def waiting_for_update(conn: aiosqlite.Connection, group_id: int, now: dt.datetime) -> list[tuple[int, str]]:
+async def waiting_for_update(conn: Connection, group_id: int, now: dt.datetime) -> list[tuple[int, str]]:
     """(round number, question) of outcomes whose review date has passed with no update since."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         """
         SELECT rounds.number, rounds.question FROM deadlines
         JOIN rounds ON rounds.id = deadlines.ref_id
@@ -47,10 +44,10 @@ async def waiting_for_update(conn: aiosqlite.Connection, group_id: int, now: dt.
 
 
 async def hours_for_rounds(
-    conn: aiosqlite.Connection, group_id: int, since: dt.datetime, until: dt.datetime
+    conn: Connection, group_id: int, since: dt.datetime, until: dt.datetime
 ) -> list[tuple[int, str, int]]:
     """(round number, question, minutes) confirmed in the period for each round they were given to."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         """
         SELECT rounds.number, rounds.question, SUM(entry.minutes) FROM ledger_entries AS entry
         JOIN rounds ON rounds.id = entry.round_id

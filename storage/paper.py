@@ -10,43 +10,40 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 
-import aiosqlite
-
 from bot.domain.inclusion import PaperTally
 from bot.domain.records import Source
-from storage import sources
-from storage.database import fetch_one, from_db, to_db
+from storage import Connection, from_db, sources, to_db
 
 
 async def enter(
-    conn: aiosqlite.Connection, *, round_id: int, voters: int, votes: Mapping[int, int],
+    conn: Connection, *, round_id: int, voters: int, votes: Mapping[int, int],
     entered_by: int | None, now: dt.datetime, source: Source | None = None,
 ) -> int:  # fmt: skip
     """A new tally (idea id -> paper votes) that replaces the round's previous one; its id."""
-    cursor = await conn.execute(
+    new_id = await conn.insert(
         "INSERT INTO paper_tallies (round_id, voters, entered_by, entered_at, source_chat_id, source_message_id) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         (round_id, voters, entered_by, to_db(now), *sources.columns(source)),
     )
-    await conn.executemany(
+    await conn.execute_many(
         "INSERT INTO paper_votes (tally_id, idea_id, votes) VALUES (?, ?, ?)",
-        [(cursor.lastrowid, idea_id, count) for idea_id, count in votes.items()],
+        [(new_id, idea_id, count) for idea_id, count in votes.items()],
     )
-    return cursor.lastrowid
+    return new_id
 
 
-async def entered_by_source(conn: aiosqlite.Connection, source: Source) -> bool:
+async def entered_by_source(conn: Connection, source: Source) -> bool:
     """Whether this /paper message was already entered (the update replayed after a crash)."""
     return await sources.row_from(conn, "paper_tallies", source) is not None
 
 
-async def history(conn: aiosqlite.Connection, round_id: int) -> list[PaperTally]:
+async def history(conn: Connection, round_id: int) -> list[PaperTally]:
     """Every tally of the round, oldest first; the last one counts."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT * FROM paper_tallies WHERE round_id = ? ORDER BY id", (round_id,)
     )
     votes: dict[int, dict[int, int]] = defaultdict(dict)
-    for tally_id, idea_id, count in await conn.execute_fetchall(
+    for tally_id, idea_id, count in await conn.fetch_all(
         "SELECT paper_votes.tally_id, paper_votes.idea_id, paper_votes.votes FROM paper_votes "
         "JOIN paper_tallies ON paper_tallies.id = paper_votes.tally_id WHERE paper_tallies.round_id = ?",
         (round_id,),
@@ -58,9 +55,8 @@ async def history(conn: aiosqlite.Connection, round_id: int) -> list[PaperTally]
     ]
 
 
-async def voters(conn: aiosqlite.Connection, round_id: int) -> int:
+async def voters(conn: Connection, round_id: int) -> int:
     """Paper voters in the round's latest tally (0 without one)."""
-    row = await fetch_one(
-        conn, "SELECT voters FROM paper_tallies WHERE round_id = ? ORDER BY id DESC LIMIT 1", (round_id,)
+    row = await conn.fetch_one("SELECT voters FROM paper_tallies WHERE round_id = ? ORDER BY id DESC LIMIT 1", (round_id,)
     )
     return row[0] if row else 0

@@ -8,9 +8,6 @@ round once.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-
-import aiosqlite
 
 from bot.domain.records import Source
 from bot.domain.rounds import (
@@ -21,11 +18,10 @@ from bot.domain.rounds import (
     Stage,
     new_link_token,
 )
-from storage import sources
-from storage.database import fetch_one, from_db, to_db
+from storage import Connection, Row, from_db, sources, to_db
 
 
-def _round(row: sqlite3.Row) -> Round:
+def _round(row: Row) -> Round:
     return Round(
         id=row["id"],
         group_id=row["group_id"],
@@ -48,7 +44,7 @@ def _round(row: sqlite3.Row) -> Round:
     )
 
 
-def _idea(row: sqlite3.Row) -> Idea:
+def _idea(row: Row) -> Idea:
     return Idea(
         id=row["id"],
         round_id=row["round_id"],
@@ -66,7 +62,7 @@ def _idea(row: sqlite3.Row) -> Idea:
 
 
 async def create(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     group_id: int,
     question: str,
@@ -84,7 +80,7 @@ async def create(
     ``source`` is the command's message: see :func:`by_source`.
     """
     stage = Stage.IDEAS if kind is Kind.ROUND else Stage.VOTING
-    cursor = await conn.execute(
+    new_id = await conn.insert(
         """
         INSERT INTO rounds (group_id, number, kind, question, stage, created_by, created_at,
                             ideas_ends_at, voting_minutes, voting_started_at, voting_ends_at,
@@ -98,80 +94,78 @@ async def create(
             None if kind is Kind.ROUND else to_db(now), to_db(voting_ends_at), *sources.columns(source), new_link_token(),
         ),
     )  # fmt: skip
-    return await get(conn, cursor.lastrowid)
+    return await get(conn, new_id)
 
 
-async def by_source(conn: aiosqlite.Connection, source: Source) -> Round | None:
+async def by_source(conn: Connection, source: Source) -> Round | None:
     """The round a /round or /poll message already opened (that message replayed), if any."""
     row = await sources.row_from(conn, "rounds", source)
     return _round(row) if row else None
 
 
-async def get(conn: aiosqlite.Connection, round_id: int) -> Round:
-    return _round(await fetch_one(conn, "SELECT * FROM rounds WHERE id = ?", (round_id,)))
+async def get(conn: Connection, round_id: int) -> Round:
+    return _round(await conn.fetch_one("SELECT * FROM rounds WHERE id = ?", (round_id,)))
 
 
-async def by_number(conn: aiosqlite.Connection, group_id: int, number: int) -> Round | None:
-    row = await fetch_one(
-        conn, "SELECT * FROM rounds WHERE group_id = ? AND number = ?", (group_id, number)
+async def by_number(conn: Connection, group_id: int, number: int) -> Round | None:
+    row = await conn.fetch_one("SELECT * FROM rounds WHERE group_id = ? AND number = ?", (group_id, number)
     )
     return _round(row) if row else None
 
 
-async def by_prompt(conn: aiosqlite.Connection, group_id: int, message_id: int) -> Round | None:
+async def by_prompt(conn: Connection, group_id: int, message_id: int) -> Round | None:
     """The round whose prompt (or voting message) is ``message_id``: replies go to it."""
-    row = await fetch_one(
-        conn, "SELECT * FROM rounds WHERE group_id = ? AND (prompt_message_id = ? OR voting_message_id = ?)",
+    row = await conn.fetch_one("SELECT * FROM rounds WHERE group_id = ? AND (prompt_message_id = ? OR voting_message_id = ?)",
         (group_id, message_id, message_id),
     )
     return _round(row) if row else None
 
 
-async def open_rounds(conn: aiosqlite.Connection, group_id: int) -> list[Round]:
-    rows = await conn.execute_fetchall(
+async def open_rounds(conn: Connection, group_id: int) -> list[Round]:
+    rows = await conn.fetch_all(
         "SELECT * FROM rounds WHERE group_id = ? AND stage != 'closed' ORDER BY number",
         (group_id,),
     )
     return [_round(row) for row in rows]
 
 
-async def closed_rounds(conn: aiosqlite.Connection, group_id: int, limit: int) -> list[Round]:
-    rows = await conn.execute_fetchall(
+async def closed_rounds(conn: Connection, group_id: int, limit: int) -> list[Round]:
+    rows = await conn.fetch_all(
         "SELECT * FROM rounds WHERE group_id = ? AND stage = 'closed' ORDER BY closed_at DESC, number DESC LIMIT ?",
         (group_id, limit),
     )
     return [_round(row) for row in rows]
 
 
-async def set_prompt_message(conn: aiosqlite.Connection, round_id: int, message_id: int) -> None:
+async def set_prompt_message(conn: Connection, round_id: int, message_id: int) -> None:
     await conn.execute("UPDATE rounds SET prompt_message_id = ? WHERE id = ?", (message_id, round_id))
 
 
 async def start_voting(
-    conn: aiosqlite.Connection, round_id: int, *, now: dt.datetime, ends_at: dt.datetime
+    conn: Connection, round_id: int, *, now: dt.datetime, ends_at: dt.datetime
 ) -> bool:
     """ideas -> voting; False if the round had already moved on."""
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE rounds SET stage = 'voting', voting_started_at = ?, voting_ends_at = ? "
         "WHERE id = ? AND stage = 'ideas'",
         (to_db(now), to_db(ends_at), round_id),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 async def close(
-    conn: aiosqlite.Connection, round_id: int, *, now: dt.datetime, voter_count: int, paper_voters: int = 0
+    conn: Connection, round_id: int, *, now: dt.datetime, voter_count: int, paper_voters: int = 0
 ) -> bool:
     """voting -> closed; False if it was already closed. ``voter_count`` includes ``paper_voters``."""
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE rounds SET stage = 'closed', closed_at = ?, voter_count = ?, paper_voters = ? "
         "WHERE id = ? AND stage = 'voting'",
         (to_db(now), voter_count, paper_voters, round_id),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
-async def set_voting_message(conn: aiosqlite.Connection, round_id: int, message_id: int) -> None:
+async def set_voting_message(conn: Connection, round_id: int, message_id: int) -> None:
     await conn.execute("UPDATE rounds SET voting_message_id = ? WHERE id = ?", (message_id, round_id))
 
 
@@ -204,7 +198,7 @@ _COLLECTING_WITHIN_CAP = """
 
 
 async def add_idea(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     round_id: int,
     text: str,
@@ -224,7 +218,7 @@ async def add_idea(
 
 
 async def collect_idea(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     round_id: int,
     text: str,
@@ -248,9 +242,7 @@ async def collect_idea(
     checks neither), or the source message is already an idea.
     """
     collecting = "true" if any_stage else _COLLECTING_WITHIN_CAP
-    row = await fetch_one(
-        conn,
-        _INSERT_IDEA.format(condition=collecting),
+    row = await conn.fetch_one(_INSERT_IDEA.format(condition=collecting),
         {
             "round": round_id, "author": author_id, "anonymous": int(anonymous), "text": text,
             "folded": folded, "chat": source_chat_id, "message": source_message_id, "now": to_db(now),
@@ -260,34 +252,32 @@ async def collect_idea(
     return None if row is None else (_idea(row), row["same_as_id"])
 
 
-async def get_idea(conn: aiosqlite.Connection, idea_id: int) -> Idea:
-    return _idea(await fetch_one(conn, "SELECT * FROM ideas WHERE id = ?", (idea_id,)))
+async def get_idea(conn: Connection, idea_id: int) -> Idea:
+    return _idea(await conn.fetch_one("SELECT * FROM ideas WHERE id = ?", (idea_id,)))
 
 
-async def idea_by_number(conn: aiosqlite.Connection, round_id: int, number: int) -> Idea | None:
-    row = await fetch_one(
-        conn, "SELECT * FROM ideas WHERE round_id = ? AND number = ?", (round_id, number)
+async def idea_by_number(conn: Connection, round_id: int, number: int) -> Idea | None:
+    row = await conn.fetch_one("SELECT * FROM ideas WHERE round_id = ? AND number = ?", (round_id, number)
     )
     return _idea(row) if row else None
 
 
-async def idea_by_source(conn: aiosqlite.Connection, chat_id: int | None, message_id: int) -> Idea | None:
-    row = await fetch_one(
-        conn, "SELECT * FROM ideas WHERE source_chat_id IS ? AND source_message_id = ?",
+async def idea_by_source(conn: Connection, chat_id: int | None, message_id: int) -> Idea | None:
+    row = await conn.fetch_one("SELECT * FROM ideas WHERE source_chat_id IS ? AND source_message_id = ?",
         (chat_id, message_id),
     )
     return _idea(row) if row else None
 
 
-async def ideas(conn: aiosqlite.Connection, round_id: int, *, standing_only: bool = False) -> list[Idea]:
+async def ideas(conn: Connection, round_id: int, *, standing_only: bool = False) -> list[Idea]:
     query = "SELECT * FROM ideas WHERE round_id = ?"
     if standing_only:
         query += " AND status = 'standing'"
-    return [_idea(row) for row in await conn.execute_fetchall(query + " ORDER BY number", (round_id,))]
+    return [_idea(row) for row in await conn.fetch_all(query + " ORDER BY number", (round_id,))]
 
 
 async def update_idea_text(
-    conn: aiosqlite.Connection, idea_id: int, text: str, *, folded: str, now: dt.datetime
+    conn: Connection, idea_id: int, text: str, *, folded: str, now: dt.datetime
 ) -> None:
     await conn.execute(
         "UPDATE ideas SET text = ?, folded_text = ?, updated_at = ? WHERE id = ?",
@@ -296,7 +286,7 @@ async def update_idea_text(
 
 
 async def set_idea_status(
-    conn: aiosqlite.Connection, idea_id: int, status: IdeaStatus, now: dt.datetime,
+    conn: Connection, idea_id: int, status: IdeaStatus, now: dt.datetime,
     merged_into: int | None = None,
 ) -> None:  # fmt: skip
     await conn.execute(
@@ -305,19 +295,17 @@ async def set_idea_status(
     )
 
 
-async def counts(conn: aiosqlite.Connection, round_id: int) -> tuple[int, int]:
+async def counts(conn: Connection, round_id: int) -> tuple[int, int]:
     """``(standing ideas, distinct named authors)`` for a running count or a reminder."""
-    ideas_count, authors = await fetch_one(
-        conn,
-        "SELECT COUNT(*), COUNT(DISTINCT author_id) FROM ideas WHERE round_id = ? AND status = 'standing'",
+    ideas_count, authors = await conn.fetch_one("SELECT COUNT(*), COUNT(DISTINCT author_id) FROM ideas WHERE round_id = ? AND status = 'standing'",
         (round_id,),
     )
     return ideas_count, authors
 
 
-async def collecting_for_member(conn: aiosqlite.Connection, user_id: int) -> list[Round]:
+async def collecting_for_member(conn: Connection, user_id: int) -> list[Round]:
     """Rounds taking ideas in the active groups a member takes part in (for private ideas)."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT rounds.* FROM rounds JOIN groups ON groups.id = rounds.group_id "
         "JOIN group_members ON group_members.group_id = rounds.group_id "
         "WHERE group_members.user_id = ? AND rounds.stage = 'ideas' AND groups.active = 1 "
@@ -327,21 +315,21 @@ async def collecting_for_member(conn: aiosqlite.Connection, user_id: int) -> lis
     return [_round(row) for row in rows]
 
 
-async def find(conn: aiosqlite.Connection, round_id: int) -> Round | None:
+async def find(conn: Connection, round_id: int) -> Round | None:
     """The round with this id, or None (ids from links and buttons may be stale or forged)."""
-    row = await fetch_one(conn, "SELECT * FROM rounds WHERE id = ?", (round_id,))
+    row = await conn.fetch_one("SELECT * FROM rounds WHERE id = ?", (round_id,))
     return _round(row) if row else None
 
 
-async def by_link_token(conn: aiosqlite.Connection, token: str) -> Round | None:
+async def by_link_token(conn: Connection, token: str) -> Round | None:
     """The round whose private-idea link carries ``token``, or None."""
-    row = await fetch_one(conn, "SELECT * FROM rounds WHERE link_token = ?", (token,))
+    row = await conn.fetch_one("SELECT * FROM rounds WHERE link_token = ?", (token,))
     return _round(row) if row else None
 
 
-async def unlabelled_voice_ideas(conn: aiosqlite.Connection, round_id: int) -> list[Idea]:
+async def unlabelled_voice_ideas(conn: Connection, round_id: int) -> list[Idea]:
     """The round's standing voice ideas still without words, for the facilitators' reminder."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT * FROM ideas WHERE round_id = ? AND status = 'standing' AND voice = 1 AND text = '' ORDER BY number",
         (round_id,),
     )

@@ -9,8 +9,6 @@ only those words, never an id, reach the templates. Hours are named here by
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.domain.records import Group
 from bot.domain.results import Tally
 from bot.domain.rounds import Idea, IdeaStatus, Stage
@@ -21,23 +19,22 @@ from bot.domain.site import (
     fold_hours,
     public_name,
 )
-from storage import members, rounds
-from storage.database import from_db
+from storage import Connection, from_db, members, rounds
 
 _NAME = "trim(members.first_name || ' ' || COALESCE(members.last_name, ''))"
 
 
-async def public_group(conn: aiosqlite.Connection, group: Group, only: int | None = None) -> PublicGroup:
+async def public_group(conn: Connection, group: Group, only: int | None = None) -> PublicGroup:
     """Everything the page shows; with ``only``, the other rounds come without their ideas,
     results and outcomes (the index needs only their question, stage and dates)."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT * FROM rounds WHERE group_id = ? ORDER BY number DESC", (group.id,)
     )
     rounds = [await _round(conn, row, detailed=only is None or row["number"] == only) for row in rows]
     return PublicGroup(group.title, group.language, group.timezone, tuple(rounds), await _hours(conn, group.id))
 
 
-async def _round(conn: aiosqlite.Connection, row, *, detailed: bool = True) -> PublicRound:  # noqa: ANN001 - a sqlite3.Row
+async def _round(conn: Connection, row, *, detailed: bool = True) -> PublicRound:  # noqa: ANN001 - a Row
     stage = Stage(row["stage"])
     closed = stage is Stage.CLOSED and detailed
     ideas = await _ideas(conn, row["id"]) if detailed else ()
@@ -57,14 +54,14 @@ async def _round(conn: aiosqlite.Connection, row, *, detailed: bool = True) -> P
     )
 
 
-async def _ideas(conn: aiosqlite.Connection, round_id: int) -> tuple[Idea, ...]:
+async def _ideas(conn: Connection, round_id: int) -> tuple[Idea, ...]:
     """The round's standing and merged ideas, read as every listing reads them."""
     return tuple(idea for idea in await rounds.ideas(conn, round_id)
                  if idea.status in (IdeaStatus.STANDING, IdeaStatus.MERGED))  # fmt: skip
 
 
-async def _tallies(conn: aiosqlite.Connection, round_id: int) -> tuple[Tally, ...]:
-    rows = await conn.execute_fetchall(
+async def _tallies(conn: Connection, round_id: int) -> tuple[Tally, ...]:
+    rows = await conn.fetch_all(
         """
         SELECT ideas.number, ideas.text, round_results.votes
         FROM round_results JOIN ideas ON ideas.id = round_results.idea_id
@@ -76,15 +73,15 @@ async def _tallies(conn: aiosqlite.Connection, round_id: int) -> tuple[Tally, ..
     return tuple(Tally(row[0], row[0], row[1], row[2]) for row in rows)
 
 
-async def _outcomes(conn: aiosqlite.Connection, round_id: int) -> tuple[PublicOutcome, ...]:
-    rows = await conn.execute_fetchall(
+async def _outcomes(conn: Connection, round_id: int) -> tuple[PublicOutcome, ...]:
+    rows = await conn.fetch_all(
         "SELECT text, recorded_at FROM outcomes WHERE round_id = ? ORDER BY recorded_at, id", (round_id,)
     )
     return tuple(PublicOutcome(row[0], from_db(row[1])) for row in rows)
 
 
-async def _hours(conn: aiosqlite.Connection, group_id: int) -> tuple:
-    rows = await conn.execute_fetchall(
+async def _hours(conn: Connection, group_id: int) -> tuple:
+    rows = await conn.fetch_all(
         f"""
         SELECT {_NAME} AS name, COALESCE(members.hidden, 0) AS hidden,
                members.forgotten_at IS NOT NULL AS forgotten, SUM(entry.minutes) AS minutes

@@ -7,13 +7,10 @@ wrote instead of writing a second one.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Literal
 
-import aiosqlite
-
 from bot.domain.records import Source
-from storage.database import fetch_one
+from storage import Connection, Row
 
 Keyed = Literal["rounds", "proposals", "outcomes", "ledger_entries", "postings", "paper_tallies"]
 
@@ -23,10 +20,8 @@ def columns(source: Source | None) -> tuple[int | None, int | None]:
     return (None, None) if source is None else (source.chat_id, source.message_id)
 
 
-async def row_from(conn: aiosqlite.Connection, table: Keyed, source: Source) -> sqlite3.Row | None:
+async def row_from(conn: Connection, table: Keyed, source: Source) -> Row | None:
     """The row of ``table`` that ``source`` already wrote, if any."""
-    return await fetch_one(
-        conn,
-        f"SELECT * FROM {table} WHERE source_chat_id = ? AND source_message_id = ?",  # noqa: S608 - Keyed names only
+    return await conn.fetch_one(f"SELECT * FROM {table} WHERE source_chat_id = ? AND source_message_id = ?",  # noqa: S608 - Keyed names only
         (source.chat_id, source.message_id),
     )

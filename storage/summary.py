@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-import aiosqlite
-
 from bot.domain.records import Group
 from bot.domain.rounds import Stage
 from bot.domain.summary import (
@@ -24,15 +22,14 @@ from bot.domain.summary import (
     TopIdea,
     WaitingProposal,
 )
-from storage import needs, outcomes
-from storage.database import fetch_one, from_db, to_db
+from storage import Connection, from_db, needs, outcomes, to_db
 
 
-async def mark_summarised(conn: aiosqlite.Connection, group_id: int, until: dt.datetime) -> None:
+async def mark_summarised(conn: Connection, group_id: int, until: dt.datetime) -> None:
     await conn.execute("UPDATE groups SET last_summary_at = ? WHERE id = ?", (to_db(until), group_id))
 
 
-async def activity(conn: aiosqlite.Connection, group: Group, *, since: dt.datetime, until: dt.datetime) -> Activity:
+async def activity(conn: Connection, group: Group, *, since: dt.datetime, until: dt.datetime) -> Activity:
     period = {"group": group.id, "since": to_db(since), "until": to_db(until)}
     return Activity(
         since=since,
@@ -65,12 +62,12 @@ async def activity(conn: aiosqlite.Connection, group: Group, *, since: dt.dateti
     )
 
 
-async def _count(conn: aiosqlite.Connection, query: str, params: dict) -> int:
-    return (await fetch_one(conn, query, params))[0]
+async def _count(conn: Connection, query: str, params: dict) -> int:
+    return (await conn.fetch_one(query, params))[0]
 
 
-async def _open_rounds(conn: aiosqlite.Connection, period: dict) -> list[OpenRound]:
-    rows = await conn.execute_fetchall(
+async def _open_rounds(conn: Connection, period: dict) -> list[OpenRound]:
+    rows = await conn.fetch_all(
         """
         SELECT rounds.*,
                (SELECT COUNT(*) FROM ideas WHERE round_id = rounds.id AND status = 'standing') AS idea_count,
@@ -105,16 +102,16 @@ async def _open_rounds(conn: aiosqlite.Connection, period: dict) -> list[OpenRou
     return found
 
 
-async def _closed_rounds(conn: aiosqlite.Connection, period: dict) -> list[ClosedRound]:
+async def _closed_rounds(conn: Connection, period: dict) -> list[ClosedRound]:
     closed_in_period = (
         "FROM rounds WHERE group_id = :group AND stage = 'closed' AND closed_at >= :since AND closed_at < :until"
     )
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         f"SELECT id, number, question, COALESCE(voter_count, 0) AS voters, paper_voters {closed_in_period} "
         "ORDER BY closed_at, number",
         period,
     )
-    results = await conn.execute_fetchall(
+    results = await conn.fetch_all(
         "SELECT round_results.round_id, ideas.number, ideas.text, round_results.votes, round_results.paper_votes "
         "FROM round_results "
         "JOIN ideas ON ideas.id = round_results.idea_id "
@@ -131,8 +128,8 @@ async def _closed_rounds(conn: aiosqlite.Connection, period: dict) -> list[Close
     ]
 
 
-async def _outcomes(conn: aiosqlite.Connection, period: dict) -> list[RecordedOutcome]:
-    rows = await conn.execute_fetchall(
+async def _outcomes(conn: Connection, period: dict) -> list[RecordedOutcome]:
+    rows = await conn.fetch_all(
         "SELECT rounds.number, rounds.question, outcomes.text, outcomes.status, outcomes.progress FROM outcomes "
         "JOIN rounds ON rounds.id = outcomes.round_id WHERE rounds.group_id = :group "
         "AND outcomes.recorded_at >= :since AND outcomes.recorded_at < :until ORDER BY outcomes.recorded_at",
@@ -141,8 +138,8 @@ async def _outcomes(conn: aiosqlite.Connection, period: dict) -> list[RecordedOu
     return [RecordedOutcome(*row) for row in rows]
 
 
-async def _confirmed_hours(conn: aiosqlite.Connection, period: dict) -> list[ConfirmedHours]:
-    rows = await conn.execute_fetchall(
+async def _confirmed_hours(conn: Connection, period: dict) -> list[ConfirmedHours]:
+    rows = await conn.fetch_all(
         """
         SELECT entry.to_member, entry.minutes, entry.decided_at,
                CASE WHEN members.forgotten_at IS NULL
@@ -161,8 +158,8 @@ async def _confirmed_hours(conn: aiosqlite.Connection, period: dict) -> list[Con
     ]
 
 
-async def _waiting_proposals(conn: aiosqlite.Connection, period: dict, needed: int) -> list[WaitingProposal]:
-    rows = await conn.execute_fetchall(
+async def _waiting_proposals(conn: Connection, period: dict, needed: int) -> list[WaitingProposal]:
+    rows = await conn.fetch_all(
         """
         SELECT question, expires_at, created_at >= :since AS new,
                (SELECT COUNT(*) FROM proposal_supporters WHERE proposal_id = proposals.id) AS supporters

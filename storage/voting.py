@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Sequence
-
-import aiosqlite
 
 from bot.domain.ballots import PollLayout, PostedPoll
 from bot.domain.records import Source
 from bot.domain.results import Outcome, Results, Tally
-from storage import sources
-from storage.database import fetch_one, from_db, to_db
+from storage import Connection, Row, from_db, sources, to_db
 
 
-def _poll(row: sqlite3.Row) -> PostedPoll:
+def _poll(row: Row) -> PostedPoll:
     return PostedPoll(
         poll_id=row["poll_id"],
         round_id=row["round_id"],
@@ -34,7 +30,7 @@ def _poll(row: sqlite3.Row) -> PostedPoll:
 
 
 async def add_poll(
-    conn: aiosqlite.Connection, *, poll_id: str, round_id: int, layout: PollLayout,
+    conn: Connection, *, poll_id: str, round_id: int, layout: PollLayout,
     chat_id: int, message_id: int,
 ) -> None:  # fmt: skip
     """Remember a sent poll and which idea each of its options stands for."""
@@ -42,29 +38,29 @@ async def add_poll(
         "INSERT OR IGNORE INTO polls (poll_id, round_id, position, chat_id, message_id) VALUES (?, ?, ?, ?, ?)",
         (poll_id, round_id, layout.position, chat_id, message_id),
     )
-    await conn.executemany(
+    await conn.execute_many(
         "INSERT OR IGNORE INTO poll_options (poll_id, option_index, idea_id) VALUES (?, ?, ?)",
         [(poll_id, index, option.idea_id) for index, option in enumerate(layout.options)],
     )
 
 
-async def polls(conn: aiosqlite.Connection, round_id: int) -> list[PostedPoll]:
-    rows = await conn.execute_fetchall("SELECT * FROM polls WHERE round_id = ? ORDER BY position", (round_id,))
+async def polls(conn: Connection, round_id: int) -> list[PostedPoll]:
+    rows = await conn.fetch_all("SELECT * FROM polls WHERE round_id = ? ORDER BY position", (round_id,))
     return [_poll(row) for row in rows]
 
 
 async def record_poll_state(
-    conn: aiosqlite.Connection, poll_id: str, *, total_voter_count: int,
+    conn: Connection, poll_id: str, *, total_voter_count: int,
     option_counts: Sequence[int], closed: bool,
 ) -> bool:  # fmt: skip
     """Store the counts of a ``poll`` update; False for a poll that is not ours."""
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE polls SET total_voter_count = ?, stopped = MAX(stopped, ?) WHERE poll_id = ?",
         (total_voter_count, int(closed), poll_id),
     )
-    if cursor.rowcount != 1:
+    if changed != 1:
         return False
-    await conn.executemany(
+    await conn.execute_many(
         "UPDATE poll_options SET voter_count = ? WHERE poll_id = ? AND option_index = ?",
         [(count, poll_id, index) for index, count in enumerate(option_counts)],
     )
@@ -72,11 +68,11 @@ async def record_poll_state(
 
 
 async def record_ballot(
-    conn: aiosqlite.Connection, poll_id: str, *, voter_id: int, option_indexes: Sequence[int],
+    conn: Connection, poll_id: str, *, voter_id: int, option_indexes: Sequence[int],
     now: dt.datetime,
 ) -> bool:  # fmt: skip
     """Store a public poll answer (an empty one withdraws the vote); False if not our poll."""
-    if await fetch_one(conn, "SELECT 1 FROM polls WHERE poll_id = ?", (poll_id,)) is None:
+    if await conn.fetch_one("SELECT 1 FROM polls WHERE poll_id = ?", (poll_id,)) is None:
         return False
     if not option_indexes:
         await conn.execute("DELETE FROM ballots WHERE poll_id = ? AND user_id = ?", (poll_id, voter_id))
@@ -92,11 +88,11 @@ async def record_ballot(
     return True
 
 
-async def tallies(conn: aiosqlite.Connection, round_id: int) -> list[Tally]:
+async def tallies(conn: Connection, round_id: int) -> list[Tally]:
     """Votes per idea of ``round_id`` as last reported, online and in the latest paper tally:
     every idea that was on a poll, and every standing one (with no votes if its poll never
     went out)."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         """
         SELECT ideas.id, ideas.number, ideas.text, COALESCE(SUM(poll_options.voter_count), 0),
                COALESCE((SELECT paper_votes.votes FROM paper_votes
@@ -111,33 +107,31 @@ async def tallies(conn: aiosqlite.Connection, round_id: int) -> list[Tally]:
     return [Tally(row[0], row[1], row[2], row[3] + row[4], paper=row[4]) for row in rows]
 
 
-async def distinct_voters(conn: aiosqlite.Connection, round_id: int) -> int:
+async def distinct_voters(conn: Connection, round_id: int) -> int:
     """People who answered any public poll of the round (0 when the polls were anonymous)."""
-    row = await fetch_one(
-        conn,
-        "SELECT COUNT(DISTINCT ballots.user_id) FROM ballots "
+    row = await conn.fetch_one("SELECT COUNT(DISTINCT ballots.user_id) FROM ballots "
         "JOIN polls ON polls.poll_id = ballots.poll_id WHERE polls.round_id = ?",
         (round_id,),
     )
     return row[0]
 
 
-async def poll_totals(conn: aiosqlite.Connection, round_id: int) -> list[int]:
+async def poll_totals(conn: Connection, round_id: int) -> list[int]:
     """Each of the round's polls' voter count as Telegram last reported it."""
     return [poll.total_voter_count for poll in await polls(conn, round_id)]
 
 
-async def freeze_results(conn: aiosqlite.Connection, round_id: int, results: Results) -> None:
+async def freeze_results(conn: Connection, round_id: int, results: Results) -> None:
     """Keep the published ranking, so late poll updates never change what was announced."""
-    await conn.executemany(
+    await conn.execute_many(
         "INSERT OR REPLACE INTO round_results (round_id, idea_id, votes, rank, paper_votes) VALUES (?, ?, ?, ?, ?)",
         [(round_id, p.tally.idea_id, p.tally.votes, p.rank, p.tally.paper) for p in results.placings],
     )
 
 
-async def frozen_tallies(conn: aiosqlite.Connection, round_id: int) -> list[Tally]:
+async def frozen_tallies(conn: Connection, round_id: int) -> list[Tally]:
     """The votes per idea as published when the round closed."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         """
         SELECT ideas.id, ideas.number, ideas.text, round_results.votes, round_results.paper_votes
         FROM round_results JOIN ideas ON ideas.id = round_results.idea_id
@@ -151,7 +145,7 @@ async def frozen_tallies(conn: aiosqlite.Connection, round_id: int) -> list[Tall
 # ---------------------------------------------------------------------------- outcomes
 
 
-def _outcome(row: sqlite3.Row) -> Outcome:
+def _outcome(row: Row) -> Outcome:
     return Outcome(
         id=row["id"],
         round_id=row["round_id"],
@@ -165,41 +159,40 @@ def _outcome(row: sqlite3.Row) -> Outcome:
 
 
 async def add_outcome(
-    conn: aiosqlite.Connection, *, round_id: int, text: str, recorded_by: int | None, now: dt.datetime,
+    conn: Connection, *, round_id: int, text: str, recorded_by: int | None, now: dt.datetime,
     source: Source | None = None, status: str = "planned", progress: int | None = None,
 ) -> Outcome:  # fmt: skip
     """Append an outcome update; ``source`` is the /outcome message: see :func:`outcome_by_source`."""
-    cursor = await conn.execute(
+    new_id = await conn.insert(
         "INSERT INTO outcomes (round_id, text, recorded_by, recorded_at, source_chat_id, source_message_id, "
         "status, progress) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (round_id, text, recorded_by, to_db(now), *sources.columns(source), status, progress),
     )
-    row = await fetch_one(conn, "SELECT * FROM outcomes WHERE id = ?", (cursor.lastrowid,))
+    row = await conn.fetch_one("SELECT * FROM outcomes WHERE id = ?", (new_id,))
     return _outcome(row)
 
 
-async def outcome_by_source(conn: aiosqlite.Connection, source: Source) -> Outcome | None:
+async def outcome_by_source(conn: Connection, source: Source) -> Outcome | None:
     """The outcome an /outcome message already recorded (that message replayed), if any."""
     row = await sources.row_from(conn, "outcomes", source)
     return _outcome(row) if row else None
 
 
-async def set_outcome_message(conn: aiosqlite.Connection, outcome_id: int, message_id: int) -> None:
+async def set_outcome_message(conn: Connection, outcome_id: int, message_id: int) -> None:
     """Note the message that announced the outcome, so a replay does not announce it again."""
     await conn.execute("UPDATE outcomes SET message_id = ? WHERE id = ?", (message_id, outcome_id))
 
 
-async def latest_outcome(conn: aiosqlite.Connection, round_id: int) -> Outcome | None:
-    row = await fetch_one(
-        conn, "SELECT * FROM outcomes WHERE round_id = ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
+async def latest_outcome(conn: Connection, round_id: int) -> Outcome | None:
+    row = await conn.fetch_one("SELECT * FROM outcomes WHERE round_id = ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
         (round_id,),
     )
     return _outcome(row) if row else None
 
 
-async def outcome_history(conn: aiosqlite.Connection, round_id: int) -> list[Outcome]:
+async def outcome_history(conn: Connection, round_id: int) -> list[Outcome]:
     """Every update of a round's outcome, oldest first."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT * FROM outcomes WHERE round_id = ? ORDER BY recorded_at, id", (round_id,)
     )
     return [_outcome(row) for row in rows]

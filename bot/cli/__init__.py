@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import storage
 from bot.app import build_application
 from bot.cli import books, site
 from bot.demo import run as demo_runner
 from bot.domain.errors import ConfigError
 from bot.runtime import config, inbox, logs
-from storage.database import Database, latest_version, stored_version
 
 EXIT_CONFIG = 2
 EXIT_UNHEALTHY = 1
@@ -76,7 +75,7 @@ def _backup(options: argparse.Namespace) -> int:
         raise ConfigError(f"{options.path} already exists; choose a new file for the backup")
 
     async def copy() -> None:
-        database = await Database.open(settings.database)
+        database = await storage.open_database(settings.database)
         try:
             await database.backup_to(options.path)
         finally:
@@ -99,13 +98,12 @@ def _demo(options: argparse.Namespace) -> int:
 
 def database_problem(path: Path) -> str | None:
     """Why the database at ``path`` cannot serve the bot, or None when it can."""
-    if not path.is_file():
-        return f"no database at {path} (the bot creates it when it first starts)"
     try:
-        version = stored_version(path)
-    except sqlite3.DatabaseError as error:
+        version, wanted = storage.schema_versions(path)
+    except storage.UnusableDatabase as error:
         return f"cannot read the database at {path}: {error}"
-    wanted = latest_version()
+    if version is None:
+        return f"no database at {path} (the bot creates it when it first starts)"
     if version < wanted:
         return f"database schema is version {version}, this bot needs {wanted}: start the bot to migrate it"
     if version > wanted:
@@ -119,7 +117,7 @@ def _health(options: argparse.Namespace) -> int:
     if problem is not None:
         print(f"coprod-bot: unhealthy: {problem}", file=sys.stderr)
         return EXIT_UNHEALTHY
-    print(f"healthy: database schema version {latest_version()}")
+    print(f"healthy: database schema version {storage.schema_versions(settings.database)[1]}")
     return 0
 
 

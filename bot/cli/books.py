@@ -12,14 +12,14 @@ import asyncio
 import os
 from pathlib import Path
 
+import storage
 from bot.domain import export, i18n, ledger
 from bot.domain.errors import ConfigError
 from bot.domain.records import Group
 from bot.runtime import config
+from storage import Database, groups
 from storage import export as stored_export
-from storage import groups
 from storage import ledger as stored_ledger
-from storage.database import Database
 
 EXIT_DISCREPANCY = 1
 
@@ -40,9 +40,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 async def open_database(options: argparse.Namespace) -> Database:
     settings = config.load(vars(options), need_token=False)
-    if not Path(settings.database).is_file():
+    if storage.schema_versions(settings.database)[0] is None:
         raise ConfigError(f"no database at {settings.database}")
-    return await Database.open(settings.database)
+    return await storage.open_database(settings.database)
 
 
 async def discrepancies(database: Database) -> tuple[int, list[str]]:

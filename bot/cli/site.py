@@ -19,8 +19,7 @@ from bot.domain.errors import ConfigError
 from bot.flows import site
 from bot.runtime import config, site_files
 from bot.runtime.clock import SystemClock
-from storage import groups
-from storage.database import Database
+from storage import Database, groups
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:

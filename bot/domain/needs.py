@@ -36,7 +36,7 @@ class PostingStatus(enum.StrEnum):
     LAPSED = "lapsed"
 
 
-class ConnectionStatus(enum.StrEnum):
+class MatchStatus(enum.StrEnum):
     CONNECTED = "connected"  # the two know of each other; no hours proposed yet
     PROPOSED = "proposed"  # hours proposed with /done, waiting for the helped member
     SETTLED = "settled"  # confirmed: the exchange is in the ledger
@@ -59,14 +59,14 @@ class Posting:
 
 
 @dataclass(frozen=True, slots=True)
-class Connection:
+class Match:
     """One helper and one helped member brought together by a posting."""
 
     id: int
     posting_id: int
     helper: int
     helped: int
-    status: ConnectionStatus
+    status: MatchStatus
     created_at: dt.datetime
     minutes: int | None  # the hours proposed with /done
     proposed_by: int | None
@@ -111,7 +111,7 @@ def is_lapsed(posting: Posting, now: dt.datetime) -> bool:
     )
 
 
-def require_can_answer(posting: Posting, presser: int, earlier: Connection | None, now: dt.datetime) -> None:
+def require_can_answer(posting: Posting, presser: int, earlier: Match | None, now: dt.datetime) -> None:
     """Who may press **I can help** or **Ask**: anyone but the author, while it is open."""
     if posting.author == presser:
         raise DomainError(N_("This is your own post: another neighbour has to answer it."))
@@ -140,9 +140,9 @@ def require_can_cancel(posting: Posting, user_id: int, *, facilitator: bool) -> 
         raise DomainError(N_("#{number} is no longer on the board."), number=posting.id)
 
 
-def pick_connection(posting: Posting, connections: list[Connection], user_id: int) -> Connection:
+def pick_match(posting: Posting, connections: list[Match], user_id: int) -> Match:
     """The connection a ``/done N`` from ``user_id`` is about."""
-    mine = [c for c in connections if c.involves(user_id) and c.status is not ConnectionStatus.SETTLED]
+    mine = [c for c in connections if c.involves(user_id) and c.status is not MatchStatus.SETTLED]
     if not any(c.involves(user_id) for c in connections):
         if not connections:
             raise DomainError(N_("Nobody has answered #{number} yet, so there is nothing to settle."), number=posting.id)
@@ -155,7 +155,7 @@ def pick_connection(posting: Posting, connections: list[Connection], user_id: in
             number=posting.id,
         )
     found = mine[0]
-    if found.status is ConnectionStatus.PROPOSED:
+    if found.status is MatchStatus.PROPOSED:
         raise DomainError(N_("Hours for #{number} are already proposed and wait for a confirmation."), number=posting.id)
     return found
 
@@ -168,11 +168,11 @@ def proposed_minutes(posting: Posting, written: int | None) -> int:
     return posting.minutes
 
 
-def require_can_confirm(connection: Connection, presser: int) -> None:
+def require_can_confirm(connection: Match, presser: int) -> None:
     """Only the helped member confirms: the hours leave their balance."""
-    if connection.status is ConnectionStatus.SETTLED:
+    if connection.status is MatchStatus.SETTLED:
         raise DomainError(N_("These hours are already confirmed."))
-    if connection.status is not ConnectionStatus.PROPOSED:
+    if connection.status is not MatchStatus.PROPOSED:
         raise DomainError(N_("That button is not valid any more."))
     if presser != connection.helped:
         raise DomainError(N_("Only the neighbour who was helped can confirm these hours."))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-import aiosqlite
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
@@ -18,7 +17,7 @@ from bot.domain.i18n import N_, Translator
 from bot.domain.ledger import EntryStatus, LedgerEntry
 from bot.domain.records import Deadline, Group, Member
 from bot.runtime.application import CoprodApplication
-from storage import groups, members
+from storage import Connection, groups, members
 from storage import ledger as stored
 
 STATUS_TEXT = {
@@ -31,7 +30,7 @@ STATUS_TEXT = {
 log = logging.getLogger(__name__)
 
 
-async def entry_names(conn: aiosqlite.Connection, entries: Iterable[LedgerEntry]) -> dict[int, Member]:
+async def entry_names(conn: Connection, entries: Iterable[LedgerEntry]) -> dict[int, Member]:
     return await members.names(conn, set().union(*(entry.people for entry in entries)))
 
 

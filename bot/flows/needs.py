@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-import aiosqlite
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 
@@ -20,7 +19,7 @@ from bot.domain import callbacks, i18n
 from bot.domain.i18n import Translator
 from bot.domain.ledger import neighbour_name
 from bot.domain.needs import (
-    Connection,
+    Match,
     Posting,
     PostingKind,
     PostingStatus,
@@ -31,13 +30,13 @@ from bot.domain.records import Deadline, Group, Member
 from bot.flows.credits import name_of
 from bot.runtime import outbound
 from bot.runtime.application import CoprodApplication
-from storage import groups, members
+from storage import Connection, groups, members
 from storage import needs as stored
 
 log = logging.getLogger(__name__)
 
 
-async def people(conn: aiosqlite.Connection, postings: Iterable[Posting], connections: Iterable[Connection]) -> dict[int, Member]:
+async def people(conn: Connection, postings: Iterable[Posting], connections: Iterable[Match]) -> dict[int, Member]:
     ids = {posting.author for posting in postings}
     for connection in connections:
         ids |= {connection.helper, connection.helped}
@@ -57,7 +56,7 @@ def headline(t: Translator, posting: Posting, names: dict[int, Member]) -> str:
     )  # fmt: skip
 
 
-def posting_text(t: Translator, posting: Posting, connections: list[Connection], names: dict[int, Member]) -> str:
+def posting_text(t: Translator, posting: Posting, connections: list[Match], names: dict[int, Member]) -> str:
     """The posting's group message as it stands now."""
     lines = [headline(t, posting, names)]
     for connection in connections:
@@ -89,7 +88,7 @@ def posting_buttons(t: Translator, posting: Posting) -> InlineKeyboardMarkup | N
     )
 
 
-async def show_posting(bot: Bot, group: Group, posting: Posting, connections: list[Connection], names: dict[int, Member]) -> None:
+async def show_posting(bot: Bot, group: Group, posting: Posting, connections: list[Match], names: dict[int, Member]) -> None:
     """Rewrite the posting's group message (best effort: it may have been deleted)."""
     if posting.message_id is None:
         return
@@ -132,7 +131,7 @@ async def notify(app: CoprodApplication, user_id: int, text: str) -> bool:
     return True
 
 
-async def introduce(app: CoprodApplication, group: Group, posting: Posting, connection: Connection, names: dict[int, Member]) -> None:
+async def introduce(app: CoprodApplication, group: Group, posting: Posting, connection: Match, names: dict[int, Member]) -> None:
     """Tell both members who the other is and how to reach them."""
     for me, other in ((connection.helper, connection.helped), (connection.helped, connection.helper)):
         t = reader(app, names.get(me))

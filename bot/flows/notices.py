@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-import aiosqlite
 from telegram.error import Forbidden, TelegramError
 
 from bot.domain import i18n
@@ -33,8 +32,8 @@ from bot.flows.outcomes import update_text
 from bot.runtime import outbound
 from bot.runtime.application import CoprodApplication
 from bot.runtime.deadlines import schedule
+from storage import Connection, groups, members, outcomes, rounds, voting
 from storage import deadlines as stored_deadlines
-from storage import groups, members, outcomes, rounds, voting
 from storage import notices as stored
 
 log = logging.getLogger(__name__)
@@ -45,7 +44,7 @@ BATCH = 50
 
 
 async def _queue(
-    app: CoprodApplication, conn: aiosqlite.Connection, group: Group, round_id: int, kind: NoticeKind,
+    app: CoprodApplication, conn: Connection, group: Group, round_id: int, kind: NoticeKind,
     ref_id: int, user_ids: list[int],
 ) -> Deadline | None:  # fmt: skip
     """Queue notices and bring the group's NOTICES deadline forward to the earliest one."""
@@ -56,7 +55,7 @@ async def _queue(
     return await _plan_next(conn, group.id)
 
 
-async def _plan_next(conn: aiosqlite.Connection, group_id: int) -> Deadline | None:
+async def _plan_next(conn: Connection, group_id: int) -> Deadline | None:
     due = await stored.next_due(conn, group_id)
     if due is None:
         return None
@@ -172,7 +171,7 @@ def _language(member: Member, group: Group) -> str:
 class _Reads:
     """What a batch's notices read, once per round however many members hear of it."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._found: dict[tuple, object] = {}
 
@@ -203,7 +202,7 @@ async def _render(reads: _Reads, app: CoprodApplication, group: Group, notice: N
     return where + "\n" + body
 
 
-async def _results(conn: aiosqlite.Connection, round_: Round) -> Results:
+async def _results(conn: Connection, round_: Round) -> Results:
     """The frozen results, counted as the group's results message counts them (paper votes too)."""
     return rank(await voting.frozen_tallies(conn, round_.id), round_.voter_count or 0, round_.paper_voters)
 

@@ -34,10 +34,9 @@ from bot.domain.site import PublicGroup, PublicRound, new_site_token
 from bot.flows.chart_words import results_chart
 from bot.runtime import site_files, svg_bars
 from bot.runtime.application import CoprodApplication
-from storage import groups
+from storage import Database, groups
 from storage import rounds as stored_rounds
 from storage import site as stored
-from storage.database import Database
 
 log = logging.getLogger(__name__)
 

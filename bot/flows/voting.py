@@ -15,7 +15,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
-import aiosqlite
 from telegram import Bot, InputPollOption, Poll, ReplyParameters
 from telegram.constants import PollLimit
 from telegram.error import BadRequest, Forbidden
@@ -38,14 +37,14 @@ from bot.runtime import charts
 from bot.runtime.application import CoprodApplication
 from bot.runtime.deadlines import schedule
 from bot.runtime.posting import post_blocks
+from storage import Connection, groups, members, paper, rounds, voting
 from storage import deadlines as stored_deadlines
-from storage import groups, members, paper, rounds, voting
 
 log = logging.getLogger(__name__)
 
 
 async def idea_lines(
-    conn: aiosqlite.Connection, t: Translator, ideas: Sequence[Idea], *, links_in: int | None = None
+    conn: Connection, t: Translator, ideas: Sequence[Idea], *, links_in: int | None = None
 ) -> dict[int, str]:
     """Each idea as the ballot and the results show it (HTML): its words ("Voice idea N by
     NAME" for a voice idea without words), for an assisted idea the neighbour it came from,
@@ -220,14 +219,14 @@ async def _stop(bot: Bot, chat_id: int, message_id: int) -> Poll | None:
         return None
 
 
-async def record_poll(conn: aiosqlite.Connection, poll: Poll) -> None:
+async def record_poll(conn: Connection, poll: Poll) -> None:
     await voting.record_poll_state(
         conn, poll.id, total_voter_count=poll.total_voter_count,
         option_counts=[option.voter_count for option in poll.options], closed=poll.is_closed,
     )  # fmt: skip
 
 
-async def round_voters(conn: aiosqlite.Connection, round_id: int) -> int:
+async def round_voters(conn: Connection, round_id: int) -> int:
     """How many neighbours have voted in the round so far (see :func:`bot.domain.results.voter_count`)."""
     return voter_count(await voting.poll_totals(conn, round_id), await voting.distinct_voters(conn, round_id))
 

@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.domain.records import Deadline
 from bot.runtime import logs, migration
 from bot.runtime.services import Services
-from storage.database import Database
+from storage import open_database
 
 DeadlineAction = Callable[["CoprodApplication", Deadline], Awaitable[None]]
 StartStep = Callable[["CoprodApplication"], Awaitable[object]]
@@ -46,7 +46,7 @@ class CoprodApplication(Application):
 
     async def initialize(self) -> None:
         if self.services.database is None:
-            self.services.database = await Database.open(self.services.settings.database)
+            self.services.database = await open_database(self.services.settings.database)
         await super().initialize()
         for step in self._start_steps:
             await step(self)

@@ -9,25 +9,16 @@ in the durable inbox and is applied again after a pause, instead of being lost.
 
 from __future__ import annotations
 
-import sqlite3
-
-# SQLite's names for faults that pass by themselves: another writer, a full disk, a
-# failing write. Errors raised by hand (tests) carry only the message.
-_TRANSIENT_NAMES = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL", "SQLITE_IOERR")
-_TRANSIENT_WORDS = ("database is locked", "database table is locked", "disk is full", "disk i/o error")
+from storage import TransientError
 
 
 def is_transient(error: BaseException | None) -> bool:
-    if not isinstance(error, sqlite3.OperationalError):
-        return False
-    name = getattr(error, "sqlite_errorname", None) or ""  # extended names too: SQLITE_IOERR_WRITE
-    return name.startswith(_TRANSIENT_NAMES) or any(words in str(error).lower() for words in _TRANSIENT_WORDS)
+    return isinstance(error, TransientError)
 
 
 def is_disk_full(error: BaseException | None) -> bool:
     """Fetching more would only fail to store it: the inbox stops fetching until a write succeeds."""
-    name = getattr(error, "sqlite_errorname", None)
-    return is_transient(error) and (name == "SQLITE_FULL" or "disk is full" in str(error).lower())
+    return isinstance(error, TransientError) and error.disk_full
 
 
 class DeferredUpdates:

@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import logging
 import signal
-import sqlite3
 from collections.abc import Sequence
 
 from telegram import Update
@@ -43,6 +42,7 @@ from bot.runtime import faults, instance, lanes
 from bot.runtime.application import CoprodApplication, CoprodContext
 from bot.runtime.retries import Backoff, retry_after_seconds
 from bot.runtime.services import Services
+from storage import TransientError, UnusableDatabase
 from storage import inbox as stored
 
 log = logging.getLogger(__name__)
@@ -175,9 +175,7 @@ class Inbox:
         try:
             async with self._services.db.one_statement() as conn:
                 await stored.mark_processed(conn, update_id, self._services.clock.now())
-        except sqlite3.OperationalError as error:
-            if not faults.is_transient(error):
-                raise
+        except TransientError as error:
             return error
         self._services.applied.recorded(update_id)
         return None
@@ -274,9 +272,7 @@ class Inbox:
         while True:
             try:
                 await self.receive(updates)
-            except sqlite3.OperationalError as error:
-                if not faults.is_transient(error):
-                    raise
+            except TransientError as error:
                 await self._wait_out(error)  # a stop cancels this task meanwhile
                 continue
             await self._recovered()
@@ -347,7 +343,7 @@ async def _initialize(application: CoprodApplication, stop: asyncio.Event) -> bo
             return True
         except (InvalidToken, Forbidden) as error:
             raise _token_refused(error) from None
-        except sqlite3.Error as error:  # corrupt, locked, or its folder not writable
+        except UnusableDatabase as error:  # corrupt, locked, or its folder not writable
             database = application.services.settings.database
             raise ConfigError(f"COPROD_DB {str(database)!r}: cannot use the database ({error})") from None
         except (NetworkError, RetryAfter) as error:

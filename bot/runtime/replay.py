@@ -7,8 +7,8 @@ table for the update ids that are plainly new.
 
 from __future__ import annotations
 
+from storage import Database
 from storage import inbox as stored
-from storage.database import Database
 
 
 class AppliedUpdates:

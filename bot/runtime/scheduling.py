@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-import aiosqlite
 from telegram.error import TelegramError
 
 from bot.domain.deadline_kinds import DeadlineKind
@@ -20,13 +19,13 @@ from bot.domain.records import Deadline, Group
 from bot.domain.settings import SummarySchedule
 from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication
+from storage import Connection, groups
 from storage import deadlines as stored
-from storage import groups
 
 log = logging.getLogger(__name__)
 
 
-async def plan_summary(conn: aiosqlite.Connection, group: Group, *, after: dt.datetime) -> Deadline | None:
+async def plan_summary(conn: Connection, group: Group, *, after: dt.datetime) -> Deadline | None:
     """Write the group's next summary time (the first scheduled one after ``after``); None if off."""
     due = SummarySchedule.parse(group.summary_schedule).next_after(after, group.timezone)
     if due is None:
@@ -35,7 +34,7 @@ async def plan_summary(conn: aiosqlite.Connection, group: Group, *, after: dt.da
     return await stored.set_due(conn, group_id=group.id, kind=DeadlineKind.SUMMARY, ref_id=group.id, due_at=due)
 
 
-async def _plan_missing_summary(conn: aiosqlite.Connection, group: Group, *, after: dt.datetime) -> None:
+async def _plan_missing_summary(conn: Connection, group: Group, *, after: dt.datetime) -> None:
     """A group without a pending summary row gets one (a schedule of "off" gets none)."""
     existing = await stored.get(conn, DeadlineKind.SUMMARY, group.id)
     if existing is None or existing.done_at is not None:

@@ -15,7 +15,7 @@ from bot.runtime.faults import DeferredUpdates
 from bot.runtime.refusals import Refusals
 from bot.runtime.replay import AppliedUpdates
 from bot.runtime.roles import AdminCache
-from storage.database import Database
+from storage import Database
 from storage.members import Sightings
 
 

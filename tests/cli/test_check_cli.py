@@ -14,9 +14,8 @@ from bot import cli
 from bot.domain import ledger
 from bot.domain.ledger import EntryStatus
 from bot.runtime import config
-from storage import groups, members
+from storage import groups, members, open_database
 from storage import ledger as stored
-from storage.database import Database
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 CHAT_ID = -1001234
@@ -35,7 +34,7 @@ async def _books(path, *tampering: str) -> None:
 
     ``tampering`` statements then run with the ledger's guards off, as a hand edit would.
     """
-    database = await Database.open(path)
+    database = await open_database(path)
     async with database.transaction() as conn:
         group, _ = await groups.ensure(
             conn, CHAT_ID, title="Chapel Street", language="en", timezone="Europe/London", now=NOW

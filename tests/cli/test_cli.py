@@ -16,7 +16,7 @@ from bot import cli
 from bot.demo.emulator.server import EmulatorServer
 from bot.demo.emulator.telegram import FakeTelegram
 from bot.runtime import config, instance
-from storage.database import latest_version
+from storage.sqlite import latest_version
 from tests.support.harness import TOKEN, reference_spec
 
 ROOT = Path(__file__).resolve().parents[2]

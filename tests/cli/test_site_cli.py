@@ -9,8 +9,7 @@ import pytest
 
 from bot import cli
 from bot.runtime import config
-from storage import groups, rounds
-from storage.database import Database
+from storage import groups, open_database, rounds
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 CHAPEL, MILL, QUIET = -1001, -1002, -1003
@@ -26,7 +25,7 @@ def clean_environment(monkeypatch, tmp_path):
 
 async def _groups(path) -> None:
     """Chapel Street (English, a round) and Mill Lane (Arabic) have their page on; Quiet Close had it, then turned it off."""
-    database = await Database.open(path)
+    database = await open_database(path)
     async with database.transaction() as conn:
         for chat_id, title, language, token, public in (
             (CHAPEL, "Chapel Street", "en", CHAPEL_TOKEN, True),

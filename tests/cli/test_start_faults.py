@@ -61,7 +61,7 @@ def test_corrupt_database_leaves_no_database_thread_behind(capsys, tmp_path):
 
 
 def test_locked_database_is_one_line_and_exit_2(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr("storage.database.BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr("storage.sqlite.BUSY_TIMEOUT_MS", 200)
     database = tmp_path / "coprod.sqlite3"
     with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as other:
         other.execute("CREATE TABLE held (x)")

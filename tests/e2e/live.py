@@ -68,8 +68,7 @@ class LiveBot:
         assert self.app is not None
         for _attempt in range(int(WAIT * 20)):
             async with self.app.services.db.read() as conn:
-                cursor = await conn.execute("SELECT count(*) FROM inbox")
-                if (await cursor.fetchone())[0] == 0:
+                if (await conn.fetch_one("SELECT count(*) FROM inbox"))[0] == 0:
                     return
             await asyncio.sleep(0.05)
         raise AssertionError("stored updates were not applied in time")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import sqlite3
 
 import pytest
 
@@ -12,7 +11,7 @@ from bot.domain import callbacks
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.ledger import EntryKind, EntryStatus
 from bot.runtime.deadlines import run_due
-from storage import deadlines, members
+from storage import IntegrityError, deadlines, members
 from tests.support.credit_helpers import (
     answers,
     balances,
@@ -400,7 +399,7 @@ async def test_ledger_table_refuses_deletes_and_edits(harness, ben, chloe):
         ("UPDATE ledger_entries SET source_message_id = 999 WHERE id = ?", (entry.id,)),
     ]
     for sql, params in statements:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(IntegrityError, match="append-only"):
             async with harness.db.transaction() as conn:
                 await conn.execute(sql, params)
     assert await balances(harness) == {ben.id: 120}

@@ -32,7 +32,7 @@ async def seed_rounds(harness) -> None:
         garden = await stored_rounds.add_idea(conn, round_id=closed.id, text="Ogród społeczny", folded=fold("Ogród społeczny"), author_id=ben.id, anonymous=False, now=now)
         benches = await stored_rounds.add_idea(conn, round_id=closed.id, text="حديقة، \"مقاعد\"", folded=fold("حديقة، \"مقاعد\""), author_id=chloe.id, anonymous=True, now=now)
         await conn.execute("UPDATE rounds SET stage = 'closed', closed_at = ?, voter_count = 5 WHERE id = ?", (now.isoformat(), closed.id))
-        await conn.executemany(
+        await conn.execute_many(
             "INSERT INTO round_results (round_id, idea_id, votes, rank) VALUES (?, ?, ?, ?)",
             [(closed.id, garden.id, 4, 1), (closed.id, benches.id, 2, 2)],
         )

@@ -164,8 +164,8 @@ class Adversary:
 
 async def database_is_whole(harness: Harness) -> None:
     async with harness.db.read() as conn:
-        assert await (await conn.execute("PRAGMA foreign_key_check")).fetchall() == []
-        assert (await (await conn.execute("PRAGMA quick_check")).fetchone())[0] == "ok"
+        assert await conn.fetch_all("PRAGMA foreign_key_check") == []
+        assert (await conn.fetch_one("PRAGMA quick_check"))[0] == "ok"
     _groups, problems = await discrepancies(harness.db)
     assert problems == []
 

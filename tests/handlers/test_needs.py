@@ -6,7 +6,7 @@ import pytest
 
 from bot.domain import callbacks
 from bot.domain.ledger import EntryKind
-from bot.domain.needs import ConnectionStatus, PostingStatus
+from bot.domain.needs import MatchStatus, PostingStatus
 from tests.support.credit_helpers import answers, balances, entries, plain
 from tests.support.needs_helpers import (
     answer,
@@ -161,7 +161,7 @@ async def test_done_by_a_third_member_on_an_open_need_twice_or_badly(harness, be
     await harness.send(ben, f"/done {need.id}")
     assert "already proposed" in plain(harness.last_text())
     (connection,) = await connections(harness, need.id)
-    assert connection.status is ConnectionStatus.PROPOSED and connection.minutes == 60
+    assert connection.status is MatchStatus.PROPOSED and connection.minutes == 60
     await confirm_hours(harness, ben, connection)
     await harness.send(chloe, f"/done {need.id}")
     assert "already confirmed" in plain(harness.last_text())
@@ -180,7 +180,7 @@ async def test_confirm_beyond_the_floor_is_refused_with_a_suggestion(harness, be
     await confirm_hours(harness, ben, (await connections(harness, need.id))[0])
     assert "below the floor" in answers(harness)[-1] and "volunteering" in answers(harness)[-1]
     assert await entries(harness) == []
-    assert (await connections(harness, need.id))[0].status is ConnectionStatus.PROPOSED
+    assert (await connections(harness, need.id))[0].status is MatchStatus.PROPOSED
 
 
 # ------------------------------------------------------------------ board and cancel

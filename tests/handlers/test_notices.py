@@ -8,8 +8,7 @@ import datetime as dt
 from bot.demo.emulator.telegram import plain_text
 from bot.domain.rounds import fold
 from bot.runtime.deadlines import run_due
-from storage import members, rounds
-from storage.database import to_db
+from storage import members, rounds, to_db
 from tests.support.credit_helpers import plain
 from tests.support.round_helpers import poll_ids, round_with_ideas
 
@@ -35,14 +34,14 @@ async def took_part_round(harness, people, *, authors, supporters, voters):
         for number, author in enumerate(authors, start=1):
             await rounds.add_idea(conn, round_id=round_.id, text=f"Idea {number}", folded=fold(f"Idea {number}"),
                                   author_id=author.id, anonymous=False, now=now)  # fmt: skip
-        cursor = await conn.execute(
+        proposal_id = await conn.insert(
             "INSERT INTO proposals (group_id, question, proposer_id, status, created_at, expires_at, round_id) "
             "VALUES (?, 'Q', ?, 'opened', ?, ?, ?)",
             (round_.group_id, supporters[0].id, to_db(now), to_db(now), round_.id),
         )
         for supporter in supporters:
             await conn.execute("INSERT INTO proposal_supporters VALUES (?, ?, ?)",
-                               (cursor.lastrowid, supporter.id, to_db(now)))  # fmt: skip
+                               (proposal_id, supporter.id, to_db(now)))  # fmt: skip
     await harness.send(harness.facilitator, "/vote")
     [poll_id] = await poll_ids(harness, round_)
     for voter in voters:

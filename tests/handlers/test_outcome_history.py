@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import aiosqlite
 import pytest
 
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.runtime.deadlines import run_due
-from storage import deadlines, voting
+from storage import IntegrityError, deadlines, voting
 from tests.handlers.test_outcomes import closed_round
 
 
@@ -89,10 +88,10 @@ async def test_updates_are_append_only_in_the_database(harness):
     round_ = await closed_round(harness, ["Fix the bench"], [0])
     await harness.send(harness.facilitator, "/outcome 1 Bench ordered")
     [update] = await history(harness, round_)
-    with pytest.raises(aiosqlite.IntegrityError, match="append-only"):
+    with pytest.raises(IntegrityError, match="append-only"):
         async with harness.db.transaction() as conn:
             await conn.execute("UPDATE outcomes SET text = 'changed' WHERE id = ?", (update.id,))
-    with pytest.raises(aiosqlite.IntegrityError, match="append-only"):
+    with pytest.raises(IntegrityError, match="append-only"):
         async with harness.db.transaction() as conn:
             await conn.execute("DELETE FROM outcomes WHERE id = ?", (update.id,))
 

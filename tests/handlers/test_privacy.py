@@ -175,7 +175,7 @@ async def test_forgetme_leaves_no_copy_of_the_name_in_the_database_files(harness
 
     await forget(harness, zofia)
     async with harness.db.read() as conn:
-        assert (await (await conn.execute("PRAGMA secure_delete")).fetchone())[0] == 1
+        assert (await conn.fetch_one("PRAGMA secure_delete"))[0] == 1
     files = [path for path in tmp_path.iterdir() if path.name.startswith("coprod.sqlite3")]
     assert any(path.name.endswith("-wal") for path in files)
     for path in files:

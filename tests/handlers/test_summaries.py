@@ -14,8 +14,7 @@ from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.ledger import EntryDraft, EntryKind, EntryStatus
 from bot.runtime import deadlines, scheduling
 from storage import deadlines as stored_deadlines
-from storage import groups, ledger
-from storage.database import to_db
+from storage import groups, ledger, to_db
 from tests.support.credit_helpers import entries
 
 MONDAY_9 = dt.datetime(2026, 11, 9, 9, 0, tzinfo=dt.UTC)  # the fake clock starts a week before

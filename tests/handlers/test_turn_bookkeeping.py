@@ -43,7 +43,7 @@ async def test_a_member_seen_again_after_an_hour_is_refreshed(harness):
     harness.advance(hours=2)
     await harness.send(ben, "/ideas")
     async with harness.db.read() as conn:
-        row = await (await conn.execute("SELECT last_seen_at FROM members WHERE user_id = ?", (ben.id,))).fetchone()
+        row = await conn.fetch_one("SELECT last_seen_at FROM members WHERE user_id = ?", (ben.id,))
     assert dt.datetime.fromisoformat(row[0]) == harness.clock.now()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import sqlite3
 
 import pytest
 from telegram import Update
@@ -13,6 +12,7 @@ from telegram.ext import TypeHandler
 from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
 from bot.runtime.inbox import KEEP_PROCESSED, Inbox
+from storage import TransientError
 from storage import inbox as stored
 from tests.support.harness import make_settings
 
@@ -28,8 +28,7 @@ async def help_replies(harness) -> int:
 async def stored_ids(harness) -> tuple[list[int], list[int]]:
     async with harness.db.read() as conn:
         waiting = await stored.waiting(conn)
-        cursor = await conn.execute("SELECT update_id FROM processed_updates ORDER BY update_id")
-        applied = [row[0] for row in await cursor.fetchall()]
+        applied = [row[0] for row in await conn.fetch_all("SELECT update_id FROM processed_updates ORDER BY update_id")]
     return waiting, applied
 
 
@@ -132,7 +131,7 @@ class FlakyDatabase:
         self.fetches_seen.append(self.harness.fetches)
         if self.left > 0:
             self.left -= 1
-            raise sqlite3.OperationalError(self.fault)
+            raise TransientError(self.fault, disk_full="full" in self.fault)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections import Counter
 from collections.abc import Callable
 
@@ -15,6 +14,7 @@ from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
 from bot.runtime import lanes
 from bot.runtime.inbox import Inbox
+from storage import TransientError
 from tests.support.harness import make_settings
 
 WAIT = 10  # seconds before a wait gives up and the test fails
@@ -53,7 +53,7 @@ class Stuck:
         self.entered.append(update.update_id)
         if self.faults:
             self.faults -= 1
-            raise sqlite3.OperationalError("database is locked")
+            raise TransientError("database is locked")
         await self.release.wait()
 
 

@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 
 from bot import cli
-from storage.database import Database
+from storage import open_database
 
 TABLES = ("groups", "members", "rounds", "ideas", "ledger_entries")
 
@@ -29,7 +29,7 @@ async def test_database_file_is_created_owner_only_whatever_the_umask(tmp_path):
     path = tmp_path / "data" / "coprod.sqlite3"
     previous = os.umask(0)  # SQLite alone would create it world-readable now
     try:
-        database = await Database.open(path)
+        database = await open_database(path)
         await database.close()
     finally:
         os.umask(previous)

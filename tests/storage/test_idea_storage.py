@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
 
 from bot.domain.rounds import fold
 from storage import rounds
@@ -57,4 +59,6 @@ async def test_a_lone_statement_commits_by_itself(harness):
             conn, round_id=round_.id, text="A bench", folded=fold("A bench"), author_id=None, anonymous=True, now=harness.clock.now(),
             source_chat_id=CHAT, source_message_id=50,
         )  # fmt: skip
-        assert not conn.in_transaction
+        # committed already: another connection sees it while this one is still held
+        with contextlib.closing(sqlite3.connect(harness.app.services.settings.database)) as other:
+            assert other.execute("SELECT count(*) FROM ideas WHERE text = 'A bench'").fetchone()[0] == 1

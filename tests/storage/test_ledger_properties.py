@@ -20,10 +20,9 @@ from bot.domain.errors import DomainError
 from bot.domain.ledger import EntryKind, EntryStatus
 from bot.domain.needs import PostingKind, PostingStatus
 from bot.domain.records import Source
-from storage import groups, members
+from storage import Database, groups, members, open_database
 from storage import ledger as stored
 from storage import needs as stored_needs
-from storage.database import Database
 
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 FLOOR = -600
@@ -230,7 +229,7 @@ class Books:
 
 
 async def play(steps: list[tuple]) -> None:
-    database = await Database.open(":memory:")
+    database = await open_database(":memory:")
     try:
         async with database.transaction() as conn:
             group, _ = await groups.ensure(conn, -100, title="Chapel", language="en", timezone="Europe/London", now=START)

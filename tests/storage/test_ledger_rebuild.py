@@ -7,14 +7,15 @@ import sqlite3
 
 import pytest
 
-from storage.database import Database, _statements, migrations
+from storage import IntegrityError, open_database
+from storage.sqlite import _statements, migration_files
 
-REBUILD = next(number for number, name, _sql in migrations() if "needs_offers" in name)
+REBUILD = next(number for number, name, _sql in migration_files() if "needs_offers" in name)
 
 
 def _migrate_until(path, last: int) -> None:
     with sqlite3.connect(path, isolation_level=None) as conn:
-        for number, _name, sql in migrations():
+        for number, _name, sql in migration_files():
             if number > last:
                 break
             conn.execute("BEGIN")
@@ -37,18 +38,18 @@ async def test_entries_logged_for_a_round_keep_their_round_through_the_rebuild(t
         conn.execute("INSERT INTO ledger_entries (id, group_id, kind, to_member, minutes, note, status, created_by, "
                      "created_at, round_id) VALUES (1, 1, 'volunteering', 7, 120, 'planting', 'pending', 7, "
                      "'2026-11-01T10:00:00+00:00', 3)")  # fmt: skip
-    database = await Database.open(path)
+    database = await open_database(path)
     try:
         async with database.read() as conn:
-            rows = await conn.execute_fetchall("SELECT id, minutes, note, round_id FROM ledger_entries")
-            triggers = {row[0] for row in await conn.execute_fetchall(
+            rows = await conn.fetch_all("SELECT id, minutes, note, round_id FROM ledger_entries")
+            triggers = {row[0] for row in await conn.fetch_all(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entries'")}  # fmt: skip
         assert [tuple(row) for row in rows] == [(1, 120, "planting", 3)]
         assert {"ledger_round_fixed", "ledger_entries_never_deleted", "ledger_entries_only_decided"} <= triggers
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(IntegrityError, match="append-only"):
             async with database.transaction() as conn:
                 await conn.execute("UPDATE ledger_entries SET round_id = NULL WHERE id = 1")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(IntegrityError, match="append-only"):
             async with database.transaction() as conn:
                 await conn.execute("DELETE FROM ledger_entries WHERE id = 1")
     finally:
