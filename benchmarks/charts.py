@@ -13,8 +13,8 @@ from types import SimpleNamespace
 from benchmarks.report import Figure
 from bot.domain import i18n
 from bot.domain.results import Tally, rank
-from bot.flows.chart_words import results_chart
-from bot.runtime import charts
+from bot.render import charts
+from bot.render.chart_words import results_chart
 
 RUNS = 5
 TARGET_MS = 1000.0

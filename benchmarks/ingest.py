@@ -20,7 +20,7 @@ from benchmarks import processes
 from benchmarks.processes import TOKEN
 from benchmarks.report import Figure, throughput
 from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
-from bot.runtime.config import Settings
+from bot.runtime.config import Config
 
 GROUP = -1_001_234
 FACILITATOR = 101
@@ -41,8 +41,8 @@ def burst(count: int, prompt_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def settings(database: Path) -> Settings:
-    return Settings(token=TOKEN, api_url="http://127.0.0.1:1/bot", database=database)
+def config(database: Path) -> Config:
+    return Config(token=TOKEN, api_url="http://127.0.0.1:1/bot", database=database)
 
 
 def people(telegram: FakeTelegram) -> tuple[Chat, Person]:

@@ -22,7 +22,7 @@ from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
 from bot.demo.emulator.telegram import FakeTelegram
 from bot.runtime.clock import SystemClock
-from bot.runtime.config import Settings
+from bot.runtime.config import Config
 
 SETTLE = 0.5  # seconds the job count must stay the same
 GIVE_UP = 60.0
@@ -39,8 +39,8 @@ def _application(kind: str, database: str | None) -> Application:
     request = EmulatorRequest(FakeTelegram())
     if kind == "bare":
         return ApplicationBuilder().token(TOKEN).request(request).get_updates_request(request).build()
-    settings = Settings(token=TOKEN, api_url="http://127.0.0.1:1/bot", database=Path(database or ""))
-    return build_application(settings, request=request, clock=SystemClock())
+    config = Config(token=TOKEN, api_url="http://127.0.0.1:1/bot", database=Path(database or ""))
+    return build_application(config, request=request, clock=SystemClock())
 
 
 async def _settled_jobs(app: Application) -> int:

@@ -19,7 +19,7 @@ from bot.flows import DEADLINE_ACTIONS
 from bot.runtime import inbox, menu, scheduling
 from bot.runtime.application import CoprodApplication, CoprodContext
 from bot.runtime.clock import Clock, SystemClock
-from bot.runtime.config import Settings
+from bot.runtime.config import Config
 from bot.runtime.limiter import FairRateLimiter, SendJournal
 from bot.runtime.roles import AdminCache
 from bot.runtime.services import Services
@@ -27,14 +27,14 @@ from handlers import FEATURES
 from handlers.errors import on_error
 
 
-def sends_journal(settings: Settings) -> SendJournal | None:
+def sends_journal(config: Config) -> SendJournal | None:
     """Recent sends are remembered next to the database (none for an in-memory one)."""
-    database = str(settings.database)
+    database = str(config.database)
     return None if database == ":memory:" else SendJournal(Path(database + ".sends"))
 
 
 def build_application(
-    settings: Settings,
+    config: Config,
     *,
     request: BaseRequest | None = None,
     clock: Clock | None = None,
@@ -42,7 +42,7 @@ def build_application(
 ) -> CoprodApplication:
     """Build the bot. Tests pass an emulator ``request``, a fake ``clock`` and no rate limiter."""
     clock = clock or SystemClock()
-    services = Services(settings=settings, clock=clock, admins=AdminCache(clock))
+    services = Services(config=config, clock=clock, admins=AdminCache(clock))
     builder: Any = (
         ApplicationBuilder()
         .application_class(
@@ -54,15 +54,15 @@ def build_application(
                 "start_steps": (scheduling.catch_up, menu.publish),
             },
         )
-        .token(settings.token)
-        .base_url(settings.api_url)
+        .token(config.token)
+        .base_url(config.api_url)
         .context_types(ContextTypes(context=CoprodContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limiter is True:
-        rate_limiter = FairRateLimiter(journal=sends_journal(settings))
+        rate_limiter = FairRateLimiter(journal=sends_journal(config))
     if rate_limiter:
         builder = builder.rate_limiter(rate_limiter)
     application: CoprodApplication = builder.build()

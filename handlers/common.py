@@ -16,10 +16,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
-from telegram.constants import ChatType, MessageLimit
+from telegram.constants import ChatType
 
 from bot.domain import callbacks, i18n
-from bot.domain.ballots import shorten, visible_length
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.member_text import clean_name
@@ -27,6 +26,7 @@ from bot.domain.numbers import parse_number
 from bot.domain.pages import page_of
 from bot.domain.records import Group, Member, Source
 from bot.domain.rounds import Round
+from bot.domain.text_limits import MESSAGE_LENGTH, shorten, visible_length
 from bot.runtime import outbound, refusals, scheduling
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import LISTING, Listing, Where
@@ -196,8 +196,8 @@ async def _open_turn(update: Update, context: CoprodContext) -> Turn:
                     conn,
                     chat.id,
                     title=chat.title or "",
-                    language=services.settings.language,
-                    timezone=services.settings.timezone,
+                    language=services.config.language,
+                    timezone=services.config.timezone,
                     now=now,
                 )
             if person is not None:
@@ -222,7 +222,7 @@ def private_language(services: Services, member: Member | None, user: User | Non
     """The language of a chat with one member: the one they chose, else their Telegram app's
     (if the bot speaks it), else the default."""
     override = member.language_override if member is not None else None
-    return i18n.chosen_language(override, user.language_code if user else None, services.settings.language)
+    return i18n.chosen_language(override, user.language_code if user else None, services.config.language)
 
 
 def _bookkeeping_needed(
@@ -353,7 +353,7 @@ async def reply_listing(turn: Turn, blocks: Sequence[str], page: int, command_fo
         return turn.t._("More on the next page: {command}", command=command_for(number))
 
     messages = page_of(
-        blocks, page, limit=MessageLimit.MAX_TEXT_LENGTH, measure=visible_length,
+        blocks, page, limit=MESSAGE_LENGTH, measure=visible_length,
         next_hint=next_hint, example=command_for(2),
     )  # fmt: skip
     for text in messages:

@@ -84,5 +84,5 @@ async def _reader_language(update: Update, context: CoprodContext) -> str:
             group = await groups.get_by_chat(conn, chat.id)
             member = await members.get(conn, user.id) if user is not None else None
     except StorageError:
-        return services.settings.language
+        return services.config.language
     return group.language if group is not None else private_language(services, member, user)

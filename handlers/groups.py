@@ -26,7 +26,7 @@ from telegram.ext import (
 from bot.domain import i18n
 from bot.domain.i18n import N_
 from bot.flows.groups import language_keyboard, welcome_text
-from bot.runtime import migration, scheduling
+from bot.runtime import chat_migration, scheduling
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import Where
 from handlers.common import Turn, command
@@ -49,8 +49,8 @@ async def bot_membership_changed(update: Update, context: CoprodContext) -> None
             conn,
             change.chat.id,
             title=change.chat.title or "",
-            language=services.settings.language,
-            timezone=services.settings.timezone,
+            language=services.config.language,
+            timezone=services.config.timezone,
             now=services.clock.now(),
         )
         if is_in != group.active:
@@ -80,7 +80,7 @@ async def chat_migrated(update: Update, context: CoprodContext) -> None:
         old, new = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    await migration.move_chat(context.services, old, new)
+    await chat_migration.move_chat(context.services, old, new)
 
 
 @command(Where.ANYWHERE, menu=N_("What I do and how to start"))

@@ -9,17 +9,16 @@ from __future__ import annotations
 import datetime as dt
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import MessageLimit
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain import callbacks, durations, ledger, needs
-from bot.domain.ballots import pack_messages, visible_length
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
 from bot.domain.needs import Match, Posting, PostingKind, PostingStatus
 from bot.domain.numbers import parse_number
 from bot.domain.records import Group, Member
+from bot.domain.text_limits import MESSAGE_LENGTH, pack_messages, visible_length
 from bot.flows.credits import name_of
 from bot.flows.needs import (
     headline,
@@ -224,7 +223,7 @@ async def board(turn: Turn) -> None:
         await turn.reply(turn.t._("I haven't seen you in any group yet. Post a need or an offer in your group with /need or /offer."))
         return
     lines = _board_lines(turn.t, shown, boards, names, turn.now, private=not turn.in_group)
-    pages = _pages(pack_messages(lines, MessageLimit.MAX_TEXT_LENGTH - 200, visible_length))
+    pages = _pages(pack_messages(lines, MESSAGE_LENGTH - 200, visible_length))
     if page > len(pages):
         raise DomainError(N_("There is no page {page}: the board has {count}."), page=page, count=len(pages))
     chunks = pages[page - 1]

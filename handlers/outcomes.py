@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.domain.ballots import shorten
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
 from bot.domain.outcomes import OutcomeStatus, parse_review, parse_update, status_text
@@ -21,6 +20,7 @@ from bot.domain.pages import split_page
 from bot.domain.records import Group
 from bot.domain.results import Outcome, Placing, Results, rank
 from bot.domain.rounds import Round, Stage, require_stage
+from bot.domain.text_limits import shorten
 from bot.flows import notices, site
 from bot.flows import outcomes as flows
 from bot.flows.voting import paper_split
@@ -156,7 +156,7 @@ async def rounds_command(turn: Turn) -> None:
              await voting.latest_outcome(conn, round_.id), await outcomes.round_hours(conn, round_.id))
             for round_ in await rounds.closed_rounds(conn, group.id, RECENT_CLOSED)
         ]  # fmt: skip
-    address = site.page_line(t, turn.services.settings.site_url, group)
+    address = site.page_line(t, turn.services.config.site_url, group)
     if not open_rounds and not closed:
         nothing = t._("No rounds yet. Facilitators start one with /round; anyone can suggest one with /propose.")
         await turn.reply(nothing if address is None else f"{nothing}\n\n{address}")

@@ -13,7 +13,7 @@ from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 from bot.domain.rounds import Round, Stage
 from bot.flows.posters import file_name, poster_for
-from bot.runtime import poster
+from bot.render import poster
 from bot.runtime.menu import Where
 from handlers.common import Turn, command, numbered_round, round_number
 from storage import rounds as stored_rounds

@@ -30,7 +30,7 @@ async def summary_command(turn: Turn) -> None:
     if summary is None:
         await turn.reply(turn.t._("Nothing new since {since}.", since=turn.t.when(activity.since, group.timezone)))
         return
-    await post_summary(turn.context.bot, group, summary, turn.services.settings.site_url)
+    await post_summary(turn.context.bot, group, summary, turn.services.config.site_url)
 
 
 def register(app: Application) -> None:

@@ -8,7 +8,7 @@ from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
 from bot.demo.emulator.telegram import FakeTelegram
 from bot.runtime.clock import FakeClock
-from tests.support.harness import Harness, make_settings, reference_spec
+from tests.support.harness import Harness, make_config, reference_spec
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def telegram(clock: FakeClock) -> FakeTelegram:
 @pytest.fixture
 async def harness(tmp_path, telegram: FakeTelegram, clock: FakeClock):
     app = build_application(
-        make_settings(tmp_path / "coprod.sqlite3"),
+        make_config(tmp_path / "coprod.sqlite3"),
         request=EmulatorRequest(telegram),
         clock=clock,
         rate_limiter=False,

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import storage
 from bot.app import build_application
-from bot.cli import books, site
+from bot.cli import group_export, ledger_check, site
 from bot.demo import run as demo_runner
 from bot.domain.errors import ConfigError
-from bot.runtime import config, inbox, logs
+from bot.runtime import inbox, logs
+from bot.runtime.config import OPTIONS, load_config
 
 EXIT_CONFIG = 2
 EXIT_UNHEALTHY = 1
@@ -31,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         "Each option can also be set by the environment variable shown.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    for variable, flag, default, help_text in config.OPTIONS:
+    for variable, flag, default, help_text in OPTIONS:
         shown = "" if default is None else f" (default: {default})"
         parser.add_argument(flag, metavar="VALUE", help=f"{help_text}; env {variable}{shown}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -56,26 +57,27 @@ def _parser() -> argparse.ArgumentParser:
                       help="how fast to play: 2 is twice as fast, 0 prints at once (default: 1)")
     demo.add_argument("--output", metavar="DIR", default=str(demo_runner.DEFAULT_OUTPUT),
                       help="folder for the images and files the bot sends (default: %(default)s)")
-    books.add_commands(commands)
+    ledger_check.add_commands(commands)
+    group_export.add_commands(commands)
     site.add_commands(commands)
     return parser
 
 
 def _run(options: argparse.Namespace) -> int:
-    settings = config.load(vars(options))
-    logs.configure(settings.log_level, settings.token)
-    application = build_application(settings)
+    config = load_config(vars(options))
+    logs.configure(config.log_level, config.token)
+    application = build_application(config)
     asyncio.run(inbox.serve(application))
     return 0
 
 
 def _backup(options: argparse.Namespace) -> int:
-    settings = config.load(vars(options), need_token=False)
+    config = load_config(vars(options), need_token=False)
     if options.path.exists():
         raise ConfigError(f"{options.path} already exists; choose a new file for the backup")
 
     async def copy() -> None:
-        database = await storage.open_database(settings.database)
+        database = await storage.open_database(config.database)
         try:
             await database.backup_to(options.path)
         finally:
@@ -91,9 +93,9 @@ def _demo(options: argparse.Namespace) -> int:
         raise ConfigError("--speed must be 0 (no pauses) or more")
     with tempfile.TemporaryDirectory() as scratch:
         flags = {**vars(options), "db": str(Path(scratch) / "demo.sqlite3")}
-        settings = config.load(flags, need_token=False)
+        config = load_config(flags, need_token=False)
     logs.configure("WARNING", demo_runner.DEMO_TOKEN)
-    return demo_runner.run(options, settings)
+    return demo_runner.run(options, config)
 
 
 def database_problem(path: Path) -> str | None:
@@ -112,12 +114,12 @@ def database_problem(path: Path) -> str | None:
 
 
 def _health(options: argparse.Namespace) -> int:
-    settings = config.load(vars(options), need_token=False)
-    problem = database_problem(settings.database)
+    config = load_config(vars(options), need_token=False)
+    problem = database_problem(config.database)
     if problem is not None:
         print(f"coprod-bot: unhealthy: {problem}", file=sys.stderr)
         return EXIT_UNHEALTHY
-    print(f"healthy: database schema version {storage.schema_versions(settings.database)[1]}")
+    print(f"healthy: database schema version {storage.schema_versions(config.database)[1]}")
     return 0
 
 
@@ -126,8 +128,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backup": _backup,
     "health": _health,
     "demo": _demo,
-    "check": books.check,
-    "export": books.export_group,
+    "check": ledger_check.check,
+    "export": group_export.export_group,
     "site": site.build_sites,
 }
 
@@ -138,4 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[options.command or "run"](options)
     except ConfigError as error:
         print(f"coprod-bot: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except storage.UnusableDatabase as error:  # corrupt, locked, unwritable: a tool cannot heal it
+        print(f"coprod-bot: cannot use the database ({error})", file=sys.stderr)
         return EXIT_CONFIG

@@ -14,11 +14,12 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
-from bot.cli.books import group_by_chat, open_database
+from bot.cli.database import group_by_chat, open_database
 from bot.domain.errors import ConfigError
 from bot.flows import site
-from bot.runtime import config, site_files
+from bot.render import site_files
 from bot.runtime.clock import SystemClock
+from bot.runtime.config import Config, load_config
 from storage import Database, groups
 
 
@@ -34,7 +35,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                          help="only this group: its Telegram chat id (a negative number)")  # fmt: skip
 
 
-async def _rebuild(options: argparse.Namespace, settings: config.Settings) -> tuple[list[str], list[str]]:
+async def _rebuild(options: argparse.Namespace, config: Config) -> tuple[list[str], list[str]]:
     """A line per page removed, and a line per page built."""
     database = await open_database(options)
     now = SystemClock().now()
@@ -47,8 +48,8 @@ async def _rebuild(options: argparse.Namespace, settings: config.Settings) -> tu
             ids = [group.id]
         else:
             ids = await _public_ids(database)
-            removed = await _remove_hidden(database, settings.site_dir)
-        return removed, [await _built(database, settings, group_id, now) for group_id in ids]
+            removed = await _remove_hidden(database, config.site_dir)
+        return removed, [await _built(database, config, group_id, now) for group_id in ids]
     finally:
         await database.close()
 
@@ -66,24 +67,24 @@ async def _remove_hidden(database: Database, site_dir: Path) -> list[str]:
             if await asyncio.to_thread(site_files.remove, folder)]  # fmt: skip
 
 
-async def _built(database: Database, settings: config.Settings, group_id: int, now: dt.datetime) -> str:
+async def _built(database: Database, config: Config, group_id: int, now: dt.datetime) -> str:
     try:
-        built = await site.rebuild(database, settings.site_dir, group_id, now)
+        built = await site.rebuild(database, config.site_dir, group_id, now)
     except OSError as error:
-        raise ConfigError(f"cannot write the public pages under {settings.site_dir}: {error.strerror}") from None
+        raise ConfigError(f"cannot write the public pages under {config.site_dir}: {error.strerror}") from None
     async with database.read() as conn:
         group = await groups.get(conn, group_id)
     if built is None:
         raise ConfigError(f"group {group.chat_id} turned its public page off while it was being built")
     target, changed = built
-    where = site.page_address(settings.site_url, group) or str(target.resolve() / "index.html")
+    where = site.page_address(config.site_url, group) or str(target.resolve() / "index.html")
     return f"group {group.chat_id}: {where} (files changed: {changed})"
 
 
 def build_sites(options: argparse.Namespace) -> int:
-    settings = config.load(vars(options), need_token=False)
-    removed, built = asyncio.run(_rebuild(options, settings))
+    config = load_config(vars(options), need_token=False)
+    removed, built = asyncio.run(_rebuild(options, config))
     for line in removed + built:
         print(line)
-    print(f"public pages built: {len(built)} under {settings.site_dir}")
+    print(f"public pages built: {len(built)} under {config.site_dir}")
     return 0

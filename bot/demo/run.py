@@ -30,7 +30,7 @@ from bot.demo.scene import BASE_PAUSE, Scene, Transcript
 from bot.demo.script import neighbourhood
 from bot.domain import i18n
 from bot.runtime.clock import FakeClock
-from bot.runtime.config import Settings
+from bot.runtime.config import Config
 
 DEMO_TOKEN = "123456:DEMO-token-for-the-local-emulator-only"
 # A Monday morning: the round opens at 10:00.
@@ -55,7 +55,7 @@ async def play(
     clock = FakeClock(DEMO_START)
     telegram = FakeTelegram(clock=clock, bot_username="coprod_demo_bot", files_dir=output.resolve())
     with tempfile.TemporaryDirectory(prefix="coprod-demo-") as folder, EmulatorServer(telegram) as server:
-        settings = Settings(
+        config = Config(
             token=DEMO_TOKEN,
             api_url=server.url,
             database=Path(folder) / "demo.sqlite3",
@@ -63,21 +63,21 @@ async def play(
             timezone=timezone,
         )
         # No rate limiter: it paces by the real clock, and days pass here in seconds.
-        app = build_application(settings, clock=clock, rate_limiter=False)
+        app = build_application(config, clock=clock, rate_limiter=False)
         async with app:
             scene = Scene(app, server, clock, transcript, t._("Chapel Street neighbours"))
             await neighbourhood(scene)
     return scene
 
 
-def run(options: Any, settings: Settings) -> int:
+def run(options: Any, config: Config) -> int:
     """The ``demo`` subcommand: play to stdout (steps this build cannot play are listed)."""
     output = Path(options.output)
     output.mkdir(parents=True, exist_ok=True)
     asyncio.run(
         play(
-            language=settings.language,
-            timezone=settings.timezone,
+            language=config.language,
+            timezone=config.timezone,
             output=output,
             stream=sys.stdout,
             speed=options.speed,

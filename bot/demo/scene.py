@@ -243,7 +243,7 @@ class Scene:
 
     async def until(self, weekday: int, hour: int) -> None:
         """Time passes until the next ``weekday`` (0 = Monday) at ``hour`` in the group's zone."""
-        local = self.clock.now().astimezone(ZoneInfo(self.app.services.settings.timezone))
+        local = self.clock.now().astimezone(ZoneInfo(self.app.services.config.timezone))
         target = local.replace(hour=hour, minute=0, second=0, microsecond=0)
         target += dt.timedelta(days=(weekday - local.weekday()) % 7)
         if target <= local:
@@ -251,7 +251,7 @@ class Scene:
         await self.later(seconds=(target - local).total_seconds())
 
     async def _time_passes(self) -> None:
-        when = self.t.when(self.clock.now(), self.app.services.settings.timezone)
+        when = self.t.when(self.clock.now(), self.app.services.config.timezone)
         await self.transcript.write()
         await self.transcript.write(self.t._("⏩ Time passes… it is now {when}", when=when))
         self.transcript.new_place()

@@ -1,37 +1,31 @@
 """Laying the standing ideas of a round out as native Telegram polls, and long texts as messages.
 
 Every standing idea must be votable however many there are, but one poll holds at most
-``PollLimit.MAX_OPTION_NUMBER`` options of at most ``PollLimit.MAX_OPTION_LENGTH``
-characters. So ideas are spread evenly over as few polls as will hold them (25 ideas make
+:data:`~bot.domain.text_limits.POLL_OPTIONS` options of at most
+:data:`~bot.domain.text_limits.POLL_OPTION_LENGTH` characters. So ideas are spread evenly over as few polls as will hold them (25 ideas make
 polls of 9, 8 and 8, not 12, 12 and 1), and each option reads "N. text", shortened with
 "…" but always keeping the number N that points to the full text in the voting message.
 
 A quick poll (``/poll [VOTE] question; option; option``) brings its own options, which
 become the round's ideas; :func:`parse_quick_poll` reads and checks them.
 
-The limits are Telegram's, read from python-telegram-bot's constants so they follow the
-Bot API; nothing here talks to Telegram. Telegram counts lengths in UTF-16 code units,
-so an emoji can take two of the hundred.
+The limits are Telegram's (:mod:`bot.domain.text_limits`); nothing here talks to Telegram.
+Telegram counts lengths in UTF-16 code units, so an emoji can take two of the hundred.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-from telegram.constants import PollLimit
 
 from bot.domain.durations import looks_like_duration, parse_stage_duration
 from bot.domain.errors import DomainError, within_limit
 from bot.domain.i18n import N_
 from bot.domain.member_text import without_direction_controls
 from bot.domain.rounds import MAX_IDEA_LENGTH, Idea, check_question
-
-ELLIPSIS = "…"
+from bot.domain.text_limits import POLL_OPTION_LENGTH, POLL_OPTIONS, shorten, telegram_length
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,23 +58,7 @@ class PostedPoll:
     stopped: bool
 
 
-def telegram_length(text: str) -> int:
-    """Length as Telegram counts it: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` on one line, cut to ``limit`` (Telegram units) with "…" if it was longer."""
-    line = " ".join(text.split())
-    if telegram_length(line) <= limit:
-        return line
-    room = limit - telegram_length(ELLIPSIS)
-    while telegram_length(line) > room:
-        line = line[:-1]
-    return line.rstrip() + ELLIPSIS
-
-
-def option_label(number: int, text: str, limit: int = PollLimit.MAX_OPTION_LENGTH) -> str:
+def option_label(number: int, text: str, limit: int = POLL_OPTION_LENGTH) -> str:
     """"N. text", shortened to ``limit`` but never losing the number."""
     prefix = f"{number}. "
     return prefix + shorten(text, limit - telegram_length(prefix))
@@ -89,8 +67,8 @@ def option_label(number: int, text: str, limit: int = PollLimit.MAX_OPTION_LENGT
 def lay_out(
     ideas: Sequence[Idea],
     *,
-    per_poll: int = PollLimit.MAX_OPTION_NUMBER,
-    option_length: int = PollLimit.MAX_OPTION_LENGTH,
+    per_poll: int = POLL_OPTIONS,
+    option_length: int = POLL_OPTION_LENGTH,
 ) -> list[PollLayout]:
     """Every idea exactly once, in order, over as few polls as hold them, evenly filled."""
     if not ideas:
@@ -107,37 +85,6 @@ def lay_out(
         layouts.append(PollLayout(position, options))
         start += size
     return layouts
-
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def visible_length(text: str) -> int:
-    """What Telegram counts of an HTML message: the text without tags, entities decoded."""
-    return telegram_length(html.unescape(_TAG.sub("", text)))
-
-
-def pack_messages(
-    blocks: Sequence[str], limit: int, measure: Callable[[str], int] = telegram_length
-) -> list[str]:
-    """Join ``blocks`` (lines) into as few messages as keep each within ``limit``.
-
-    ``measure`` gives the length Telegram will count for a block (for HTML, the visible
-    text). A block is never split, so callers keep blocks below the limit.
-    """
-    messages: list[str] = []
-    current: list[str] = []
-    size = 0
-    for block in blocks:
-        length = measure(block)
-        if current and size + 1 + length > limit:
-            messages.append("\n".join(current))
-            current, size = [], 0
-        size += length + (1 if current else 0)
-        current.append(block)
-    if current:
-        messages.append("\n".join(current))
-    return messages
 
 
 # ------------------------------------------------------------------------ quick polls

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.domain.ballots import pack_messages
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_
 from bot.domain.numbers import MAX_DIGITS, parse_number
+from bot.domain.text_limits import pack_messages
 
 MESSAGES_PER_PAGE = 3
 PAGE_WORD = "page"

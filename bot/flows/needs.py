@@ -107,9 +107,9 @@ async def show_posting(bot: Bot, group: Group, posting: Posting, connections: li
 def reader(app: CoprodApplication, member: Member | None) -> Translator:
     """The member's own language for a private message."""
     if member is None:
-        return i18n.translator(app.services.settings.language)
+        return i18n.translator(app.services.config.language)
     return i18n.translator(
-        i18n.chosen_language(member.language_override, member.language_code, app.services.settings.language)
+        i18n.chosen_language(member.language_override, member.language_code, app.services.config.language)
     )
 
 

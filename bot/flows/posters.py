@@ -1,6 +1,6 @@
 """A round's poster in the group's language: its words, and the two files the group gets.
 
-The renderer (:mod:`bot.runtime.poster`) only lays out words it is given; this module
+The renderer (:mod:`bot.render.poster`) only lays out words it is given; this module
 chooses them, through the group's :class:`~bot.domain.i18n.Translator`, so a Polish group
 prints a Polish poster and an Urdu one an Urdu poster, with the same deep link as the
 round's prompt in its QR code.
@@ -12,7 +12,7 @@ from bot.domain.i18n import Translator
 from bot.domain.records import Group
 from bot.domain.rounds import Round
 from bot.flows.rounds import deep_link
-from bot.runtime.poster import Poster
+from bot.render.poster import Poster
 
 
 def poster_for(t: Translator, group: Group, round_: Round, *, bot_username: str) -> Poster:

@@ -1,9 +1,9 @@
 """The group's public page: rebuilt after each change it shows, removed when turned off.
 
 When a facilitator turns ``/settings public on``, the bot keeps a static website for the
-group in ``COPROD_SITE_DIR/<token>`` (see :mod:`bot.runtime.site_files`): an index of the
+group in ``COPROD_SITE_DIR/<token>`` (see :mod:`bot.render.site_files`): an index of the
 rounds and the hours given, and a page per round (``round-N.html``, a stable address) with
-its ideas, results and chart (a small hand-written SVG, :mod:`bot.runtime.svg_bars`; the
+its ideas, results and chart (a small hand-written SVG, :mod:`bot.render.svg_bars`; the
 Telegram photos stay matplotlib PNGs) and the outcome history. Every word is composed here in
 the group's language; the templates only lay it out, escaping everything.
 
@@ -31,8 +31,8 @@ from bot.domain.records import Group
 from bot.domain.results import rank
 from bot.domain.rounds import IdeaStatus, Stage
 from bot.domain.site import PublicGroup, PublicRound, new_site_token
-from bot.flows.chart_words import results_chart
-from bot.runtime import site_files, svg_bars
+from bot.render import site_files, svg_bars
+from bot.render.chart_words import results_chart
 from bot.runtime.application import CoprodApplication
 from storage import Database, groups
 from storage import rounds as stored_rounds
@@ -42,12 +42,12 @@ log = logging.getLogger(__name__)
 
 
 def folder(app: CoprodApplication, token: str) -> Path:
-    return site_files.group_folder(app.services.settings.site_dir, token)
+    return site_files.group_folder(app.services.config.site_dir, token)
 
 
 def address(app: CoprodApplication, token: str) -> str:
     """Where a reader finds the page: ``COPROD_SITE_URL/<token>/`` or the folder's path."""
-    url = app.services.settings.site_url
+    url = app.services.config.site_url
     return f"{url}/{token}/" if url else str(folder(app, token).resolve() / "index.html")
 
 
@@ -71,7 +71,7 @@ async def refresh(app: CoprodApplication, group_id: int, round_number: int | Non
     services = app.services
     try:
         now = services.clock.now()
-        built = await rebuild(services.db, services.settings.site_dir, group_id, now, round_number)
+        built = await rebuild(services.db, services.config.site_dir, group_id, now, round_number)
         if built is not None:
             log.info("event=site_built group=%s changed=%s", group_id, built[1])
     except (OSError, site_files.SiteError):

@@ -21,12 +21,13 @@ from bot.domain.records import Deadline, Group
 from bot.domain.rounds import Stage
 from bot.domain.summary import OpenRound, Summary, build, period_start
 from bot.flows import site
-from bot.flows.chart_words import hours_chart, leading_ideas_chart
 from bot.flows.voting import paper_split
-from bot.runtime import charts, scheduling
+from bot.render import charts
+from bot.render.chart_words import hours_chart, leading_ideas_chart
+from bot.runtime import scheduling
 from bot.runtime.application import CoprodApplication
 from bot.runtime.deadlines import schedule
-from bot.runtime.posting import post_blocks
+from bot.runtime.sending import post_blocks
 from storage import groups
 from storage import summary as stored
 
@@ -159,7 +160,7 @@ async def summary_due(app: CoprodApplication, deadline: Deadline) -> None:
     posted = True
     if summary is not None:
         try:
-            await post_summary(app.bot, group, summary, services.settings.site_url)
+            await post_summary(app.bot, group, summary, services.config.site_url)
         except TelegramError:
             # The next summary still comes on time and covers this period too.
             log.exception("event=summary_failed group_id=%s", group.id)

@@ -16,27 +16,23 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from telegram import Bot, InputPollOption, Poll, ReplyParameters
-from telegram.constants import PollLimit
 from telegram.error import BadRequest, Forbidden
 
 from bot.domain import i18n
-from bot.domain.ballots import (
-    PollLayout,
-    lay_out,
-    shorten,
-)
+from bot.domain.ballots import PollLayout, lay_out
 from bot.domain.deadline_kinds import DeadlineKind, reminder_due
 from bot.domain.i18n import Translator
 from bot.domain.inclusion import credit, idea_words, message_link
 from bot.domain.records import Deadline, Group
 from bot.domain.results import Results, rank, voter_count
 from bot.domain.rounds import Idea, Round, Stage, voting_deadline
+from bot.domain.text_limits import POLL_QUESTION_LENGTH, shorten
 from bot.flows import notices, site
-from bot.flows.chart_words import results_chart
-from bot.runtime import charts
+from bot.render import charts
+from bot.render.chart_words import results_chart
 from bot.runtime.application import CoprodApplication
 from bot.runtime.deadlines import schedule
-from bot.runtime.posting import post_blocks
+from bot.runtime.sending import post_blocks
 from storage import Connection, groups, members, paper, rounds, voting
 from storage import deadlines as stored_deadlines
 
@@ -109,7 +105,7 @@ def _poll_question(t: Translator, round_: Round, layout: PollLayout, polls: int)
     else:
         question = t._("Round #{number} ({position} of {total}): {question}", number=round_.number,
                        position=layout.position, total=polls, question=round_.question)  # fmt: skip
-    return shorten(question, PollLimit.MAX_QUESTION_LENGTH)
+    return shorten(question, POLL_QUESTION_LENGTH)
 
 
 def _results_blocks(t: Translator, round_: Round, results: Results, lines: dict[int, str]) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.records import Deadline
-from bot.runtime import logs, migration
+from bot.runtime import chat_migration, logs
 from bot.runtime.services import Services
 from storage import open_database
 
@@ -42,11 +42,11 @@ class CoprodApplication(Application):
         self.services = services
         self.deadline_actions = dict(deadline_actions)
         self._start_steps = tuple(start_steps)
-        migration.follow_migrations(self.bot, services)
+        chat_migration.follow_migrations(self.bot, services)
 
     async def initialize(self) -> None:
         if self.services.database is None:
-            self.services.database = await open_database(self.services.settings.database)
+            self.services.database = await open_database(self.services.config.database)
         await super().initialize()
         for step in self._start_steps:
             await step(self)

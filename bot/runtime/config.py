@@ -30,7 +30,9 @@ OPTIONS = (
 
 
 @dataclass(frozen=True)
-class Settings:
+class Config:
+    """The operator's configuration of this bot process (a group's own settings are in the database)."""
+
     token: str
     api_url: str = DEFAULT_API_URL
     database: Path = Path("./coprod.sqlite3")
@@ -50,13 +52,13 @@ def _pick(flags: Mapping[str, str | None], environ: Mapping[str, str]) -> dict[s
     return chosen
 
 
-def load(
+def load_config(
     flags: Mapping[str, str | None],
     environ: Mapping[str, str] = os.environ,
     *,
     need_token: bool = True,
-) -> Settings:
-    """Validated settings; a :class:`ConfigError` names the first thing that is wrong."""
+) -> Config:
+    """The validated configuration; a :class:`ConfigError` names the first thing that is wrong."""
     values = _pick(flags, environ)
     token = values["token"] or ""
     if need_token and not _TOKEN.match(token):
@@ -84,7 +86,7 @@ def load(
     api_url = values["api_url"]
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(f"COPROD_API_URL {api_url!r} must start with http:// or https://")
-    return Settings(
+    return Config(
         token=token,
         api_url=api_url,
         database=database,

@@ -285,7 +285,7 @@ async def serve(application: CoprodApplication, stop: asyncio.Event | None = Non
     Without a ``stop`` event of the caller's, SIGINT and SIGTERM stop it. The database's lock
     file is held throughout, so a second bot on the same database stops at once.
     """
-    with instance.only_instance(application.services.settings.database):
+    with instance.only_instance(application.services.config.database):
         await _serve(application, stop)
 
 
@@ -344,7 +344,7 @@ async def _initialize(application: CoprodApplication, stop: asyncio.Event) -> bo
         except (InvalidToken, Forbidden) as error:
             raise _token_refused(error) from None
         except UnusableDatabase as error:  # corrupt, locked, or its folder not writable
-            database = application.services.settings.database
+            database = application.services.config.database
             raise ConfigError(f"COPROD_DB {str(database)!r}: cannot use the database ({error})") from None
         except (NetworkError, RetryAfter) as error:
             delay = backoff.delay()

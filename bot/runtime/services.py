@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.runtime.acknowledge import Acknowledgements
 from bot.runtime.clock import Clock
-from bot.runtime.config import Settings
+from bot.runtime.config import Config
 from bot.runtime.faults import DeferredUpdates
 from bot.runtime.refusals import Refusals
 from bot.runtime.replay import AppliedUpdates
@@ -21,7 +21,7 @@ from storage.members import Sightings
 
 @dataclass
 class Services:
-    settings: Settings
+    config: Config
     clock: Clock
     admins: AdminCache
     database: Database | None = field(default=None)

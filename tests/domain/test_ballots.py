@@ -7,15 +7,10 @@ import datetime as dt
 import pytest
 from telegram.constants import PollLimit
 
-from bot.domain.ballots import (
-    lay_out,
-    option_label,
-    pack_messages,
-    parse_quick_poll,
-    telegram_length,
-)
+from bot.domain.ballots import lay_out, option_label, parse_quick_poll
 from bot.domain.errors import DomainError
 from bot.domain.rounds import Idea, IdeaStatus
+from bot.domain.text_limits import pack_messages, telegram_length
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 

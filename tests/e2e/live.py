@@ -19,7 +19,7 @@ from bot.demo.emulator.server import EmulatorServer
 from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
 from bot.runtime import inbox
 from bot.runtime.limiter import FairRateLimiter
-from tests.support.harness import make_settings
+from tests.support.harness import make_config
 
 WAIT = 20.0  # seconds before a wait gives up and the test fails
 
@@ -40,9 +40,9 @@ class LiveBot:
         self._task: asyncio.Task | None = None
 
     async def start(self, **limits: Any) -> CoprodApplication:
-        settings = dataclasses.replace(make_settings(self.database), api_url=self.server.url)
+        config = dataclasses.replace(make_config(self.database), api_url=self.server.url)
         limiter = FairRateLimiter(first_backoff=0.01, **limits)
-        self.app = build_application(settings, rate_limiter=limiter)
+        self.app = build_application(config, rate_limiter=limiter)
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(inbox.serve(self.app, self._stop))
         await self.until(lambda telegram: any(name == "getUpdates" for name, _ in telegram.calls))

@@ -12,14 +12,14 @@ from bot.demo.emulator.server import Fault
 from bot.domain.errors import ConfigError
 from bot.runtime import inbox
 from tests.e2e.live import WAIT
-from tests.support.harness import make_settings
+from tests.support.harness import make_config
 
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
 async def test_second_bot_on_the_same_database_stops_at_once(live, server):
-    settings = dataclasses.replace(make_settings(live.database), api_url=server.url)
-    second = build_application(settings, rate_limiter=False)
+    config = dataclasses.replace(make_config(live.database), api_url=server.url)
+    second = build_application(config, rate_limiter=False)
     with pytest.raises(ConfigError, match="already running"):
         await asyncio.wait_for(inbox.serve(second, asyncio.Event()), WAIT)
 
@@ -31,8 +31,8 @@ async def test_a_bot_restarted_after_the_first_stopped_may_run(live):
 
 async def test_conflict_with_another_poller_stops_the_bot_instead_of_retrying(server, tmp_path):
     server.inject("getUpdates", Fault(status=409, description=CONFLICT, times=1000))
-    settings = dataclasses.replace(make_settings(tmp_path / "coprod.sqlite3"), api_url=server.url)
-    application = build_application(settings, rate_limiter=False)
+    config = dataclasses.replace(make_config(tmp_path / "coprod.sqlite3"), api_url=server.url)
+    application = build_application(config, rate_limiter=False)
     with pytest.raises(ConfigError, match="another process is polling"):
         await asyncio.wait_for(inbox.serve(application, asyncio.Event()), WAIT)
     assert len(server.refused) == 1

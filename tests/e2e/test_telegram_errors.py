@@ -16,7 +16,7 @@ from bot.runtime import inbox
 from bot.runtime.limiter import FairRateLimiter
 from handlers.errors import SOMETHING_WENT_WRONG
 from tests.e2e.live import LiveBot
-from tests.support.harness import make_settings
+from tests.support.harness import make_config
 
 HELLO = "Three ways to start"
 
@@ -151,6 +151,6 @@ async def test_unreachable_telegram_at_start_is_waited_out(server, tmp_path, mon
 
 async def test_a_refused_token_stops_the_bot_with_one_clear_error(server, tmp_path):
     server.inject("getMe", Fault(401, "Unauthorized"))
-    settings = dataclasses.replace(make_settings(tmp_path / "coprod.sqlite3"), api_url=server.url)
+    config = dataclasses.replace(make_config(tmp_path / "coprod.sqlite3"), api_url=server.url)
     with pytest.raises(ConfigError, match="Telegram refused the bot token"):
-        await inbox.serve(build_application(settings), asyncio.Event())
+        await inbox.serve(build_application(config), asyncio.Event())

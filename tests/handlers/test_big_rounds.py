@@ -11,9 +11,9 @@ from telegram.constants import MessageLimit
 from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
 from bot.demo.emulator.telegram import FakeTelegram
-from bot.domain.ballots import visible_length
-from bot.runtime.charts import MAX_BARS
-from tests.support.harness import Harness, make_settings, reference_spec
+from bot.domain.text_limits import visible_length
+from bot.render.charts import MAX_BARS
+from tests.support.harness import Harness, make_config, reference_spec
 from tests.support.round_helpers import poll_ids, round_with_ideas
 
 
@@ -25,7 +25,7 @@ def telegram(clock, tmp_path) -> FakeTelegram:
 
 @pytest.fixture
 async def harness(tmp_path, telegram, clock):
-    app = build_application(make_settings(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram),
+    app = build_application(make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram),
                             clock=clock, rate_limiter=False)  # fmt: skip
     async with app:
         yield Harness(app, telegram, clock)

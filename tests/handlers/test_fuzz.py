@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 from telegram.ext import CommandHandler
 
 from bot.app import build_application
-from bot.cli.books import discrepancies
+from bot.cli.ledger_check import discrepancies
 from bot.demo.emulator.request import EmulatorRequest
 from bot.demo.emulator.telegram import FakeTelegram
 from bot.runtime import deadlines
 from bot.runtime.clock import FakeClock
-from tests.support.harness import Harness, make_settings, reference_spec
+from tests.support.harness import Harness, make_config, reference_spec
 
 EXAMPLES = int(os.environ.get("COPROD_FUZZ_EXAMPLES", "200"))  # CI's bound; raise it to dig deeper
 ANONYMOUS_ADMIN = 1087968824  # Telegram's GroupAnonymousBot
@@ -175,7 +175,7 @@ def test_hostile_updates_never_crash_half_write_or_make_invalid_calls(tmp_path):
     clock = FakeClock()
     telegram = FakeTelegram(reference_spec(), clock=clock)
     app = build_application(
-        make_settings(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
+        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
     )
     reported: list[BaseException] = []
 

@@ -10,9 +10,9 @@ import pytest
 from telegram.constants import MessageLimit
 
 from bot.domain import ledger
-from bot.domain.ballots import visible_length
 from bot.domain.ledger import EntryStatus
 from bot.domain.pages import MESSAGES_PER_PAGE
+from bot.domain.text_limits import visible_length
 from handlers.outcomes import WINNERS_SHOWN
 from storage import groups, members
 from storage import ledger as stored_ledger

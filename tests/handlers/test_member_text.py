@@ -20,7 +20,7 @@ from bot.domain.export import FORMULA_STARTS
 from bot.domain.member_text import DIRECTION_CONTROLS
 from storage import members
 from tests.support.credit_helpers import entries
-from tests.support.harness import Harness, make_settings, reference_spec
+from tests.support.harness import Harness, make_config, reference_spec
 from tests.support.ideas_helpers import open_round, stored_ideas
 
 FSI, PDI = "\u2068", "\u2069"
@@ -93,7 +93,7 @@ member_text = st.lists(pieces, min_size=1, max_size=8).map("".join)
 
 def test_random_member_text_never_escapes_into_messages_or_export_cells(tmp_path):
     telegram = FakeTelegram(reference_spec())
-    app = build_application(make_settings(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram),
+    app = build_application(make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram),
                             rate_limiter=False)  # fmt: skip
     user_ids = itertools.count(1000)
     with asyncio.Runner() as runner:

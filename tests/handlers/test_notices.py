@@ -141,10 +141,10 @@ async def test_a_notice_due_at_23_goes_at_08_once_across_a_restart(harness, tele
     await harness.send(harness.facilitator, "/outcome 1 Bench ordered")
     await run_due(harness.app)
     assert len(private_texts(harness, chloe)) == 1
-    settings = harness.app.services.settings
+    config = harness.app.services.config
     await harness.app.shutdown()
     clock.advance(dt.timedelta(hours=8, minutes=59))  # 07:59
-    restarted = build_application(settings, request=EmulatorRequest(telegram), clock=clock, rate_limiter=False)
+    restarted = build_application(config, request=EmulatorRequest(telegram), clock=clock, rate_limiter=False)
     async with restarted:
         await run_due(restarted)
         assert len(private_texts(harness, chloe)) == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.runtime import poster
+from bot.render import poster
 from tests.support.ideas_helpers import open_round
 
 

@@ -18,7 +18,7 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 def _site_dir(harness) -> Path:
-    return harness.app.services.settings.site_dir
+    return harness.app.services.config.site_dir
 
 
 async def _group(harness):
@@ -147,7 +147,7 @@ SITE_URL = "https://pages.example.org/coprod"
 def _served_at(harness, url: str | None = SITE_URL) -> None:
     """As if the operator had set COPROD_SITE_URL."""
     services = harness.app.services
-    services.settings = replace(services.settings, site_url=url)
+    services.config = replace(services.config, site_url=url)
 
 
 async def _address(harness) -> str:

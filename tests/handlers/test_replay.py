@@ -26,7 +26,7 @@ TABLES = ("groups", "members", "rounds", "ideas", "polls", "poll_options", "ball
 
 
 def snapshot(harness) -> dict[str, list[tuple]]:
-    path = Path(harness.app.services.settings.database)
+    path = Path(harness.app.services.config.database)
     with contextlib.closing(sqlite3.connect(path)) as conn:
         present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         return {table: sorted(map(tuple, conn.execute(f"SELECT * FROM {table}")))  # noqa: S608 - fixed names

@@ -95,10 +95,10 @@ async def test_non_facilitator_cannot_ask_for_a_summary(harness):
 
 async def test_summary_missed_while_down_is_posted_once(tmp_path, telegram, clock, harness):
     await _open_round_with_ideas(harness)
-    settings = harness.app.services.settings
+    config = harness.app.services.config
     await harness.app.shutdown()  # the bot goes down with the round open ...
     clock.set(MONDAY_9 + dt.timedelta(days=15, hours=3))  # ... and misses three Mondays
-    restarted = build_application(settings, request=EmulatorRequest(telegram), clock=clock, rate_limiter=False)
+    restarted = build_application(config, request=EmulatorRequest(telegram), clock=clock, rate_limiter=False)
     async with restarted:
         assert len(_summaries(telegram.texts(harness.group.id))) == 1
         async with restarted.services.db.read() as conn:

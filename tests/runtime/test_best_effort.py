@@ -21,7 +21,7 @@ from bot.runtime.limiter import (
 from bot.runtime.limiter import (
     BEST_EFFORT_RESERVE as GROUP_RESERVE,
 )
-from tests.support.harness import Harness, make_settings
+from tests.support.harness import Harness, make_config
 from tests.support.ideas_helpers import (
     open_round,
     prompt_edits,
@@ -36,7 +36,7 @@ async def limited(tmp_path, telegram, clock):
     than the reserve a best-effort call must leave it."""
     limiter = FairRateLimiter(first_backoff=0.001, group_limit=GROUP_RESERVE + 1)
     app = build_application(
-        make_settings(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=limiter
+        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=limiter
     )
     async with app:
         yield Harness(app, telegram, clock)

@@ -17,7 +17,7 @@ from bot.demo.emulator.request import EmulatorRequest
 from bot.demo.emulator.telegram import FakeTelegram, TelegramError
 from bot.runtime.limiter import FairRateLimiter, SendJournal
 from bot.runtime.outbound import Priority, sending_as
-from tests.support.harness import Harness, make_settings, reference_spec
+from tests.support.harness import Harness, make_config, reference_spec
 
 GROUP_A, GROUP_B = -1001, -1002
 
@@ -34,7 +34,7 @@ def telegram(clock, limits):
 
 async def limited_app(tmp_path, telegram, clock, limiter):
     app = build_application(
-        make_settings(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=limiter
+        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=limiter
     )
     owner = telegram.person(101, "Fatima")
     for chat_id in (GROUP_A, GROUP_B):
@@ -135,7 +135,7 @@ async def test_after_a_restart_the_limiter_remembers_what_it_just_sent(tmp_path,
             await first.bot.send_message(GROUP_A, f"before {number}")
     # as after kill -9: a new process, a new limiter, only the journal on disk
     second = build_application(
-        make_settings(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock,
+        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock,
         rate_limiter=FairRateLimiter(journal=SendJournal(journal_path)),
     )  # fmt: skip
     async with second:

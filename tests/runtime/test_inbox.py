@@ -14,7 +14,7 @@ from bot.demo.emulator.request import EmulatorRequest
 from bot.runtime.inbox import KEEP_PROCESSED, Inbox
 from storage import TransientError
 from storage import inbox as stored
-from tests.support.harness import make_settings
+from tests.support.harness import make_config
 
 
 def updates(harness, *raw: dict) -> list[Update]:
@@ -57,7 +57,7 @@ async def test_updates_stored_before_a_crash_are_applied_after_restart(harness, 
     await harness.app.shutdown()  # the process dies before applying anything
 
     restarted = build_application(
-        make_settings(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
+        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
     )
     async with restarted:
         assert await Inbox(restarted).apply_pending() == 2

@@ -15,7 +15,7 @@ from bot.demo.emulator.request import EmulatorRequest
 from bot.runtime import lanes
 from bot.runtime.inbox import Inbox
 from storage import TransientError
-from tests.support.harness import make_settings
+from tests.support.harness import make_config
 
 WAIT = 10  # seconds before a wait gives up and the test fails
 
@@ -164,7 +164,7 @@ async def test_a_stop_with_a_backlog_leaves_it_for_the_restart_which_applies_eac
     await harness.app.shutdown()
 
     restarted = build_application(
-        make_settings(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
+        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
     )
     async with restarted:
         assert await Inbox(restarted).apply_pending() == 5

@@ -15,7 +15,7 @@ from bot.runtime import deadlines, scheduling
 from bot.runtime.clock import FakeClock
 from storage import deadlines as stored_deadlines
 from storage import groups, rounds
-from tests.support.harness import make_settings, reference_spec
+from tests.support.harness import make_config, reference_spec
 
 GROUPS = 1000
 
@@ -72,7 +72,7 @@ async def test_thousand_groups_due_at_the_same_minute_all_get_their_summary_with
     telegram = FakeTelegram(reference_spec(), clock=clock, flood_limits=limits)
     owner = telegram.person(101, "Fatima")
     chats = [telegram.group(-1_000_000_000 - index, f"Street {index}", owner=owner) for index in range(GROUPS)]
-    app = build_application(make_settings(tmp_path / "many.sqlite3"), request=EmulatorRequest(telegram), clock=clock)
+    app = build_application(make_config(tmp_path / "many.sqlite3"), request=EmulatorRequest(telegram), clock=clock)
     async with app:
         async with app.services.db.transaction() as conn:
             for chat in chats:

@@ -9,7 +9,7 @@ from bot.demo.emulator.request import EmulatorRequest
 from bot.runtime.inbox import Inbox
 from bot.runtime.replay import AppliedUpdates
 from storage import inbox as stored
-from tests.support.harness import make_settings
+from tests.support.harness import make_config
 
 
 async def test_ids_above_the_highest_applied_one_cannot_have_been_applied(harness):
@@ -33,7 +33,7 @@ async def test_update_applied_before_a_restart_is_skipped_after_it(harness, tmp_
     await harness.app.shutdown()
 
     restarted = build_application(
-        make_settings(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
+        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
     )
     async with restarted:
         await restarted.process_update(Update.de_json(update, restarted.bot))

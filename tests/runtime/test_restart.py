@@ -22,11 +22,11 @@ async def test_round_overdue_for_both_stages_opens_voting_then_closes_once_after
     await harness.send(harness.facilitator, "/round 2h 1h Where should the new bench go?")
     for resident, idea in zip(harness.residents[:2], ("By the bus stop", "In the park"), strict=True):
         await harness.send(resident, f"/idea {idea}")
-    settings = harness.app.services.settings
+    config = harness.app.services.config
     await harness.app.shutdown()
 
     clock.advance(dt.timedelta(hours=5))  # past the end of ideas and of the voting that would have followed
-    restarted = build_application(settings, request=EmulatorRequest(telegram), clock=clock, rate_limiter=False)
+    restarted = build_application(config, request=EmulatorRequest(telegram), clock=clock, rate_limiter=False)
     async with restarted:  # initialize catches up
         texts = telegram.texts(harness.group.id)
         assert _count(texts, "Voting is open for round #1") == 1
@@ -78,10 +78,10 @@ async def test_a_need_lapses_once_after_a_restart_that_missed_its_deadline(harne
     from storage import needs as stored_needs
 
     await harness.send(harness.residents[0], "/need 1h a ladder")
-    settings = harness.app.services.settings
+    config = harness.app.services.config
     await harness.app.shutdown()
     clock.advance(dt.timedelta(days=31))
-    restarted = build_application(settings, request=EmulatorRequest(telegram), clock=clock, rate_limiter=False)
+    restarted = build_application(config, request=EmulatorRequest(telegram), clock=clock, rate_limiter=False)
     async with restarted:  # initialize catches up
         await deadlines.run_due(restarted)
         async with restarted.services.db.read() as conn:

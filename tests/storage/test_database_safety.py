@@ -50,7 +50,7 @@ async def test_backup_taken_while_the_bot_runs_restores_and_passes_check(harness
     logged = max(message_id for (chat, message_id) in harness.telegram.messages if chat == harness.group.id)
     await harness.press(chloe, logged, confirm)
 
-    live = Path(harness.app.services.settings.database)
+    live = Path(harness.app.services.config.database)
     backup = tmp_path / "backups" / "coprod-backup.sqlite3"
     async with harness.db.transaction() as conn:  # the bot is mid-write while the copy is taken
         await conn.execute("UPDATE groups SET title = 'half-written' WHERE chat_id = ?", (harness.group.id,))

@@ -60,5 +60,5 @@ async def test_a_lone_statement_commits_by_itself(harness):
             source_chat_id=CHAT, source_message_id=50,
         )  # fmt: skip
         # committed already: another connection sees it while this one is still held
-        with contextlib.closing(sqlite3.connect(harness.app.services.settings.database)) as other:
+        with contextlib.closing(sqlite3.connect(harness.app.services.config.database)) as other:
             assert other.execute("SELECT count(*) FROM ideas WHERE text = 'A bench'").fetchone()[0] == 1

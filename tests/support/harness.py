@@ -17,7 +17,7 @@ from bot.app import CoprodApplication
 from bot.demo.emulator.spec import load
 from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
 from bot.runtime.clock import FakeClock
-from bot.runtime.config import Settings
+from bot.runtime.config import Config
 
 TOKEN = "123456:TEST-token-for-the-emulator-only"
 
@@ -29,9 +29,9 @@ def reference_spec():
     return load()
 
 
-def make_settings(database: Path, **overrides: Any) -> Settings:
+def make_config(database: Path, **overrides: Any) -> Config:
     overrides.setdefault("site_dir", database.parent / "site")
-    return Settings(token=TOKEN, api_url="http://127.0.0.1:1/bot", database=database, **overrides)
+    return Config(token=TOKEN, api_url="http://127.0.0.1:1/bot", database=database, **overrides)
 
 
 class Harness:

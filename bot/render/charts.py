@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.domain.text_limits import CAPTION_LENGTH
+
 FONT_FAMILIES = ("Noto Sans", "Noto Sans Arabic", "Noto Emoji", "Noto Sans Symbols")
 FONT_FILES = ("NotoSans[wght].ttf", "NotoSansArabic[wght].ttf", "NotoEmoji[wght].ttf", "NotoSansSymbols[wght].ttf")
 
@@ -36,10 +38,9 @@ BLUE, ORANGE, VERMILLION, GREY = "#0072B2", "#E69F00", "#D55E00", "#333333"
 MAX_BARS = 20  # the results chart shows the top 20 ideas, then "and N more"
 MAX_SIDES = 10_000  # Telegram: width + height of a photo, in pixels
 MAX_RATIO = 20  # Telegram: the longer side at most 20 times the shorter
-CAPTION_LIMIT = 1024  # Telegram: a photo caption, in characters
 
 _WIDTH_INCHES, _DPI = 8.0, 120
-LABEL_LENGTH = 36  # an idea's words beside its bar, shortened with ballots.shorten
+LABEL_LENGTH = 36  # an idea's words beside its bar, shortened with text_limits.shorten
 _TITLE_CHARS = 60
 
 # Variation selectors and the zero-width joiner ask for colour emoji sequences that a
@@ -88,7 +89,7 @@ def _wrapped(text: str, rtl: bool, width: int = _TITLE_CHARS) -> str:
 
 
 def caption_within_limit(text: str) -> str:
-    return text if len(text) <= CAPTION_LIMIT else text[: CAPTION_LIMIT - 1].rstrip() + "…"
+    return text if len(text) <= CAPTION_LENGTH else text[: CAPTION_LENGTH - 1].rstrip() + "…"
 
 
 def within_photo_limits(width: float, height: float) -> bool:

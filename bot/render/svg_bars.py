@@ -1,4 +1,4 @@
-"""A :class:`~bot.runtime.charts.BarChart` as a small hand-written SVG, for the public page.
+"""A :class:`~bot.render.charts.BarChart` as a small hand-written SVG, for the public page.
 
 matplotlib takes about a tenth of a second per chart and turns every letter into a path;
 a page with a hundred rounds cannot wait for that. This writes the same chart as a few
@@ -21,7 +21,7 @@ import math
 import re
 import textwrap
 
-from bot.runtime.charts import (
+from bot.render.charts import (
     BLUE,
     GREY,
     ORANGE,

@@ -10,10 +10,10 @@ from types import SimpleNamespace
 import pytest
 
 from bot.domain import i18n
-from bot.domain.ballots import shorten
 from bot.domain.results import Tally, rank
-from bot.flows.chart_words import hours_chart, results_chart
-from bot.runtime import charts
+from bot.domain.text_limits import shorten
+from bot.render import charts
+from bot.render.chart_words import hours_chart, results_chart
 
 IDEAS = {
     "en": ("What should we fix first?", ["Fix the bench by the bus stop 🚌", "More bins near the playground"]),

@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from bot.domain import i18n
-from bot.domain.ballots import shorten
-from bot.flows.chart_words import results_chart
-from bot.runtime import charts, svg_bars
-from tests.runtime.test_charts import IDEAS, _results, _round
+from bot.domain.text_limits import shorten
+from bot.render import charts, svg_bars
+from bot.render.chart_words import results_chart
+from tests.render.test_charts import IDEAS, _results, _round
 
 SVG = "{http://www.w3.org/2000/svg}"
 

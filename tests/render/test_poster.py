@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot.runtime.poster import FONTS_DIR, SCRIPT_FONTS, Poster, draw_pdf, preview_png
+from bot.render.poster import FONTS_DIR, SCRIPT_FONTS, Poster, draw_pdf, preview_png
 
 LINK = "https://t.me/coprod_bot?start=idea_AbCdEfGh12345678"
 WORDS = {

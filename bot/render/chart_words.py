@@ -1,7 +1,7 @@
 """The words of each chart in the group's language: title, labels, notes, axis and caption.
 
 The results chart (in the group and on the public page) and the summary's two charts are
-composed here from domain records with a translator; :mod:`bot.runtime.charts` draws them.
+composed here from domain records with a translator; :mod:`bot.render.charts` draws them.
 The caption says in words what the chart shows, because it is the image's alternative text.
 """
 
@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bot.domain.ballots import shorten
 from bot.domain.i18n import Translator
 from bot.domain.results import Results
 from bot.domain.rounds import Round
 from bot.domain.summary import Summary
-from bot.runtime.charts import LABEL_LENGTH, Bar, BarChart, caption_within_limit, top
+from bot.domain.text_limits import shorten
+from bot.render.charts import LABEL_LENGTH, Bar, BarChart, caption_within_limit, top
 
 
 def _votes_note(t: Translator, votes: int, share: float | None) -> str:
