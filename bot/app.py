@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot.flows import DEADLINE_ACTIONS
+from bot.flows import DEADLINE_ACTIONS, summaries
 from bot.runtime import inbox, menu, scheduling
 from bot.runtime.application import CoprodApplication, CoprodContext
 from bot.runtime.clock import Clock, SystemClock
@@ -50,8 +50,8 @@ def build_application(
             kwargs={
                 "services": services,
                 "deadline_actions": DEADLINE_ACTIONS,
-                # catch up on deadlines missed while down, then offer the command menus
-                "start_steps": (scheduling.catch_up, menu.publish),
+                # plan summaries missing, catch up on deadlines missed while down, offer the command menus
+                "start_steps": (summaries.plan_missing, scheduling.catch_up, menu.publish),
             },
         )
         .token(config.token)

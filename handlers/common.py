@@ -27,7 +27,8 @@ from bot.domain.pages import page_of
 from bot.domain.records import Group, Member, Source
 from bot.domain.rounds import Round
 from bot.domain.text_limits import MESSAGE_LENGTH, shorten, visible_length
-from bot.runtime import outbound, refusals, scheduling
+from bot.flows import summaries
+from bot.runtime import outbound, refusals
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import LISTING, Listing, Where
 from bot.runtime.services import Services
@@ -205,7 +206,7 @@ async def _open_turn(update: Update, context: CoprodContext) -> Turn:
         if person is not None:
             services.sightings.written(person.id, profile, group.id if group else None, now)
     if group is not None and created:
-        await scheduling.group_joined(context.application, group.id)
+        await summaries.group_joined(context.application, group.id)
     if group is not None:
         return Turn(update, context, group, i18n.translator(group.language))
     member = None

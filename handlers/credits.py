@@ -27,10 +27,10 @@ from bot.flows.credits import (
     entry_buttons,
     entry_names,
     entry_text,
+    log_volunteering,
     name_of,
     show_decided,
 )
-from bot.runtime.deadlines import schedule
 from bot.runtime.menu import Where
 from handlers.common import (
     Turn,
@@ -72,21 +72,7 @@ async def log_time(turn: Turn) -> None:
     draft = ledger.volunteering(
         group_id=turn.group.id, member=person.id, minutes=minutes, note=note, now=turn.now, round_id=round_id
     )
-    async with turn.db.transaction() as conn:
-        entry = await stored.by_source(conn, turn.source)  # found: this /log replayed after a crash
-        deadline = None
-        if entry is None:
-            entry = await stored.add(conn, draft, source=turn.source)
-            deadline = await stored_deadlines.set_due(
-                conn,
-                group_id=turn.group.id,
-                kind=DeadlineKind.CREDIT_LAPSE,
-                ref_id=entry.id,
-                due_at=entry.lapses_at,
-            )
-        names = await entry_names(conn, [entry])
-    if deadline is not None:
-        schedule(turn.context.application, deadline)
+    entry, names = await log_volunteering(turn.context.application, draft, source=turn.source)
     if entry.message_id is None:
         await _post_entry(
             turn, entry, entry_text(turn.t, entry, names, turn.group.timezone), reply_markup=entry_buttons(turn.t, entry)

@@ -25,8 +25,9 @@ from telegram.ext import (
 
 from bot.domain import i18n
 from bot.domain.i18n import N_
+from bot.flows import summaries
 from bot.flows.groups import language_keyboard, welcome_text
-from bot.runtime import chat_migration, scheduling
+from bot.runtime import chat_migration
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import Where
 from handlers.common import Turn, command
@@ -57,7 +58,7 @@ async def bot_membership_changed(update: Update, context: CoprodContext) -> None
             await groups.set_active(conn, group.id, is_in)
     log.info("event=membership chat_id=%s present=%s", change.chat.id, is_in)
     if is_in and (created or not group.active):
-        await scheduling.group_joined(context.application, group.id)
+        await summaries.group_joined(context.application, group.id)
         if not was_in:
             await context.bot.send_message(
                 change.chat.id, welcome_text(i18n.translator(group.language)), reply_markup=language_keyboard()

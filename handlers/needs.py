@@ -21,6 +21,7 @@ from bot.domain.records import Group, Member
 from bot.domain.text_limits import MESSAGE_LENGTH, pack_messages, visible_length
 from bot.flows.credits import name_of
 from bot.flows.needs import (
+    add_posting,
     headline,
     introduce,
     people,
@@ -28,7 +29,6 @@ from bot.flows.needs import (
     posting_text,
     show_posting,
 )
-from bot.runtime.deadlines import schedule
 from bot.runtime.menu import Where
 from handlers.common import Turn, button, command
 from storage import deadlines as stored_deadlines
@@ -59,20 +59,9 @@ async def offer(turn: Turn) -> None:
 async def _post(turn: Turn, kind: PostingKind, minutes: int | None, text: str) -> None:
     author = turn.require_person()
     text = needs.check_text(text, kind)
-    async with turn.db.transaction() as conn:
-        posting = await stored.by_source(conn, turn.source)  # found: this command replayed after a crash
-        deadline = None
-        if posting is None:
-            posting = await stored.add(
-                conn, group_id=turn.group.id, kind=kind, author=author.id, minutes=minutes, text=text,
-                now=turn.now, lapses_at=turn.now + needs.lapse_after(kind), source=turn.source,
-            )  # fmt: skip
-            deadline = await stored_deadlines.set_due(
-                conn, group_id=turn.group.id, kind=DeadlineKind.POSTING_LAPSE, ref_id=posting.id, due_at=posting.lapses_at
-            )
-        names = await people(conn, [posting], [])
-    if deadline is not None:
-        schedule(turn.context.application, deadline)
+    posting, names = await add_posting(
+        turn.context.application, turn.group, kind, author=author.id, minutes=minutes, text=text, source=turn.source
+    )
     if posting.message_id is None:
         message = await turn.reply(posting_text(turn.t, posting, [], names), reply_markup=posting_buttons(turn.t, posting))
         async with turn.db.transaction() as conn:

@@ -10,20 +10,16 @@ from __future__ import annotations
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain import callbacks, i18n
-from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 from bot.domain.proposals import (
-    SUPPORT_WINDOW,
     check_can_support,
     check_proposal_question,
     opening_interrupted,
 )
-from bot.flows.proposals import open_proposal, render_proposal, support_keyboard
-from bot.runtime import deadlines
+from bot.flows.proposals import open_proposal, propose, render_proposal, support_keyboard
 from bot.runtime.menu import Where
 from handlers.common import Turn, button, command, command_text
-from storage import deadlines as stored_deadlines
 from storage import proposals
 
 
@@ -33,28 +29,7 @@ async def propose_command(turn: Turn) -> None:
     proposer = turn.person_id
     if proposer is None:
         raise DomainError(N_("Please send /propose from your own account, so neighbours know who proposes it."))
-    app = turn.context.application
-    async with turn.db.transaction() as conn:
-        proposal = await proposals.by_source(conn, turn.source)  # found: this /propose replayed after a crash
-        deadline = None
-        if proposal is None:
-            proposal = await proposals.create(
-                conn, group_id=turn.group.id, question=question, proposer_id=proposer,
-                now=turn.now, expires_at=turn.now + SUPPORT_WINDOW, source=turn.source,
-            )  # fmt: skip
-            deadline = await stored_deadlines.set_due(
-                conn, group_id=turn.group.id, kind=DeadlineKind.PROPOSAL_LAPSE, ref_id=proposal.id,
-                due_at=proposal.expires_at,
-            )  # fmt: skip
-    if proposal.message_id is None:
-        _group, proposal, text = await render_proposal(app, proposal.id)
-        message = await turn.say(text, reply_markup=support_keyboard(turn.t, proposal))
-        async with turn.db.transaction() as conn:
-            await proposals.set_message(conn, proposal.id, message.message_id)
-    if deadline is not None:
-        deadlines.schedule(app, deadline)
-    if turn.group.support_threshold <= 1:
-        await open_proposal(app, proposal.id)
+    await propose(turn.context.application, turn.group, question, proposer=proposer, source=turn.source)
 
 
 @button

@@ -19,8 +19,7 @@ from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
 from bot.domain.records import Group
 from bot.domain.settings import SummarySchedule
-from bot.flows import site
-from bot.runtime import deadlines, scheduling
+from bot.flows import site, summaries
 from bot.runtime.menu import Where
 from handlers.common import Turn, button, command
 from storage import groups
@@ -112,14 +111,11 @@ async def _apply(turn: Turn, group: Group, name: str, value: str) -> Group:
     (the first one from now) in one transaction. Switching summaries off leaves the old
     job in place: it finds its row done and does nothing."""
     values = rules.parse(name, value)
-    planned = None
     async with turn.db.transaction() as conn:
         await groups.update_settings(conn, group.id, **values)
         updated = await groups.get(conn, group.id)
         if RESCHEDULES & values.keys():
-            planned = await scheduling.plan_summary(conn, updated, after=turn.now)
-    if planned is not None:
-        deadlines.schedule(turn.context.application, planned)
+            await summaries.plan_summary(turn.context.application, conn, updated, after=turn.now)
     return updated
 
 

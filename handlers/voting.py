@@ -19,22 +19,16 @@ from telegram.ext import (
 from bot.domain.ballots import (
     parse_quick_poll,
 )
-from bot.domain.deadline_kinds import DeadlineKind, reminder_due
-from bot.domain.durations import whole_minutes
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 from bot.domain.rounds import (
     NO_ROUND_COLLECTING,
-    Kind,
     Round,
     Stage,
-    fold,
     require_stage,
-    voting_deadline,
 )
-from bot.flows.voting import close_voting, open_voting, post_ballot, record_poll
+from bot.flows.voting import close_voting, open_quick_poll, open_voting, record_poll
 from bot.runtime.application import CoprodContext
-from bot.runtime.deadlines import schedule
 from bot.runtime.menu import Where
 from handlers.common import (
     Turn,
@@ -43,7 +37,6 @@ from handlers.common import (
     numbered_round,
     round_number,
 )
-from storage import deadlines as stored_deadlines
 from storage import rounds, voting
 
 NO_ROUND_IN_STAGE = {
@@ -99,30 +92,7 @@ async def poll_command(turn: Turn) -> None:
     """A quick poll: a round that opens straight in voting, its options standing as ideas."""
     await turn.require_facilitator()
     quick = parse_quick_poll(command_text(turn))
-    group = turn.group
-    minutes = whole_minutes(quick.voting) if quick.voting else group.vote_minutes
-    async with turn.db.transaction() as conn:
-        round_ = await rounds.by_source(conn, turn.source)  # found: this /poll replayed after a crash
-        deadline = None
-        if round_ is None:
-            round_ = await rounds.create(
-                conn, group_id=group.id, question=quick.question, created_by=turn.person_id,
-                now=turn.now, ideas_ends_at=None, voting_minutes=minutes,
-                voting_ends_at=voting_deadline(turn.now, minutes), kind=Kind.POLL, source=turn.source,
-            )  # fmt: skip
-            for option in quick.options:
-                await rounds.add_idea(conn, round_id=round_.id, text=option, folded=fold(option),
-                                      author_id=turn.person_id, anonymous=False, now=turn.now)  # fmt: skip
-            deadline = await stored_deadlines.set_due(
-                conn, group_id=group.id, kind=DeadlineKind.VOTING_END, ref_id=round_.id,
-                due_at=round_.voting_ends_at, remind_at=reminder_due(turn.now, round_.voting_ends_at),
-            )  # fmt: skip
-        options = await rounds.ideas(conn, round_.id, standing_only=True)
-    app = turn.context.application
-    if deadline is not None:
-        schedule(app, deadline)
-    if round_.stage is Stage.VOTING:
-        await post_ballot(app, group, round_, options)
+    await open_quick_poll(turn.context.application, turn.group, quick, created_by=turn.person_id, source=turn.source)
 
 
 # ------------------------------------------------------------------- poll updates

@@ -13,9 +13,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
 from bot.domain import callbacks, i18n, ledger
+from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.i18n import N_, Translator
-from bot.domain.ledger import EntryStatus, LedgerEntry
-from bot.domain.records import Deadline, Group, Member
+from bot.domain.ledger import EntryDraft, EntryStatus, LedgerEntry
+from bot.domain.records import Deadline, Group, Member, Source
+from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication
 from storage import Connection, groups, members
 from storage import ledger as stored
@@ -102,3 +104,16 @@ async def lapse_entry(app: CoprodApplication, deadline: Deadline) -> None:
         group = await groups.get(conn, entry.group_id)
         names = await entry_names(conn, [entry])
     await show_decided(app.bot, group, entry, names)
+
+
+async def log_volunteering(app: CoprodApplication, draft: EntryDraft, *, source: Source) -> tuple[LedgerEntry, dict[int, Member]]:
+    """Record logged time as a pending entry that lapses unless a neighbour confirms it; the
+    entry and the names its message shows. The ``source`` message (the /log) logs once: a
+    replay after a crash finds the entry it wrote."""
+    async with app.services.db.transaction() as conn:
+        entry = await stored.by_source(conn, source)
+        if entry is None:
+            entry = await stored.add(conn, draft, source=source)
+            await deadlines.plan(app, conn, group_id=entry.group_id, kind=DeadlineKind.CREDIT_LAPSE,
+                                 ref_id=entry.id, due_at=entry.lapses_at)  # fmt: skip
+        return entry, await entry_names(conn, [entry])

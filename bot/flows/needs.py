@@ -16,6 +16,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 
 from bot.domain import callbacks, i18n
+from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.i18n import Translator
 from bot.domain.ledger import neighbour_name
 from bot.domain.needs import (
@@ -26,9 +27,9 @@ from bot.domain.needs import (
     is_lapsed,
     lapse_after,
 )
-from bot.domain.records import Deadline, Group, Member
+from bot.domain.records import Deadline, Group, Member, Source
 from bot.flows.credits import name_of
-from bot.runtime import outbound
+from bot.runtime import deadlines, outbound
 from bot.runtime.application import CoprodApplication
 from storage import Connection, groups, members
 from storage import needs as stored
@@ -166,3 +167,23 @@ async def lapse_posting(app: CoprodApplication, deadline: Deadline) -> None:
             what=t.user_text(posting.text),
         ),
     )  # fmt: skip
+
+
+async def add_posting(
+    app: CoprodApplication, group: Group, kind: PostingKind, *, author: int, minutes: int | None, text: str,
+    source: Source,
+) -> tuple[Posting, dict[int, Member]]:  # fmt: skip
+    """Store a need or an offer that lapses after its time (:func:`bot.domain.needs.lapse_after`);
+    the posting and the names its message shows. The ``source`` command posts once: a replay
+    after a crash finds the posting it wrote."""
+    now = app.services.clock.now()
+    async with app.services.db.transaction() as conn:
+        posting = await stored.by_source(conn, source)
+        if posting is None:
+            posting = await stored.add(
+                conn, group_id=group.id, kind=kind, author=author, minutes=minutes, text=text,
+                now=now, lapses_at=now + lapse_after(kind), source=source,
+            )  # fmt: skip
+            await deadlines.plan(app, conn, group_id=group.id, kind=DeadlineKind.POSTING_LAPSE,
+                                 ref_id=posting.id, due_at=posting.lapses_at)  # fmt: skip
+        return posting, await people(conn, [posting], [])

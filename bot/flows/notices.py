@@ -29,9 +29,8 @@ from bot.domain.records import Deadline, Group, Member
 from bot.domain.results import Outcome, Results, rank
 from bot.domain.rounds import Idea, Round
 from bot.flows.outcomes import update_text
-from bot.runtime import outbound
+from bot.runtime import deadlines, outbound
 from bot.runtime.application import CoprodApplication
-from bot.runtime.deadlines import schedule
 from storage import Connection, groups, members, outcomes, rounds, voting
 from storage import deadlines as stored_deadlines
 from storage import notices as stored
@@ -46,24 +45,23 @@ BATCH = 50
 async def _queue(
     app: CoprodApplication, conn: Connection, group: Group, round_id: int, kind: NoticeKind,
     ref_id: int, user_ids: list[int],
-) -> Deadline | None:  # fmt: skip
+) -> None:  # fmt: skip
     """Queue notices and bring the group's NOTICES deadline forward to the earliest one."""
     now = app.services.clock.now()
-    if not await stored.queue(conn, group_id=group.id, round_id=round_id, kind=kind, ref_id=ref_id,
-                              user_ids=user_ids, due_at=deliver_at(now, group.timezone)):  # fmt: skip
-        return None
-    return await _plan_next(conn, group.id)
+    if await stored.queue(conn, group_id=group.id, round_id=round_id, kind=kind, ref_id=ref_id,
+                          user_ids=user_ids, due_at=deliver_at(now, group.timezone)):  # fmt: skip
+        await _plan_next(app, conn, group.id)
 
 
-async def _plan_next(conn: Connection, group_id: int) -> Deadline | None:
+async def _plan_next(app: CoprodApplication, conn: Connection, group_id: int) -> None:
+    """Bring the group's NOTICES deadline to its earliest notice still to send."""
     due = await stored.next_due(conn, group_id)
     if due is None:
-        return None
+        return
     current = await stored_deadlines.get(conn, DeadlineKind.NOTICES, group_id)
     if current is not None and current.done_at is None and current.due_at <= due:
-        return None
-    return await stored_deadlines.set_due(conn, group_id=group_id, kind=DeadlineKind.NOTICES, ref_id=group_id,
-                                          due_at=due)  # fmt: skip
+        return
+    await deadlines.plan(app, conn, group_id=group_id, kind=DeadlineKind.NOTICES, ref_id=group_id, due_at=due)
 
 
 async def _queue_and_plan(app: CoprodApplication, group: Group, round_id: int, kind: NoticeKind, ref_id: int,
@@ -71,9 +69,7 @@ async def _queue_and_plan(app: CoprodApplication, group: Group, round_id: int, k
     async with app.services.db.transaction() as conn:
         if user_ids is None:
             user_ids = await stored.participants(conn, round_id)
-        deadline = await _queue(app, conn, group, round_id, kind, ref_id, user_ids)
-    if deadline is not None:
-        schedule(app, deadline)
+        await _queue(app, conn, group, round_id, kind, ref_id, user_ids)
 
 
 async def results_published(app: CoprodApplication, group: Group, round_: Round) -> None:
@@ -118,9 +114,7 @@ async def deliver_due(app: CoprodApplication, deadline: Deadline) -> None:
         told.update((notice.kind, notice.round_id) for notice, result in results if result == "sent")
     await _tell_group(app, group, told)
     async with services.db.transaction() as conn:
-        later = await _plan_next(conn, group.id)
-    if later is not None:
-        schedule(app, later)
+        await _plan_next(app, conn, group.id)
 
 
 async def _deliver_batch(app: CoprodApplication, group: Group, batch: Sequence[Notice]) -> list[tuple[Notice, str]]:

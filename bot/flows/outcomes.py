@@ -23,10 +23,10 @@ from bot.domain.outcomes import (
 from bot.domain.records import Deadline, Group, Source
 from bot.domain.results import Outcome
 from bot.domain.rounds import Round
+from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication
-from bot.runtime.deadlines import schedule
+from storage import Connection, groups, outcomes, rounds, voting
 from storage import deadlines as stored_deadlines
-from storage import groups, outcomes, rounds, voting
 
 
 def status_of(outcome: Outcome | None) -> tuple[OutcomeStatus, int | None] | None:
@@ -56,35 +56,29 @@ async def add_update(
 ) -> Outcome:
     """Append the update (once per /outcome message) and move its review; returns the stored update."""
     now = app.services.clock.now()
-    deadline = None
     async with app.services.db.transaction() as conn:
         outcome = await voting.outcome_by_source(conn, source)  # found: this /outcome replayed after a crash
         if outcome is None:
             status, progress = next_status(update, status_of(await voting.latest_outcome(conn, round_.id)))
             outcome = await voting.add_outcome(conn, round_id=round_.id, text=update.text, recorded_by=by,
                                                now=now, source=source, status=status, progress=progress)  # fmt: skip
-            deadline = await _move_review(conn, round_, status, now)
-    if deadline is not None:
-        schedule(app, deadline)
+            await _move_review(app, conn, round_, review_due(status, now), now)
     return outcome
 
 
-async def _move_review(conn, round_: Round, status: OutcomeStatus, now: dt.datetime) -> Deadline | None:
-    due = review_due(status, now)
+async def _move_review(
+    app: CoprodApplication, conn: Connection, round_: Round, due: dt.datetime | None, now: dt.datetime
+) -> None:
+    """The round's next review is due at ``due``; none (``None``) once it is done or dropped."""
     if due is None:
         await stored_deadlines.finish(conn, DeadlineKind.OUTCOME_REVIEW, round_.id, now)
-        return None
-    return await stored_deadlines.set_due(
-        conn, group_id=round_.group_id, kind=DeadlineKind.OUTCOME_REVIEW, ref_id=round_.id, due_at=due
-    )
+        return
+    await deadlines.plan(app, conn, group_id=round_.group_id, kind=DeadlineKind.OUTCOME_REVIEW, ref_id=round_.id, due_at=due)
 
 
 async def set_review(app: CoprodApplication, round_: Round, due: dt.datetime) -> None:
     async with app.services.db.transaction() as conn:
-        deadline = await stored_deadlines.set_due(
-            conn, group_id=round_.group_id, kind=DeadlineKind.OUTCOME_REVIEW, ref_id=round_.id, due_at=due
-        )
-    schedule(app, deadline)
+        await _move_review(app, conn, round_, due, app.services.clock.now())
 
 
 async def announce(app: CoprodApplication, group: Group, round_: Round, outcome: Outcome) -> None:

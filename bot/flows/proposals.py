@@ -21,6 +21,7 @@ from bot.domain.proposals import (
 )
 from bot.domain.records import Deadline, Group, Source
 from bot.flows.rounds import open_round
+from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication
 from storage import deadlines as stored_deadlines
 from storage import groups, members, proposals
@@ -127,3 +128,31 @@ async def lapse(app: CoprodApplication, deadline: Deadline) -> None:
         lapsed = await proposals.mark_lapsed(conn, deadline.ref_id)
     if lapsed:
         await _announce(app, deadline.ref_id)
+
+
+async def propose(app: CoprodApplication, group: Group, question: str, *, proposer: int, source: Source) -> None:
+    """Post a proposal with its Support button; it lapses when the support window ends.
+
+    The ``source`` message (the /propose) proposes once: replayed after a crash, it posts
+    the message only if the crash came before it was posted. With a threshold of one, the
+    proposer's own support opens it at once.
+    """
+    services = app.services
+    now = services.clock.now()
+    async with services.db.transaction() as conn:
+        proposal = await proposals.by_source(conn, source)
+        if proposal is None:
+            proposal = await proposals.create(
+                conn, group_id=group.id, question=question, proposer_id=proposer,
+                now=now, expires_at=now + SUPPORT_WINDOW, source=source,
+            )  # fmt: skip
+            await deadlines.plan(app, conn, group_id=group.id, kind=DeadlineKind.PROPOSAL_LAPSE,
+                                 ref_id=proposal.id, due_at=proposal.expires_at)  # fmt: skip
+    if proposal.message_id is None:
+        _group, proposal, text = await render_proposal(app, proposal.id)
+        t = i18n.translator(group.language)
+        message = await app.bot.send_message(group.chat_id, text, reply_markup=support_keyboard(t, proposal))
+        async with services.db.transaction() as conn:
+            await proposals.set_message(conn, proposal.id, message.message_id)
+    if group.support_threshold <= 1:
+        await open_proposal(app, proposal.id)

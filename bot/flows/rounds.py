@@ -18,7 +18,6 @@ from bot.flows import site
 from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication
 from bot.runtime.limiter import best_effort_args
-from storage import deadlines as stored_deadlines
 from storage import groups
 from storage import rounds as stored_rounds
 
@@ -77,8 +76,8 @@ async def open_round(
     ideas_ends_at = now + dt.timedelta(minutes=ideas_minutes or group.ideas_minutes)
     async with services.db.transaction() as conn:
         round_ = await stored_rounds.by_source(conn, source) if source else None
-        deadline = None
-        if round_ is None:
+        created = round_ is None
+        if created:
             round_ = await stored_rounds.create(
                 conn,
                 group_id=group.id,
@@ -89,14 +88,13 @@ async def open_round(
                 voting_minutes=vote_minutes or group.vote_minutes,
                 source=source,
             )
-            deadline = await stored_deadlines.set_due(
-                conn, group_id=group.id, kind=DeadlineKind.IDEAS_END, ref_id=round_.id, due_at=ideas_ends_at,
+            await deadlines.plan(
+                app, conn, group_id=group.id, kind=DeadlineKind.IDEAS_END, ref_id=round_.id, due_at=ideas_ends_at,
                 remind_at=reminder_due(now, ideas_ends_at),
             )  # fmt: skip
     if round_.prompt_message_id is None and round_.stage is Stage.IDEAS:
         round_ = await _post_prompt(app, group, round_, now)
-    if deadline is not None:
-        deadlines.schedule(app, deadline)
+    if created:
         await site.refresh(app, group.id, round_.number)
     return round_
 

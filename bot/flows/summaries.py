@@ -9,26 +9,29 @@ hours per week goes with the text when there is something to draw.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.domain import i18n
+from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.i18n import Translator
 from bot.domain.outcomes import OutcomeStatus, status_text
 from bot.domain.records import Deadline, Group
 from bot.domain.rounds import Stage
+from bot.domain.settings import SummarySchedule
 from bot.domain.summary import OpenRound, Summary, build, period_start
 from bot.flows import site
 from bot.flows.voting import paper_split
 from bot.render import charts
 from bot.render.chart_words import hours_chart, leading_ideas_chart
-from bot.runtime import scheduling
+from bot.runtime import deadlines, scheduling
 from bot.runtime.application import CoprodApplication
-from bot.runtime.deadlines import schedule
 from bot.runtime.sending import post_blocks
-from storage import groups
+from storage import Connection, groups
+from storage import deadlines as stored_deadlines
 from storage import summary as stored
 
 log = logging.getLogger(__name__)
@@ -168,6 +171,35 @@ async def summary_due(app: CoprodApplication, deadline: Deadline) -> None:
     async with services.db.transaction() as conn:
         if posted:
             await stored.mark_summarised(conn, group.id, now)
-        following = await scheduling.plan_summary(conn, group, after=now)
-    if following is not None:
-        schedule(app, following)
+        await plan_summary(app, conn, group, after=now)
+
+
+async def plan_summary(app: CoprodApplication, conn: Connection, group: Group, *, after: dt.datetime) -> None:
+    """Plan the group's next summary: the first scheduled time after ``after`` in the group's
+    time zone (:class:`~bot.domain.settings.SummarySchedule`); none when summaries are off."""
+    due = SummarySchedule.parse(group.summary_schedule).next_after(after, group.timezone)
+    if due is None:
+        await stored_deadlines.finish(conn, DeadlineKind.SUMMARY, group.id, after)
+        return
+    await deadlines.plan(app, conn, group_id=group.id, kind=DeadlineKind.SUMMARY, ref_id=group.id, due_at=due)
+
+
+async def plan_missing(app: CoprodApplication) -> None:
+    """A start step: every group without a pending summary gets one, counted from its last summary,
+    so a summary missed while the bot was down falls due at once and is posted once, however
+    many periods were missed. A schedule of "off" gets none."""
+    async with app.services.db.transaction() as conn:
+        for group in await groups.without_pending_summary(conn):
+            await plan_summary(app, conn, group, after=group.last_summary_at or group.created_at)
+
+
+async def group_joined(app: CoprodApplication, group_id: int) -> None:
+    """A group is new, or the bot is back in it: plan its summary from now (unless one is
+    planned) and serve its deadlines."""
+    services = app.services
+    async with services.db.transaction() as conn:
+        group = await groups.get(conn, group_id)
+        planned = await stored_deadlines.get(conn, DeadlineKind.SUMMARY, group.id)
+        if planned is None or planned.done_at is not None:
+            await plan_summary(app, conn, group, after=services.clock.now())
+    await scheduling.schedule_pending(app, group_id)

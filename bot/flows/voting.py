@@ -19,19 +19,20 @@ from telegram import Bot, InputPollOption, Poll, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
 from bot.domain import i18n
-from bot.domain.ballots import PollLayout, lay_out
+from bot.domain.ballots import PollLayout, QuickPoll, lay_out
 from bot.domain.deadline_kinds import DeadlineKind, reminder_due
+from bot.domain.durations import whole_minutes
 from bot.domain.i18n import Translator
 from bot.domain.inclusion import credit, idea_words, message_link
-from bot.domain.records import Deadline, Group
+from bot.domain.records import Deadline, Group, Source
 from bot.domain.results import Results, rank, voter_count
-from bot.domain.rounds import Idea, Round, Stage, voting_deadline
+from bot.domain.rounds import Idea, Kind, Round, Stage, fold, voting_deadline
 from bot.domain.text_limits import POLL_QUESTION_LENGTH, shorten
 from bot.flows import notices, site
 from bot.render import charts
 from bot.render.chart_words import results_chart
+from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication
-from bot.runtime.deadlines import schedule
 from bot.runtime.sending import post_blocks
 from storage import Connection, groups, members, paper, rounds, voting
 from storage import deadlines as stored_deadlines
@@ -153,8 +154,8 @@ async def open_voting(app: CoprodApplication, round_: Round) -> bool:
             return False
         await stored_deadlines.finish(conn, DeadlineKind.IDEAS_END, round_.id, now)
         standing = await rounds.ideas(conn, round_.id, standing_only=True)
-        deadline = await stored_deadlines.set_due(
-            conn, group_id=round_.group_id, kind=DeadlineKind.VOTING_END, ref_id=round_.id, due_at=ends_at,
+        await deadlines.plan(
+            app, conn, group_id=round_.group_id, kind=DeadlineKind.VOTING_END, ref_id=round_.id, due_at=ends_at,
             remind_at=reminder_due(now, ends_at),
         )  # fmt: skip
         group = await groups.get(conn, round_.group_id)
@@ -162,10 +163,39 @@ async def open_voting(app: CoprodApplication, round_: Round) -> bool:
     if not standing:
         await close_voting(app, opened)
         return True
-    schedule(app, deadline)
     await post_ballot(app, group, opened, standing)
     await site.refresh(app, group.id, opened.number)
     return True
+
+
+async def open_quick_poll(
+    app: CoprodApplication, group: Group, quick: QuickPoll, *, created_by: int | None, source: Source
+) -> None:
+    """A quick poll: a round that opens straight in voting, its options standing as ideas.
+
+    The ``source`` message (the /poll) opens one round: replayed after a crash, it posts
+    whatever of the ballot the crash kept from being posted.
+    """
+    now = app.services.clock.now()
+    minutes = whole_minutes(quick.voting) if quick.voting else group.vote_minutes
+    async with app.services.db.transaction() as conn:
+        round_ = await rounds.by_source(conn, source)
+        if round_ is None:
+            round_ = await rounds.create(
+                conn, group_id=group.id, question=quick.question, created_by=created_by,
+                now=now, ideas_ends_at=None, voting_minutes=minutes,
+                voting_ends_at=voting_deadline(now, minutes), kind=Kind.POLL, source=source,
+            )  # fmt: skip
+            for option in quick.options:
+                await rounds.add_idea(conn, round_id=round_.id, text=option, folded=fold(option),
+                                      author_id=created_by, anonymous=False, now=now)  # fmt: skip
+            await deadlines.plan(
+                app, conn, group_id=group.id, kind=DeadlineKind.VOTING_END, ref_id=round_.id,
+                due_at=round_.voting_ends_at, remind_at=reminder_due(now, round_.voting_ends_at),
+            )  # fmt: skip
+        options = await rounds.ideas(conn, round_.id, standing_only=True)
+    if round_.stage is Stage.VOTING:
+        await post_ballot(app, group, round_, options)
 
 
 async def post_ballot(app: CoprodApplication, group: Group, round_: Round, ideas: Sequence[Idea]) -> None:

@@ -1,8 +1,9 @@
 """Deadlines: rows in the database, each served by a named job in PTB's JobQueue.
 
-A flow that sets a deadline writes the row in its own transaction (``storage.deadlines``)
-and then calls :func:`schedule`. When the job fires, :func:`fire` claims the row and runs
-the action the application was given for its kind (the table in :mod:`bot.flows`).
+A flow sets a deadline with ONE call inside its transaction, :func:`plan`: it writes the row
+(and a stage's reminder row) and schedules their jobs once the transaction commits, so a job
+never exists for a row that was rolled back. When the job fires, :func:`fire` claims the row
+and runs the action the application was given for its kind (the table in :mod:`bot.flows`).
 Actions are idempotent: a round already moved on by a facilitator is left as it is.
 
 Delays are computed from the injected clock, so the accelerated demo and the real bot
@@ -22,9 +23,10 @@ from bot.domain.deadline_kinds import REMINDER_OF, DeadlineKind
 from bot.domain.records import Deadline
 from bot.runtime import outbound
 from bot.runtime.application import CoprodApplication
+from storage import Connection
 from storage import deadlines as stored
 
-__all__ = ["DeadlineKind", "fire", "run_due", "schedule"]
+__all__ = ["DeadlineKind", "fire", "plan", "run_due", "schedule"]
 
 log = logging.getLogger(__name__)
 
@@ -36,21 +38,31 @@ RETRY_FAILED = dt.timedelta(minutes=5)
 # run_due follows them, but never forever.
 MAX_PASSES = 10
 
-def schedule(app: CoprodApplication, deadline: Deadline, *, with_reminder: bool = True) -> None:
-    """(Re)schedule the job for ``deadline``; an earlier job of the same name is replaced.
+async def plan(
+    app: CoprodApplication, conn: Connection, *, group_id: int, kind: str, ref_id: int,
+    due_at: dt.datetime, remind_at: dt.datetime | None = None,
+) -> Deadline:  # fmt: skip
+    """Create or move the deadline ``(kind, ref_id)`` in the caller's transaction; a stage
+    deadline brings its reminder (``remind_at``, see :func:`bot.domain.deadline_kinds.reminder_due`).
+    Their jobs are (re)scheduled once the transaction commits."""
+    deadline = await stored.set_due(conn, group_id=group_id, kind=kind, ref_id=ref_id, due_at=due_at, remind_at=remind_at)
+    planned = [deadline]
+    reminder_kind = REMINDER_OF.get(kind)
+    if reminder_kind is not None:
+        reminder = await stored.get(conn, reminder_kind, ref_id)
+        if reminder.done_at is None:  # a reminder already sent stays sent
+            planned.append(reminder)
+    conn.after_commit(lambda: [schedule(app, each) for each in planned])
+    return deadline
 
-    A stage deadline also brings its reminder, which storage wrote alongside it; the
-    reminder's job is scheduled by a job of its own, since finding the row needs the database.
-    ``with_reminder=False`` when the caller schedules every pending row, reminders included.
-    """
+
+def schedule(app: CoprodApplication, deadline: Deadline) -> None:
+    """(Re)schedule the job for a stored ``deadline``; an earlier job of the same name is replaced."""
     queue = app.job_queue
     if queue is None:
         return
     delay = max((deadline.due_at - app.services.clock.now()).total_seconds(), 0.0)
     _plan(queue, deadline.id, deadline.job_name, delay)
-    reminder = REMINDER_OF.get(deadline.kind)
-    if reminder is not None and with_reminder:
-        queue.run_once(_schedule_stored, when=0, data=(reminder, deadline.ref_id))
 
 
 def _plan(queue: Any, deadline_id: int, name: str, when: float | dt.timedelta) -> None:
@@ -73,15 +85,6 @@ async def _job_callback(context: Any) -> None:
     except TelegramError:
         log.exception("event=deadline_failed job=%s retry_in=%ss", context.job.name, RETRY_FAILED.seconds)
         _plan(context.job_queue, context.job.data, context.job.name, RETRY_FAILED)
-
-
-async def _schedule_stored(context: Any) -> None:
-    app = context.application
-    kind, ref_id = context.job.data
-    async with app.services.db.read() as conn:
-        deadline = await stored.get(conn, kind, ref_id)
-    if deadline is not None and deadline.done_at is None:
-        schedule(app, deadline)
 
 
 async def fire(app: CoprodApplication, deadline_id: int) -> bool:

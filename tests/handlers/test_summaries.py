@@ -12,6 +12,7 @@ from bot.demo.emulator.request import EmulatorRequest
 from bot.domain import callbacks
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.ledger import EntryDraft, EntryKind, EntryStatus
+from bot.flows import summaries
 from bot.runtime import deadlines, scheduling
 from storage import deadlines as stored_deadlines
 from storage import groups, ledger, to_db
@@ -116,12 +117,14 @@ async def test_start_up_plans_a_summary_only_for_a_group_without_one(harness):
     async with harness.db.transaction() as conn:
         await stored_deadlines.set_due(conn, group_id=group.id, kind=DeadlineKind.SUMMARY, ref_id=group.id,
                                        due_at=moved)  # fmt: skip
+    await summaries.plan_missing(harness.app)
     await scheduling.catch_up(harness.app)
     async with harness.db.read() as conn:
         assert (await stored_deadlines.get(conn, DeadlineKind.SUMMARY, group.id)).due_at == moved  # kept
 
     async with harness.db.transaction() as conn:
         await stored_deadlines.finish(conn, DeadlineKind.SUMMARY, group.id, harness.clock.now())
+    await summaries.plan_missing(harness.app)
     await scheduling.catch_up(harness.app)
     async with harness.db.read() as conn:
         planned = await stored_deadlines.get(conn, DeadlineKind.SUMMARY, group.id)

@@ -68,7 +68,7 @@ async def test_a_deadline_retried_after_a_telegram_error_keeps_one_job(harness):
     try:
         job = SimpleNamespace(data=ideas_end.id, name=ideas_end.job_name)
         await deadlines._job_callback(SimpleNamespace(application=harness.app, job=job, job_queue=queue))
-        deadlines.schedule(harness.app, ideas_end, with_reminder=False)  # moved, say: planned again
+        deadlines.schedule(harness.app, ideas_end)  # moved, say: planned again
         assert [j.name for j in queue.jobs()].count(ideas_end.job_name) == 1
     finally:
         queue.scheduler.shutdown(wait=False)
