@@ -12,7 +12,8 @@ from types import SimpleNamespace
 
 from benchmarks.report import Figure
 from bot.domain import i18n
-from bot.domain.results import Tally, rank
+from bot.domain.decisions import Tally
+from bot.domain.decisions.approval import rank
 from bot.render import charts
 from bot.render.chart_words import results_chart
 

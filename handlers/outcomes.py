@@ -13,17 +13,18 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CommandHandler, filters
 
+from bot.domain.decisions import Decision, Placing
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
-from bot.domain.outcomes import OutcomeStatus, parse_review, parse_update, status_text
+from bot.domain.outcomes import Outcome, OutcomeStatus, parse_review, parse_update, status_text
 from bot.domain.pages import split_page
 from bot.domain.records import Group
-from bot.domain.results import Outcome, Placing, Results, rank
 from bot.domain.rounds import Round, Stage, require_stage
 from bot.domain.text_limits import shorten
 from bot.flows import notices, site
 from bot.flows import outcomes as flows
-from bot.flows.voting import paper_split
+from bot.flows.decisions import method_of
+from bot.flows.idea_lines import paper_split
 from bot.runtime.menu import Where
 from handlers.common import (
     Turn,
@@ -100,7 +101,7 @@ WINNERS_SHOWN = 5  # tied first places named in /rounds; the rest are counted
 WINNER_LENGTH = 150  # Telegram units of each one's text; the full texts are in the results
 
 
-def winners_line(t: Translator, results: Results) -> str:
+def winners_line(t: Translator, results: Decision) -> str:
     """What the group chose: the first place, ties joined with "=", each shortened and at
     most :data:`WINNERS_SHOWN` of them, so a round of long tied ideas still fits a message."""
     winners = results.winners
@@ -126,7 +127,7 @@ def _winner(t: Translator, placing: Placing) -> str:
 
 
 def _closed_lines(
-    t: Translator, group: Group, round_: Round, results: Results, outcome: Outcome | None, hours: tuple[int, int]
+    t: Translator, group: Group, round_: Round, results: Decision, outcome: Outcome | None, hours: tuple[int, int]
 ) -> str:
     lines = [
         t._("#{number} {question}", number=round_.number, question=t.user_text(round_.question)),
@@ -152,7 +153,7 @@ async def rounds_command(turn: Turn) -> None:
     async with turn.db.read() as conn:
         open_rounds = await rounds.open_rounds(conn, group.id)
         closed = [
-            (round_, rank(await voting.frozen_tallies(conn, round_.id), round_.voter_count or 0, round_.paper_voters),
+            (round_, await method_of(round_).frozen(conn, round_),
              await voting.latest_outcome(conn, round_.id), await outcomes.round_hours(conn, round_.id))
             for round_ in await rounds.closed_rounds(conn, group.id, RECENT_CLOSED)
         ]  # fmt: skip

@@ -27,7 +27,8 @@ from bot.domain.rounds import (
     Stage,
     require_stage,
 )
-from bot.flows.voting import close_voting, open_quick_poll, open_voting, record_poll
+from bot.flows.decisions.approval import open_quick_poll, record_poll
+from bot.flows.voting import close_voting, open_voting
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import Where
 from handlers.common import (

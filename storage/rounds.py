@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.domain.decisions import Method
 from bot.domain.records import Source
 from bot.domain.rounds import (
     Idea,
@@ -41,6 +42,7 @@ def _round(row: Row) -> Round:
         voting_message_id=row["voting_message_id"],
         link_token=row["link_token"],
         paper_voters=row["paper_voters"],
+        method=Method(row["method"]),
     )
 
 
@@ -72,26 +74,27 @@ async def create(
     voting_minutes: int,
     voting_ends_at: dt.datetime | None = None,
     kind: Kind = Kind.ROUND,
+    method: Method = Method.APPROVAL,
     source: Source | None = None,
 ) -> Round:
-    """A new round numbered after the group's last one; a poll starts in voting, ending at
-    ``voting_ends_at``.
+    """A new round numbered after the group's last one, in its kind's first stage (a poll
+    starts in voting, ending at ``voting_ends_at``).
 
     ``source`` is the command's message: see :func:`by_source`.
     """
-    stage = Stage.IDEAS if kind is Kind.ROUND else Stage.VOTING
+    stage = kind.first_stage
     new_id = await conn.insert(
         """
-        INSERT INTO rounds (group_id, number, kind, question, stage, created_by, created_at,
+        INSERT INTO rounds (group_id, number, kind, method, question, stage, created_by, created_at,
                             ideas_ends_at, voting_minutes, voting_started_at, voting_ends_at,
                             source_chat_id, source_message_id, link_token)
         VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE group_id = ?),
-                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
-            group_id, group_id, kind.value, question, stage.value, created_by, to_db(now),
+            group_id, group_id, kind.value, method.value, question, stage.value, created_by, to_db(now),
             to_db(ideas_ends_at), voting_minutes,
-            None if kind is Kind.ROUND else to_db(now), to_db(voting_ends_at), *sources.columns(source), new_link_token(),
+            to_db(now) if stage is Stage.VOTING else None, to_db(voting_ends_at), *sources.columns(source), new_link_token(),
         ),
     )  # fmt: skip
     return await get(conn, new_id)

@@ -10,7 +10,6 @@ only those words, never an id, reach the templates. Hours are named here by
 from __future__ import annotations
 
 from bot.domain.records import Group
-from bot.domain.results import Tally
 from bot.domain.rounds import Idea, IdeaStatus, Stage
 from bot.domain.site import (
     PublicGroup,
@@ -36,7 +35,6 @@ async def public_group(conn: Connection, group: Group, only: int | None = None) 
 
 async def _round(conn: Connection, row, *, detailed: bool = True) -> PublicRound:  # noqa: ANN001 - a Row
     stage = Stage(row["stage"])
-    closed = stage is Stage.CLOSED and detailed
     ideas = await _ideas(conn, row["id"]) if detailed else ()
     deadline = row["ideas_ends_at"] if stage is Stage.IDEAS else row["voting_ends_at"] if stage is Stage.VOTING else None
     return PublicRound(
@@ -49,8 +47,8 @@ async def _round(conn: Connection, row, *, detailed: bool = True) -> PublicRound
         voters=row["voter_count"],
         ideas=ideas,
         authors=await members.names(conn, {idea.author_id for idea in ideas if idea.author_id}),
-        tallies=await _tallies(conn, row["id"]) if closed else (),
         outcomes=await _outcomes(conn, row["id"]) if detailed else (),
+        round_id=row["id"],
     )
 
 
@@ -58,19 +56,6 @@ async def _ideas(conn: Connection, round_id: int) -> tuple[Idea, ...]:
     """The round's standing and merged ideas, read as every listing reads them."""
     return tuple(idea for idea in await rounds.ideas(conn, round_id)
                  if idea.status in (IdeaStatus.STANDING, IdeaStatus.MERGED))  # fmt: skip
-
-
-async def _tallies(conn: Connection, round_id: int) -> tuple[Tally, ...]:
-    rows = await conn.fetch_all(
-        """
-        SELECT ideas.number, ideas.text, round_results.votes
-        FROM round_results JOIN ideas ON ideas.id = round_results.idea_id
-        WHERE round_results.round_id = ? ORDER BY ideas.number
-        """,
-        (round_id,),
-    )
-    # The idea's number stands in for its id: the page has no use for database ids.
-    return tuple(Tally(row[0], row[0], row[1], row[2]) for row in rows)
 
 
 async def _outcomes(conn: Connection, round_id: int) -> tuple[PublicOutcome, ...]:

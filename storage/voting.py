@@ -12,8 +12,9 @@ import json
 from collections.abc import Sequence
 
 from bot.domain.ballots import PollLayout, PostedPoll
+from bot.domain.decisions import Decision, Tally
+from bot.domain.outcomes import Outcome
 from bot.domain.records import Source
-from bot.domain.results import Outcome, Results, Tally
 from storage import Connection, Row, from_db, sources, to_db
 
 
@@ -121,7 +122,7 @@ async def poll_totals(conn: Connection, round_id: int) -> list[int]:
     return [poll.total_voter_count for poll in await polls(conn, round_id)]
 
 
-async def freeze_results(conn: Connection, round_id: int, results: Results) -> None:
+async def freeze_results(conn: Connection, round_id: int, results: Decision) -> None:
     """Keep the published ranking, so late poll updates never change what was announced."""
     await conn.execute_many(
         "INSERT OR REPLACE INTO round_results (round_id, idea_id, votes, rank, paper_votes) VALUES (?, ?, ?, ?, ?)",

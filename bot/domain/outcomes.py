@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass
 
 from bot.domain.durations import parse_stage_duration
-from bot.domain.errors import DomainError, Quoted
+from bot.domain.errors import DomainError, Quoted, within_limit
 from bot.domain.i18n import N_, Translator
-from bot.domain.results import check_outcome
+from bot.domain.member_text import without_direction_controls
+
+MAX_OUTCOME_LENGTH = 1000
 
 # Without a /review, an outcome still open is due for an update this long after its last one.
 REVIEW_AFTER = dt.timedelta(days=30)
@@ -131,3 +133,27 @@ def status_text(t: Translator, status: OutcomeStatus, progress: int | None) -> s
     if status is OutcomeStatus.IN_PROGRESS:
         return t._("in progress ({percent})", percent=t.percent((progress or 0) / 100))
     return t._(STATUS_WORDS[status])
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One update of what happened after a round ("you said, we did"); the latest one is
+    shown, the earlier ones are its history. ``status`` is an :class:`~bot.domain.outcomes.OutcomeStatus` value."""
+
+    id: int
+    round_id: int
+    text: str
+    recorded_by: int | None
+    recorded_at: dt.datetime
+    message_id: int | None  # the message that announced it, once posted
+    status: str = "planned"
+    progress: int | None = None  # percent, while in progress
+
+
+def check_outcome(text: str) -> str:
+    return within_limit(
+        without_direction_controls(text).strip(),
+        MAX_OUTCOME_LENGTH,
+        empty=N_("Please write what happened after the round number, e.g. /outcome 3 The council fixed the bench."),
+        too_long=N_("That outcome is {length} characters long; please keep it within {limit} characters."),
+    )

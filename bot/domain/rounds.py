@@ -14,6 +14,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
+from bot.domain.decisions import Method
 from bot.domain.durations import looks_like_duration, parse_stage_duration
 from bot.domain.errors import DomainError, within_limit
 from bot.domain.i18n import N_
@@ -39,8 +40,14 @@ class Stage(enum.StrEnum):
 
 
 class Kind(enum.StrEnum):
+    """Whether a round collects ideas before its vote (how its decision method opens)."""
+
     ROUND = "round"  # collects ideas, then votes on them
     POLL = "poll"  # fixed options, straight to voting
+
+    @property
+    def first_stage(self) -> Stage:
+        return Stage.IDEAS if self is Kind.ROUND else Stage.VOTING
 
 
 class IdeaStatus(enum.StrEnum):
@@ -69,6 +76,7 @@ class Round:
     voting_message_id: int | None
     link_token: str | None = None  # the private-idea link's key: unguessable, unlike the id
     paper_voters: int = 0  # the part of voter_count that voted on paper
+    method: Method = Method.APPROVAL
 
     @property
     def deadline(self) -> dt.datetime | None:

@@ -14,8 +14,8 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.domain.decisions import Decision
 from bot.domain.records import Member
-from bot.domain.results import Tally
 from bot.domain.rounds import Idea, Stage
 
 
@@ -46,8 +46,9 @@ class PublicRound:
     voters: int | None
     ideas: tuple[Idea, ...]  # standing and merged, named on the page as in every listing
     authors: Mapping[int, Member]  # the members those ideas name
-    tallies: tuple[Tally, ...]  # the frozen results, once closed
     outcomes: tuple[PublicOutcome, ...]  # oldest first
+    round_id: int = 0
+    decision: Decision | None = None  # once closed, as its method froze it (filled by the site flow)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.domain.decisions.approval import voter_count
 from bot.domain.records import Group
-from bot.domain.results import voter_count
 from bot.domain.rounds import Stage
 
 TOP_CONTRIBUTORS = 3

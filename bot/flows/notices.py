@@ -23,11 +23,13 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.decisions import Decision
 from bot.domain.i18n import Translator
 from bot.domain.notices import ACTIVE_WITHIN, Notice, NoticeKind, deliver_at
+from bot.domain.outcomes import Outcome
 from bot.domain.records import Deadline, Group, Member
-from bot.domain.results import Outcome, Results, rank
 from bot.domain.rounds import Idea, Round
+from bot.flows.decisions import method_of
 from bot.flows.outcomes import update_text
 from bot.runtime import deadlines, outbound
 from bot.runtime.application import CoprodApplication
@@ -188,7 +190,7 @@ async def _render(reads: _Reads, app: CoprodApplication, group: Group, notice: N
         hours = await reads.once(("hours", round_.id), lambda: outcomes.round_hours(conn, round_.id))
         body = update_text(t, round_, next(o for o in history if o.id == notice.ref_id), hours)
     elif notice.kind is NoticeKind.RESULTS:
-        results = await reads.once(("results", round_.id), lambda: _results(conn, round_))
+        results = await reads.once(("results", round_.id), lambda: method_of(round_).frozen(conn, round_))
         ideas = await reads.once(("ideas", round_.id), lambda: rounds.ideas(conn, round_.id))
         body = _results_text(t, round_, results, ideas, member.user_id)
     else:
@@ -196,12 +198,7 @@ async def _render(reads: _Reads, app: CoprodApplication, group: Group, notice: N
     return where + "\n" + body
 
 
-async def _results(conn: Connection, round_: Round) -> Results:
-    """The frozen results, counted as the group's results message counts them (paper votes too)."""
-    return rank(await voting.frozen_tallies(conn, round_.id), round_.voter_count or 0, round_.paper_voters)
-
-
-def _results_text(t: Translator, round_: Round, results: Results, ideas: Sequence[Idea], user_id: int) -> str:
+def _results_text(t: Translator, round_: Round, results: Decision, ideas: Sequence[Idea], user_id: int) -> str:
     lines = [t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
                  question=t.user_text(round_.question))]  # fmt: skip
     placing_of = {placing.tally.idea_id: placing for placing in results.placings}

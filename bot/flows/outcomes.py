@@ -14,6 +14,7 @@ from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.i18n import Translator
 from bot.domain.outcomes import (
+    Outcome,
     OutcomeStatus,
     OutcomeUpdate,
     next_status,
@@ -21,7 +22,6 @@ from bot.domain.outcomes import (
     status_text,
 )
 from bot.domain.records import Deadline, Group, Source
-from bot.domain.results import Outcome
 from bot.domain.rounds import Round
 from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication

@@ -16,7 +16,7 @@ from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.records import Deadline
 from bot.domain.rounds import Stage
 from bot.flows import notices
-from bot.flows.voting import round_voters
+from bot.flows.decisions import method_of
 from bot.runtime.application import CoprodApplication
 from storage import groups, rounds
 
@@ -30,7 +30,7 @@ async def remind(app: CoprodApplication, deadline: Deadline) -> None:
         group = await groups.get(conn, round_.group_id)
         ideas, authors = await rounds.counts(conn, round_.id)
         wordless = await rounds.unlabelled_voice_ideas(conn, round_.id)
-        voters = await round_voters(conn, round_.id)
+        voters = await method_of(round_).voters_so_far(conn, round_)
     now = services.clock.now()
     if round_.stage is not STAGE_OF[deadline.kind] or round_.deadline is None or round_.deadline <= now:
         return  # moved on already, or about to (the bot was down past the end of the stage)

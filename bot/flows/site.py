@@ -22,19 +22,20 @@ import datetime as dt
 import hashlib
 import html
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from bot.domain import i18n
 from bot.domain.i18n import Translator
 from bot.domain.inclusion import credit, idea_words
 from bot.domain.records import Group
-from bot.domain.results import rank
 from bot.domain.rounds import IdeaStatus, Stage
 from bot.domain.site import PublicGroup, PublicRound, new_site_token
+from bot.flows.decisions import method_of
 from bot.render import site_files, svg_bars
 from bot.render.chart_words import results_chart
 from bot.runtime.application import CoprodApplication
-from storage import Database, groups
+from storage import Connection, Database, groups
 from storage import rounds as stored_rounds
 from storage import site as stored
 
@@ -107,8 +108,17 @@ async def rebuild(db: Database, site_dir: Path, group_id: int, now: dt.datetime,
         if not group.public_page or not group.site_token:
             return None
         public = await stored.public_group(conn, group, only=round_number)
+        public = replace(public, rounds=tuple([await _decided(conn, round_, round_number) for round_ in public.rounds]))
     target = site_files.group_folder(site_dir, group.site_token)
     return target, await asyncio.to_thread(build, target, public, now, round_number)
+
+
+async def _decided(conn: Connection, public: PublicRound, only: int | None) -> PublicRound:
+    """A closed round with its decision, as its method froze it (only the rounds the page details)."""
+    if public.stage is not Stage.CLOSED or (only is not None and public.number != only):
+        return public
+    round_ = await stored_rounds.get(conn, public.round_id)
+    return replace(public, decision=await method_of(round_).frozen(conn, round_))
 
 
 def page_address(site_url: str | None, group: Group) -> str | None:
@@ -181,8 +191,8 @@ def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: 
     }  # fmt: skip
     # Only the index says when it was updated, so an unchanged round's page keeps its bytes.
     words = dict(common["words"], round_number=t._("Round #{number}", number=round_.number), updated="")
-    if round_.stage is Stage.CLOSED and round_.tallies:
-        results = rank(round_.tallies, round_.voters or 0)
+    results = round_.decision
+    if results is not None and results.placings:
         context["voters"] = t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters)
         context["results"] = [
             {"place": ("=" if p.tied else "") + t.number(p.rank), "number": p.tally.number, "text": p.tally.text,

@@ -24,7 +24,7 @@ from bot.domain.rounds import Stage
 from bot.domain.settings import SummarySchedule
 from bot.domain.summary import OpenRound, Summary, build, period_start
 from bot.flows import site
-from bot.flows.voting import paper_split
+from bot.flows.idea_lines import paper_split
 from bot.render import charts
 from bot.render.chart_words import hours_chart, leading_ideas_chart
 from bot.runtime import deadlines, scheduling

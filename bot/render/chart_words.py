@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from bot.domain.decisions import Decision
 from bot.domain.i18n import Translator
-from bot.domain.results import Results
 from bot.domain.rounds import Round
 from bot.domain.summary import Summary
 from bot.domain.text_limits import shorten
@@ -27,7 +27,7 @@ def _more(t: Translator, hidden: int) -> str:
     return t.ngettext("and {count} more idea", "and {count} more ideas", hidden) if hidden else ""
 
 
-def results_chart(t: Translator, round_: Round, results: Results) -> BarChart:
+def results_chart(t: Translator, round_: Round, results: Decision) -> BarChart:
     """Votes per idea, best first, the top 20 drawn and the rest counted under them."""
     shown, hidden = top(results.placings)
     bars = tuple(

@@ -9,9 +9,10 @@ import zipfile
 
 import pytest
 
+from bot.domain.decisions import Tally
+from bot.domain.decisions.approval import rank
 from bot.domain.errors import DomainError
 from bot.domain.inclusion import MAX_PAPER_VOTERS, parse_paper
-from bot.domain.results import Tally, rank
 from bot.domain.rounds import Stage
 from bot.runtime import deadlines
 from storage import groups, paper, rounds

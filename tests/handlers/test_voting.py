@@ -6,7 +6,7 @@ import asyncio
 
 from telegram.constants import PollLimit
 
-from bot.domain.results import rank
+from bot.domain.decisions.approval import rank
 from bot.domain.rounds import Kind, Stage
 from bot.runtime.deadlines import run_due
 from storage import groups, rounds, voting

@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import pytest
 
 from bot.domain import i18n
-from bot.domain.results import Tally, rank
+from bot.domain.decisions import Tally
+from bot.domain.decisions.approval import rank
 from bot.domain.text_limits import shorten
 from bot.render import charts
 from bot.render.chart_words import hours_chart, results_chart

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.decisions import Tally
+from bot.domain.decisions.approval import rank, voter_count
 from bot.domain.errors import DomainError
-from bot.domain.results import Tally, check_outcome, rank, voter_count
+from bot.domain.outcomes import check_outcome
 
 
 def tally(number: int, votes: int) -> Tally:
