@@ -16,13 +16,14 @@ from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defa
 from telegram.request import BaseRequest
 
 from bot.flows import DEADLINE_ACTIONS
-from bot.runtime import inbox, menu, scheduling
+from bot.runtime import menu, scheduling
 from bot.runtime.application import CoprodApplication, CoprodContext
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.config import Settings
 from bot.runtime.limiter import FairRateLimiter, SendJournal
 from bot.runtime.roles import AdminCache
 from bot.runtime.services import Services
+from bot.runtime.updates import inbox
 from handlers import FEATURES
 from handlers.errors import on_error
 

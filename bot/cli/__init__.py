@@ -18,7 +18,8 @@ from bot.app import build_application
 from bot.cli import books, site
 from bot.demo import run as demo_runner
 from bot.domain.errors import ConfigError
-from bot.runtime import config, inbox, logs
+from bot.runtime import config, logs
+from bot.runtime.updates import inbox
 from storage.database import Database, latest_version, stored_version
 
 EXIT_CONFIG = 2

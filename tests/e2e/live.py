@@ -1,6 +1,6 @@
 """The real bot over real loopback HTTP: the emulator server in a thread, the bot in the test's loop.
 
-:class:`LiveBot` runs :func:`bot.runtime.inbox.serve` (what ``python -m bot`` runs) against an
+:class:`LiveBot` runs :func:`bot.runtime.updates.inbox.serve` (what ``python -m bot`` runs) against an
 :class:`~bot.demo.emulator.server.EmulatorServer`; tests act through the server and wait, on a
 condition, never a sleep, until the bot has answered (only :meth:`LiveBot.until_applied`
 polls, briefly and bounded: the database signals nothing when the inbox empties).
@@ -17,8 +17,8 @@ from typing import Any
 from bot.app import CoprodApplication, build_application
 from bot.demo.emulator.server import EmulatorServer
 from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
-from bot.runtime import inbox
 from bot.runtime.limiter import FairRateLimiter
+from bot.runtime.updates import inbox
 from tests.support.harness import make_settings
 
 WAIT = 20.0  # seconds before a wait gives up and the test fails

@@ -10,7 +10,7 @@ import pytest
 from bot.app import build_application
 from bot.demo.emulator.server import Fault
 from bot.domain.errors import ConfigError
-from bot.runtime import inbox
+from bot.runtime.updates import inbox
 from tests.e2e.live import WAIT
 from tests.support.harness import make_settings
 

@@ -12,8 +12,8 @@ from telegram.error import BadRequest, Forbidden, TimedOut
 from bot.app import build_application
 from bot.demo.emulator.server import Fault
 from bot.domain.errors import ConfigError
-from bot.runtime import inbox
 from bot.runtime.limiter import FairRateLimiter
+from bot.runtime.updates import inbox
 from handlers.errors import SOMETHING_WENT_WRONG
 from tests.e2e.live import LiveBot
 from tests.support.harness import make_settings

@@ -12,7 +12,7 @@ from telegram.ext import TypeHandler
 
 from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
-from bot.runtime.inbox import KEEP_PROCESSED, Inbox
+from bot.runtime.updates.inbox import KEEP_PROCESSED, Inbox
 from storage import inbox as stored
 from tests.support.harness import make_settings
 
@@ -195,8 +195,8 @@ async def test_records_of_applied_updates_are_forgotten_while_the_bot_runs(harne
 
 
 async def test_a_burst_of_updates_prunes_without_waiting_for_the_hour(harness, monkeypatch):
-    monkeypatch.setattr("bot.runtime.inbox.PRUNE_EVERY", 2)
-    monkeypatch.setattr("bot.runtime.inbox.KEEP_PROCESSED", dt.timedelta(0))
+    monkeypatch.setattr("bot.runtime.updates.inbox.PRUNE_EVERY", 2)
+    monkeypatch.setattr("bot.runtime.updates.inbox.KEEP_PROCESSED", dt.timedelta(0))
     inbox = Inbox(harness.app)
     first, second = (harness.telegram.message_update(harness.group, person, "/help") for person in harness.residents[:2])
     await inbox.receive(updates(harness, first))

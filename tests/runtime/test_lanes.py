@@ -13,8 +13,8 @@ from telegram.ext import TypeHandler
 
 from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
-from bot.runtime import lanes
-from bot.runtime.inbox import Inbox
+from bot.runtime.updates import lanes
+from bot.runtime.updates.inbox import Inbox
 from tests.support.harness import make_settings
 
 WAIT = 10  # seconds before a wait gives up and the test fails

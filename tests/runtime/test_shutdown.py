@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.runtime import inbox
+from bot.runtime.updates import inbox
 from tests.runtime.test_lanes import WAIT, Feed, until
 
 
 async def test_a_stop_cancels_a_job_still_waiting_after_the_grace_period(harness, monkeypatch):
-    monkeypatch.setattr("bot.runtime.inbox.GRACE", 0.05)
+    monkeypatch.setattr("bot.runtime.updates.inbox.GRACE", 0.05)
     feed = Feed(harness.app, [])
     monkeypatch.setattr(type(harness.app.bot), "get_updates", feed)
     started, never = asyncio.Event(), asyncio.Event()

@@ -39,10 +39,11 @@ from telegram.error import (
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.domain.errors import ConfigError
-from bot.runtime import faults, instance, lanes
+from bot.runtime import instance
 from bot.runtime.application import CoprodApplication, CoprodContext
 from bot.runtime.retries import Backoff, retry_after_seconds
 from bot.runtime.services import Services
+from bot.runtime.updates import faults, lanes
 from storage import inbox as stored
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ async def _skip_applied(update: Update, context: CoprodContext) -> None:
 
 
 class Inbox:
-    """Fetch and store while the backlog is bounded; apply in per-chat lanes (:mod:`bot.runtime.lanes`)."""
+    """Fetch and store while the backlog is bounded; apply in per-chat lanes (:mod:`bot.runtime.updates.lanes`)."""
 
     def __init__(
         self,
