@@ -23,7 +23,7 @@ from bot.runtime.config import Settings
 from bot.runtime.limiter import FairRateLimiter, SendJournal
 from bot.runtime.roles import AdminCache
 from bot.runtime.services import Services
-from bot.runtime.updates import inbox
+from bot.runtime.updates import guard
 from handlers import FEATURES
 from handlers.errors import on_error
 
@@ -67,7 +67,7 @@ def build_application(
     if rate_limiter:
         builder = builder.rate_limiter(rate_limiter)
     application: CoprodApplication = builder.build()
-    inbox.install(application)
+    guard.install(application)
     for feature in FEATURES:
         feature.register(application)
     application.add_error_handler(on_error)

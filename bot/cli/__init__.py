@@ -19,7 +19,8 @@ from bot.cli import books, site
 from bot.demo import run as demo_runner
 from bot.domain.errors import ConfigError
 from bot.runtime import config, logs
-from bot.runtime.updates import inbox
+from bot.runtime.updates.polling import PollingSource
+from bot.runtime.updates.serve import serve
 from storage.database import Database, latest_version, stored_version
 
 EXIT_CONFIG = 2
@@ -67,7 +68,7 @@ def _run(options: argparse.Namespace) -> int:
     settings = config.load(vars(options))
     logs.configure(settings.log_level, settings.token)
     application = build_application(settings)
-    asyncio.run(inbox.serve(application))
+    asyncio.run(serve(application, PollingSource()))
     return 0
 
 

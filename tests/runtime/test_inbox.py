@@ -13,6 +13,8 @@ from telegram.ext import TypeHandler
 from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
 from bot.runtime.updates.inbox import KEEP_PROCESSED, Inbox
+from bot.runtime.updates.polling import PollingSource
+from bot.runtime.updates.serve import receive_and_apply
 from storage import inbox as stored
 from tests.support.harness import make_settings
 
@@ -175,10 +177,10 @@ async def test_fetching_pauses_while_the_disk_is_full(harness, quick_backoff, mo
     monkeypatch.setattr(type(harness.app.bot), "get_updates", get_updates)
     flaky = FlakyDatabase(harness, "database or disk is full", times=3)
     update = harness.telegram.message_update(harness.group, harness.residents[0], "/help")
-    inbox = Inbox(harness.app, poll_timeout=0)
+    inbox = Inbox(harness.app)
     await inbox.receive(updates(harness, update))
     stop = asyncio.Event()
-    running = asyncio.create_task(inbox.run(stop))
+    running = asyncio.create_task(receive_and_apply(inbox, PollingSource(poll_timeout=0), stop))
     async with asyncio.timeout(10):
         while flaky.attempts < 4:
             await asyncio.sleep(0.001)

@@ -1,4 +1,4 @@
-"""The replay guard reads ``processed_updates`` only for ids that may be in it (bot/runtime/inbox.py)."""
+"""The replay guard reads ``processed_updates`` only for ids that may be in it (bot/runtime/updates/guard.py)."""
 
 from __future__ import annotations
 
