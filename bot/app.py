@@ -16,13 +16,14 @@ from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defa
 from telegram.request import BaseRequest
 
 from bot.flows import DEADLINE_ACTIONS, summaries
-from bot.runtime import inbox, menu, scheduling
+from bot.runtime import menu, scheduling
 from bot.runtime.application import CoprodApplication, CoprodContext
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.config import Config
 from bot.runtime.limiter import FairRateLimiter, SendJournal
 from bot.runtime.roles import AdminCache
 from bot.runtime.services import Services
+from bot.runtime.updates import guard
 from handlers import FEATURES
 from handlers.errors import on_error
 
@@ -66,7 +67,7 @@ def build_application(
     if rate_limiter:
         builder = builder.rate_limiter(rate_limiter)
     application: CoprodApplication = builder.build()
-    inbox.install(application)
+    guard.install(application)
     for feature in FEATURES:
         feature.register(application)
     application.add_error_handler(on_error)

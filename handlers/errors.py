@@ -8,8 +8,8 @@ Domain errors never reach here (:mod:`handlers.common` answers them). What does:
   Logged once as a warning, without a traceback; the bot carries on.
 - ``RetryAfter``, timeouts and network errors still failing after the rate limiter's retries
   (:mod:`bot.runtime.retries`): logged once as a warning; telling the member would fail the same way.
-- A busy database or a full disk (:mod:`bot.runtime.faults`): not a bug and not final. The
-  update is noted, so the inbox keeps it and applies it again after a pause.
+- A busy database or a full disk (:mod:`bot.runtime.updates.faults`): not a bug and not
+  final. The update is noted, so the inbox keeps it and applies it again after a pause.
 - Anything else is a bug: logged with its traceback and the update's context, and the
   member is told something went wrong, so they are not left wondering.
 """
@@ -30,8 +30,8 @@ from telegram.error import (
 
 from bot.domain import i18n
 from bot.domain.i18n import N_
-from bot.runtime import faults
 from bot.runtime.application import CoprodContext
+from bot.runtime.updates import faults
 from handlers.common import private_language
 from storage import StorageError, groups, members
 

@@ -1,8 +1,8 @@
 """Rows keyed on the Telegram message that asked for them (``0005_source_messages.sql``).
 
 A command's row stores its source message, unique per table, so a command applied again
-after a crash (``bot/runtime/inbox.py`` replays an update that had not finished) finds the row it
-wrote instead of writing a second one.
+after a crash (``bot/runtime/updates/inbox.py`` replays an update that had not finished) finds
+the row it wrote instead of writing a second one.
 """
 
 from __future__ import annotations

@@ -18,8 +18,10 @@ from bot.app import build_application
 from bot.cli import group_export, ledger_check, site
 from bot.demo import run as demo_runner
 from bot.domain.errors import ConfigError
-from bot.runtime import inbox, logs
+from bot.runtime import logs
 from bot.runtime.config import OPTIONS, load_config
+from bot.runtime.updates.polling import PollingSource
+from bot.runtime.updates.serve import serve
 
 EXIT_CONFIG = 2
 EXIT_UNHEALTHY = 1
@@ -67,7 +69,7 @@ def _run(options: argparse.Namespace) -> int:
     config = load_config(vars(options))
     logs.configure(config.log_level, config.token)
     application = build_application(config)
-    asyncio.run(inbox.serve(application))
+    asyncio.run(serve(application, PollingSource()))
     return 0
 
 

@@ -1,7 +1,8 @@
 """Pauses between attempts: growing backoff after failures, and Telegram's flood waits.
 
 Used by the rate limiter (:mod:`bot.runtime.limiter`) for timeouts and network errors, and
-by the inbox when Telegram or the database is unreachable for a while.
+by the inbox, the polling source and the start (:mod:`bot.runtime.updates`) when Telegram or
+the database is unreachable for a while.
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from bot.runtime.acknowledge import Acknowledgements
 from bot.runtime.clock import Clock
 from bot.runtime.config import Config
-from bot.runtime.faults import DeferredUpdates
 from bot.runtime.refusals import Refusals
-from bot.runtime.replay import AppliedUpdates
 from bot.runtime.roles import AdminCache
+from bot.runtime.updates.applied import AppliedUpdates
+from bot.runtime.updates.faults import DeferredUpdates
 from storage import Database
 from storage.members import Sightings
 

@@ -1,9 +1,10 @@
 """The real bot over real loopback HTTP: the emulator server in a thread, the bot in the test's loop.
 
-:class:`LiveBot` runs :func:`bot.runtime.inbox.serve` (what ``python -m bot`` runs) against an
-:class:`~bot.demo.emulator.server.EmulatorServer`; tests act through the server and wait, on a
-condition, never a sleep, until the bot has answered (only :meth:`LiveBot.until_applied`
-polls, briefly and bounded: the database signals nothing when the inbox empties).
+:class:`LiveBot` runs :func:`bot.runtime.updates.serve.serve` with long polling (what
+``python -m bot`` runs) against an :class:`~bot.demo.emulator.server.EmulatorServer`; tests
+act through the server and wait, on a condition, never a sleep, until the bot has answered
+(only :meth:`LiveBot.until_applied` polls, briefly and bounded: the database signals nothing
+when the inbox empties).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Any
 from bot.app import CoprodApplication, build_application
 from bot.demo.emulator.server import EmulatorServer
 from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
-from bot.runtime import inbox
 from bot.runtime.limiter import FairRateLimiter
+from bot.runtime.updates.polling import PollingSource
+from bot.runtime.updates.serve import serve
 from tests.support.harness import make_config
 
 WAIT = 20.0  # seconds before a wait gives up and the test fails
@@ -44,7 +46,7 @@ class LiveBot:
         limiter = FairRateLimiter(first_backoff=0.01, **limits)
         self.app = build_application(config, rate_limiter=limiter)
         self._stop = asyncio.Event()
-        self._task = asyncio.create_task(inbox.serve(self.app, self._stop))
+        self._task = asyncio.create_task(serve(self.app, PollingSource(), self._stop))
         await self.until(lambda telegram: any(name == "getUpdates" for name, _ in telegram.calls))
         return self.app
 

@@ -10,7 +10,8 @@ import pytest
 from bot.app import build_application
 from bot.demo.emulator.server import Fault
 from bot.domain.errors import ConfigError
-from bot.runtime import inbox
+from bot.runtime.updates.polling import PollingSource
+from bot.runtime.updates.serve import serve
 from tests.e2e.live import WAIT
 from tests.support.harness import make_config
 
@@ -21,7 +22,7 @@ async def test_second_bot_on_the_same_database_stops_at_once(live, server):
     config = dataclasses.replace(make_config(live.database), api_url=server.url)
     second = build_application(config, rate_limiter=False)
     with pytest.raises(ConfigError, match="already running"):
-        await asyncio.wait_for(inbox.serve(second, asyncio.Event()), WAIT)
+        await asyncio.wait_for(serve(second, PollingSource(), asyncio.Event()), WAIT)
 
 
 async def test_a_bot_restarted_after_the_first_stopped_may_run(live):
@@ -34,5 +35,5 @@ async def test_conflict_with_another_poller_stops_the_bot_instead_of_retrying(se
     config = dataclasses.replace(make_config(tmp_path / "coprod.sqlite3"), api_url=server.url)
     application = build_application(config, rate_limiter=False)
     with pytest.raises(ConfigError, match="another process is polling"):
-        await asyncio.wait_for(inbox.serve(application, asyncio.Event()), WAIT)
+        await asyncio.wait_for(serve(application, PollingSource(), asyncio.Event()), WAIT)
     assert len(server.refused) == 1

@@ -12,8 +12,9 @@ from telegram.error import BadRequest, Forbidden, TimedOut
 from bot.app import build_application
 from bot.demo.emulator.server import Fault
 from bot.domain.errors import ConfigError
-from bot.runtime import inbox
 from bot.runtime.limiter import FairRateLimiter
+from bot.runtime.updates.polling import PollingSource
+from bot.runtime.updates.serve import serve
 from handlers.errors import SOMETHING_WENT_WRONG
 from tests.e2e.live import LiveBot
 from tests.support.harness import make_config
@@ -153,4 +154,4 @@ async def test_a_refused_token_stops_the_bot_with_one_clear_error(server, tmp_pa
     server.inject("getMe", Fault(401, "Unauthorized"))
     config = dataclasses.replace(make_config(tmp_path / "coprod.sqlite3"), api_url=server.url)
     with pytest.raises(ConfigError, match="Telegram refused the bot token"):
-        await inbox.serve(build_application(config), asyncio.Event())
+        await serve(build_application(config), PollingSource(), asyncio.Event())

@@ -11,7 +11,9 @@ from telegram.ext import TypeHandler
 
 from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
-from bot.runtime.inbox import KEEP_PROCESSED, Inbox
+from bot.runtime.updates.inbox import KEEP_PROCESSED, Inbox
+from bot.runtime.updates.polling import PollingSource
+from bot.runtime.updates.serve import receive_and_apply
 from storage import TransientError
 from storage import inbox as stored
 from tests.support.harness import make_config
@@ -174,10 +176,10 @@ async def test_fetching_pauses_while_the_disk_is_full(harness, quick_backoff, mo
     monkeypatch.setattr(type(harness.app.bot), "get_updates", get_updates)
     flaky = FlakyDatabase(harness, "database or disk is full", times=3)
     update = harness.telegram.message_update(harness.group, harness.residents[0], "/help")
-    inbox = Inbox(harness.app, poll_timeout=0)
+    inbox = Inbox(harness.app)
     await inbox.receive(updates(harness, update))
     stop = asyncio.Event()
-    running = asyncio.create_task(inbox.run(stop))
+    running = asyncio.create_task(receive_and_apply(inbox, PollingSource(poll_timeout=0), stop))
     async with asyncio.timeout(10):
         while flaky.attempts < 4:
             await asyncio.sleep(0.001)
@@ -194,8 +196,8 @@ async def test_records_of_applied_updates_are_forgotten_while_the_bot_runs(harne
 
 
 async def test_a_burst_of_updates_prunes_without_waiting_for_the_hour(harness, monkeypatch):
-    monkeypatch.setattr("bot.runtime.inbox.PRUNE_EVERY", 2)
-    monkeypatch.setattr("bot.runtime.inbox.KEEP_PROCESSED", dt.timedelta(0))
+    monkeypatch.setattr("bot.runtime.updates.inbox.PRUNE_EVERY", 2)
+    monkeypatch.setattr("bot.runtime.updates.inbox.KEEP_PROCESSED", dt.timedelta(0))
     inbox = Inbox(harness.app)
     first, second = (harness.telegram.message_update(harness.group, person, "/help") for person in harness.residents[:2])
     await inbox.receive(updates(harness, first))

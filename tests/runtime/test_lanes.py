@@ -12,8 +12,10 @@ from telegram.ext import TypeHandler
 
 from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
-from bot.runtime import lanes
-from bot.runtime.inbox import Inbox
+from bot.runtime.updates import lanes
+from bot.runtime.updates.inbox import Inbox
+from bot.runtime.updates.polling import PollingSource
+from bot.runtime.updates.serve import receive_and_apply
 from storage import TransientError
 from tests.support.harness import make_config
 
@@ -138,7 +140,7 @@ async def test_a_quiet_chat_fetched_after_300_backed_up_updates_is_answered(harn
     feed = Feed(harness.app, [noisy[:100], noisy[100:200], noisy[200:], probe])
     monkeypatch.setattr(type(harness.app.bot), "get_updates", feed)
     stop = asyncio.Event()
-    running = asyncio.create_task(Inbox(harness.app, poll_timeout=0, grace=0).run(stop))
+    running = asyncio.create_task(receive_and_apply(Inbox(harness.app, grace=0), PollingSource(poll_timeout=0), stop))
     try:
         await until(lambda: answered(harness, quiet) == [probe[0]["message"]["message_id"]] or running.done())
     finally:
@@ -155,7 +157,7 @@ async def test_a_stop_with_a_backlog_leaves_it_for_the_restart_which_applies_eac
     feed = Feed(harness.app, [[*busy, *calm]])
     monkeypatch.setattr(type(harness.app.bot), "get_updates", feed)
     stop = asyncio.Event()
-    running = asyncio.create_task(Inbox(harness.app, poll_timeout=0, grace=0).run(stop))
+    running = asyncio.create_task(receive_and_apply(Inbox(harness.app, grace=0), PollingSource(poll_timeout=0), stop))
     await until(lambda: len(answered(harness, quiet)) == 3 and stuck.entered)
     stop.set()
     async with asyncio.timeout(WAIT):  # the stuck handler is cancelled, not awaited

@@ -1,4 +1,4 @@
-"""The replay guard reads ``processed_updates`` only for ids that may be in it (bot/runtime/inbox.py)."""
+"""The replay guard reads ``processed_updates`` only for ids that may be in it (bot/runtime/updates/guard.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.demo.emulator.request import EmulatorRequest
-from bot.runtime.inbox import Inbox
-from bot.runtime.replay import AppliedUpdates
+from bot.runtime.updates.applied import AppliedUpdates
+from bot.runtime.updates.inbox import Inbox
 from storage import inbox as stored
 from tests.support.harness import make_config
 

@@ -1,6 +1,6 @@
 """Which updates were applied already: the replay guard's memory of the highest one.
 
-The durable inbox (:mod:`bot.runtime.inbox`) records every applied update in
+The durable inbox (:mod:`bot.runtime.updates.inbox`) records every applied update in
 ``processed_updates``; this keeps the guard in front of the handlers from reading that
 table for the update ids that are plainly new.
 """

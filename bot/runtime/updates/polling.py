@@ -1,0 +1,68 @@
+"""Long polling: ``getUpdates`` in a loop, each batch stored before the next call confirms it.
+
+Telegram forgets the updates below the offset a ``getUpdates`` names, so the offset moves
+past a batch only once :meth:`Inbox.receive <bot.runtime.updates.inbox.Inbox.receive>`
+stored it: a crash at any moment leaves the batch either in the inbox or still with
+Telegram. Telegram answers ``getUpdates`` only while no webhook is set, so
+:meth:`PollingSource.prepare` deletes any.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.error import Conflict, Forbidden, InvalidToken, RetryAfter, TelegramError
+
+from bot.domain.errors import ConfigError
+from bot.runtime.application import CoprodApplication
+from bot.runtime.retries import Backoff, retry_after_seconds
+from bot.runtime.updates.inbox import Inbox
+from bot.runtime.updates.source import token_refused
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 30  # seconds Telegram may hold a getUpdates open
+BATCH_SIZE = 100  # Telegram's maximum per getUpdates
+
+
+class PollingSource:
+    """An :class:`~bot.runtime.updates.source.UpdateSource` fetching with ``getUpdates``
+    while the inbox has room for a whole batch."""
+
+    def __init__(self, *, poll_timeout: float = POLL_TIMEOUT, batch_size: int = BATCH_SIZE) -> None:
+        self._poll_timeout = poll_timeout
+        self._batch_size = batch_size
+
+    async def prepare(self, application: CoprodApplication) -> None:
+        await application.bot.delete_webhook()
+
+    async def run(self, inbox: Inbox, stop: asyncio.Event) -> None:
+        offset: int | None = None  # none at first: Telegram resends all it holds; receive() dedupes
+        backoff = Backoff()
+        while not stop.is_set():
+            await inbox.wait_for_room(self._batch_size)
+            try:
+                updates = await inbox.bot.get_updates(
+                    offset=offset,
+                    timeout=self._poll_timeout,
+                    limit=self._batch_size,
+                    allowed_updates=Update.ALL_TYPES,
+                )
+            except RetryAfter as error:
+                await asyncio.sleep(retry_after_seconds(error))
+                continue
+            except (InvalidToken, Forbidden) as error:
+                raise token_refused(error) from None
+            except Conflict as error:  # retrying would only take turns with the other poller
+                raise ConfigError(f"another process is polling Telegram with this bot token ({error.message})") from None
+            except TelegramError as error:  # network errors, 5xx
+                delay = backoff.delay()
+                log.warning("event=get_updates_failed error=%s retry_in=%.1fs", type(error).__name__, delay)
+                await asyncio.sleep(delay)
+                continue
+            backoff.reset()
+            if updates:
+                await inbox.receive_until_stored(updates)
+                offset = updates[-1].update_id + 1
