@@ -2,8 +2,8 @@
 
 Nothing happens at import time. The factory builds python-telegram-bot's ``Application``
 as our :class:`~bot.runtime.application.CoprodApplication`, handing it the services, the
-table of deadline actions (:mod:`bot.flows`) and the steps to run at start; each feature
-module then adds its own handlers through its ``register(app)``.
+table of deadline actions (:mod:`bot.flows`) and the steps to run at start; then it installs
+the handlers every feature in ``handlers.FEATURES`` declared, in that order.
 """
 
 from __future__ import annotations
@@ -69,6 +69,6 @@ def build_application(
     application: CoprodApplication = builder.build()
     guard.install(application)
     for feature in FEATURES:
-        feature.register(application)
+        feature.install(application)
     application.add_error_handler(on_error)
     return application

@@ -1,4 +1,5 @@
-"""Telegram handlers, one module per feature, each with ``register(app)``.
+"""Telegram handlers, one module per feature, each declaring its handlers on its ``feature``
+(a :class:`handlers.common.Feature`).
 
 Handlers parse the update, call a flow (``bot.flows``) or storage, and answer in the
 reader's language; they never write SQL and never import each other (only
@@ -25,8 +26,13 @@ from handlers import (
     voting,
 )
 
-# All handlers share handler group 0, where the first match wins. Two features take the same
-# command word: ideas' /idea answers in groups and private_ideas' /idea in private chats
+# All handlers share handler group 0, where the first match wins, tried feature by feature
+# in this order and within a feature in the order they are declared. Two features take the
+# same command word: ideas' /idea answers in groups and private_ideas' /idea in private chats
 # (their filters do not overlap), so the order below is the order of the command menu:
 # a round's life first, then the time bank, then settings, privacy and help.
-FEATURES = (rounds, ideas, private_ideas, proposals, voting, paper, posters, outcomes, credits, needs, summaries, settings, privacy, notices, language, groups, start)
+FEATURES = tuple(
+    module.feature
+    for module in (rounds, ideas, private_ideas, proposals, voting, paper, posters, outcomes, credits, needs,
+                   summaries, settings, privacy, notices, language, groups, start)
+)  # fmt: skip

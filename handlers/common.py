@@ -1,10 +1,11 @@
 """The wrapper every handler goes through: one :class:`Turn` per update.
 
 A turn knows the chat, the group record (created on first sight), the member, the
-reader's :class:`~bot.domain.i18n.Translator` and the time. The decorators :func:`command` and
-:func:`button` build it, enforce where a command may be used, and turn a
-:class:`~bot.domain.errors.DomainError` into a short translated answer: a reply for messages,
-an ``answerCallbackQuery`` text for buttons. Nothing else in ``handlers/`` catches them.
+reader's :class:`~bot.domain.i18n.Translator` and the time. Each handler module declares its
+handlers on a :class:`Feature`, whose decorators build the turn, enforce where a command may
+be used, and turn a :class:`~bot.domain.errors.DomainError` into a short translated answer:
+a reply for messages, an ``answerCallbackQuery`` text for buttons. Nothing else in
+``handlers/`` catches them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 
 from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
 from telegram.constants import ChatType
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext.filters import BaseFilter
 
 from bot.domain import callbacks, i18n
 from bot.domain.errors import DomainError, Quoted
@@ -75,7 +78,7 @@ class Turn:
 
     @property
     def pressed(self) -> callbacks.Callback:
-        """The button pressed; :func:`button` answers data that does not parse before a handler runs."""
+        """The button pressed; :meth:`Feature.button` answers data that does not parse before a handler runs."""
         return callbacks.parse(self.update.callback_query.data)
 
     @property
@@ -241,35 +244,24 @@ def _bookkeeping_needed(
 
 Handler = Callable[[Turn], Awaitable[None]]
 Callback = Callable[[Update, "CoprodContext"], Awaitable[None]]
+PTBHandler = BaseHandler[Update, CoprodContext, None]
 
 
-def command(
-    where: Where, *, menu: str | None = None, facilitator: bool = False, listed_in: Where | None = None
-) -> Callable[[Handler], Callback]:
-    """Wrap a message handler: where it works, the turn, and domain errors as replies.
+def _in_turn(handler: Handler, where: Where) -> Callback:
+    """A message handler run in a turn: where it works, and domain errors as replies."""
 
-    ``menu`` is the command's line in Telegram's command menu (a message id), shown where
-    it works (or only ``listed_in``), and ``facilitator=True`` keeps it in the admins' menu
-    (the handler itself checks the role). Handlers that are not commands have no ``menu``.
-    """
+    @functools.wraps(handler)
+    async def callback(update: Update, context: CoprodContext) -> None:
+        if update.effective_chat is None or update.effective_message is None:
+            return
+        turn = await _open_turn(update, context)
+        try:
+            _check_where(turn, where)
+            await handler(turn)
+        except DomainError as error:
+            await _refuse(turn, error)
 
-    def decorate(handler: Handler) -> Callback:
-        @functools.wraps(handler)
-        async def callback(update: Update, context: CoprodContext) -> None:
-            if update.effective_chat is None or update.effective_message is None:
-                return
-            turn = await _open_turn(update, context)
-            try:
-                _check_where(turn, where)
-                await handler(turn)
-            except DomainError as error:
-                await _refuse(turn, error)
-
-        if menu is not None:
-            setattr(callback, LISTING, Listing(menu, listed_in or where, facilitator))
-        return callback
-
-    return decorate
+    return callback
 
 
 async def _refuse(turn: Turn, error: DomainError) -> None:
@@ -293,8 +285,8 @@ def _command_word(message: Message) -> str:
     return words[0].split("@", 1)[0].lower() if words and words[0].startswith("/") else ""
 
 
-def button(handler: Handler) -> Callback:
-    """Wrap a callback-query handler: the turn, and domain errors as a short toast."""
+def _pressed(handler: Handler) -> Callback:
+    """A callback-query handler run in a turn, domain errors as a short toast."""
 
     @functools.wraps(handler)
     async def callback(update: Update, context: CoprodContext) -> None:
@@ -312,6 +304,63 @@ def button(handler: Handler) -> Callback:
             await query.answer(turn.error_text(error))
 
     return callback
+
+
+class Feature:
+    """The handlers of one feature module, each declared by a decorator on the function it runs.
+
+    A declaration is the whole of a handler: a command's word, where it works, its line in
+    the command menu and any filter that tells it from another handler. The application
+    installs each feature's handlers in the order they are declared, feature after feature
+    in ``handlers.FEATURES``; in PTB's handler group 0 the first match wins, and the command
+    menu lists the commands in that order too, so a declaration's place in its module counts.
+    """
+
+    def __init__(self) -> None:
+        self.handlers: list[PTBHandler] = []
+
+    def command(
+        self, word: str, where: Where, *, menu: str | None = None, facilitator: bool = False,
+        listed_in: Where | None = None, filters: BaseFilter | None = None,
+    ) -> Callable[[Handler], Callback]:  # fmt: skip
+        """``/word``, answered in a turn that checks it is used ``where`` it works.
+
+        ``menu`` is the command's line in Telegram's command menu (a message id), shown where
+        it works (or only ``listed_in``), and ``facilitator=True`` keeps it in the admins' menu
+        (the handler itself checks the role); a command without ``menu`` is not listed.
+        ``filters`` narrows the messages it takes (new ones only, not edits; one kind of chat
+        when two commands share the word).
+        """
+
+        def declare(handler: Handler) -> Callback:
+            callback = _in_turn(handler, where)
+            if menu is not None:
+                setattr(callback, LISTING, Listing(menu, listed_in or where, facilitator))
+            return self._add(CommandHandler(word, callback, filters=filters))
+
+        return declare
+
+    def message(self, where: Where, filters: BaseFilter) -> Callable[[Handler], Callback]:
+        """Messages that are no command (a reply to a prompt, an edit), answered in a turn."""
+        return lambda handler: self._add(MessageHandler(filters, _in_turn(handler, where)))
+
+    def button(self, action: callbacks.Action) -> Callable[[Handler], Callback]:
+        """The buttons made with ``callbacks.encode(action, ...)``, answered in a turn."""
+        pattern = callbacks.pattern(action)
+        return lambda handler: self._add(CallbackQueryHandler(_pressed(handler), pattern=pattern))
+
+    def on(self, kind: Callable[..., PTBHandler], **options: Any) -> Callable[[Callback], Callback]:
+        """Updates nobody is answered for, as PTB hands them over, without a turn (a poll's
+        counts, a membership change, a migration): ``kind`` is PTB's handler class and
+        ``options`` its arguments besides the callback."""
+        return lambda callback: self._add(kind(callback=callback, **options))
+
+    def install(self, app: Application) -> None:
+        app.add_handlers(self.handlers)
+
+    def _add(self, handler: PTBHandler) -> Callback:
+        self.handlers.append(handler)
+        return handler.callback
 
 
 def _check_where(turn: Turn, where: Where) -> None:

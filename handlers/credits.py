@@ -12,8 +12,6 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
-
 from bot.domain import callbacks, durations, ledger
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.errors import DomainError, Quoted
@@ -33,9 +31,8 @@ from bot.flows.credits import (
 )
 from bot.runtime.menu import Where
 from handlers.common import (
+    Feature,
     Turn,
-    button,
-    command,
     numbered_round,
     remember,
     reply_listing,
@@ -44,6 +41,8 @@ from handlers.common import (
 from storage import Connection, groups, members
 from storage import deadlines as stored_deadlines
 from storage import ledger as stored
+
+feature = Feature()
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +58,7 @@ _NOT_A_NEIGHBOUR = N_("Thank you, but I don't collect credits: thank the neighbo
 # ------------------------------------------------------------------------ /log
 
 
-@command(Where.GROUP, menu=N_("Record time you volunteered"))
+@feature.command("log", Where.GROUP, menu=N_("Record time you volunteered"))
 async def log_time(turn: Turn) -> None:
     person = turn.require_person()
     if not turn.args:
@@ -140,12 +139,12 @@ async def _decide(turn: Turn, status: EntryStatus) -> None:
     await show_decided(turn.context.bot, turn.group, entry, names)
 
 
-@button
+@feature.button(callbacks.Action.CREDIT_CONFIRM)
 async def confirm_pressed(turn: Turn) -> None:
     await _decide(turn, EntryStatus.CONFIRMED)
 
 
-@button
+@feature.button(callbacks.Action.CREDIT_REJECT)
 async def reject_pressed(turn: Turn) -> None:
     await _decide(turn, EntryStatus.REJECTED)
 
@@ -178,7 +177,7 @@ async def _helper(turn: Turn, conn: Connection, mention: str | None) -> Member:
     return await members.get(conn, author.id)
 
 
-@command(Where.GROUP, menu=N_("Thank a neighbour with credits"))
+@feature.command("thank", Where.GROUP, menu=N_("Thank a neighbour with credits"))
 async def thank(turn: Turn) -> None:
     giver = turn.require_person()
     args = turn.args
@@ -289,7 +288,7 @@ def _no_entries_hint(t: Translator) -> str:
     )
 
 
-@command(Where.ANYWHERE, menu=N_("Your credits and history"))
+@feature.command("credits", Where.ANYWHERE, menu=N_("Your credits and history"))
 async def credits_command(turn: Turn) -> None:
     person = turn.require_person()
     if turn.in_group:
@@ -340,7 +339,7 @@ def _month_start(now: dt.datetime, timezone: str) -> dt.datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-@command(Where.GROUP, menu=N_("The group's hours and balances"))
+@feature.command("ledger", Where.GROUP, menu=N_("The group's hours and balances"))
 async def ledger_command(turn: Turn) -> None:
     t, group = turn.t, turn.group
     _, page = split_page(turn.args, "/ledger page 2")
@@ -397,7 +396,7 @@ async def ledger_command(turn: Turn) -> None:
 # ------------------------------------------------------------------------ /reverse
 
 
-@command(Where.GROUP, menu=N_("Correct a ledger entry"), facilitator=True)
+@feature.command("reverse", Where.GROUP, menu=N_("Correct a ledger entry"), facilitator=True)
 async def reverse(turn: Turn) -> None:
     await turn.require_facilitator()
     args = turn.args
@@ -425,13 +424,3 @@ async def reverse(turn: Turn) -> None:
             why=turn.t.user_text(why),
         )
     )
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("log", log_time))
-    app.add_handler(CommandHandler("thank", thank))
-    app.add_handler(CommandHandler("credits", credits_command))
-    app.add_handler(CommandHandler("ledger", ledger_command))
-    app.add_handler(CommandHandler("reverse", reverse))
-    app.add_handler(CallbackQueryHandler(confirm_pressed, pattern=callbacks.pattern(callbacks.Action.CREDIT_CONFIRM)))
-    app.add_handler(CallbackQueryHandler(reject_pressed, pattern=callbacks.pattern(callbacks.Action.CREDIT_REJECT)))

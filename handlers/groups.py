@@ -15,13 +15,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.ext import (
-    Application,
-    ChatMemberHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
 from bot.domain import i18n
 from bot.domain.i18n import N_
@@ -30,14 +24,17 @@ from bot.flows.groups import language_keyboard, welcome_text
 from bot.runtime import chat_migration
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import Where
-from handlers.common import Turn, command
+from handlers.common import Feature, Turn
 from storage import groups
 
 log = logging.getLogger(__name__)
 
+feature = Feature()
+
 _PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
 
 
+@feature.on(ChatMemberHandler, chat_member_types=ChatMemberHandler.MY_CHAT_MEMBER)
 async def bot_membership_changed(update: Update, context: CoprodContext) -> None:
     change: ChatMemberUpdated | None = update.my_chat_member
     if change is None or change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
@@ -65,11 +62,13 @@ async def bot_membership_changed(update: Update, context: CoprodContext) -> None
             )
 
 
+@feature.on(ChatMemberHandler, chat_member_types=ChatMemberHandler.CHAT_MEMBER)
 async def admins_changed(update: Update, context: CoprodContext) -> None:
     if update.chat_member is not None:
         context.services.admins.forget(update.chat_member.chat.id)
 
 
+@feature.on(MessageHandler, filters=filters.StatusUpdate.MIGRATE)
 async def chat_migrated(update: Update, context: CoprodContext) -> None:
     """A group became a supergroup: move everything to the new chat id (idempotent)."""
     message = update.effective_message
@@ -84,16 +83,9 @@ async def chat_migrated(update: Update, context: CoprodContext) -> None:
     await chat_migration.move_chat(context.services, old, new)
 
 
-@command(Where.ANYWHERE, menu=N_("What I do and how to start"))
+@feature.command("help", Where.ANYWHERE, menu=N_("What I do and how to start"))
 async def help_command(turn: Turn) -> None:
     await turn.reply(welcome_text(turn.t) + "\n\n" + turn.t._(
         "Start a private chat with me and I will tell you what becomes of rounds you took part in; "
         "/notify off there stops it."
     ))  # fmt: skip
-
-
-def register(app: Application) -> None:
-    app.add_handler(ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER))
-    app.add_handler(ChatMemberHandler(admins_changed, ChatMemberHandler.CHAT_MEMBER))
-    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
-    app.add_handler(CommandHandler("help", help_command))

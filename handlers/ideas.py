@@ -1,5 +1,5 @@
-"""Ideas in the group: replies to a prompt (text or voice), ``/idea``, ``/assist``, ``/label``,
-edits, ``/ideas``, ``/withdraw``, ``/merge``.
+"""Ideas in the group: replies to a prompt (text or voice), ``/idea``, edits, ``/ideas``,
+``/withdraw``, ``/merge``, ``/assist``, ``/label``.
 
 Every way in goes through :func:`bot.flows.ideas.record_idea`, which stores the idea in one
 transaction (once per source message, so a redelivered update adds nothing) and asks for
@@ -11,13 +11,7 @@ near-duplicates only.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import filters
 
 from bot.domain import callbacks
 from bot.domain.errors import DomainError, Quoted
@@ -48,9 +42,8 @@ from bot.flows.ideas import Taken, duplicate_notice, record_idea
 from bot.flows.rounds import count_changed
 from bot.runtime.menu import Where
 from handlers.common import (
+    Feature,
     Turn,
-    button,
-    command,
     command_text,
     idea_text,
     numbered_round,
@@ -60,6 +53,14 @@ from handlers.common import (
 )
 from storage import Connection, idea_drafts, members
 from storage import rounds as stored_rounds
+
+feature = Feature()
+
+# Commands answer new messages only: an edited message is idea_edited's (it may be an idea).
+# Group commands also take private messages, to answer there with a hint; /idea in a
+# private chat is handlers.private_ideas'.
+_NEW_MESSAGE = filters.UpdateType.MESSAGE
+_NEW_GROUP_MESSAGE = filters.ChatType.GROUPS & _NEW_MESSAGE
 
 
 async def _acknowledge(turn: Turn, taken: Taken, message_id: int) -> None:
@@ -111,7 +112,7 @@ class _RepliesToBot(filters.MessageFilter):
         return bool(replied and replied.from_user and replied.from_user.id == message.get_bot().id)
 
 
-@command(Where.GROUP)
+@feature.message(Where.GROUP, _NEW_GROUP_MESSAGE & _RepliesToBot() & ~filters.COMMAND)
 async def idea_by_reply(turn: Turn) -> None:
     round_ = await _replied_round(turn)
     if round_ is None:
@@ -157,31 +158,7 @@ async def _voice_idea(turn: Turn, round_: Round) -> None:
     await _acknowledge(turn, taken, message.message_id)
 
 
-@command(Where.GROUP, menu=N_("Give a voice idea the words used in the poll"))
-async def label_command(turn: Turn) -> None:
-    """``/label text`` as a reply to a voice idea, by its author or a facilitator."""
-    replied = turn.message.reply_to_message
-    if replied is None:
-        raise DomainError(LABEL_USAGE)
-    async with turn.db.read() as conn:
-        idea = await stored_rounds.idea_by_source(conn, turn.chat.id, replied.message_id)
-    if idea is None or not idea.voice or idea.status is not IdeaStatus.STANDING:
-        raise DomainError(N_("/label works as a reply to a voice idea: a voice message, video note or audio sent as an idea."))
-    label = check_label(command_text(turn))
-    if idea.author_id != turn.user.id and not await turn.is_facilitator():
-        raise DomainError(N_("Only the idea's author or a facilitator can give it words. Nothing was changed."))
-    async with turn.db.transaction() as conn:
-        round_ = await stored_rounds.get(conn, idea.round_id)
-        require_stage(round_, Stage.IDEAS)
-        await stored_rounds.update_idea_text(conn, idea.id, label, folded=fold(label), now=turn.now)
-    count_changed(turn.context.application, idea.round_id)
-    await turn.reply(
-        turn.t._("Voice idea {number} of round #{round} goes to the vote as: {label}", number=idea.number,
-                 round=round_.number, label=turn.t.user_text(label))
-    )  # fmt: skip
-
-
-@command(Where.GROUP, menu=N_("Add your idea to an open round"))
+@feature.command("idea", Where.GROUP, menu=N_("Add your idea to an open round"), filters=_NEW_GROUP_MESSAGE)
 async def idea_in_group(turn: Turn) -> None:
     round_ = await _replied_round(turn)
     if round_ is None:
@@ -230,7 +207,7 @@ async def _ask_which_round(turn: Turn, collecting: list[Round]) -> None:
     await turn.reply(turn.t._("Which round is this idea for?"), reply_markup=keyboard)
 
 
-@button
+@feature.button(callbacks.Action.IDEA_FOR)
 async def idea_round_chosen(turn: Turn) -> None:
     query = turn.update.callback_query
     round_id, message_id = turn.pressed.int_arg(0), turn.pressed.int_arg(1)
@@ -259,31 +236,7 @@ async def idea_round_chosen(turn: Turn) -> None:
     await turn.services.acknowledgements.react(turn.context.bot, turn.chat.id, message_id, turn.now)
 
 
-@command(Where.GROUP, menu=N_("Add an idea for a neighbour who is not in the chat"), facilitator=True)
-async def assist_command(turn: Turn) -> None:
-    """``/assist [N] NAME: idea``: the facilitator enters it, the neighbour is credited."""
-    await turn.require_facilitator()
-    assisted = parse_assist(command_text(turn))
-    if assisted.round_number is not None:
-        round_ = await numbered_round(turn, assisted.round_number)
-    else:
-        round_ = await _replied_round(turn)
-        if round_ is None:
-            raise DomainError(ASSIST_USAGE)
-    taken = await record_idea(
-        turn.context.application,
-        round_.id,
-        assisted.text,
-        author_id=turn.person_id,
-        source_chat_id=turn.chat.id,
-        source_message_id=turn.message.message_id,
-        round_read=round_,
-        assisted_name=assisted.name,
-    )
-    await _acknowledge(turn, taken, turn.message.message_id)
-
-
-@command(Where.ANYWHERE)
+@feature.message(Where.ANYWHERE, filters.UpdateType.EDITED_MESSAGE)
 async def idea_edited(turn: Turn) -> None:
     """Editing the message an idea came from updates the idea while ideas are open."""
     message = turn.update.edited_message
@@ -303,7 +256,7 @@ async def idea_edited(turn: Turn) -> None:
 # ------------------------------------------------------------------ listing and tidying
 
 
-@command(Where.GROUP, menu=N_("See the ideas of a round"))
+@feature.command("ideas", Where.GROUP, menu=N_("See the ideas of a round"), filters=_NEW_MESSAGE)
 async def ideas_command(turn: Turn) -> None:
     args, page = split_page(turn.args, "/ideas 3 page 2")
     round_ = await _listed_round(turn, args)
@@ -377,7 +330,7 @@ async def _standing_idea(conn: Connection, round_: Round, number: int) -> Idea:
     return idea
 
 
-@command(Where.GROUP, menu=N_("Take back one of your ideas"))
+@feature.command("withdraw", Where.GROUP, menu=N_("Take back one of your ideas"), filters=_NEW_MESSAGE)
 async def withdraw_command(turn: Turn) -> None:
     (number,) = _idea_numbers(turn, 1, N_("Write the idea's number, e.g. /withdraw 4."))
     round_ = await _round_in_focus(turn)
@@ -393,7 +346,9 @@ async def withdraw_command(turn: Turn) -> None:
     await turn.reply(turn.t._("Idea {number} is withdrawn from round #{round}.", number=number, round=round_.number))
 
 
-@command(Where.GROUP, menu=N_("Join two ideas that say the same"), facilitator=True)
+@feature.command(
+    "merge", Where.GROUP, menu=N_("Join two ideas that say the same"), facilitator=True, filters=_NEW_MESSAGE
+)
 async def merge_command(turn: Turn) -> None:
     await turn.require_facilitator()
     kept, folded = _idea_numbers(turn, 2, N_("Write the two ideas' numbers, e.g. /merge 2 4 folds idea 4 into idea 2."))
@@ -416,16 +371,60 @@ async def merge_command(turn: Turn) -> None:
     )
 
 
-def register(app: Application) -> None:
-    # Group commands also take private messages, so they answer there with a hint.
-    new_message = filters.UpdateType.MESSAGE
-    new_group_message = filters.ChatType.GROUPS & new_message
-    app.add_handler(CommandHandler("idea", idea_in_group, filters=new_group_message))
-    app.add_handler(CommandHandler("ideas", ideas_command, filters=new_message))
-    app.add_handler(CommandHandler("withdraw", withdraw_command, filters=new_message))
-    app.add_handler(CommandHandler("merge", merge_command, filters=new_message))
-    app.add_handler(CommandHandler("assist", assist_command, filters=new_message))
-    app.add_handler(CommandHandler("label", label_command, filters=new_message))
-    app.add_handler(MessageHandler(new_group_message & _RepliesToBot() & ~filters.COMMAND, idea_by_reply))
-    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, idea_edited))
-    app.add_handler(CallbackQueryHandler(idea_round_chosen, pattern=callbacks.pattern(callbacks.Action.IDEA_FOR)))
+# ---------------------------------------------------- assisted ideas and voice ideas' words
+
+
+@feature.command(
+    "assist",
+    Where.GROUP,
+    menu=N_("Add an idea for a neighbour who is not in the chat"),
+    facilitator=True,
+    filters=_NEW_MESSAGE,
+)
+async def assist_command(turn: Turn) -> None:
+    """``/assist [N] NAME: idea``: the facilitator enters it, the neighbour is credited."""
+    await turn.require_facilitator()
+    assisted = parse_assist(command_text(turn))
+    if assisted.round_number is not None:
+        round_ = await numbered_round(turn, assisted.round_number)
+    else:
+        round_ = await _replied_round(turn)
+        if round_ is None:
+            raise DomainError(ASSIST_USAGE)
+    taken = await record_idea(
+        turn.context.application,
+        round_.id,
+        assisted.text,
+        author_id=turn.person_id,
+        source_chat_id=turn.chat.id,
+        source_message_id=turn.message.message_id,
+        round_read=round_,
+        assisted_name=assisted.name,
+    )
+    await _acknowledge(turn, taken, turn.message.message_id)
+
+
+@feature.command(
+    "label", Where.GROUP, menu=N_("Give a voice idea the words used in the poll"), filters=_NEW_MESSAGE
+)
+async def label_command(turn: Turn) -> None:
+    """``/label text`` as a reply to a voice idea, by its author or a facilitator."""
+    replied = turn.message.reply_to_message
+    if replied is None:
+        raise DomainError(LABEL_USAGE)
+    async with turn.db.read() as conn:
+        idea = await stored_rounds.idea_by_source(conn, turn.chat.id, replied.message_id)
+    if idea is None or not idea.voice or idea.status is not IdeaStatus.STANDING:
+        raise DomainError(N_("/label works as a reply to a voice idea: a voice message, video note or audio sent as an idea."))
+    label = check_label(command_text(turn))
+    if idea.author_id != turn.user.id and not await turn.is_facilitator():
+        raise DomainError(N_("Only the idea's author or a facilitator can give it words. Nothing was changed."))
+    async with turn.db.transaction() as conn:
+        round_ = await stored_rounds.get(conn, idea.round_id)
+        require_stage(round_, Stage.IDEAS)
+        await stored_rounds.update_idea_text(conn, idea.id, label, folded=fold(label), now=turn.now)
+    count_changed(turn.context.application, idea.round_id)
+    await turn.reply(
+        turn.t._("Voice idea {number} of round #{round} goes to the vote as: {label}", number=idea.number,
+                 round=round_.number, label=turn.t.user_text(label))
+    )  # fmt: skip

@@ -8,16 +8,16 @@ switch it, and ``/settings language`` does the same.
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
-
 from bot.domain import callbacks, i18n
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.flows.groups import language_keyboard, welcome_text
 from bot.runtime.menu import Where
-from handlers.common import Turn, button, command
+from handlers.common import Feature, Turn
 from storage import groups as group_store
 from storage import members
+
+feature = Feature()
 
 
 def _choices(t: Translator) -> str:
@@ -28,7 +28,7 @@ def _choices(t: Translator) -> str:
     return t.list_of([t.user_text(f"{i18n.language_name(code)} ({code})") for code in i18n.available_languages()])
 
 
-@command(Where.ANYWHERE, menu=N_("Choose your language"), listed_in=Where.PRIVATE)
+@feature.command("language", Where.ANYWHERE, menu=N_("Choose your language"), listed_in=Where.PRIVATE)
 async def language_command(turn: Turn) -> None:
     t = turn.t
     if turn.group is not None:
@@ -69,7 +69,7 @@ def _chosen_text(language: str) -> str:
     return t._("Done: I will write to you in {language} from now on.", language=t.language_name(language))
 
 
-@button
+@feature.button(callbacks.Action.LANGUAGE)
 async def language_pressed(turn: Turn) -> None:
     query = turn.update.callback_query
     language = turn.pressed.args[0] if turn.pressed.args else ""
@@ -91,8 +91,3 @@ async def language_pressed(turn: Turn) -> None:
         await group_store.update_settings(conn, turn.group.id, language=language)
     await query.answer(t._("From now on I speak {language} in this group.", language=name))
     await query.edit_message_text(welcome_text(t), reply_markup=language_keyboard())
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("language", language_command))
-    app.add_handler(CallbackQueryHandler(language_pressed, pattern=callbacks.pattern(callbacks.Action.LANGUAGE)))

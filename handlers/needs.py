@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain import callbacks, durations, ledger, needs
 from bot.domain.deadline_kinds import DeadlineKind
@@ -30,11 +29,13 @@ from bot.flows.needs import (
     show_posting,
 )
 from bot.runtime.menu import Where
-from handlers.common import Turn, button, command
+from handlers.common import Feature, Turn
 from storage import deadlines as stored_deadlines
 from storage import groups, members
 from storage import ledger as stored_ledger
 from storage import needs as stored
+
+feature = Feature()
 
 _STALE = N_("That button is not valid any more.")
 
@@ -42,7 +43,7 @@ _STALE = N_("That button is not valid any more.")
 # ------------------------------------------------------------------ posting
 
 
-@command(Where.GROUP, menu=N_("Ask neighbours for help"))
+@feature.command("need", Where.GROUP, menu=N_("Ask neighbours for help"))
 async def need(turn: Turn) -> None:
     args = turn.args
     minutes = None
@@ -51,7 +52,7 @@ async def need(turn: Turn) -> None:
     await _post(turn, PostingKind.NEED, minutes, " ".join(args))
 
 
-@command(Where.GROUP, menu=N_("Offer neighbours your help"))
+@feature.command("offer", Where.GROUP, menu=N_("Offer neighbours your help"))
 async def offer(turn: Turn) -> None:
     await _post(turn, PostingKind.OFFER, None, " ".join(turn.args))
 
@@ -71,7 +72,7 @@ async def _post(turn: Turn, kind: PostingKind, minutes: int | None, text: str) -
 # ------------------------------------------------------------------ answering
 
 
-@button
+@feature.button(callbacks.Action.POSTING_ANSWER)
 async def answer_pressed(turn: Turn) -> None:
     presser = turn.user.id
     async with turn.db.transaction() as conn:
@@ -106,7 +107,7 @@ async def _pressed_posting(turn: Turn, conn) -> Posting:
 # ------------------------------------------------------------------ settling
 
 
-@command(Where.GROUP, menu=N_("Settle the hours of a need or offer"))
+@feature.command("done", Where.GROUP, menu=N_("Settle the hours of a need or offer"))
 async def done(turn: Turn) -> None:
     person = turn.require_person()
     args = turn.args
@@ -149,7 +150,7 @@ def _confirm_button(t: Translator, connection: Match) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(t._("Confirm"), callback_data=data)]])
 
 
-@button
+@feature.button(callbacks.Action.EXCHANGE_CONFIRM)
 async def confirm_pressed(turn: Turn) -> None:
     presser, group = turn.user.id, turn.group
     async with turn.db.transaction() as conn:
@@ -197,7 +198,7 @@ async def _numbered(conn, group: Group, number: int) -> Posting:
 # ------------------------------------------------------------------ the board
 
 
-@command(Where.ANYWHERE, menu=N_("Open needs and offers"))
+@feature.command("board", Where.ANYWHERE, menu=N_("Open needs and offers"))
 async def board(turn: Turn) -> None:
     page = _page(turn.args)
     async with turn.db.read() as conn:
@@ -258,7 +259,7 @@ def _board_lines(
 # ------------------------------------------------------------------ taking down
 
 
-@command(Where.GROUP, menu=N_("Take down a need or offer"))
+@feature.command("cancel", Where.GROUP, menu=N_("Take down a need or offer"))
 async def cancel(turn: Turn) -> None:
     person = turn.require_person()
     number = parse_number(turn.args[0]) if turn.args else None
@@ -276,13 +277,3 @@ async def cancel(turn: Turn) -> None:
         names = await people(conn, [posting], connections)
     await turn.reply(turn.t._("#{number} is taken down.", number=posting.id))
     await show_posting(turn.context.bot, turn.group, posting, connections, names)
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("need", need))
-    app.add_handler(CommandHandler("offer", offer))
-    app.add_handler(CommandHandler("done", done))
-    app.add_handler(CommandHandler("board", board))
-    app.add_handler(CommandHandler("cancel", cancel))
-    app.add_handler(CallbackQueryHandler(answer_pressed, pattern=callbacks.pattern(callbacks.Action.POSTING_ANSWER)))
-    app.add_handler(CallbackQueryHandler(confirm_pressed, pattern=callbacks.pattern(callbacks.Action.EXCHANGE_CONFIRM)))

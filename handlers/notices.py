@@ -6,14 +6,14 @@ may write to someone). Asked in a group, it answers with a hint to use it privat
 
 from __future__ import annotations
 
-from telegram.ext import Application, CommandHandler
-
 from bot.domain.i18n import N_, Translator
 from bot.domain.notices import parse_switch
 from bot.runtime.menu import Where
-from handlers.common import Turn, command
+from handlers.common import Feature, Turn
 from storage import members
 from storage import notices as stored
+
+feature = Feature()
 
 
 def state_text(t: Translator, on: bool) -> str:
@@ -23,7 +23,7 @@ def state_text(t: Translator, on: bool) -> str:
     return t._("Personal notices are off. Send /notify on to hear what becomes of rounds you took part in.")
 
 
-@command(Where.PRIVATE, menu=N_("Personal notices about your rounds, on or off"))
+@feature.command("notify", Where.PRIVATE, menu=N_("Personal notices about your rounds, on or off"))
 async def notify_command(turn: Turn) -> None:
     person = turn.require_person()
     if not turn.args:
@@ -35,7 +35,3 @@ async def notify_command(turn: Turn) -> None:
     async with turn.db.transaction() as conn:
         await stored.set_notices(conn, person.id, on)
     await turn.reply(state_text(turn.t, on))
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("notify", notify_command))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.domain.decisions import Decision, Placing
 from bot.domain.errors import DomainError
@@ -27,14 +27,16 @@ from bot.flows.decisions import method_of
 from bot.flows.idea_lines import paper_split
 from bot.runtime.menu import Where
 from handlers.common import (
+    Feature,
     Turn,
-    command,
     command_text,
     numbered_round,
     reply_listing,
     round_number,
 )
 from storage import outcomes, rounds, voting
+
+feature = Feature()
 
 RECENT_CLOSED = 5
 
@@ -53,7 +55,13 @@ async def _closed_round(turn: Turn, usage: str) -> tuple[Round, str]:
     return round_, parts[1] if len(parts) > 1 else ""
 
 
-@command(Where.GROUP, menu=N_("Record what happened after a round"), facilitator=True)
+@feature.command(
+    "outcome",
+    Where.GROUP,
+    menu=N_("Record what happened after a round"),
+    facilitator=True,
+    filters=filters.UpdateType.MESSAGE,
+)
 async def outcome_command(turn: Turn) -> None:
     round_, rest = await _closed_round(turn, OUTCOME_USAGE)
     update = parse_update(turn.t, rest)
@@ -65,7 +73,13 @@ async def outcome_command(turn: Turn) -> None:
         await notices.outcome_updated(app, turn.group, round_, outcome)
 
 
-@command(Where.GROUP, menu=N_("Set when a round's outcome needs its next update"), facilitator=True)
+@feature.command(
+    "review",
+    Where.GROUP,
+    menu=N_("Set when a round's outcome needs its next update"),
+    facilitator=True,
+    filters=filters.UpdateType.MESSAGE,
+)
 async def review_command(turn: Turn) -> None:
     round_, rest = await _closed_round(turn, REVIEW_USAGE)
     if not rest.strip():
@@ -146,7 +160,7 @@ def _closed_lines(
     return "\n".join(lines)
 
 
-@command(Where.GROUP, menu=N_("Open rounds and recent results"))
+@feature.command("rounds", Where.GROUP, menu=N_("Open rounds and recent results"))
 async def rounds_command(turn: Turn) -> None:
     t, group = turn.t, turn.group
     _, page = split_page(turn.args, "/rounds page 2")
@@ -174,9 +188,3 @@ async def rounds_command(turn: Turn) -> None:
     if address is not None:
         blocks += ["", address]
     await reply_listing(turn, blocks, page, lambda next_page: f"/rounds page {next_page}")
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("outcome", outcome_command, filters=filters.UpdateType.MESSAGE))
-    app.add_handler(CommandHandler("review", review_command, filters=filters.UpdateType.MESSAGE))
-    app.add_handler(CommandHandler("rounds", rounds_command))

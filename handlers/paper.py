@@ -7,19 +7,23 @@ replaces the tally in the results, and every tally is kept as history for the ex
 
 from __future__ import annotations
 
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 from bot.domain.inclusion import parse_paper
 from bot.domain.rounds import IdeaStatus, Stage
 from bot.runtime.menu import Where
-from handlers.common import Turn, command, numbered_round
+from handlers.common import Feature, Turn, numbered_round
 from storage import paper
 from storage import rounds as stored_rounds
 
+feature = Feature()
 
-@command(Where.GROUP, menu=N_("Enter a round's paper ballots"), facilitator=True)
+
+@feature.command(
+    "paper", Where.GROUP, menu=N_("Enter a round's paper ballots"), facilitator=True, filters=filters.UpdateType.MESSAGE
+)
 async def paper_command(turn: Turn) -> None:
     await turn.require_facilitator()
     entry = parse_paper(turn.args)
@@ -58,7 +62,3 @@ async def paper_command(turn: Turn) -> None:
     if replaced:
         text += " " + t._("This replaces the previous paper tally; the export keeps both.")
     await turn.reply(text)
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("paper", paper_command, filters=filters.UpdateType.MESSAGE))

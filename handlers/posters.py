@@ -7,7 +7,7 @@ both in the group's language; without N the poster is of the newest round collec
 
 from __future__ import annotations
 
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
@@ -15,11 +15,15 @@ from bot.domain.rounds import Round, Stage
 from bot.flows.posters import file_name, poster_for
 from bot.render import poster
 from bot.runtime.menu import Where
-from handlers.common import Turn, command, numbered_round, round_number
+from handlers.common import Feature, Turn, numbered_round, round_number
 from storage import rounds as stored_rounds
 
+feature = Feature()
 
-@command(Where.GROUP, menu=N_("Print a poster of a round"), facilitator=True)
+
+@feature.command(
+    "poster", Where.GROUP, menu=N_("Print a poster of a round"), facilitator=True, filters=filters.UpdateType.MESSAGE
+)
 async def poster_command(turn: Turn) -> None:
     await turn.require_facilitator()
     round_ = await _round(turn)
@@ -58,7 +62,3 @@ async def _round(turn: Turn) -> Round:
             number=round_.number,
         )  # fmt: skip
     return round_
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("poster", poster_command, filters=filters.UpdateType.MESSAGE))

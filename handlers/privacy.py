@@ -8,19 +8,20 @@ facilitators can take all of it away as open CSV files.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain import callbacks, export
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 from bot.flows import forgetting, site
 from bot.runtime.menu import Where
-from handlers.common import Turn, button, command
+from handlers.common import Feature, Turn
 from storage import export as stored_export
 from storage import members
 
+feature = Feature()
 
-@command(Where.ANYWHERE, menu=N_("Show or hide your name in summaries"))
+
+@feature.command("privacy", Where.ANYWHERE, menu=N_("Show or hide your name in summaries"))
 async def privacy(turn: Turn) -> None:
     """Toggle whether the member's name shows in summaries and the ledger."""
     user = turn.require_person()
@@ -39,7 +40,7 @@ async def privacy(turn: Turn) -> None:
     await turn.reply(text)
 
 
-@command(Where.PRIVATE, menu=N_("Get everything stored about you"))
+@feature.command("mydata", Where.PRIVATE, menu=N_("Get everything stored about you"))
 async def mydata(turn: Turn) -> None:
     async with turn.db.read() as conn:
         data = await stored_export.personal_data(conn, turn.user.id)
@@ -51,7 +52,7 @@ async def mydata(turn: Turn) -> None:
     )
 
 
-@command(Where.PRIVATE, menu=N_("Remove your name and details"))
+@feature.command("forgetme", Where.PRIVATE, menu=N_("Remove your name and details"))
 async def forgetme(turn: Turn) -> None:
     buttons = InlineKeyboardMarkup(
         [
@@ -76,7 +77,7 @@ def _require_own_private_chat(turn: Turn) -> None:
         raise DomainError(N_("That button is not valid any more."))
 
 
-@button
+@feature.button(callbacks.Action.FORGET)
 async def forget_pressed(turn: Turn) -> None:
     _require_own_private_chat(turn)
     async with turn.db.transaction() as conn:
@@ -97,7 +98,7 @@ async def forget_pressed(turn: Turn) -> None:
     await site.refresh_groups(turn.context.application, their_groups)
 
 
-@button
+@feature.button(callbacks.Action.KEEP)
 async def keep_pressed(turn: Turn) -> None:
     _require_own_private_chat(turn)
     query = turn.update.callback_query
@@ -105,7 +106,7 @@ async def keep_pressed(turn: Turn) -> None:
     await query.edit_message_text(turn.t._("Nothing was changed."))
 
 
-@command(Where.GROUP, menu=N_("Download all the group's data"), facilitator=True)
+@feature.command("export", Where.GROUP, menu=N_("Download all the group's data"), facilitator=True)
 async def export_command(turn: Turn) -> None:
     await turn.require_facilitator()
     async with turn.db.read() as conn:
@@ -116,12 +117,3 @@ async def export_command(turn: Turn) -> None:
         filename=export.zip_name(turn.group.title, turn.now),
         caption=turn.t._("All of this group's rounds, ideas, votes, outcomes and ledger, as CSV files."),
     )
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("privacy", privacy))
-    app.add_handler(CommandHandler("mydata", mydata))
-    app.add_handler(CommandHandler("forgetme", forgetme))
-    app.add_handler(CommandHandler("export", export_command))
-    app.add_handler(CallbackQueryHandler(forget_pressed, pattern=callbacks.pattern(callbacks.Action.FORGET)))
-    app.add_handler(CallbackQueryHandler(keep_pressed, pattern=callbacks.pattern(callbacks.Action.KEEP)))

@@ -11,13 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import filters
 
 from bot.domain import callbacks
 from bot.domain.errors import DomainError
@@ -35,9 +29,8 @@ from bot.flows.ideas import duplicate_notice, record_idea
 from bot.flows.rounds import DEEP_LINK_PREFIX
 from bot.runtime.menu import Where
 from handlers.common import (
+    Feature,
     Turn,
-    button,
-    command,
     command_text,
     idea_text,
     round_label,
@@ -45,11 +38,15 @@ from handlers.common import (
 from storage import groups, idea_drafts
 from storage import rounds as stored_rounds
 
+feature = Feature()
+
+_PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
 NOT_A_MEMBER = N_("You can only send ideas to groups you belong to.")
 NOT_YOURS = N_("This idea is no longer waiting; send /idea to start again.")
 
 
-@command(Where.PRIVATE)
+@feature.command("start", Where.PRIVATE, filters=_PRIVATE_MESSAGE & filters.Regex(rf"^/start\S*\s+{DEEP_LINK_PREFIX}"))
 async def start_from_link(turn: Turn) -> None:
     """``/start idea-<token>`` from the link under a prompt; only members of the round's group
     get past it, and a non-member learns nothing about the group."""
@@ -70,7 +67,7 @@ async def start_from_link(turn: Turn) -> None:
     await _next_step(turn, draft)
 
 
-@command(Where.PRIVATE, menu=N_("Add your idea to an open round"))
+@feature.command("idea", Where.PRIVATE, menu=N_("Add your idea to an open round"), filters=_PRIVATE_MESSAGE)
 async def idea_in_private(turn: Turn) -> None:
     text = command_text(turn)
     if text:
@@ -89,7 +86,7 @@ async def idea_in_private(turn: Turn) -> None:
     await _next_step(turn, draft)
 
 
-@command(Where.PRIVATE)
+@feature.message(Where.PRIVATE, _PRIVATE_MESSAGE & ~filters.COMMAND & (filters.TEXT | filters.CAPTION))
 async def private_text(turn: Turn) -> None:
     """A message in private is the idea of the member's waiting draft, if there is one."""
     async with turn.db.read() as conn:
@@ -166,7 +163,7 @@ async def _own_draft(turn: Turn, draft_id: int | None) -> IdeaDraft:
     return draft
 
 
-@button
+@feature.button(callbacks.Action.IDEA_ROUND)
 async def round_chosen(turn: Turn) -> None:
     query = turn.update.callback_query
     pressed = turn.pressed
@@ -183,7 +180,7 @@ async def round_chosen(turn: Turn) -> None:
     await _next_step(turn, replace(draft, round_id=round_.id))
 
 
-@button
+@feature.button(callbacks.Action.IDEA_NAME)
 async def name_chosen(turn: Turn) -> None:
     query = turn.update.callback_query
     pressed = turn.pressed
@@ -216,18 +213,3 @@ async def name_chosen(turn: Turn) -> None:
     )
     await query.answer()
     await query.edit_message_text("\n".join(filter(None, (thanks, shown, duplicate_notice(t, taken)))))
-
-
-def register(app: Application) -> None:
-    private_message = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    app.add_handler(
-        CommandHandler(
-            "start", start_from_link, filters=private_message & filters.Regex(rf"^/start\S*\s+{DEEP_LINK_PREFIX}")
-        )
-    )
-    app.add_handler(CommandHandler("idea", idea_in_private, filters=private_message))
-    app.add_handler(
-        MessageHandler(private_message & ~filters.COMMAND & (filters.TEXT | filters.CAPTION), private_text)
-    )
-    app.add_handler(CallbackQueryHandler(round_chosen, pattern=callbacks.pattern(callbacks.Action.IDEA_ROUND)))
-    app.add_handler(CallbackQueryHandler(name_chosen, pattern=callbacks.pattern(callbacks.Action.IDEA_NAME)))

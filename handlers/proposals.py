@@ -7,7 +7,7 @@ the lapse when support runs out is a flow too.
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.domain import callbacks, i18n
 from bot.domain.errors import DomainError
@@ -19,11 +19,15 @@ from bot.domain.proposals import (
 )
 from bot.flows.proposals import open_proposal, propose, render_proposal, support_keyboard
 from bot.runtime.menu import Where
-from handlers.common import Turn, button, command, command_text
+from handlers.common import Feature, Turn, command_text
 from storage import proposals
 
+feature = Feature()
 
-@command(Where.GROUP, menu=N_("Suggest a question for the group"))
+
+@feature.command(
+    "propose", Where.GROUP, menu=N_("Suggest a question for the group"), filters=filters.UpdateType.MESSAGE
+)
 async def propose_command(turn: Turn) -> None:
     question = check_proposal_question(command_text(turn))
     proposer = turn.person_id
@@ -32,7 +36,7 @@ async def propose_command(turn: Turn) -> None:
     await propose(turn.context.application, turn.group, question, proposer=proposer, source=turn.source)
 
 
-@button
+@feature.button(callbacks.Action.SUPPORT)
 async def support_pressed(turn: Turn) -> None:
     query = turn.update.callback_query
     proposal_id = turn.pressed.int_arg(0)
@@ -52,10 +56,3 @@ async def support_pressed(turn: Turn) -> None:
         return
     group, proposal, text = await render_proposal(turn.context.application, proposal.id)
     await query.edit_message_text(text, reply_markup=support_keyboard(i18n.translator(group.language), proposal))
-
-
-def register(app: Application) -> None:
-    app.add_handler(
-        CommandHandler("propose", propose_command, filters=filters.UpdateType.MESSAGE)
-    )
-    app.add_handler(CallbackQueryHandler(support_pressed, pattern=callbacks.pattern(callbacks.Action.SUPPORT)))

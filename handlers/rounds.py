@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.domain.durations import whole_minutes
 from bot.domain.i18n import N_
 from bot.domain.rounds import check_question, split_stage_durations
 from bot.flows.rounds import open_round
 from bot.runtime.menu import Where
-from handlers.common import Turn, command, command_text
+from handlers.common import Feature, Turn, command_text
+
+feature = Feature()
 
 
-@command(Where.GROUP, menu=N_("Put a question to the group"), facilitator=True)
+@feature.command(
+    "round", Where.GROUP, menu=N_("Put a question to the group"), facilitator=True, filters=filters.UpdateType.MESSAGE
+)
 async def round_command(turn: Turn) -> None:
     await turn.require_facilitator()
     durations, question = split_stage_durations(command_text(turn))
@@ -38,7 +42,3 @@ async def round_command(turn: Turn) -> None:
 
 def _minutes(duration: dt.timedelta | None) -> int | None:
     return None if duration is None else whole_minutes(duration)
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("round", round_command, filters=filters.UpdateType.MESSAGE))

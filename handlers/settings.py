@@ -11,7 +11,6 @@ import datetime as dt
 
 from babel import dates as babel_dates
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain import callbacks, i18n
 from bot.domain import settings as rules
@@ -21,8 +20,10 @@ from bot.domain.records import Group
 from bot.domain.settings import SummarySchedule
 from bot.flows import site, summaries
 from bot.runtime.menu import Where
-from handlers.common import Turn, button, command
+from handlers.common import Feature, Turn
 from storage import groups
+
+feature = Feature()
 
 RESCHEDULES = {"summary_schedule", "timezone"}
 DEFAULT_SUMMARY_TIME = dt.time(9, 0)  # a summary button pressed while summaries are off
@@ -119,7 +120,7 @@ async def _apply(turn: Turn, group: Group, name: str, value: str) -> Group:
     return updated
 
 
-@command(Where.GROUP, menu=N_("See or change the group's settings"), facilitator=True)
+@feature.command("settings", Where.GROUP, menu=N_("See or change the group's settings"), facilitator=True)
 async def settings_command(turn: Turn) -> None:
     group = turn.group
     if not turn.args:
@@ -136,7 +137,7 @@ async def settings_command(turn: Turn) -> None:
     await turn.reply("\n".join(lines))
 
 
-@button
+@feature.button(callbacks.Action.SETTING)
 async def setting_pressed(turn: Turn) -> None:
     query = turn.update.callback_query
     pressed = turn.pressed
@@ -150,8 +151,3 @@ async def setting_pressed(turn: Turn) -> None:
     await query.answer(t._("Saved."))
     if updated != turn.group:
         await query.edit_message_text(settings_text(t, updated), reply_markup=settings_keyboard(t, updated))
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("settings", settings_command))
-    app.add_handler(CallbackQueryHandler(setting_pressed, pattern=callbacks.pattern(callbacks.Action.SETTING)))

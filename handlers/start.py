@@ -7,12 +7,14 @@ a round's question) belongs to :mod:`handlers.private_ideas`; this handler never
 
 from __future__ import annotations
 
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.domain.i18n import Translator
 from bot.runtime.menu import Where
-from handlers.common import Turn, command
+from handlers.common import Feature, Turn
 from storage import groups, members
+
+feature = Feature()
 
 DEEP_LINK = r"^/start\S*\s+\S"  # any argument: a deep link, handled elsewhere or ignored
 
@@ -39,13 +41,10 @@ def start_text(t: Translator, titles: list[str]) -> str:
     )
 
 
-@command(Where.PRIVATE)
+@feature.command(
+    "start", Where.PRIVATE, filters=filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.Regex(DEEP_LINK)
+)
 async def start_command(turn: Turn) -> None:
     async with turn.db.read() as conn:
         shared = [await groups.get(conn, group_id) for group_id in await members.group_ids(conn, turn.user.id)]
     await turn.reply(start_text(turn.t, [group.title for group in shared if group.active and group.title]))
-
-
-def register(app: Application) -> None:
-    plain_start = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.Regex(DEEP_LINK)
-    app.add_handler(CommandHandler("start", start_command, filters=plain_start))

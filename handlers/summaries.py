@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from telegram.ext import Application, CommandHandler
-
 from bot.domain.i18n import N_
 from bot.domain.summary import build, period_start
 from bot.flows.summaries import post_summary
 from bot.runtime.menu import Where
-from handlers.common import Turn, command
+from handlers.common import Feature, Turn
 from storage import summary as stored
 
+feature = Feature()
 
-@command(Where.GROUP, menu=N_("Post the summary so far"), facilitator=True)
+
+@feature.command("summary", Where.GROUP, menu=N_("Post the summary so far"), facilitator=True)
 async def summary_command(turn: Turn) -> None:
     await turn.require_facilitator()
     group = turn.group
@@ -31,7 +31,3 @@ async def summary_command(turn: Turn) -> None:
         await turn.reply(turn.t._("Nothing new since {since}.", since=turn.t.when(activity.since, group.timezone)))
         return
     await post_summary(turn.context.bot, group, summary, turn.services.config.site_url)
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("summary", summary_command))

@@ -8,13 +8,7 @@ arrive (absolute numbers, so a repeat changes nothing).
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import (
-    Application,
-    CommandHandler,
-    PollAnswerHandler,
-    PollHandler,
-    filters,
-)
+from telegram.ext import PollAnswerHandler, PollHandler, filters
 
 from bot.domain.ballots import (
     parse_quick_poll,
@@ -32,13 +26,15 @@ from bot.flows.voting import close_voting, open_voting
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import Where
 from handlers.common import (
+    Feature,
     Turn,
-    command,
     command_text,
     numbered_round,
     round_number,
 )
 from storage import rounds, voting
+
+feature = Feature()
 
 NO_ROUND_IN_STAGE = {
     Stage.IDEAS: NO_ROUND_COLLECTING,
@@ -72,7 +68,9 @@ async def refuse_moved_on(turn: Turn, round_: Round, stage: Stage) -> None:
 # ------------------------------------------------------------------------ commands
 
 
-@command(Where.GROUP, menu=N_("Close ideas and start the vote"), facilitator=True)
+@feature.command(
+    "vote", Where.GROUP, menu=N_("Close ideas and start the vote"), facilitator=True, filters=filters.UpdateType.MESSAGE
+)
 async def vote_command(turn: Turn) -> None:
     await turn.require_facilitator()
     round_ = await chosen_round(turn, Stage.IDEAS)
@@ -80,7 +78,13 @@ async def vote_command(turn: Turn) -> None:
         await refuse_moved_on(turn, round_, Stage.IDEAS)
 
 
-@command(Where.GROUP, menu=N_("End the vote and share the results"), facilitator=True)
+@feature.command(
+    "close",
+    Where.GROUP,
+    menu=N_("End the vote and share the results"),
+    facilitator=True,
+    filters=filters.UpdateType.MESSAGE,
+)
 async def close_command(turn: Turn) -> None:
     await turn.require_facilitator()
     round_ = await chosen_round(turn, Stage.VOTING)
@@ -88,7 +92,9 @@ async def close_command(turn: Turn) -> None:
         await refuse_moved_on(turn, round_, Stage.VOTING)
 
 
-@command(Where.GROUP, menu=N_("Quick vote on a few options"), facilitator=True)
+@feature.command(
+    "poll", Where.GROUP, menu=N_("Quick vote on a few options"), facilitator=True, filters=filters.UpdateType.MESSAGE
+)
 async def poll_command(turn: Turn) -> None:
     """A quick poll: a round that opens straight in voting, its options standing as ideas."""
     await turn.require_facilitator()
@@ -99,6 +105,7 @@ async def poll_command(turn: Turn) -> None:
 # ------------------------------------------------------------------- poll updates
 
 
+@feature.on(PollHandler)
 async def poll_changed(update: Update, context: CoprodContext) -> None:
     """New counts of one of our polls (absolute numbers, so a repeat changes nothing)."""
     if update.poll is None:
@@ -107,6 +114,7 @@ async def poll_changed(update: Update, context: CoprodContext) -> None:
         await record_poll(conn, update.poll)
 
 
+@feature.on(PollAnswerHandler)
 async def poll_answered(update: Update, context: CoprodContext) -> None:
     """A voter's choice in a public poll: exact distinct voters across a round's polls."""
     answer = update.poll_answer
@@ -118,12 +126,3 @@ async def poll_answered(update: Update, context: CoprodContext) -> None:
             conn, answer.poll_id, voter_id=voter, option_indexes=answer.option_ids,
             now=context.services.clock.now(),
         )  # fmt: skip
-
-
-def register(app: Application) -> None:
-    new_messages = filters.UpdateType.MESSAGE
-    app.add_handler(CommandHandler("vote", vote_command, filters=new_messages))
-    app.add_handler(CommandHandler("close", close_command, filters=new_messages))
-    app.add_handler(CommandHandler("poll", poll_command, filters=new_messages))
-    app.add_handler(PollHandler(poll_changed))
-    app.add_handler(PollAnswerHandler(poll_answered))

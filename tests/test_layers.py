@@ -35,8 +35,3 @@ def test_every_part_of_bot_belongs_to_a_layer():
     }
     assert parts <= set(layers), parts - set(layers)
 
-
-def test_every_handler_module_is_in_the_independence_contract():
-    [modules] = [contract["modules"] for contract in _contracts() if contract["type"] == "independence"]
-    handlers = {f"handlers.{path.stem}" for path in (ROOT / "handlers").glob("*.py")}
-    assert handlers - {"handlers.__init__", "handlers.common"} == set(modules)

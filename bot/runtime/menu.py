@@ -1,7 +1,7 @@
 """The command menu Telegram shows: one per language and per scope.
 
 Each command handler declares, where it is written, where it works and how the menu
-describes it (:class:`Listing`, set by ``handlers.common.command``); the menu is read back
+describes it (:class:`Listing`, set by ``handlers.common.Feature.command``); the menu is read back
 from the registered handlers. At start-up :func:`publish` sends ``setMyCommands`` for every language with
 a catalog and for each scope, so residents see what they may use in groups, admins see the
 facilitator commands as well, and private chats show the private commands, each in the
@@ -47,7 +47,7 @@ class Where(enum.Enum):
 @dataclass(frozen=True)
 class Listing:
     """How a command handler presents itself in the menu, declared where the handler is
-    (``handlers.common.command``) and read back from the registered handlers by :func:`entries`."""
+    (``handlers.common.Feature.command``) and read back from the registered handlers by :func:`entries`."""
 
     description: str  # an untranslated message id
     where: Where

@@ -312,6 +312,26 @@ async def test_command_menus_are_registered_per_language_and_scope(harness):
     assert not members_menu & facilitator_only and not private_menu & facilitator_only
 
 
+async def test_every_menu_lists_a_rounds_life_then_the_time_bank_then_settings_and_help(harness):
+    """The menu's order is the order the handlers are declared in (``handlers.FEATURES``, then
+    each module's own), the same in every language; moving a declaration shows here."""
+    in_order = {
+        "all_group_chats": [
+            "idea", "ideas", "withdraw", "label", "propose", "rounds", "log", "thank", "credits", "ledger",
+            "need", "offer", "done", "board", "cancel", "privacy", "help",
+        ],
+        "all_chat_administrators": [
+            "round", "idea", "ideas", "withdraw", "merge", "assist", "label", "propose", "vote", "close", "poll",
+            "paper", "poster", "outcome", "review", "rounds", "log", "thank", "credits", "ledger", "reverse",
+            "need", "offer", "done", "board", "cancel", "summary", "settings", "privacy", "export", "help",
+        ],
+        "all_private_chats": ["idea", "credits", "board", "privacy", "mydata", "forgetme", "notify", "language", "help"],
+    }  # fmt: skip
+    for call in harness.telegram.sent("setMyCommands"):
+        listed = [item["command"] for item in call["commands"]]
+        assert listed == in_order[call["scope"]["type"]], (call.get("language_code"), call["scope"]["type"])
+
+
 def test_every_registered_command_is_described_in_the_menu(harness):
     registered = commands.registered_commands(harness.app)
     assert registered - commands.UNLISTED <= {entry.command for entry in commands.entries(harness.app)}
