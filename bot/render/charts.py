@@ -46,6 +46,9 @@ _TITLE_CHARS = 60
 # Variation selectors and the zero-width joiner ask for colour emoji sequences that a
 # monochrome font draws as separate glyphs or boxes; without them each emoji stands alone.
 _INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"))
+# Control characters a member may paste (C0 but the line break, DEL, C1) have no glyph in any
+# font: drawn, they would only be a box and a warning.
+_INVISIBLE.update(dict.fromkeys([*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0)]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,13 @@ def test_every_character_of_the_fixtures_has_a_glyph(language):
     assert charts.missing_glyphs(question + "".join(texts) + "❤️👍🏽🎨") == set()
 
 
+def test_control_characters_a_member_pasted_are_left_out_of_the_drawing():
+    # drawn, "\x8c" made matplotlib warn of a missing glyph (an error under the test settings)
+    chart = results_chart(i18n.translator("en"), _round("Which\x07 one?"), _results(["Idea \x8c\x1b here", "Other\x7f"]))
+    assert charts.png_now(chart)[:4] == b"\x89PNG"
+    assert charts.missing_glyphs("Idea \x8c\x1b here\x7f") == set()
+
+
 def test_a_character_no_font_has_is_reported_as_missing():
     assert charts.missing_glyphs("\U000e0100\u4e00") != set()
 
