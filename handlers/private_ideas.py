@@ -185,9 +185,10 @@ async def name_chosen(turn: Turn) -> None:
     query = turn.update.callback_query
     pressed = turn.pressed
     draft = await _own_draft(turn, pressed.int_arg(0))
-    if draft.round_id is None or draft.text is None:
+    with_name = pressed.flag(1)
+    if draft.round_id is None or draft.text is None or with_name is None:
         raise DomainError(NOT_YOURS)
-    anonymous = pressed.int_arg(1) == 0
+    anonymous = not with_name
     async with turn.db.read() as conn:
         round_ = await stored_rounds.get(conn, draft.round_id)
     if not await membership.belongs(turn.context.application, round_.group_id, draft.author_id):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from bot.domain.numbers import parse_number
+
 VERSION = "v1"
 MAX_BYTES = 64  # Telegram's limit for callback_data
 
@@ -36,10 +38,14 @@ class Callback:
     args: tuple[str, ...]
 
     def int_arg(self, index: int = 0) -> int | None:
-        try:
-            return int(self.args[index])
-        except (IndexError, ValueError):
-            return None
+        """The number at ``index``, read by the one number parser every command uses (a
+        forged 50-digit id is no number, not a query the database cannot run); None if absent."""
+        return parse_number(self.args[index]) if index < len(self.args) else None
+
+    def flag(self, index: int) -> bool | None:
+        """``1`` or ``0`` at ``index`` (a yes-or-no button); None for anything else."""
+        value = self.args[index] if index < len(self.args) else None
+        return {"1": True, "0": False}.get(value)
 
 
 def encode(action: Action, *args: object) -> str:
