@@ -269,7 +269,7 @@ async def _refuse(turn: Turn, error: DomainError) -> None:
     within a minute gets a reaction instead (:mod:`bot.runtime.refusals`)."""
     text = turn.error_text(error)
     member_id = turn.user.id if turn.user is not None else None
-    said = _command_word(turn.message)
+    said = _what_was_said(turn.message)
     if turn.services.refusals.answer_now(turn.chat.id, member_id, said, text, turn.now):
         with outbound.sending_as(outbound.Priority.HINT):
             await turn.reply(text)
@@ -279,10 +279,13 @@ async def _refuse(turn: Turn, error: DomainError) -> None:
     )
 
 
-def _command_word(message: Message) -> str:
-    """``/ideas`` of ``/ideas@coprod_bot 3``; empty for a message that is no command."""
-    words = (message.text or "").split(maxsplit=1)
-    return words[0].split("@", 1)[0].lower() if words and words[0].startswith("/") else ""
+def _what_was_said(message: Message) -> str:
+    """The message as a repeat is recognised: ``/ideas 3`` of ``/ideas@coprod_bot   3``
+    (the command word lowercased, without the bot's name, the spacing evened out)."""
+    words = (message.text or message.caption or "").split()
+    if words and words[0].startswith("/"):
+        words[0] = words[0].split("@", 1)[0].lower()
+    return " ".join(words)
 
 
 def _pressed(handler: Handler) -> Callback:

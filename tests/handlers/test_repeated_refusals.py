@@ -64,3 +64,22 @@ async def test_repeats_beyond_the_reaction_budget_get_nothing(harness):
         await harness.send(ben, BAD)
     assert answers(harness) == [REFUSAL]
     assert 1 <= len(reactions(harness)) < 29
+
+
+async def test_a_corrected_command_is_answered_even_when_its_refusal_reads_the_same(harness):
+    ben = harness.residents[0]
+    await harness.send(ben, "/log 0h x")
+    harness.advance(seconds=3)
+    corrected = await harness.send(ben, "/log 13h x")
+    first, second = harness.texts()[-2:]
+    assert first == second, "the two refusals read the same"
+    assert reactions(harness) == []
+    assert harness.telegram.sent("sendMessage")[-1]["reply_parameters"]["message_id"] == corrected
+
+
+async def test_the_same_command_with_the_same_arguments_is_throttled_whatever_the_spacing(harness):
+    ben = harness.residents[0]
+    await harness.send(ben, "/ideas ²")
+    repeat = await harness.send(ben, "/ideas@coprod_test_bot   ²")
+    assert answers(harness) == [REFUSAL]
+    assert [int(r["message_id"]) for r in reactions(harness)] == [repeat]
