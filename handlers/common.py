@@ -31,7 +31,7 @@ from bot.domain.records import Group, Member, Source
 from bot.domain.rounds import Round
 from bot.domain.text_limits import MESSAGE_LENGTH, shorten, visible_length
 from bot.flows import summaries
-from bot.runtime import outbound, refusals
+from bot.runtime import outbound, refusals, roles
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import LISTING, Listing, Where
 from bot.runtime.services import Services
@@ -117,11 +117,7 @@ class Turn:
             return True
         if self.user is None:
             return False
-        admins = await self.services.admins.admins(self.chat.id, self._fetch_admins)
-        return self.user.id in admins
-
-    async def _fetch_admins(self, chat_id: int) -> set[int]:
-        return {member.user.id for member in await self.context.bot.get_chat_administrators(chat_id)}
+        return self.user.id in await roles.admins_of(self.context.bot, self.services.admins, self.chat.id)
 
     async def require_facilitator(self) -> None:
         if not await self.is_facilitator():

@@ -192,8 +192,8 @@ _INSERT_IDEA = """
 # (one full scan per new idea); the (round_id, folded_text) index finds the few candidates.
 
 
-_COLLECTING_WITHIN_CAP = """
-    EXISTS (SELECT 1 FROM rounds WHERE id = :round AND stage = 'ideas')
+_COLLECTING = "EXISTS (SELECT 1 FROM rounds WHERE id = :round AND stage = 'ideas')"
+_COLLECTING_WITHIN_CAP = _COLLECTING + """
     AND (:author IS NULL OR (
         SELECT COUNT(*) FROM ideas WHERE round_id = :round AND author_id = :author AND status != 'withdrawn'
     ) < (SELECT groups.idea_cap FROM rounds JOIN groups ON groups.id = rounds.group_id WHERE rounds.id = :round))
@@ -232,6 +232,7 @@ async def collect_idea(
     source_chat_id: int | None,
     source_message_id: int | None,
     any_stage: bool = False,
+    capped: bool = True,
     assisted_name: str | None = None,
     voice: bool = False,
 ) -> tuple[Idea, int | None] | None:
@@ -242,9 +243,9 @@ async def collect_idea(
     ``(idea, id of a standing idea of the round that reads the same, if any)``; None when
     nothing was stored: the round is not collecting ideas, the author already has the
     group's ``idea_cap`` ideas in it (both checked in the same statement; ``any_stage``
-    checks neither), or the source message is already an idea.
+    checks neither, ``capped=False`` not the cap), or the source message is already an idea.
     """
-    collecting = "true" if any_stage else _COLLECTING_WITHIN_CAP
+    collecting = "true" if any_stage else _COLLECTING_WITHIN_CAP if capped else _COLLECTING
     row = await conn.fetch_one(_INSERT_IDEA.format(condition=collecting),
         {
             "round": round_id, "author": author_id, "anonymous": int(anonymous), "text": text,

@@ -125,3 +125,26 @@ async def test_a_bad_cap_is_refused_and_nothing_changes(harness, bad):
 async def test_only_facilitators_change_the_cap(harness):
     await harness.send(harness.residents[0], "/settings cap 50")
     assert "only the group's facilitators" in harness.last_text()
+
+
+@pytest.mark.parametrize("how", ["idea", "assist", "private"])
+async def test_facilitators_are_not_capped_when_they_seed_a_round(harness, how):
+    round_ = await open_round(harness)
+    fatima = harness.facilitator
+    seeded = 44  # Polis conveners seed 12-44 statements
+    chat = harness.telegram.private_chat(fatima)
+    for index in range(seeded):
+        if how == "idea":
+            await harness.send(fatima, f"/idea Statement {index}")
+        elif how == "assist":
+            await harness.send(fatima, f"/assist 1 Neighbour {index}: Statement {index}")
+        else:
+            await harness.send_private(fatima, f"/start idea-{round_.link_token}")
+            await harness.send_private(fatima, f"Statement {index}")
+            message = last_bot_message(harness, chat)
+            await harness.press(fatima, message["message_id"], dict(buttons(message))["With my name"], chat=chat)
+    assert len(await ideas_of(harness, round_, fatima)) == seeded
+    assert not any("limit of ideas" in text for text in harness.texts() + answers_of(harness))
+    ben = harness.residents[0]
+    await send_ideas(harness, ben, DEFAULT_IDEA_CAP + 1)  # residents still are
+    assert len(await ideas_of(harness, round_, ben)) == DEFAULT_IDEA_CAP
