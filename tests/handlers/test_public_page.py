@@ -268,3 +268,25 @@ async def test_reversed_hours_are_not_counted_on_the_page(harness):
     await site.refresh(harness.app, group.id)
     index = (_folder(harness, group) / "index.html").read_text()
     assert "No volunteering has been confirmed yet." in index and "2 hours" not in index
+
+
+def _hours_rows(index: str) -> list[tuple[str, str]]:
+    """The index's "Hours given" table as (who, time) pairs, tags stripped."""
+    table = index.split("Hours given", 1)[1]
+    cells = re.findall(r"<tr><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td></tr>", table)
+    return [(re.sub(r"<[^>]+>", "", who), time) for who, time in cells]
+
+
+async def test_the_page_does_not_name_the_hours_of_a_member_who_hid_their_name(harness):
+    ben, chloe = harness.residents[:2]
+    await harness.send(harness.facilitator, "/settings public on")
+    await harness.send(chloe, "/privacy")
+    await confirmed_entry(harness, chloe, harness.facilitator, "/log 3h sanded the bench")
+    await confirmed_entry(harness, ben, harness.facilitator, "/log 2h litter pick on Chapel St")
+    await harness.send(harness.facilitator, "/settings timezone Europe/Warsaw")  # a settings change rebuilds it
+    index = (_folder(harness, await _group(harness)) / "index.html").read_text()
+    assert _hours_rows(index) == [("Ben", "2 hours"), ("Neighbours who prefer not to be named", "3 hours")]
+    assert "Chloe" not in index
+    await harness.send(chloe, "/privacy")  # shown again: her hours are hers again on the page
+    index = (_folder(harness, await _group(harness)) / "index.html").read_text()
+    assert _hours_rows(index) == [("Chloe", "3 hours"), ("Ben", "2 hours")]
