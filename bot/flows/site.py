@@ -61,9 +61,12 @@ async def turn_on(app: CoprodApplication, group_id: int) -> str:
 
 
 async def turn_off(app: CoprodApplication, token: str | None) -> None:
-    """Remove every file of the group's page: a page turned off is gone, not frozen."""
+    """Remove every file of the group's page: a page turned off is gone, not frozen. Called
+    once the setting is stored; a build running meanwhile finds it off when it has written
+    and removes what it wrote (:func:`rebuild`)."""
     if token:
-        await asyncio.to_thread(site_files.remove, folder(app, token))
+        async with app.services.page_writes:
+            await asyncio.to_thread(site_files.remove, folder(app, token))
 
 
 async def refresh(app: CoprodApplication, group_id: int, round_number: int | None = None) -> None:
@@ -72,7 +75,8 @@ async def refresh(app: CoprodApplication, group_id: int, round_number: int | Non
     services = app.services
     try:
         now = services.clock.now()
-        built = await rebuild(services.db, services.config.site_dir, group_id, now, round_number)
+        async with services.page_writes:
+            built = await rebuild(services.db, services.config.site_dir, group_id, now, round_number)
         if built is not None:
             log.info("event=site_built group=%s changed=%s", group_id, built[1])
     except (OSError, site_files.SiteError):
@@ -102,7 +106,13 @@ async def rebuild(db: Database, site_dir: Path, group_id: int, now: dt.datetime,
                   round_number: int | None = None) -> tuple[Path, int] | None:  # fmt: skip
     """Rebuild the group's page if it is on: its folder and how many files changed, or None
     when the page is off. With ``round_number``, only that round's page and the index.
-    Shared by :func:`refresh` and ``python -m bot site``; raises."""
+    Shared by :func:`refresh` and ``python -m bot site``; raises.
+
+    The page may be turned off while it is being built (by the bot, while this runs in
+    ``python -m bot site``, or the other way round), so the setting is read again once the
+    files are written: if it is off by then, they are removed. Turning off removes the
+    folder after storing the setting, so whichever comes last, no page is left served.
+    """
     async with db.read() as conn:
         group = await groups.get(conn, group_id)
         if not group.public_page or not group.site_token:
@@ -110,7 +120,13 @@ async def rebuild(db: Database, site_dir: Path, group_id: int, now: dt.datetime,
         public = await stored.public_group(conn, group, only=round_number)
         public = replace(public, rounds=tuple([await _decided(conn, round_, round_number) for round_ in public.rounds]))
     target = site_files.group_folder(site_dir, group.site_token)
-    return target, await asyncio.to_thread(build, target, public, now, round_number)
+    changed = await asyncio.to_thread(build, target, public, now, round_number)
+    async with db.read() as conn:
+        still_on = (await groups.get(conn, group_id)).public_page
+    if not still_on:
+        await asyncio.to_thread(site_files.remove, target)
+        return None
+    return target, changed
 
 
 async def _decided(conn: Connection, public: PublicRound, only: int | None) -> PublicRound:

@@ -6,6 +6,7 @@ needs to survive a restart.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from bot.runtime.acknowledge import Acknowledgements
@@ -30,6 +31,7 @@ class Services:
     applied: AppliedUpdates = field(default_factory=AppliedUpdates)  # spares the replay guard's read
     deferred: DeferredUpdates = field(default_factory=DeferredUpdates)  # updates to apply again later
     refusals: Refusals = field(default_factory=Refusals)  # a repeated refusal gets a reaction
+    page_writes: asyncio.Lock = field(default_factory=asyncio.Lock)  # public page builds and removals, one at a time
 
     @property
     def db(self) -> Database:

@@ -3,9 +3,13 @@ shows only what may be public (no Telegram ids, usernames or ledger notes; hidde
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from bot.domain import callbacks
 from bot.flows import site
@@ -290,3 +294,75 @@ async def test_the_page_does_not_name_the_hours_of_a_member_who_hid_their_name(h
     await harness.send(chloe, "/privacy")  # shown again: her hours are hers again on the page
     index = (_folder(harness, await _group(harness)) / "index.html").read_text()
     assert _hours_rows(index) == [("Chloe", "3 hours"), ("Ben", "2 hours")]
+
+
+class PausedPublish:
+    """Public page builds that stop before they write, once paused, until let go on."""
+
+    def __init__(self, publish) -> None:
+        self._publish = publish
+        self.writing, self.go_on = threading.Event(), threading.Event()
+        self.go_on.set()
+
+    def pause(self) -> None:
+        self.writing.clear()
+        self.go_on.clear()
+
+    def __call__(self, *args, **kwargs):
+        self.writing.set()
+        self.go_on.wait(10)
+        return self._publish(*args, **kwargs)
+
+
+@pytest.fixture
+def paused_publish(monkeypatch) -> PausedPublish:
+    from bot.render import site_files
+
+    paused = PausedPublish(site_files.publish)
+    monkeypatch.setattr(site_files, "publish", paused)
+    return paused
+
+
+def _noting_turn_off(monkeypatch) -> tuple[asyncio.Event, asyncio.Event]:
+    """Events set when the bot starts removing a page turned off (the setting is stored) and when it has."""
+    turn_off, started, removed = site.turn_off, asyncio.Event(), asyncio.Event()
+
+    async def noted(*args):
+        started.set()
+        await turn_off(*args)
+        removed.set()
+
+    monkeypatch.setattr(site, "turn_off", noted)
+    return started, removed
+
+
+async def test_turning_it_off_while_the_site_command_builds_leaves_no_page_behind(harness, monkeypatch, paused_publish):
+    await open_round(harness)
+    await harness.send(harness.facilitator, "/settings public on")
+    group = await _group(harness)
+    paused_publish.pause()
+    _started, removed = _noting_turn_off(monkeypatch)
+    # python -m bot site beside the bot: the same rebuild, in another process
+    building = asyncio.create_task(site.rebuild(harness.db, _site_dir(harness), group.id, harness.clock.now()))
+    assert await asyncio.to_thread(paused_publish.writing.wait, 10)
+    await harness.send(harness.facilitator, "/settings public off")
+    assert removed.is_set() and not _folder(harness, group).exists()
+    paused_publish.go_on.set()
+    assert await building is None
+    assert not _folder(harness, group).exists()
+
+
+async def test_turning_it_off_during_the_bots_own_rebuild_leaves_no_page_behind(harness, monkeypatch, paused_publish):
+    await open_round(harness)
+    await harness.send(harness.facilitator, "/settings public on")
+    group = await _group(harness)
+    paused_publish.pause()
+    started, _removed = _noting_turn_off(monkeypatch)
+    rebuilding = asyncio.create_task(site.refresh(harness.app, group.id))  # a debounced rebuild, mid-way
+    assert await asyncio.to_thread(paused_publish.writing.wait, 10)
+    turning_off = asyncio.create_task(harness.send(harness.facilitator, "/settings public off"))
+    await started.wait()
+    paused_publish.go_on.set()
+    await asyncio.gather(rebuilding, turning_off)
+    assert not (await _group(harness)).public_page
+    assert not _folder(harness, group).exists()
