@@ -115,9 +115,16 @@ async def personal_data(conn: Connection, user_id: int) -> dict[str, list[Row]]:
     found: dict[str, list[Row]] = {}
     queries = {
         "member": ("SELECT * FROM members WHERE user_id = ?", (user_id,)),
+        # every column: when the member was first and last seen in each group (the
+        # activity that decides who is nudged to vote) and when they left it
         "groups": (
-            "SELECT groups.title, group_members.first_seen_at FROM group_members "
-            "JOIN groups ON groups.id = group_members.group_id WHERE user_id = ?",
+            "SELECT groups.title, group_members.* FROM group_members "
+            "JOIN groups ON groups.id = group_members.group_id WHERE user_id = ? ORDER BY group_members.first_seen_at",
+            (user_id,),
+        ),
+        "rounds_opened": (
+            "SELECT id, group_id, number, question, kind, stage, created_at, closed_at FROM rounds "
+            "WHERE created_by = ? ORDER BY id",
             (user_id,),
         ),
         "ideas": (
