@@ -19,6 +19,7 @@ from bot.domain.i18n import N_, Translator
 from bot.domain.inclusion import (
     ASSIST_USAGE,
     LABEL_USAGE,
+    TallyReason,
     check_label,
     credit,
     parse_assist,
@@ -38,6 +39,7 @@ from bot.domain.rounds import (
     near_duplicates,
     require_stage,
 )
+from bot.flows import paper
 from bot.flows.ideas import Taken, duplicate_notice, record_idea
 from bot.flows.rounds import count_changed
 from bot.runtime.menu import Where
@@ -245,12 +247,24 @@ async def idea_edited(turn: Turn) -> None:
     if idea is None or idea.status is not IdeaStatus.STANDING:
         return
     async with turn.db.transaction() as conn:
-        require_stage(await stored_rounds.get(conn, idea.round_id), Stage.IDEAS)
+        round_ = await stored_rounds.get(conn, idea.round_id)
+        require_stage(round_, Stage.IDEAS)
         if idea.voice:
             return  # its words are given with /label
         text = parse_assist(idea_text(message) or "").text if idea.assisted_name else check_idea(idea_text(message))
-        await stored_rounds.update_idea_text(conn, idea.id, text, folded=fold(text), now=turn.now)
+        on_paper = await _new_words(conn, turn, round_, idea, text)
     count_changed(turn.context.application, idea.round_id)
+    if on_paper:
+        await turn.reply(paper.ended_text(turn.t, round_, idea, on_paper, TallyReason.WORDS_CHANGED))
+
+
+async def _new_words(conn: Connection, turn: Turn, round_: Round, idea: Idea, text: str) -> int:
+    """Store the idea's new words; the paper votes that stop counting because they were
+    cast for the old words (0 when the words are the same or it had none)."""
+    await stored_rounds.update_idea_text(conn, idea.id, text, folded=fold(text), now=turn.now)
+    if not paper.words_changed(idea, text):
+        return 0
+    return await paper.end_votes(conn, round_, idea, TallyReason.WORDS_CHANGED, by=turn.person_id, now=turn.now)
 
 
 # ------------------------------------------------------------------ listing and tidying
@@ -342,8 +356,12 @@ async def withdraw_command(turn: Turn) -> None:
         if idea.author_id != turn.user.id and not facilitator:
             raise DomainError(N_("Only the idea's author or a facilitator can withdraw it. Nothing was changed."))
         await stored_rounds.set_idea_status(conn, idea.id, IdeaStatus.WITHDRAWN, turn.now)
+        on_paper = await paper.end_votes(conn, round_, idea, TallyReason.WITHDRAWN, by=turn.person_id, now=turn.now)
     count_changed(turn.context.application, round_.id)
-    await turn.reply(turn.t._("Idea {number} is withdrawn from round #{round}.", number=number, round=round_.number))
+    answer = turn.t._("Idea {number} is withdrawn from round #{round}.", number=number, round=round_.number)
+    if on_paper:
+        answer += " " + paper.ended_text(turn.t, round_, idea, on_paper, TallyReason.WITHDRAWN)
+    await turn.reply(answer)
 
 
 @feature.command(
@@ -360,15 +378,17 @@ async def merge_command(turn: Turn) -> None:
         require_stage(round_, Stage.IDEAS)
         target = await _standing_idea(conn, round_, kept)
         source = await _standing_idea(conn, round_, folded)
+        on_paper = await paper.fold_into(conn, round_, target, source, by=turn.person_id, now=turn.now)
         await stored_rounds.set_idea_status(conn, source.id, IdeaStatus.MERGED, turn.now, merged_into=target.id)
     count_changed(turn.context.application, round_.id)
-    await turn.reply(
-        turn.t._(
-            "Idea {folded} is folded into idea {kept}: both authors stay credited, and only idea {kept} goes to the vote.",
-            folded=folded,
-            kept=kept,
-        )
+    answer = turn.t._(
+        "Idea {folded} is folded into idea {kept}: both authors stay credited, and only idea {kept} goes to the vote.",
+        folded=folded,
+        kept=kept,
     )
+    if on_paper is not None:
+        answer += " " + paper.moved_text(turn.t, target, on_paper)
+    await turn.reply(answer)
 
 
 # ---------------------------------------------------- assisted ideas and voice ideas' words
@@ -422,9 +442,10 @@ async def label_command(turn: Turn) -> None:
     async with turn.db.transaction() as conn:
         round_ = await stored_rounds.get(conn, idea.round_id)
         require_stage(round_, Stage.IDEAS)
-        await stored_rounds.update_idea_text(conn, idea.id, label, folded=fold(label), now=turn.now)
+        on_paper = await _new_words(conn, turn, round_, idea, label)
     count_changed(turn.context.application, idea.round_id)
-    await turn.reply(
-        turn.t._("Voice idea {number} of round #{round} goes to the vote as: {label}", number=idea.number,
-                 round=round_.number, label=turn.t.user_text(label))
-    )  # fmt: skip
+    answer = turn.t._("Voice idea {number} of round #{round} goes to the vote as: {label}", number=idea.number,
+                      round=round_.number, label=turn.t.user_text(label))  # fmt: skip
+    if on_paper:
+        answer += "\n" + paper.ended_text(turn.t, round_, idea, on_paper, TallyReason.WORDS_CHANGED)
+    await turn.reply(answer)

@@ -56,7 +56,8 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
         """,
         (group_id, group_id),
     )
-    # Every paper tally ever entered, per idea; the latest of a round is the one counted.
+    # Every paper tally ever entered (or written when the ideas it counts changed: its
+    # reason), per idea; the latest of a round is the one counted.
     paper = await _rows(
         conn,
         """
@@ -64,7 +65,7 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
                (SELECT COUNT(*) FROM paper_tallies AS earlier
                 WHERE earlier.round_id = paper_tallies.round_id AND earlier.id <= paper_tallies.id) AS entry,
                ideas.number AS idea, paper_votes.votes, paper_tallies.voters, paper_tallies.entered_by,
-               paper_tallies.entered_at,
+               paper_tallies.entered_at, paper_tallies.reason,
                paper_tallies.id = (SELECT MAX(id) FROM paper_tallies AS latest
                                    WHERE latest.round_id = paper_tallies.round_id) AS counted
         FROM paper_tallies JOIN rounds ON rounds.id = paper_tallies.round_id

@@ -84,7 +84,7 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
     idea_header = ("round", "idea", "text", "author", "status", "merged_into", "created_at",
                    "assisted_for", "entered_by", "voice")  # fmt: skip
     vote_header = ("round", "idea", "text", "votes", "paper_votes", "rank", "final")
-    paper_header = ("round", "entry", "idea", "votes", "voters", "entered_by", "entered_at", "counted")
+    paper_header = ("round", "entry", "idea", "votes", "voters", "entered_by", "entered_at", "reason", "counted")
     outcome_header = ("round", "question", "status", "progress", "text", "recorded_at")
     ledger_header = ("entry", "kind", "from", "to", "minutes", "hours", "note", "status",
                      "confirmed_by", "rejected_by", "decided_at", "created_at", "reverses", "round")  # fmt: skip

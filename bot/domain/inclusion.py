@@ -13,6 +13,7 @@ authors everywhere they are shown.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -184,6 +185,15 @@ def parse_paper(args: Sequence[str]) -> PaperEntry:
     return PaperEntry(round_number, votes, voters)
 
 
+class TallyReason(enum.StrEnum):
+    """Why a paper tally was added: entered by a facilitator, or the ideas it counts changed."""
+
+    ENTERED = "entered"
+    MERGED = "merged"  # an idea folded into another: its votes moved
+    WITHDRAWN = "withdrawn"  # an idea taken back: its votes no longer count
+    WORDS_CHANGED = "words_changed"  # an idea edited: its votes were for the old words
+
+
 @dataclass(frozen=True, slots=True)
 class PaperTally:
     """A paper tally as entered: the latest one of a round counts, earlier ones are history."""
@@ -194,3 +204,39 @@ class PaperTally:
     votes: dict[int, int]  # idea id -> paper votes
     entered_by: int | None
     entered_at: dt.datetime
+    reason: TallyReason = TallyReason.ENTERED
+
+
+PAPER_MERGE_UNKNOWN = N_(
+    "Ideas {kept} and {folded} both have paper votes ({kept_votes} and {folded_votes} of {voters} paper voters), "
+    "and the tally cannot say how many ballots ticked both. Count those ballots again with the two as one idea, "
+    "enter the tally again with /paper {round} giving idea {folded} none, then merge. Nothing was changed."
+)
+
+
+def merged_paper(tally: PaperTally, kept: Idea, folded: Idea, round_number: int) -> dict[int, int] | None:
+    """The paper votes once ``folded`` is merged into ``kept``; None when ``folded`` has none
+    (nothing moves).
+
+    A ballot ticks an idea once, so a ballot that ticked both counts once for the merged idea.
+    The count says how many did only when one of the two had no paper votes, or one had every
+    paper voter's: then the merged idea has the larger count. Otherwise the merge is refused,
+    and the facilitator counts those ballots again.
+    """
+    kept_votes, folded_votes = tally.votes.get(kept.id, 0), tally.votes.get(folded.id, 0)
+    if folded_votes == 0:
+        return None
+    if kept_votes and max(kept_votes, folded_votes) < tally.voters:
+        raise DomainError(PAPER_MERGE_UNKNOWN, kept=kept.number, folded=folded.number, kept_votes=kept_votes,
+                          folded_votes=folded_votes, voters=tally.voters, round=round_number)  # fmt: skip
+    votes = {idea_id: count for idea_id, count in tally.votes.items() if idea_id != folded.id}
+    votes[kept.id] = max(kept_votes, folded_votes)
+    return votes
+
+
+def without_idea(tally: PaperTally, idea: Idea) -> dict[int, int] | None:
+    """The paper votes with ``idea``'s taken out (it was withdrawn, or its words changed so
+    its votes were for other words); None when it had none."""
+    if not tally.votes.get(idea.id):
+        return None
+    return {idea_id: count for idea_id, count in tally.votes.items() if idea_id != idea.id}

@@ -185,3 +185,99 @@ def test_results_keep_the_online_and_paper_split_for_a_chart():
     first = results.placings[0]
     assert (first.tally.online, first.tally.paper, results.online_voters, results.paper_voters) == (12, 15, 30, 20)
     assert (first.share, first.online_share, first.paper_share) == (27 / 50, 12 / 30, 15 / 20)
+
+
+# ---------------------------------------------------- paper votes follow the ideas they count
+
+
+async def _three_ideas_on_paper(harness, tally: str):
+    """Round 1 with Ben's "Bus stop", Chloe's "Park" and Dawid's "Library", and ``tally`` on paper."""
+    round_ = await _open(harness)
+    ben, chloe, dawid = harness.residents[:3]
+    sent = {}
+    for resident, idea in zip((ben, chloe, dawid), ("Bus stop", "Park", "Library"), strict=True):
+        sent[idea] = await harness.send(resident, idea, reply_to=round_.prompt_message_id)
+    await harness.send(harness.facilitator, f"/paper 1 {tally}")
+    return round_, sent
+
+
+async def _counted(harness, round_) -> dict[int, int]:
+    """Idea number -> paper votes in the tally that counts."""
+    async with harness.db.read() as conn:
+        numbers = {idea.id: idea.number for idea in await rounds.ideas(conn, round_.id)}
+    latest = (await _tallies(harness, round_))[-1]
+    return {numbers[idea_id]: votes for idea_id, votes in latest.votes.items()}
+
+
+async def _results(harness, round_) -> str:
+    harness.advance(hours=2)
+    await deadlines.run_due(harness.app)  # voting opens
+    await harness.send(harness.facilitator, "/close")
+    return next(text for text in harness.texts() if "Results of round #1" in text)
+
+
+async def test_merging_moves_the_paper_votes_to_the_kept_idea_when_the_ballots_say_how_many(harness):
+    round_, _sent = await _three_ideas_on_paper(harness, "1=0 2=8 3=5 voters=10")
+    await harness.send(harness.facilitator, "/merge 1 2")
+    assert "On paper, idea 1 now has 8 votes." in harness.last_text()
+    assert await _counted(harness, round_) == {1: 8, 3: 5}
+    assert [tally.voters for tally in await _tallies(harness, round_)] == [10, 10]
+    await harness.send(harness.facilitator, "/export")
+    (params,) = harness.telegram.sent("sendDocument", harness.group.id)
+    with zipfile.ZipFile(io.BytesIO(params["document"][1])) as archive:
+        history = list(csv.DictReader(io.StringIO(archive.read("paper_ballots.csv").decode("utf-8-sig"))))
+    assert [(r["entry"], r["idea"], r["votes"], r["reason"], r["counted"]) for r in history] == [
+        ("1", "1", "0", "entered", "0"), ("1", "2", "8", "entered", "0"), ("1", "3", "5", "entered", "0"),
+        ("2", "1", "8", "merged", "1"), ("2", "3", "5", "merged", "1"),
+    ]  # fmt: skip
+    results = await _results(harness, round_)
+    assert "1. \u2068Bus stop\u2069 — 8 votes, 80%" in results
+    assert "10 neighbours voted. (0 online, 10 on paper)" in results
+
+
+@pytest.mark.parametrize(("tally", "merged"), [("1=10 2=4 voters=10", 10), ("1=3 2=0 voters=10", 3)])
+async def test_merging_counts_a_ballot_that_ticked_both_once(harness, tally, merged):
+    round_, _sent = await _three_ideas_on_paper(harness, tally)
+    await harness.send(harness.facilitator, "/merge 1 2")
+    assert "is folded into idea 1" in harness.last_text()
+    assert (await _counted(harness, round_))[1] == merged
+
+
+async def test_a_merge_whose_paper_votes_cannot_be_told_apart_is_refused(harness):
+    round_, _sent = await _three_ideas_on_paper(harness, "1=2 2=8 3=5 voters=10")
+    await harness.send(harness.facilitator, "/merge 1 2")
+    refusal = harness.last_text()
+    assert "Ideas 1 and 2 both have paper votes" in refusal and "Nothing was changed." in refusal
+    assert "/paper 1" in refusal
+    async with harness.db.read() as conn:
+        assert (await rounds.idea_by_number(conn, round_.id, 2)).merged_into is None
+    assert len(await _tallies(harness, round_)) == 1
+    await harness.send(harness.facilitator, "/paper 1 1=9 2=0 3=5 voters=10")  # counted again, as one idea
+    await harness.send(harness.facilitator, "/merge 1 2")
+    assert "is folded into idea 1" in harness.last_text()
+    assert await _counted(harness, round_) == {1: 9, 2: 0, 3: 5}
+
+
+async def test_withdrawing_an_idea_with_paper_votes_tells_the_facilitator_to_enter_the_tally_again(harness):
+    round_, _sent = await _three_ideas_on_paper(harness, "1=2 2=8 3=5 voters=10")
+    await harness.send(harness.residents[1], "/withdraw 2")
+    answer = harness.last_text()
+    assert "Idea 2 is withdrawn from round #1." in answer
+    assert "Its 8 paper votes no longer count" in answer and "/paper 1" in answer
+    assert await _counted(harness, round_) == {1: 2, 3: 5}
+    assert [tally.reason for tally in await _tallies(harness, round_)] == ["entered", "withdrawn"]
+
+
+async def test_an_idea_whose_words_change_loses_the_paper_votes_cast_for_the_old_words(harness):
+    round_, sent = await _three_ideas_on_paper(harness, "1=2 2=8 3=5 voters=10")
+    await harness.deliver(harness.telegram.edit_update(harness.group, sent["Library"], "A skate park"))
+    notice = harness.last_text()
+    assert "Idea 3 now says something else" in notice and "its 5 paper votes no longer count" in notice
+    assert "/paper 1" in notice
+    assert await _counted(harness, round_) == {1: 2, 2: 8}
+    await harness.deliver(harness.telegram.edit_update(harness.group, sent["Park"], "park"))  # the same words
+    assert await _counted(harness, round_) == {1: 2, 2: 8}
+    results = await _results(harness, round_)
+    assert "1. \u2068park\u2069 — 8 votes" in results
+    assert "\u2068A skate park\u2069 — 0 votes" in results
+    assert "10 neighbours voted. (0 online, 10 on paper)" in results
