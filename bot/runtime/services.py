@@ -32,6 +32,7 @@ class Services:
     deferred: DeferredUpdates = field(default_factory=DeferredUpdates)  # updates to apply again later
     refusals: Refusals = field(default_factory=Refusals)  # a repeated refusal gets a reaction
     page_writes: asyncio.Lock = field(default_factory=asyncio.Lock)  # public page builds and removals, one at a time
+    scrub_when_applied: set[int] = field(default_factory=set)  # update ids: checkpoint the log once recorded
 
     @property
     def db(self) -> Database:

@@ -133,11 +133,15 @@ class Chat:
     admins: set[int] = field(default_factory=set)
     owner: int | None = None
     members: set[int] = field(default_factory=set)  # everyone else in the chat (not admins)
+    person: Person | None = None  # a private chat's other side: Telegram names the chat after them
 
     def as_chat(self) -> dict[str, Any]:
         chat: dict[str, Any] = {"id": self.id, "type": self.type}
         if self.title:
             chat["title"] = self.title
+        if self.person is not None:
+            chat |= {key: value for key, value in self.person.as_user().items()
+                     if key in ("first_name", "last_name", "username")}  # fmt: skip
         return chat
 
 
@@ -486,7 +490,7 @@ class FakeTelegram:
         self.blocked.add(person.id)
 
     def private_chat(self, person: Person) -> Chat:
-        chat = self.chats.get(person.id) or Chat(id=person.id, type="private")
+        chat = self.chats.get(person.id) or Chat(id=person.id, type="private", person=person)
         self.chats[person.id] = chat
         return chat
 

@@ -30,7 +30,7 @@ from bot.runtime.application import CoprodApplication
 from bot.runtime.retries import Backoff
 from bot.runtime.services import Services
 from bot.runtime.updates import faults, lanes
-from storage import TransientError
+from storage import Connection, TransientError
 from storage import inbox as stored
 
 log = logging.getLogger(__name__)
@@ -176,8 +176,11 @@ class Inbox:
         try:
             async with self._services.db.one_statement() as conn:
                 await stored.mark_processed(conn, update_id, self._services.clock.now())
+            if update_id in self._services.scrub_when_applied:
+                await self._services.db.scrub()  # the update's raw copy is gone from the log too
         except TransientError as error:
             return error
+        self._services.scrub_when_applied.discard(update_id)
         self._services.applied.recorded(update_id)
         return None
 
@@ -232,3 +235,33 @@ class Inbox:
         await asyncio.gather(stopper, return_exceptions=True)
         for task in done - {stopper}:
             task.result()
+
+
+NAME_FIELDS = ("first_name", "last_name", "username")
+
+
+async def unname_stored(conn: Connection, user_id: int) -> int:
+    """Take a forgotten member's name out of every stored update still waiting to be applied
+    (the ``/forgetme`` press itself among them), so it stays in no database file; the
+    updates still apply, under an empty name. How many were rewritten."""
+    rewritten = {}
+    for update_id, payload in (await stored.everything_waiting(conn)).items():
+        unnamed = json.dumps(_unnamed(json.loads(payload), user_id))
+        if unnamed != payload:
+            rewritten[update_id] = unnamed
+    await stored.rewrite(conn, rewritten)
+    return len(rewritten)
+
+
+def _unnamed(value: object, user_id: int) -> object:
+    """``value`` (an update's JSON) with the names of ``user_id``'s user and private chat
+    objects emptied, wherever they are (the sender, a pressed message's chat, a reply)."""
+    if isinstance(value, list):
+        return [_unnamed(item, user_id) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("id") == user_id and any(name in value for name in NAME_FIELDS):
+        value = {key: item for key, item in value.items() if key not in NAME_FIELDS[1:]}
+        if "first_name" in value:
+            value["first_name"] = ""
+    return {key: _unnamed(item, user_id) for key, item in value.items()}
