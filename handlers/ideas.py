@@ -20,9 +20,11 @@ from bot.domain.inclusion import (
     ASSIST_USAGE,
     LABEL_USAGE,
     TallyReason,
+    assisted_name,
     check_label,
     credit,
     parse_assist,
+    same_neighbour,
 )
 from bot.domain.numbers import parse_number
 from bot.domain.pages import split_page
@@ -39,7 +41,7 @@ from bot.domain.rounds import (
     near_duplicates,
     require_stage,
 )
-from bot.flows import paper
+from bot.flows import paper, site
 from bot.flows.ideas import Taken, duplicate_notice, record_idea
 from bot.flows.rounds import count_changed
 from bot.runtime.menu import Where
@@ -251,7 +253,7 @@ async def idea_edited(turn: Turn) -> None:
         require_stage(round_, Stage.IDEAS)
         if idea.voice:
             return  # its words are given with /label
-        text = parse_assist(idea_text(message) or "").text if idea.assisted_name else check_idea(idea_text(message))
+        text = parse_assist(idea_text(message) or "").text if idea.assisted else check_idea(idea_text(message))
         on_paper = await _new_words(conn, turn, round_, idea, text)
     count_changed(turn.context.application, idea.round_id)
     if on_paper:
@@ -420,8 +422,41 @@ async def assist_command(turn: Turn) -> None:
         source_message_id=turn.message.message_id,
         round_read=round_,
         assisted_name=assisted.name,
+        assisted_agreed=assisted.agreed,
     )
     await _acknowledge(turn, taken, turn.message.message_id)
+
+
+FORGET_USAGE = N_("Write the name of the neighbour you entered ideas for, as you wrote it after /assist, e.g. /forget Maria")
+
+
+@feature.command(
+    "forget", Where.GROUP, menu=N_("Remove the name of a neighbour you entered ideas for"), facilitator=True,
+    filters=_NEW_MESSAGE,
+)  # fmt: skip
+async def forget_assisted(turn: Turn) -> None:
+    """``/forget NAME``: on an assisted neighbour's request, their name leaves every idea
+    entered for them in the group (they read "a neighbour (via FACILITATOR)" from now on),
+    the public page and the database files."""
+    await turn.require_facilitator()
+    name, _agreed = assisted_name(command_text(turn))
+    if not name:
+        raise DomainError(FORGET_USAGE)
+    async with turn.db.transaction() as conn:
+        theirs = [idea for idea in await stored_rounds.assisted_in_group(conn, turn.group.id)
+                  if same_neighbour(idea.assisted_name, name)]  # fmt: skip
+        await stored_rounds.forget_assisted(conn, [idea.id for idea in theirs])
+    if not theirs:
+        raise DomainError(N_("No idea in this group was entered for “{name}”. Nothing was changed. {usage}"),
+                          name=Quoted(name), usage=turn.t._(FORGET_USAGE))  # fmt: skip
+    await turn.db.scrub()
+    turn.services.scrub_when_applied.add(turn.update.update_id)  # this command names them too
+    await site.refresh(turn.context.application, turn.group.id)
+    await turn.reply(turn.t.ngettext(
+        "The name is removed from {count} idea: it now shows as entered for “a neighbour”.",
+        "The name is removed from {count} ideas: they now show as entered for “a neighbour”.",
+        len(theirs),
+    ))  # fmt: skip
 
 
 @feature.command(

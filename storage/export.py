@@ -29,7 +29,7 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
         """
         SELECT rounds.number AS round, ideas.number AS idea, ideas.text, ideas.author_id,
                ideas.anonymous, ideas.status, merged.number AS merged_into, ideas.created_at,
-               ideas.assisted_name, ideas.voice
+               ideas.assisted_name, ideas.assisted_agreed, ideas.voice
         FROM ideas JOIN rounds ON rounds.id = ideas.round_id
         LEFT JOIN ideas AS merged ON merged.id = ideas.merged_into
         WHERE rounds.group_id = ? ORDER BY rounds.number, ideas.number

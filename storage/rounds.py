@@ -60,6 +60,7 @@ def _idea(row: Row) -> Idea:
         assisted_name=row["assisted_name"],
         voice=bool(row["voice"]),
         source_message_id=row["source_message_id"],
+        assisted_agreed=bool(row["assisted_agreed"]),
     )
 
 
@@ -177,9 +178,10 @@ async def set_voting_message(conn: Connection, round_id: int, message_id: int) -
 
 _INSERT_IDEA = """
     INSERT INTO ideas (round_id, number, author_id, anonymous, text, folded_text,
-                       source_chat_id, source_message_id, created_at, updated_at, assisted_name, voice)
+                       source_chat_id, source_message_id, created_at, updated_at, assisted_name, voice,
+                       assisted_agreed)
     SELECT :round, (SELECT COALESCE(MAX(number), 0) + 1 FROM ideas WHERE round_id = :round),
-           :author, :anonymous, :text, :folded, :chat, :message, :now, :now, :assisted, :voice
+           :author, :anonymous, :text, :folded, :chat, :message, :now, :now, :assisted, :voice, :agreed
     WHERE {condition}
     ON CONFLICT (source_chat_id, source_message_id) DO NOTHING
     RETURNING *, (SELECT other.id FROM ideas AS other
@@ -234,6 +236,7 @@ async def collect_idea(
     any_stage: bool = False,
     capped: bool = True,
     assisted_name: str | None = None,
+    assisted_agreed: bool = False,
     voice: bool = False,
 ) -> tuple[Idea, int | None] | None:
     """Add an idea to a round that is collecting them (or, with ``any_stage``, to any
@@ -250,7 +253,7 @@ async def collect_idea(
         {
             "round": round_id, "author": author_id, "anonymous": int(anonymous), "text": text,
             "folded": folded, "chat": source_chat_id, "message": source_message_id, "now": to_db(now),
-            "assisted": assisted_name, "voice": int(voice),
+            "assisted": assisted_name, "agreed": int(assisted_agreed), "voice": int(voice),
         },
     )  # fmt: skip
     return None if row is None else (_idea(row), row["same_as_id"])
@@ -286,6 +289,23 @@ async def update_idea_text(
     await conn.execute(
         "UPDATE ideas SET text = ?, folded_text = ?, updated_at = ? WHERE id = ?",
         (text, folded, to_db(now), idea_id),
+    )
+
+
+async def assisted_in_group(conn: Connection, group_id: int) -> list[Idea]:
+    """Every idea a facilitator entered for a neighbour in the group's rounds."""
+    rows = await conn.fetch_all(
+        "SELECT ideas.* FROM ideas JOIN rounds ON rounds.id = ideas.round_id "
+        "WHERE rounds.group_id = ? AND ideas.assisted_name IS NOT NULL ORDER BY ideas.id",
+        (group_id,),
+    )
+    return [_idea(row) for row in rows]
+
+
+async def forget_assisted(conn: Connection, idea_ids: list[int]) -> None:
+    """The neighbour's name leaves these ideas, and their consent with it: "a neighbour" now."""
+    await conn.execute_many(
+        "UPDATE ideas SET assisted_name = '', assisted_agreed = 0 WHERE id = ?", [(idea_id,) for idea_id in idea_ids]
     )
 
 

@@ -82,7 +82,7 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
     round_header = ("round", "kind", "question", "stage", "created_at", "ideas_ends_at",
                     "voting_started_at", "voting_ends_at", "closed_at", "voter_count", "paper_voters")  # fmt: skip
     idea_header = ("round", "idea", "text", "author", "status", "merged_into", "created_at",
-                   "assisted_for", "entered_by", "voice")  # fmt: skip
+                   "assisted_for", "assisted_agreed", "entered_by", "voice")  # fmt: skip
     vote_header = ("round", "idea", "text", "votes", "paper_votes", "rank", "final")
     paper_header = ("round", "entry", "idea", "votes", "voters", "entered_by", "entered_at", "reason", "counted")
     outcome_header = ("round", "question", "status", "progress", "text", "recorded_at")
@@ -127,11 +127,12 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
 def _idea_credit(t: Translator, row: Row, name: Callable[[int | None], str]) -> Row:
     """Who an idea is from; an assisted idea also names the neighbour and the facilitator
     who entered it (when: its ``created_at``)."""
-    if row["assisted_name"]:
+    if row["assisted_name"] is not None:
         entered_by = name(row["author_id"]) or t._("a facilitator")
+        neighbour = row["assisted_name"] or t._("a neighbour")  # "" once a facilitator forgot the name
         return {
-            "author": t._("{name} (via {facilitator})", name=row["assisted_name"], facilitator=entered_by),
-            "assisted_for": row["assisted_name"],
+            "author": t._("{name} (via {facilitator})", name=neighbour, facilitator=entered_by),
+            "assisted_for": neighbour,
             "entered_by": entered_by,
         }
     author = t._("anonymous") if row["anonymous"] else name(row["author_id"])

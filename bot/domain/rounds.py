@@ -99,9 +99,15 @@ class Idea:
     status: IdeaStatus
     merged_into: int | None
     created_at: dt.datetime
-    assisted_name: str | None = None  # entered by a facilitator (author_id) for this neighbour
+    assisted_name: str | None = None  # entered by a facilitator (author_id) for this neighbour; "" once forgotten
     voice: bool = False  # a voice message, video note or audio; ``text`` is its label, "" until given
     source_message_id: int | None = None
+    assisted_agreed: bool = False  # the neighbour agreed to be named in public (the page, summaries)
+
+    @property
+    def assisted(self) -> bool:
+        """Entered by a facilitator for a neighbour who is not in the chat."""
+        return self.assisted_name is not None
 
     @property
     def needs_words(self) -> bool:

@@ -56,13 +56,15 @@ async def record_idea(
     draft_id: int | None = None,
     round_read: Round | None = None,
     assisted_name: str | None = None,
+    assisted_agreed: bool = False,
     voice: bool = False,
 ) -> Taken:
     """Add an idea to a round still collecting them (and drop the draft it came from).
 
     ``round_read`` is the round as the caller just read it, which spares reading it again:
     the insert itself checks that the round still collects ideas. ``assisted_name`` is the
-    neighbour a facilitator (``author_id``) enters the idea for. A ``voice`` idea may come
+    neighbour a facilitator (``author_id``) enters the idea for (``assisted_agreed``: who
+    agreed to be named in public). A ``voice`` idea may come
     without ``text``: its words are given later with /label. Without a draft to drop,
     that insert is the only write, so it needs no ``BEGIN``/``COMMIT`` around it.
 
@@ -74,7 +76,7 @@ async def record_idea(
     store = functools.partial(
         _store, app, round_id, text, author_id=author_id, anonymous=anonymous, source_chat_id=source_chat_id,
         source_message_id=source_message_id, draft_id=draft_id, round_read=round_read,
-        assisted_name=assisted_name, voice=voice,
+        assisted_name=assisted_name, assisted_agreed=assisted_agreed, voice=voice,
     )  # fmt: skip
     try:
         return await store(capped=True)
@@ -103,7 +105,7 @@ async def _facilitates(app: CoprodApplication, group: Group, user_id: int) -> bo
 async def _store(
     app: CoprodApplication, round_id: int, text: str | None, *, author_id: int | None, anonymous: bool,
     source_chat_id: int, source_message_id: int | None, draft_id: int | None, round_read: Round | None,
-    assisted_name: str | None, voice: bool, capped: bool,
+    assisted_name: str | None, assisted_agreed: bool, voice: bool, capped: bool,
 ) -> Taken:  # fmt: skip
     services = app.services
     writes = services.db.one_statement() if draft_id is None else services.db.transaction()
@@ -123,6 +125,7 @@ async def _store(
             source_message_id=source_message_id,
             capped=capped,
             assisted_name=assisted_name,
+            assisted_agreed=assisted_agreed,
             voice=voice,
         )
         if collected is None:  # the round moved on, the author is at the cap, or this message is an idea already

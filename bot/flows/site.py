@@ -196,9 +196,9 @@ def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: 
     context = {
         "heading": t._("Round #{number}: {question}", number=round_.number, question=round_.question),
         "question": round_.question, "stage": _stage(t, round_), "dates": _dates(t, public, round_),
-        "ideas": [{"number": idea.number, "text": idea_words(t, idea, round_.authors, _isolated),
+        "ideas": [{"number": idea.number, "text": idea_words(t, idea, round_.authors, _isolated, public=True),
                    # a voice idea's words already name who sent it
-                   "author": "" if idea.needs_words else credit(t, idea, round_.authors, _isolated),
+                   "author": "" if idea.needs_words else credit(t, idea, round_.authors, _isolated, public=True),
                    "standing": idea.status is IdeaStatus.STANDING}
                   for idea in round_.ideas],
         "outcomes": [{"when": t.when(outcome.recorded_at, public.timezone), "text": outcome.text}

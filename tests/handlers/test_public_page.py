@@ -252,14 +252,15 @@ async def test_with_no_hours_yet_the_index_says_so_rather_than_zero_minutes(harn
 async def test_assisted_and_voice_ideas_are_named_on_the_page_as_in_the_chat(harness):
     await harness.send(harness.facilitator, "/settings public on")
     round_ = await open_round(harness)
-    await harness.send(harness.facilitator, "/assist Mr Okafor: A ramp at the library", reply_to=round_.prompt_message_id)
+    await harness.send(harness.facilitator, "/assist Mr Okafor (agreed): A ramp at the library",
+                       reply_to=round_.prompt_message_id)  # fmt: skip
     await harness.send(harness.residents[0], reply_to=round_.prompt_message_id,
                        voice={"file_id": "v1", "file_unique_id": "u1", "duration": 4})  # fmt: skip
     (job,) = harness.app.job_queue.get_jobs_by_name(f"site-round:{round_.id}")
     await job.run(harness.app)
     page = (_folder(harness, await _group(harness)) / f"round-{round_.number}.html").read_text()
     page = page.replace("\u2068", "").replace("\u2069", "")  # names are direction-isolated
-    assert "Mr Okafor (via " in page
+    assert "Mr Okafor (via " in page and "(agreed)" not in page
     assert "Voice idea 2 by " in page
 
 
