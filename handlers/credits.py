@@ -303,14 +303,17 @@ async def credits_command(turn: Turn) -> None:
 
 
 async def _full_credits(turn: Turn, user_id: int) -> str:
-    """Every group's account and the last entries, for the member's private chat."""
+    """Every group's account and the last entries, for the member's private chat: of the
+    groups they are in now (a group they left shows them nothing of itself)."""
     t = turn.t
     async with turn.db.read() as conn:
         # Everything an account sums is in here: the member's entries, those they logged,
         # and the reversals of them (a reversal names the same two members).
-        concerning = await stored.member_entries(conn, user_id)
+        current = await members.current_group_ids(conn, user_id)
+        left = set(await members.group_ids(conn, user_id)) - set(current)
+        concerning = [entry for entry in await stored.member_entries(conn, user_id) if entry.group_id not in left]
         mine = [entry for entry in concerning if user_id in (entry.from_member, entry.to_member)]
-        group_ids = dict.fromkeys([*await members.group_ids(conn, user_id), *(e.group_id for e in mine)])
+        group_ids = dict.fromkeys([*current, *(e.group_id for e in mine)])
         by_group = {group_id: await groups.get(conn, group_id) for group_id in group_ids}
         recent = sorted(mine, key=lambda entry: entry.id, reverse=True)[: ledger.RECENT_ENTRIES]
         names = await entry_names(conn, recent)

@@ -206,7 +206,7 @@ async def board(turn: Turn) -> None:
             shown = [turn.group]
         else:
             person = turn.require_person()
-            shown = [await groups.get(conn, group_id) for group_id in await members.group_ids(conn, person.id)]
+            shown = [await groups.get(conn, group_id) for group_id in await members.current_group_ids(conn, person.id)]
         boards = {group.id: await stored.open_in(conn, group.id) for group in shown}
         names = await people(conn, [p for postings in boards.values() for p in postings], [])
     if not shown:

@@ -46,5 +46,5 @@ def start_text(t: Translator, titles: list[str]) -> str:
 )
 async def start_command(turn: Turn) -> None:
     async with turn.db.read() as conn:
-        shared = [await groups.get(conn, group_id) for group_id in await members.group_ids(conn, turn.user.id)]
+        shared = [await groups.get(conn, group_id) for group_id in await members.current_group_ids(conn, turn.user.id)]
     await turn.reply(start_text(turn.t, [group.title for group in shared if group.active and group.title]))

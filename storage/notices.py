@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.domain.notices import Notice, NoticeKind
 from storage import Connection, Row, from_db, to_db
+from storage.members import CURRENT
 
 
 def _notice(row: Row) -> Notice:
@@ -38,8 +39,9 @@ _REACHABLE = (
 
 
 async def participants(conn: Connection, round_id: int) -> list[int]:
-    """Members who took part in the round and can hear from the bot privately: idea authors
-    (merged ideas' too), its proposal's proposer and supporters, public voters, hour loggers."""
+    """Members who took part in the round, are in its group now and can hear from the bot
+    privately: idea authors (merged ideas' too), its proposal's proposer and supporters,
+    public voters, hour loggers."""
     rows = await conn.fetch_all(
         f"""
         WITH took_part (user_id) AS (
@@ -53,23 +55,25 @@ async def participants(conn: Connection, round_id: int) -> list[int]:
                   AND status IN ('pending', 'confirmed')
         )
         SELECT members.user_id FROM took_part JOIN members ON members.user_id = took_part.user_id
-        WHERE {_REACHABLE} ORDER BY members.user_id
-        """,  # noqa: S608 - a fixed clause only
+        JOIN group_members ON group_members.user_id = members.user_id
+             AND group_members.group_id = (SELECT group_id FROM rounds WHERE id = :round)
+        WHERE {_REACHABLE} AND {CURRENT} ORDER BY members.user_id
+        """,  # noqa: S608 - fixed clauses only
         {"round": round_id},
     )
     return [row[0] for row in rows]
 
 
 async def non_voters(conn: Connection, group_id: int, round_id: int, active_since: dt.datetime) -> list[int]:
-    """Reachable members active in the group since ``active_since`` with no ballot in the round."""
+    """Reachable members of the group now, active in it since ``active_since``, with no ballot in the round."""
     rows = await conn.fetch_all(
         f"""
         SELECT members.user_id FROM group_members JOIN members ON members.user_id = group_members.user_id
-        WHERE group_members.group_id = ? AND group_members.last_seen_at >= ? AND {_REACHABLE}
+        WHERE group_members.group_id = ? AND group_members.last_seen_at >= ? AND {_REACHABLE} AND {CURRENT}
           AND NOT EXISTS (SELECT 1 FROM ballots JOIN polls ON polls.poll_id = ballots.poll_id
                           WHERE polls.round_id = ? AND ballots.user_id = members.user_id)
         ORDER BY members.user_id
-        """,  # noqa: S608 - a fixed clause only
+        """,  # noqa: S608 - fixed clauses only
         (group_id, to_db(active_since), round_id),
     )
     return [row[0] for row in rows]

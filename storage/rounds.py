@@ -328,11 +328,12 @@ async def counts(conn: Connection, round_id: int) -> tuple[int, int]:
 
 
 async def collecting_for_member(conn: Connection, user_id: int) -> list[Round]:
-    """Rounds taking ideas in the active groups a member takes part in (for private ideas)."""
+    """Rounds taking ideas in the active groups a member is in now (for private ideas)."""
     rows = await conn.fetch_all(
         "SELECT rounds.* FROM rounds JOIN groups ON groups.id = rounds.group_id "
         "JOIN group_members ON group_members.group_id = rounds.group_id "
-        "WHERE group_members.user_id = ? AND rounds.stage = 'ideas' AND groups.active = 1 "
+        "WHERE group_members.user_id = ? AND group_members.left_at IS NULL AND rounds.stage = 'ideas' "
+        "AND groups.active = 1 "
         "ORDER BY rounds.created_at, rounds.id",
         (user_id,),
     )

@@ -403,9 +403,12 @@ class FakeTelegram:
 
     def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         """Admins and the owner as in ``getChatAdministrators``; anyone seen in the chat or
-        added with :meth:`join` is a member; everyone else has left (``ChatMemberLeft``)."""
+        added with :meth:`join` is a member; everyone else has left (``ChatMemberLeft``); a
+        user Telegram does not know (a deleted account) is a 400."""
         chat = self._chat(params["chat_id"])
         user_id = int(params["user_id"])
+        if user_id not in self.people and user_id != self.bot.id:
+            raise TelegramError(400, "Bad Request: user not found")
         person = self.people.get(user_id) or self.bot
         if user_id in chat.admins:
             return next(
@@ -586,6 +589,42 @@ class FakeTelegram:
         change = {"chat": chat.as_chat(), "from": actor.as_user(), "date": self._now(),
                   "old_chat_member": old, "new_chat_member": new}  # fmt: skip
         return self._update(my_chat_member=change)
+
+    def departure_updates(
+        self, chat: Chat, person: Person, *, removed_by: Person | None = None, update: str = "chat_member"
+    ) -> list[dict[str, Any]]:
+        """``person`` leaves the group (or an admin ``removed_by`` removes them), as Telegram tells
+        the bot: a ``chat_member`` update (sent only to a bot that is an administrator), a
+        ``left_chat_member`` service message, or both (``update="both"``)."""
+        chat.members.discard(person.id)
+        updates = []
+        if update in ("chat_member", "both"):
+            old = {"status": "member", "user": person.as_user()}
+            new: dict[str, Any] = {"status": "left", "user": person.as_user()}
+            if removed_by is not None:
+                new = {"status": "kicked", "user": person.as_user(), "until_date": 0}
+            self.spec.check_object("ChatMemberBanned" if removed_by else "ChatMemberLeft", new)
+            change = {"chat": chat.as_chat(), "from": (removed_by or person).as_user(), "date": self._now(),
+                      "old_chat_member": old, "new_chat_member": new}  # fmt: skip
+            self.spec.check_object("ChatMemberUpdated", change)
+            updates.append(self._update(chat_member=change))
+        if update in ("left_chat_member", "both"):
+            message = self._new_message(chat, removed_by or person, left_chat_member=person.as_user())
+            updates.append(self._update(message=message))
+        return updates
+
+    def arrival_update(self, chat: Chat, person: Person) -> dict[str, Any]:
+        """``person`` joins (or is added back to) the group: a ``new_chat_members`` service message."""
+        chat.members.add(person.id)
+        message = self._new_message(chat, person, new_chat_members=[person.as_user()])
+        return self._update(message=message)
+
+    def delete_account(self, person: Person) -> None:
+        """The person deletes their Telegram account: Telegram no longer finds them anywhere."""
+        self.people.pop(person.id, None)
+        for chat in self.chats.values():
+            chat.members.discard(person.id)
+            chat.admins.discard(person.id)
 
     def admin_change_update(self, chat: Chat, actor: Person, subject: Person, *, promoted: bool) -> dict[str, Any]:
         """An administrator promotes or demotes a member (a ``chat_member`` update)."""
