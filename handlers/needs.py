@@ -91,7 +91,7 @@ async def answer_pressed(turn: Turn) -> None:
         names = await people(conn, [posting], connections)
     await turn.update.callback_query.answer(turn.t._("You are connected: I sent you both a private message where I can."))
     await show_posting(turn.context.bot, turn.group, posting, connections, names)
-    await introduce(turn.context.application, turn.group, posting, connection, names)
+    await introduce(turn.context.application, turn.group, posting, connection, names, presser)
 
 
 async def _pressed_posting(turn: Turn, conn) -> Posting:

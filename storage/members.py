@@ -175,6 +175,18 @@ async def joined(conn: Connection, group_id: int, user_id: int, now: dt.datetime
     )
 
 
+async def current_in(conn: Connection, group_id: int, user_ids: set[int]) -> set[int]:
+    """Which of ``user_ids`` are members of the group now."""
+    if not user_ids:
+        return set()
+    marks = ",".join("?" * len(user_ids))
+    rows = await conn.fetch_all(
+        f"SELECT user_id FROM group_members WHERE group_id = ? AND left_at IS NULL AND user_id IN ({marks})",  # noqa: S608
+        (group_id, *user_ids),
+    )
+    return {row["user_id"] for row in rows}
+
+
 async def came_back(conn: Connection, group_id: int, user_id: int) -> None:
     """A member who had left the group is in it again."""
     await conn.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.domain.notices import Notice, NoticeKind
+from bot.domain.notices import Notice, NoticeKind, NoticeResult
 from storage import Connection, Row, from_db, to_db
 from storage.members import CURRENT
 
@@ -12,7 +12,7 @@ from storage.members import CURRENT
 def _notice(row: Row) -> Notice:
     return Notice(
         id=row["id"], group_id=row["group_id"], user_id=row["user_id"], round_id=row["round_id"],
-        kind=NoticeKind(row["kind"]), ref_id=row["ref_id"], due_at=from_db(row["due_at"]),
+        kind=NoticeKind(row["kind"]), ref_id=row["ref_id"], due_at=from_db(row["due_at"]), attempts=row["attempts"],
     )  # fmt: skip
 
 
@@ -80,12 +80,13 @@ async def non_voters(conn: Connection, group_id: int, round_id: int, active_sinc
 
 
 async def queue(
-    conn: Connection, *, group_id: int, round_id: int, kind: NoticeKind, ref_id: int,
+    conn: Connection, *, group_id: int, round_id: int | None, kind: NoticeKind, ref_id: int,
     user_ids: list[int], due_at: dt.datetime,
 ) -> int:  # fmt: skip
     """Queue one notice per member (never a second one of the same kind and subject); how many are new."""
     return await conn.execute_many(
-        "INSERT OR IGNORE INTO notices (group_id, user_id, round_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO notices (group_id, user_id, round_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (kind, ref_id, user_id) DO NOTHING",
         [(group_id, user_id, round_id, kind.value, ref_id, to_db(due_at)) for user_id in user_ids],
     )
 
@@ -104,9 +105,18 @@ async def next_due(conn: Connection, group_id: int) -> dt.datetime | None:
     return from_db(row[0]) if row and row[0] else None
 
 
-async def settle(conn: Connection, results: list[tuple[int, str]], now: dt.datetime) -> None:
-    """Note each notice as sent, or as not sent (``unreachable``, ``off``): never tried again."""
+async def settle(conn: Connection, results: list[tuple[int, NoticeResult]], now: dt.datetime) -> None:
+    """Note each notice as sent, or as not sent for good (``unreachable``, ``off``,
+    ``departed``, ``failed``): never tried again."""
     await conn.execute_many(
         "UPDATE notices SET sent_at = ?, result = ? WHERE id = ? AND sent_at IS NULL",
-        [(to_db(now), result, notice_id) for notice_id, result in results],
+        [(to_db(now), result.value, notice_id) for notice_id, result in results],
+    )
+
+
+async def try_again(conn: Connection, retries: list[tuple[int, int, dt.datetime]]) -> None:
+    """``(notice id, tries refused so far, when to try next)``: Telegram refused it this time."""
+    await conn.execute_many(
+        "UPDATE notices SET attempts = ?, due_at = ? WHERE id = ? AND sent_at IS NULL",
+        [(refused, to_db(at), notice_id) for notice_id, refused, at in retries],
     )

@@ -8,7 +8,7 @@ import pytest
 
 from bot.domain import i18n
 from bot.domain.errors import DomainError
-from bot.domain.notices import deliver_at, parse_switch
+from bot.domain.notices import RETRY_AFTER, deliver_at, next_try, parse_switch
 from bot.domain.outcomes import (
     OutcomeStatus,
     OutcomeUpdate,
@@ -85,3 +85,16 @@ def test_switch_words():
     assert parse_switch(i18n.translator("pl"), "wyłączone") is False
     with pytest.raises(DomainError):
         parse_switch(EN, "maybe")
+
+
+def test_a_refused_notice_is_tried_again_after_each_pause_then_given_up():
+    noon = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
+    assert [next_try(refused, noon, LONDON) for refused in range(1, len(RETRY_AFTER) + 1)] == [
+        noon + pause for pause in RETRY_AFTER
+    ]
+    assert next_try(len(RETRY_AFTER) + 1, noon, LONDON) is None
+
+
+def test_a_retry_that_would_fall_in_the_quiet_hours_waits_for_8():
+    late = dt.datetime(2026, 11, 2, 20, 45, tzinfo=dt.UTC)  # 20:45 in London; 30 minutes on is 21:15
+    assert next_try(len(RETRY_AFTER), late, LONDON) == dt.datetime(2026, 11, 3, 8, 0, tzinfo=dt.UTC)

@@ -243,7 +243,7 @@ async def test_cancel_by_author_or_facilitator_only(harness, ben, chloe):
 async def test_needs_lapse_after_30_days_and_offers_after_90_with_a_note(harness, ben, chloe):
     from bot.runtime.deadlines import run_due
 
-    harness.telegram.private_chat(ben)
+    await harness.send_private(ben, "/start")
     need = await post(harness, ben, "/need 1h a ladder")
     offer = await post(harness, ben, "/offer a lift")
     harness.advance(days=29, hours=23)

@@ -183,6 +183,7 @@ class FakeTelegram:
         self.files_dir = files_dir
         self.pending_updates: deque[dict[str, Any]] = deque()
         self.blocked: set[int] = set()  # people who blocked the bot
+        self._failing: dict[int, list[Any]] = {}  # chat id -> [code, description, times left or None]
         self._message_ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1))
         self._update_ids = itertools.count(1)
         self._ids = itertools.count(1)
@@ -198,6 +199,7 @@ class FakeTelegram:
             if moved_to is not None:  # what Telegram answers any call into an upgraded group
                 return {"ok": False, "error_code": 400, "parameters": {"migrate_to_chat_id": moved_to},
                         "description": "Bad Request: group chat was upgraded to a supergroup chat"}  # fmt: skip
+            self._fail_if_asked(_as_int(params.get("chat_id")))
             if self.flood_limits is not None:
                 wait = self.flood_limits.admit(params.get("chat_id"))
                 if wait is not None:
@@ -217,6 +219,28 @@ class FakeTelegram:
                 answer["parameters"] = {"retry_after": error.retry_after}
             return answer
         return {"ok": True, "result": result}
+
+    def fail_chat(self, chat_id: int, code: int, description: str, *, times: int | None = None) -> None:
+        """Answer every call into ``chat_id`` with ``code`` (``times`` calls, or until
+        :meth:`heal_chat`), as Telegram does when it fails for one chat: a 400 it keeps
+        refusing, a 500 of its own."""
+        if not (code == 400 and description.startswith("Bad Request: ")) and code not in (500, 502):
+            raise ValueError(f"not an error Telegram answers for one chat: {code} {description!r}")
+        self._failing[chat_id] = [code, description, times]
+
+    def heal_chat(self, chat_id: int) -> None:
+        self._failing.pop(chat_id, None)
+
+    def _fail_if_asked(self, chat_id: int | None) -> None:
+        failing = self._failing.get(chat_id) if chat_id is not None else None
+        if failing is None:
+            return
+        code, description, times = failing
+        if times is not None:
+            failing[2] = times - 1
+            if failing[2] <= 0:
+                del self._failing[chat_id]
+        raise TelegramError(code, description)
 
     def _now(self) -> int:
         moment = self.clock.now() if self.clock else dt.datetime.now(dt.UTC)
