@@ -48,3 +48,31 @@ async def test_a_whole_round_over_http(live):
     await live.until_sent(1, "sendPhoto")
     [chart] = live.telegram.files
     assert chart.method == "sendPhoto" and chart.size > 1000  # the image itself came over multipart
+
+
+async def test_the_inbox_stores_each_update_as_telegram_sent_it(live, monkeypatch):
+    """Serialising the parsed update again (to_dict) cost about as much as handling it: the
+    polling source hands the inbox the JSON of the getUpdates answer itself."""
+    import json
+
+    from telegram import Update
+
+    from bot.runtime.updates import inbox
+
+    stored: list[str] = []
+    store = inbox.stored.store
+
+    async def noting_store(conn, rows, now):
+        rows = list(rows)
+        stored.extend(payload for _update_id, payload in rows)
+        await store(conn, rows, now)
+
+    def never(_update):
+        raise AssertionError("an update was serialised again")
+
+    monkeypatch.setattr(inbox.stored, "store", noting_store)
+    monkeypatch.setattr(Update, "to_dict", never)
+    live.add_bot()
+    sent = live.server.act(lambda telegram: telegram.message_update(live.group, live.residents[0], "/help"))
+    await live.until_sent(2)
+    assert json.loads(stored[-1]) == json.loads(json.dumps(sent))

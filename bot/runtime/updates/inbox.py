@@ -70,15 +70,19 @@ class Inbox:
         """The bot a source calls Telegram through and decodes updates with (``Update.de_json``)."""
         return self._app.bot
 
-    async def receive(self, updates: Sequence[Update]) -> None:
+    async def receive(self, updates: Sequence[Update], payloads: Sequence[str] | None = None) -> None:
         """The entry point of every update source: store ``updates`` in one transaction, then
         queue them in their chats' lanes; ids stored or applied before are ignored.
+        ``payloads`` are the updates' JSON as Telegram sent it, when the source has it
+        (serialising a parsed update again costs about as much as handling it).
 
         It returns only once the batch is durable, so the source may then confirm it to
         Telegram (the next ``getUpdates`` offset, a webhook's answer); a database fault
         raises, with nothing stored. :meth:`receive_until_stored` waits such faults out.
         """
-        rows = [(update.update_id, json.dumps(update.to_dict())) for update in updates]
+        if payloads is None:
+            payloads = [json.dumps(update.to_dict()) for update in updates]
+        rows = [(update.update_id, payload) for update, payload in zip(updates, payloads, strict=True)]
         async with self._services.db.transaction() as conn:
             await stored.store(conn, rows, self._services.clock.now())
             # only the batch can be new to the lanes: whatever a crash left was taken in at start
@@ -103,12 +107,12 @@ class Inbox:
     def _room_for(self, count: int) -> bool:
         return self._taken_in and len(self._lanes) + count <= MAX_BACKLOG and not self._disk_full
 
-    async def receive_until_stored(self, updates: Sequence[Update]) -> None:
+    async def receive_until_stored(self, updates: Sequence[Update], payloads: Sequence[str] | None = None) -> None:
         """:meth:`receive`, retrying while the database is busy or the disk full: for a source
         whose updates Telegram keeps until confirmed, so it can wait (a stop cancels the wait)."""
         while True:
             try:
-                await self.receive(updates)
+                await self.receive(updates, payloads)
             except TransientError as error:
                 await self._wait_out(error)  # a stop cancels this task meanwhile
                 continue
