@@ -170,6 +170,10 @@ def due_notices(path: Path, now: dt.datetime, *, groups: int, people: int, due_a
             [(group_id, group_id, FACILITATOR, to_db(now - dt.timedelta(days=2)), to_db(now))
              for group_id in range(1, groups + 1)],
         )  # fmt: skip
+        conn.executemany(  # each took part in their group (notices reach only its members)
+            "INSERT INTO group_members (group_id, user_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)",
+            [(index % groups + 1, first_person + index, to_db(now), to_db(now)) for index in range(people)],
+        )
         conn.executemany(
             "INSERT INTO notices (group_id, user_id, round_id, kind, ref_id, due_at) VALUES (?, ?, ?, 'results', ?, ?)",
             [(index % groups + 1, first_person + index, index % groups + 1, index % groups + 1, to_db(due_at))

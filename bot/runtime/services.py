@@ -19,6 +19,8 @@ from bot.runtime.updates.faults import DeferredUpdates
 from storage import Database
 from storage.members import Sightings
 
+DEADLINES_AT_ONCE = 8  # deadline jobs running their action at the same time (bot.runtime.deadlines)
+
 
 @dataclass
 class Services:
@@ -33,6 +35,7 @@ class Services:
     refusals: Refusals = field(default_factory=Refusals)  # a repeated refusal gets a reaction
     page_writes: asyncio.Lock = field(default_factory=asyncio.Lock)  # public page builds and removals, one at a time
     scrub_when_applied: set[int] = field(default_factory=set)  # update ids: checkpoint the log once recorded
+    deadline_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(DEADLINES_AT_ONCE))
 
     @property
     def db(self) -> Database:
