@@ -44,6 +44,8 @@ ASSIST_USAGE = N_(
 
 # The mark after a neighbour's name that says they agreed to be named in public:
 # "/assist Maria (agreed): idea", the word in English or in any language the bot speaks.
+# Translators: one short word a facilitator writes in brackets after a neighbour's name
+# ("/assist Maria (agreed): A bench") to say the neighbour agreed to be named in public.
 AGREED = N_("agreed")
 
 
