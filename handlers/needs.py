@@ -23,6 +23,7 @@ from bot.flows.needs import (
     add_posting,
     headline,
     introduce,
+    introduce_later,
     people,
     posting_buttons,
     posting_text,
@@ -86,6 +87,7 @@ async def answer_pressed(turn: Turn) -> None:
                 raise DomainError(N_("Need #{number} is already taken by another neighbour. Thank you all the same!"), number=posting.id)
             await stored_deadlines.finish(conn, DeadlineKind.POSTING_LAPSE, posting.id, turn.now)
         connection = await stored.connect(conn, posting.id, helper=helper, helped=helped, now=turn.now)
+        await introduce_later(turn.context.application, conn, turn.group, connection, presser)
         posting = await stored.get(conn, posting.id)
         connections = await stored.connections_of(conn, posting.id)
         names = await people(conn, [posting], connections)

@@ -117,14 +117,18 @@ def reader(app: CoprodApplication, member: Member | None) -> Translator:
     )
 
 
+async def introduce_later(app: CoprodApplication, conn: Connection, group: Group, connection: Match,
+                          presser: int) -> None:  # fmt: skip
+    """In the transaction that connects them: the side that did not press is introduced
+    through the notices queue (their quiet hours, /notify, and only while in the group)."""
+    other = connection.helped if presser == connection.helper else connection.helper
+    await notices.tell(app, conn, group, NoticeKind.INTRODUCTION, connection.id, [other])
+
+
 async def introduce(app: CoprodApplication, group: Group, posting: Posting, connection: Match, names: dict[int, Member],
                     presser: int) -> None:  # fmt: skip
-    """Tell both members who the other is and how to reach them: the one who pressed at once
-    (the answer to their own press), the other through the notices queue (their quiet hours,
-    /notify, and only while they are in the group)."""
-    other = connection.helped if presser == connection.helper else connection.helper
-    async with app.services.db.transaction() as conn:
-        await notices.tell(app, conn, group, NoticeKind.INTRODUCTION, connection.id, [other])
+    """Tell the one who pressed who the other is and how to reach them, at once: the answer
+    to their own press (the other hears through the queue, :func:`introduce_later`)."""
     t = reader(app, names.get(presser))
     with outbound.sending_as(outbound.Priority.NOTICE):
         try:
