@@ -39,7 +39,8 @@ _REACHABLE = (
 
 async def participants(conn: Connection, round_id: int) -> list[int]:
     """Members who took part in the round and can hear from the bot privately: idea authors
-    (merged ideas' too), its proposal's proposer and supporters, public voters, hour loggers."""
+    (merged ideas' too), its proposal's proposer and supporters, public voters, voters on its
+    statements, hour loggers."""
     rows = await conn.fetch_all(
         f"""
         WITH took_part (user_id) AS (
@@ -51,6 +52,7 @@ async def participants(conn: Connection, round_id: int) -> list[int]:
                   WHERE polls.round_id = :round
             UNION SELECT to_member FROM ledger_entries WHERE round_id = :round AND kind = 'volunteering'
                   AND status IN ('pending', 'confirmed')
+            UNION SELECT user_id FROM statement_votes WHERE round_id = :round
         )
         SELECT members.user_id FROM took_part JOIN members ON members.user_id = took_part.user_id
         WHERE {_REACHABLE} ORDER BY members.user_id
