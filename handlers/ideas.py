@@ -36,6 +36,7 @@ from bot.domain.rounds import (
     check_idea,
     fold,
     near_duplicates,
+    require_collecting,
     require_stage,
 )
 from bot.flows.ideas import Taken, duplicate_notice, record_idea
@@ -85,7 +86,13 @@ async def _replied_round(turn: Turn) -> Round | None:
 async def _collecting(turn: Turn) -> list[Round]:
     async with turn.db.read() as conn:
         rounds = await stored_rounds.open_rounds(conn, turn.group.id)
-    return [round_ for round_ in rounds if round_.stage is Stage.IDEAS]
+    return [round_ for round_ in rounds if round_.stage is round_.collecting_stage]
+
+
+async def _capped(turn: Turn, round_: Round) -> bool:
+    """Whether the group's cap on ideas per member applies: not to a facilitator seeding a
+    statements round with the statements to start from."""
+    return not (round_.method.adds_while_voting and await turn.is_facilitator())
 
 
 async def _round_in_focus(turn: Turn) -> Round:
@@ -123,7 +130,7 @@ async def idea_by_reply(turn: Turn) -> None:
         return
     text = idea_text(message)
     if text is None:
-        if round_.stage is Stage.IDEAS:
+        if round_.stage is round_.collecting_stage:
             raise DomainError(
                 N_("To add an idea, reply to the round's message with text (a photo with a caption works too).")
             )
@@ -136,13 +143,14 @@ async def idea_by_reply(turn: Turn) -> None:
         source_chat_id=turn.chat.id,
         source_message_id=message.message_id,
         round_read=round_,
+        capped=await _capped(turn, round_),
     )
     await _acknowledge(turn, taken, message.message_id)
 
 
 async def _voice_idea(turn: Turn, round_: Round) -> None:
     """A voice message, video note or audio: an idea whose words come later (or its caption)."""
-    if round_.stage is not Stage.IDEAS:
+    if round_.stage is not round_.collecting_stage:
         return
     message = turn.message
     taken = await record_idea(
@@ -177,6 +185,7 @@ async def idea_in_group(turn: Turn) -> None:
         source_chat_id=turn.chat.id,
         source_message_id=turn.message.message_id,
         round_read=round_,
+        capped=await _capped(turn, round_),
     )
     await _acknowledge(turn, taken, turn.message.message_id)
 
@@ -245,10 +254,12 @@ async def idea_edited(turn: Turn) -> None:
     if idea is None or idea.status is not IdeaStatus.STANDING:
         return
     async with turn.db.transaction() as conn:
-        require_stage(await stored_rounds.get(conn, idea.round_id), Stage.IDEAS)
+        round_ = await stored_rounds.get(conn, idea.round_id)
+        require_collecting(round_)
         if idea.voice:
             return  # its words are given with /label
-        text = parse_assist(idea_text(message) or "").text if idea.assisted_name else check_idea(idea_text(message))
+        text = (parse_assist(idea_text(message) or "").text if idea.assisted_name
+                else check_idea(idea_text(message), round_.method))  # fmt: skip
         await stored_rounds.update_idea_text(conn, idea.id, text, folded=fold(text), now=turn.now)
     count_changed(turn.context.application, idea.round_id)
 
@@ -337,7 +348,7 @@ async def withdraw_command(turn: Turn) -> None:
     facilitator = await turn.is_facilitator()
     async with turn.db.transaction() as conn:
         round_ = await stored_rounds.get(conn, round_.id)
-        require_stage(round_, Stage.IDEAS)
+        require_collecting(round_)
         idea = await _standing_idea(conn, round_, number)
         if idea.author_id != turn.user.id and not facilitator:
             raise DomainError(N_("Only the idea's author or a facilitator can withdraw it. Nothing was changed."))
@@ -357,7 +368,7 @@ async def merge_command(turn: Turn) -> None:
     round_ = await _round_in_focus(turn)
     async with turn.db.transaction() as conn:
         round_ = await stored_rounds.get(conn, round_.id)
-        require_stage(round_, Stage.IDEAS)
+        require_collecting(round_)
         target = await _standing_idea(conn, round_, kept)
         source = await _standing_idea(conn, round_, folded)
         await stored_rounds.set_idea_status(conn, source.id, IdeaStatus.MERGED, turn.now, merged_into=target.id)

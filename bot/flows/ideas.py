@@ -9,15 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.errors import DomainError
-from bot.domain.i18n import Translator
+from bot.domain.i18n import N_, Translator
 from bot.domain.rounds import (
     IDEA_CAP_REACHED,
     Idea,
     Round,
-    Stage,
     check_idea,
     fold,
-    require_stage,
+    require_collecting,
 )
 from bot.flows.rounds import count_changed
 from bot.runtime.application import CoprodApplication
@@ -48,21 +47,30 @@ async def record_idea(
     round_read: Round | None = None,
     assisted_name: str | None = None,
     voice: bool = False,
+    capped: bool = True,
 ) -> Taken:
     """Add an idea to a round still collecting them (and drop the draft it came from).
 
     ``round_read`` is the round as the caller just read it, which spares reading it again:
     the insert itself checks that the round still collects ideas. ``assisted_name`` is the
     neighbour a facilitator (``author_id``) enters the idea for. A ``voice`` idea may come
-    without ``text``: its words are given later with /label. Without a draft to drop,
-    that insert is the only write, so it needs no ``BEGIN``/``COMMIT`` around it.
+    without ``text``: its words are given later with /label. An author who is not
+    ``capped`` (a facilitator seeding a statements round) may go past the group's cap.
+    Without a draft to drop, that insert is the only write, so it needs no
+    ``BEGIN``/``COMMIT`` around it. A statements round takes its statements while members
+    vote, each of at most 140 characters and in words.
     """
     services = app.services
+    if round_read is None:
+        async with services.db.read() as conn:
+            round_read = await stored_rounds.get(conn, round_id)
+    round_ = round_read
+    if voice and round_.method.adds_while_voting:
+        raise DomainError(N_("A statement needs words: please write it as text, so everyone can read it before voting."))
+    text = check_idea(text, round_.method) if text or not voice else ""
     writes = services.db.one_statement() if draft_id is None else services.db.transaction()
-    text = check_idea(text) if text or not voice else ""
     async with writes as conn:
-        round_ = round_read or await stored_rounds.get(conn, round_id)
-        require_stage(round_, Stage.IDEAS)
+        require_collecting(round_)
         collected = await stored_rounds.collect_idea(
             conn,
             round_id=round_id,
@@ -75,9 +83,11 @@ async def record_idea(
             source_message_id=source_message_id,
             assisted_name=assisted_name,
             voice=voice,
+            collecting=round_.collecting_stage,
+            capped=capped,
         )
         if collected is None:  # the round moved on, the author is at the cap, or this message is an idea already
-            require_stage(await stored_rounds.get(conn, round_id), Stage.IDEAS)
+            require_collecting(await stored_rounds.get(conn, round_id))
             idea = await stored_rounds.idea_by_source(conn, source_chat_id, source_message_id)
             if idea is None:
                 cap = (await groups.get(conn, round_.group_id)).idea_cap

@@ -29,6 +29,7 @@ from bot.domain.notices import ACTIVE_WITHIN, Notice, NoticeKind, deliver_at
 from bot.domain.outcomes import Outcome
 from bot.domain.records import Deadline, Group, Member
 from bot.domain.rounds import Idea, Round
+from bot.flows.common_ground_lines import notice_lines
 from bot.flows.decisions import method_of
 from bot.flows.outcomes import update_text
 from bot.runtime import deadlines, outbound
@@ -84,8 +85,9 @@ async def outcome_updated(app: CoprodApplication, group: Group, round_: Round, o
 
 async def nudge_non_voters(app: CoprodApplication, group: Group, round_: Round) -> None:
     """With a voting reminder, where votes are not anonymous: one nudge per round to each
-    recently active member who has not voted (Telegram does not say who voted anonymously)."""
-    if group.anonymous_votes:
+    recently active member who has not voted (Telegram does not say who voted anonymously).
+    Only for a vote in the group's polls, which the nudge points to."""
+    if group.anonymous_votes or not round_.method.in_polls:
         return
     since = app.services.clock.now() - ACTIVE_WITHIN
     async with app.services.db.read() as conn:
@@ -201,6 +203,8 @@ async def _render(reads: _Reads, app: CoprodApplication, group: Group, notice: N
 def _results_text(t: Translator, round_: Round, results: Decision, ideas: Sequence[Idea], user_id: int) -> str:
     lines = [t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
                  question=t.user_text(round_.question))]  # fmt: skip
+    if results.common_ground is not None:
+        return "\n".join(lines + notice_lines(t, results.common_ground, user_id))
     placing_of = {placing.tally.idea_id: placing for placing in results.placings}
     for idea in ideas:
         placing = placing_of.get(idea.merged_into or idea.id)
