@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.domain.decisions.opinions import Choice, OpinionMap, VoteRow
+from bot.domain.decisions.opinions import Choice, OpinionMap
 from bot.domain.decisions.statements import Votes
 from storage import Connection, to_db
 
@@ -34,14 +34,18 @@ async def record_vote(
     return changed == 1
 
 
-async def votes(conn: Connection, round_id: int) -> list[VoteRow]:
-    """Every vote on the round's standing statements, as ``(member, statement, choice)``."""
+async def votes_after(conn: Connection, round_id: int, after: tuple[int, int],
+                      limit: int) -> list[tuple[int, int, int, int]]:  # fmt: skip
+    """Up to ``limit`` of the round's votes (on any statement) after ``after``, a
+    ``(member, vote id)`` key, in that order: ``(member, vote id, statement, choice)``.
+    A round of many thousands of votes is read a page at a time, so that the one connection
+    serves other members in between."""
     rows = await conn.fetch_all(
-        f"SELECT statement_votes.user_id, statement_votes.idea_id, statement_votes.choice FROM statement_votes "
-        f"{_STANDING} WHERE statement_votes.round_id = ?",  # noqa: S608 - a fixed clause only
-        (round_id,),
+        "SELECT user_id, id, idea_id, choice FROM statement_votes WHERE round_id = ? AND (user_id, id) > (?, ?) "
+        "ORDER BY user_id, id LIMIT ?",
+        (round_id, *after, limit),
     )
-    return [(row[0], row[1], row[2]) for row in rows]
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 async def member_votes(conn: Connection, round_id: int, user_id: int) -> dict[int, Choice]:

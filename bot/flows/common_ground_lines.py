@@ -56,10 +56,15 @@ def _letters(t: Translator, ground: CommonGround, indexes: tuple[int, ...]) -> s
 
 
 def division_line(t: Translator, ground: CommonGround, division: Division, quote: Quote) -> str:
-    return t._("{statement}: {agreeing} mostly agree; {disagreeing} mostly disagree",
+    return t._("{statement}: mostly agreed by {agreeing}, mostly rejected by {disagreeing}",
                statement=statement_words(t, ground, division.idea_id, quote),
                agreeing=_letters(t, ground, division.agreeing),
                disagreeing=_letters(t, ground, division.disagreeing))  # fmt: skip
+
+
+def described_groups(ground: CommonGround) -> int:
+    """Groups large enough to be described: what divides needs two of them."""
+    return sum(group.described for group in ground.groups)
 
 
 def divisive_lines(t: Translator, ground: CommonGround, quote: Quote) -> list[str]:
@@ -98,6 +103,8 @@ def map_words(t: Translator) -> str:
 def your_group(t: Translator, ground: CommonGround, member: int) -> str:
     """A participant's own place: their group, or why they are in none (or an undescribed one)."""
     group = ground.group_of(member)
+    if not ground.groups:
+        return t._("Too few neighbours voted on enough statements for opinion groups.")
     if group is None:
         return t.ngettext(
             "You are not in an opinion group: that takes votes on {count} statement or more.",
@@ -119,7 +126,7 @@ def result_blocks(t: Translator, question: str, number: int, ground: CommonGroun
         return [*blocks, t._("No statements were added, so there was nothing to vote on.")]
     blocks += [turnout(t, ground), "", "<b>" + t._("What almost everyone agrees on") + "</b>"]
     blocks += ["• " + line for line in agreed_lines(t, ground, t.user_text)]
-    if len(ground.groups) > 1:
+    if described_groups(ground) > 1:
         blocks += ["", "<b>" + t._("What divides") + "</b>", *("• " + line for line in divisive_lines(t, ground, t.user_text))]
     for group in ground.groups:
         blocks += ["", *group_lines(t, ground, group, t.user_text, limit=SHOWN)]

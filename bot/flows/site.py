@@ -32,7 +32,14 @@ from bot.domain.inclusion import credit, idea_words
 from bot.domain.records import Group
 from bot.domain.rounds import IdeaStatus, Stage
 from bot.domain.site import PublicGroup, PublicRound, new_site_token
-from bot.flows.common_ground_lines import agreed_lines, divisive_lines, group_heading, stance_line, turnout
+from bot.flows.common_ground_lines import (
+    agreed_lines,
+    described_groups,
+    divisive_lines,
+    group_heading,
+    stance_line,
+    turnout,
+)
 from bot.flows.decisions import method_of
 from bot.render import opinion_map, site_files, svg_bars
 from bot.render.chart_words import opinion_map_chart, results_chart
@@ -228,7 +235,7 @@ def _opinions(t: Translator, round_: PublicRound, results: Decision, files: dict
     return {
         "turnout": turnout(t, ground), "chart": chart,
         "agreed": agreed_lines(t, ground, _isolated),
-        "divisive": divisive_lines(t, ground, _isolated) if len(ground.groups) > 1 else [],
+        "divisive": divisive_lines(t, ground, _isolated) if described_groups(ground) > 1 else [],
         "groups": [{"heading": group_heading(t, group),
                     "lines": [stance_line(t, ground, stance, _isolated) for stance in group.stances] if group.described else []}
                    for group in ground.groups],

@@ -123,9 +123,8 @@ def opinion_map_chart(t: Translator, round_: Round, results: Decision) -> Opinio
         else:
             small.extend(points)
     if small:
-        groups.append(MapGroup(t.ngettext("in a group too small to describe ({count} neighbour)",
-                                          "in groups too small to describe ({count} neighbours)", len(small)),
-                               tuple(small), None))  # fmt: skip
+        size = t.ngettext("{count} neighbour", "{count} neighbours", len(small))
+        groups.append(MapGroup(t._("Groups too small to describe ({size})", size=size), tuple(small), None))
     title = t._("Round #{number}: {question}", number=round_.number, question=round_.question)
     lines = [
         t._("Opinion map of round #{number}, “{question}”: each neighbour who voted on enough statements is a dot; "

@@ -24,6 +24,7 @@ from bot.domain.decisions.statements import group_counts
 from bot.domain.rounds import MAX_STATEMENT_LENGTH
 from bot.domain.text_limits import shorten
 from bot.flows.decisions import method_of
+from bot.flows.decisions.statements import recorded_votes
 from storage import rounds as stored_rounds
 from storage import statements as stored
 from tests.support.statements_helpers import open_statements, start_voting, vote_on
@@ -97,9 +98,10 @@ def _red_dwarf(recorded):
 @pytest.mark.parametrize("conversation", CONVERSATIONS)
 async def test_polis_conversation_replayed_through_the_bot_matches_red_dwarf(harness, conversation):
     round_, polis_ids = await _replay(harness, conversation)
+    votes, standing = await recorded_votes(harness.app, round_)
+    recorded = [(member, statement, choice) for member, statement, choice in votes.tolist() if statement in standing]
     async with harness.db.read() as conn:
         closed = await stored_rounds.get(conn, round_.id)
-        recorded = await stored.votes(conn, round_.id)
         opinion = await stored.opinion_map(conn, round_.id)
         decision = await method_of(closed).frozen(conn, closed)
         counts = group_counts(await stored.tallies(conn, round_.id), opinion, await stored.group_tallies(conn, round_.id))

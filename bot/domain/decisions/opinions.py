@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import enum
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,10 +69,13 @@ class VoteMatrix:
     values: np.ndarray
 
     @classmethod
-    def of(cls, votes: Sequence[VoteRow]) -> VoteMatrix:
-        """The matrix of ``votes`` (one per member and statement), built without a Python
-        loop over them: hundreds of thousands of votes take a few tens of milliseconds."""
+    def of(cls, votes: Sequence[VoteRow] | np.ndarray, statements: Collection[int] | None = None) -> VoteMatrix:
+        """The matrix of ``votes`` (one per member and statement; only those on ``statements``,
+        if given), built without a Python loop over them: hundreds of thousands of votes
+        take a few tens of milliseconds."""
         table = np.asarray(votes, dtype=np.int64).reshape(-1, 3)
+        if statements is not None:
+            table = table[np.isin(table[:, 1], np.fromiter(statements, dtype=np.int64, count=len(statements)))]
         members, rows = np.unique(table[:, 0], return_inverse=True)
         statements, columns = np.unique(table[:, 1], return_inverse=True)
         values = np.full((len(members), len(statements)), np.nan)
@@ -236,9 +239,10 @@ def cluster(points: np.ndarray) -> np.ndarray | None:
     return candidates[int(np.argmax(scores))]  # the first of equal scores: the smaller k
 
 
-def opinion_map(votes: Sequence[VoteRow]) -> OpinionMap:
-    """The whole method up to the groups: who entered, where they stand, which group."""
-    matrix = VoteMatrix.of(votes)
+def opinion_map(votes: Sequence[VoteRow] | np.ndarray, statements: Collection[int] | None = None) -> OpinionMap:
+    """The whole method up to the groups: who entered, where they stand, which group; from
+    the votes on ``statements`` (all of them by default)."""
+    matrix = VoteMatrix.of(votes, statements)
     if not matrix.statements:
         return OpinionMap((), (), (), ())
     points = project(matrix.values)

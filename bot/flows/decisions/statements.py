@@ -17,6 +17,8 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 
+import numpy as np
+
 from bot.domain import i18n
 from bot.domain.decisions import Decision
 from bot.domain.decisions.opinions import opinion_map
@@ -32,6 +34,8 @@ from storage import statements as stored
 log = logging.getLogger(__name__)
 
 DEEP_LINK_PREFIX = "st-"
+VOTES_PAGE = 1000  # votes read at a time: a millisecond or two of the connection each
+FIRST_KEY = -(2**63)  # below every member and vote id
 
 
 def voting_link(bot_username: str, round_: Round) -> str:
@@ -87,11 +91,31 @@ async def refresh_message(app: CoprodApplication, round_: Round) -> None:
     )
 
 
+async def recorded_votes(app: CoprodApplication, round_: Round) -> tuple[np.ndarray, set[int]]:
+    """Every vote of the round as rows of (member, statement, choice), and its standing
+    statements (only votes on those count). Read a page at a time, each page made an array
+    at once: the connection serves other members between pages, and no single step holds
+    the interpreter for long."""
+    pages = [np.empty((0, 3), dtype=np.int64)]
+    after = (FIRST_KEY, FIRST_KEY)
+    while True:
+        async with app.services.db.read() as conn:
+            page = await stored.votes_after(conn, round_.id, after, VOTES_PAGE)
+        if page:
+            pages.append(np.array(page, dtype=np.int64)[:, [0, 2, 3]])
+        if len(page) < VOTES_PAGE:
+            break
+        after = page[-1][:2]
+        await asyncio.sleep(0)
+    async with app.services.db.read() as conn:
+        standing = {idea.id for idea in await rounds.ideas(conn, round_.id, standing_only=True)}
+    return np.concatenate(pages), standing
+
+
 async def compute_map(app: CoprodApplication, round_: Round) -> None:
     """Compute the round's opinion map from its votes in a worker thread, and store it."""
-    async with app.services.db.read() as conn:
-        votes = await stored.votes(conn, round_.id)
-    drawn = await asyncio.to_thread(opinion_map, votes)
+    votes, standing = await recorded_votes(app, round_)
+    drawn = await asyncio.to_thread(opinion_map, votes, standing)
     async with app.services.db.transaction() as conn:
         await stored.save_map(conn, round_.id, drawn)
     log.info("event=opinion_groups round=%s votes=%s grouped=%s groups=%s", round_.id, len(votes),

@@ -13,7 +13,8 @@ CREATE TABLE statement_votes (
     changed_at TEXT NOT NULL,
     UNIQUE (idea_id, user_id)
 );
-CREATE INDEX statement_votes_by_member ON statement_votes (round_id, user_id, id);
+-- Covers a member's votes in the order cast, and the whole round read member by member.
+CREATE INDEX statement_votes_by_member ON statement_votes (round_id, user_id, id, idea_id, choice);
 CREATE INDEX statement_votes_by_statement ON statement_votes (round_id, idea_id, choice);
 
 -- The opinion map as last computed (at most once a minute while the round votes, and once when
