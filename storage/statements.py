@@ -48,6 +48,11 @@ async def votes_after(conn: Connection, round_id: int, after: tuple[int, int],
     return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
+async def has_voted(conn: Connection, round_id: int, user_id: int) -> bool:
+    row = await conn.fetch_one("SELECT 1 FROM statement_votes WHERE round_id = ? AND user_id = ? LIMIT 1", (round_id, user_id))
+    return row is not None
+
+
 async def member_votes(conn: Connection, round_id: int, user_id: int) -> dict[int, Choice]:
     """A member's votes on the round's standing statements, in the order first cast."""
     rows = await conn.fetch_all(

@@ -84,8 +84,8 @@ def stance_line(t: Translator, ground: CommonGround, stance: Stance, quote: Quot
     statement = statement_words(t, ground, stance.idea_id, quote)
     share = t.percent(stance.share)
     if stance.agrees:
-        return t._("agreeing with {statement}: {share} of the group agree", statement=statement, share=share)
-    return t._("disagreeing with {statement}: {share} of the group disagree", statement=statement, share=share)
+        return t._("agreeing with {statement} ({share} of the group)", statement=statement, share=share)
+    return t._("disagreeing with {statement} ({share} of the group)", statement=statement, share=share)
 
 
 def group_lines(t: Translator, ground: CommonGround, group: OpinionGroup, quote: Quote,

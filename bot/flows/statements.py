@@ -71,11 +71,13 @@ async def cast(app: CoprodApplication, round_: Round, idea_id: int, user_id: int
     statement is no longer standing. The opinion groups follow within a minute."""
     now = app.services.clock.now()
     async with app.services.db.transaction() as conn:
+        first = not await stored.has_voted(conn, round_.id, user_id)
         if not await stored.record_vote(conn, round_id=round_.id, idea_id=idea_id, user_id=user_id, choice=choice,
                                         now=now):  # fmt: skip
             return False
         await _plan_groups(app, conn, round_, now)
-    app.services.acknowledgements.refresh_later(app, f"prompt:{round_.id}", lambda: refresh_message(app, round_))
+    if first:  # one more neighbour in the running count
+        app.services.acknowledgements.refresh_later(app, f"prompt:{round_.id}", lambda: refresh_message(app, round_))
     return True
 
 
@@ -101,8 +103,10 @@ async def groups_due(app: CoprodApplication, deadline: Deadline) -> None:
         await stored_deadlines.mark_done(conn, deadline.id, app.services.clock.now(), due_at=deadline.due_at)
     if round_.stage is not Stage.VOTING:
         return  # the close computed the last ones
-    await compute_map(app, round_)
-    app.services.acknowledgements.refresh_later(app, f"prompt:{round_.id}", lambda: refresh_message(app, round_))
+    async with app.services.db.read() as conn:
+        before = (await stored.opinion_map(conn, round_.id)).group_count
+    if (await compute_map(app, round_)).group_count != before:  # the running count says how many groups
+        app.services.acknowledgements.refresh_later(app, f"prompt:{round_.id}", lambda: refresh_message(app, round_))
     site.refresh_round_soon(app, round_.id)
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from bot.domain import i18n
 from bot.domain.decisions import Decision
-from bot.domain.decisions.opinions import opinion_map
+from bot.domain.decisions.opinions import OpinionMap, opinion_map
 from bot.domain.decisions.statements import decide, group_counts
 from bot.domain.i18n import Translator
 from bot.domain.records import Group
@@ -112,7 +112,7 @@ async def recorded_votes(app: CoprodApplication, round_: Round) -> tuple[np.ndar
     return np.concatenate(pages), standing
 
 
-async def compute_map(app: CoprodApplication, round_: Round) -> None:
+async def compute_map(app: CoprodApplication, round_: Round) -> OpinionMap:
     """Compute the round's opinion map from its votes in a worker thread, and store it."""
     votes, standing = await recorded_votes(app, round_)
     drawn = await asyncio.to_thread(opinion_map, votes, standing)
@@ -120,6 +120,7 @@ async def compute_map(app: CoprodApplication, round_: Round) -> None:
         await stored.save_map(conn, round_.id, drawn)
     log.info("event=opinion_groups round=%s votes=%s grouped=%s groups=%s", round_.id, len(votes),
              len(drawn.members), drawn.group_count)  # fmt: skip
+    return drawn
 
 
 async def _decision(conn: Connection, round_: Round) -> Decision:
