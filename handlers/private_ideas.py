@@ -74,6 +74,8 @@ async def idea_in_private(turn: Turn) -> None:
     if text:
         text = check_idea(text)
     collecting = await _collecting_for(turn)
+    if text and len(collecting) == 1:  # a statements round takes shorter ones
+        text = check_idea(text, collecting[0].method)
     async with turn.db.transaction() as conn:
         draft = await idea_drafts.start_private(
             conn,

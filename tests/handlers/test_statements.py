@@ -440,3 +440,50 @@ async def test_the_public_page_shows_the_groups_and_the_map_without_names(harnes
     assert svg.count("<circle") + svg.count("<rect x=") >= 7 and "Group A (4 neighbours)" in svg
     for person in harness.residents:
         assert person.first_name not in svg
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "agree", "your_group"),
+    [
+        ("en", "What almost everyone agrees on", "Agree", "You are in Group"),
+        ("pl", "Na co zgadzają się prawie wszyscy", "Zgadzam się", "Jesteś w grupie"),
+        ("ur", "جس پر تقریباً سب متفق ہیں", "متفق", "آپ گروپ"),
+        ("ar", "ما يتفق عليه الجميع تقريبًا", "أوافق", "أنت في المجموعة"),
+    ],
+)
+async def test_a_statements_round_speaks_every_language(harness, language, heading, agree, your_group):
+    """The group's language in the group and on its map; each member's own in private."""
+    await harness.add_bot()
+    await harness.send(harness.facilitator, f"/settings language {language}")
+    ben = harness.residents[0]
+    await harness.send_private(ben, f"/language {language}")
+    round_ = await open_statements(harness, "\n".join([LIBRARY, *FIRST]))
+    await start_voting(harness, ben, round_)
+    message = last_bot_message(harness, harness.telegram.private_chat(ben))
+    assert [text for text, _ in buttons(message)][0] == agree
+    await harness.send_private(ben, "/language en")
+    await _two_camps(harness, round_)
+    await harness.send_private(ben, f"/language {language}")
+    await harness.send(harness.facilitator, "/close")
+    result = next(text for text in harness.texts() if "#1" in text and heading in text)
+    if language != "en":
+        for english in ("What almost everyone agrees on", "What divides", "stands apart", "neighbours voted"):
+            assert english not in result
+    [photo] = harness.telegram.sent("sendPhoto")
+    assert language == "en" or "Opinion map" not in photo["caption"]
+    await run_due(harness.app)
+    assert your_group in _private(harness, ben)
+
+
+async def test_a_statement_sent_privately_can_be_anonymous(harness):
+    round_ = await _statements(harness, first=[])
+    ben = harness.residents[0]
+    await harness.send(ben, "/help")  # Ben takes part in the group
+    await harness.send_private(ben, "/idea " + "s" * 141)
+    assert "141 characters long; please keep it within 140" in _private(harness, ben)
+    await harness.send_private(ben, "/idea Keep the reading room quiet")
+    chat = harness.telegram.private_chat(ben)
+    message = last_bot_message(harness, chat)
+    await harness.press(ben, message["message_id"], dict(buttons(message))["Anonymously"], chat=chat)
+    [idea] = await _ideas(harness, round_)
+    assert (idea.text, idea.author_id, idea.anonymous) == ("Keep the reading room quiet", ben.id, True)
