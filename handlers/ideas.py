@@ -245,9 +245,16 @@ async def idea_round_chosen(turn: Turn) -> None:
     await turn.services.acknowledgements.react(turn.context.bot, turn.chat.id, message_id, turn.now)
 
 
+STATEMENT_STAYS = N_(
+    "Statement {number} stays as it was: neighbours may already have voted on it. "
+    "To change it, /withdraw {number} and add it again."
+)
+
+
 @feature.message(Where.ANYWHERE, filters.UpdateType.EDITED_MESSAGE)
 async def idea_edited(turn: Turn) -> None:
-    """Editing the message an idea came from updates the idea while ideas are open."""
+    """Editing the message an idea came from updates the idea while ideas are open; a
+    statement, which neighbours vote on as they go, stays as it was."""
     message = turn.update.edited_message
     async with turn.db.read() as conn:
         idea = await stored_rounds.idea_by_source(conn, turn.chat.id, message.message_id)
@@ -256,6 +263,8 @@ async def idea_edited(turn: Turn) -> None:
     async with turn.db.transaction() as conn:
         round_ = await stored_rounds.get(conn, idea.round_id)
         require_collecting(round_)
+        if round_.method.adds_while_voting:
+            raise DomainError(STATEMENT_STAYS, number=idea.number)
         if idea.voice:
             return  # its words are given with /label
         text = (parse_assist(idea_text(message) or "").text if idea.assisted_name

@@ -190,6 +190,15 @@ async def test_the_facilitator_seeds_past_the_cap_but_members_do_not(harness):
     assert texts == ["Ben's statement 1", "Ben's statement 2", "Seed 1", "Seed 2", "Seed 3"]
 
 
+async def test_an_edited_statement_stays_as_it_was(harness):
+    round_ = await _statements(harness, first=[])
+    ben = harness.residents[0]
+    message_id = await harness.send(ben, "More benches outside", reply_to=round_.voting_message_id)
+    await harness.deliver(harness.telegram.edit_update(harness.group, message_id, "No benches at all"))
+    assert "Statement 1 stays as it was" in harness.last_text()
+    assert [idea.text for idea in await _ideas(harness, round_)] == ["More benches outside"]
+
+
 async def test_a_withdrawn_statement_leaves_the_vote_with_its_votes(harness):
     round_ = await _statements(harness)
     ben = harness.residents[0]
