@@ -496,3 +496,12 @@ async def test_a_statement_sent_privately_can_be_anonymous(harness):
     await harness.press(ben, message["message_id"], dict(buttons(message))["Anonymously"], chat=chat)
     [idea] = await _ideas(harness, round_)
     assert (idea.text, idea.author_id, idea.anonymous) == ("Keep the reading room quiet", ben.id, True)
+
+
+async def test_the_summary_counts_a_statements_rounds_voters(harness):
+    round_ = await _statements(harness)
+    for person in harness.residents[:2]:
+        await _vote_by_number(harness, person, round_, {1: A, 2: A, 3: D, 4: P})
+    await harness.send(harness.facilitator, "/summary")
+    assert "#1 \u2068How should we use the old library?\u2069: voting until" in harness.last_text()
+    assert "2 neighbours have voted so far" in harness.last_text()
