@@ -505,3 +505,18 @@ async def test_the_summary_counts_a_statements_rounds_voters(harness):
     await harness.send(harness.facilitator, "/summary")
     assert "#1 \u2068How should we use the old library?\u2069: voting until" in harness.last_text()
     assert "2 neighbours have voted so far" in harness.last_text()
+
+
+async def test_a_members_own_votes_and_group_are_in_their_data(harness):
+    import json
+
+    from tests.handlers.test_privacy import private_document
+
+    round_ = await _statements(harness)
+    ben = harness.residents[0]
+    await _vote_by_number(harness, ben, round_, {1: A, 2: D, 3: P, 4: A})
+    await harness.send_private(ben, "/mydata")
+    _, content = private_document(harness, ben)
+    data = json.loads(content)
+    assert sorted(vote["choice"] for vote in data["statement_votes"]) == [-1, 0, 1, 1]
+    assert data["opinion_groups"] == []  # no groups yet: one voter
