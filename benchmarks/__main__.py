@@ -16,6 +16,7 @@ from benchmarks import (
     due_summaries,
     ingest,
     notices,
+    opinion_groups,
     pressure,
     site_build,
     startup,
@@ -38,12 +39,16 @@ class Sizes:
     probes: int
     flood: int
     notices: int
+    participants: int  # a statements round's voters
+    statements: int
 
 
 FULL = Sizes(ideas_http=3000, rounds=100, ideas=5000, chart_ideas=200, ledger=50_000, groups=10_000, deadlines=20_000,
-             due_summaries=1000, quiet_groups=50, probes=50, flood=300, notices=1000)  # fmt: skip
+             due_summaries=1000, quiet_groups=50, probes=50, flood=300, notices=1000, participants=3000,
+             statements=500)  # fmt: skip
 QUICK = Sizes(ideas_http=500, rounds=20, ideas=1000, chart_ideas=200, ledger=5000, groups=1000, deadlines=2000,
-              due_summaries=100, quiet_groups=10, probes=10, flood=100, notices=200)  # fmt: skip
+              due_summaries=100, quiet_groups=10, probes=10, flood=100, notices=200, participants=1000,
+              statements=200)  # fmt: skip
 
 
 def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
@@ -58,6 +63,7 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
                                              summaries=sizes.due_summaries),
         "notices": lambda: notices.measure(sizes.notices),
         "site": lambda: site_build.measure(rounds=sizes.rounds, ideas=sizes.ideas, ledger=sizes.ledger),
+        "opinion-groups": lambda: opinion_groups.measure(sizes.participants, sizes.statements),
     }
 
 

@@ -22,6 +22,7 @@ from handlers import (
     rounds,
     settings,
     start,
+    statements,
     summaries,
     voting,
 )
@@ -33,6 +34,6 @@ from handlers import (
 # a round's life first, then the time bank, then settings, privacy and help.
 FEATURES = tuple(
     module.feature
-    for module in (rounds, ideas, private_ideas, proposals, voting, paper, posters, outcomes, credits, needs,
+    for module in (rounds, ideas, private_ideas, proposals, voting, statements, paper, posters, outcomes, credits, needs,
                    summaries, settings, privacy, notices, language, groups, start)
 )  # fmt: skip

@@ -39,6 +39,7 @@ from bot.domain.rounds import (
     check_idea,
     fold,
     near_duplicates,
+    require_collecting,
     require_stage,
 )
 from bot.flows import paper, site
@@ -89,7 +90,13 @@ async def _replied_round(turn: Turn) -> Round | None:
 async def _collecting(turn: Turn) -> list[Round]:
     async with turn.db.read() as conn:
         rounds = await stored_rounds.open_rounds(conn, turn.group.id)
-    return [round_ for round_ in rounds if round_.stage is Stage.IDEAS]
+    return [round_ for round_ in rounds if round_.stage is round_.collecting_stage]
+
+
+async def _capped(turn: Turn, round_: Round) -> bool:
+    """Whether the group's cap on ideas per member applies: not to a facilitator seeding a
+    statements round with the statements to start from."""
+    return not (round_.method.adds_while_voting and await turn.is_facilitator())
 
 
 async def _round_in_focus(turn: Turn) -> Round:
@@ -127,7 +134,7 @@ async def idea_by_reply(turn: Turn) -> None:
         return
     text = idea_text(message)
     if text is None:
-        if round_.stage is Stage.IDEAS:
+        if round_.stage is round_.collecting_stage:
             raise DomainError(
                 N_("To add an idea, reply to the round's message with text (a photo with a caption works too).")
             )
@@ -140,13 +147,14 @@ async def idea_by_reply(turn: Turn) -> None:
         source_chat_id=turn.chat.id,
         source_message_id=message.message_id,
         round_read=round_,
+        capped=await _capped(turn, round_),
     )
     await _acknowledge(turn, taken, message.message_id)
 
 
 async def _voice_idea(turn: Turn, round_: Round) -> None:
     """A voice message, video note or audio: an idea whose words come later (or its caption)."""
-    if round_.stage is not Stage.IDEAS:
+    if round_.stage is not round_.collecting_stage:
         return
     message = turn.message
     taken = await record_idea(
@@ -181,6 +189,7 @@ async def idea_in_group(turn: Turn) -> None:
         source_chat_id=turn.chat.id,
         source_message_id=turn.message.message_id,
         round_read=round_,
+        capped=await _capped(turn, round_),
     )
     await _acknowledge(turn, taken, turn.message.message_id)
 
@@ -240,9 +249,16 @@ async def idea_round_chosen(turn: Turn) -> None:
     await turn.services.acknowledgements.react(turn.context.bot, turn.chat.id, message_id, turn.now)
 
 
+STATEMENT_STAYS = N_(
+    "Statement {number} stays as it was: neighbours may already have voted on it. "
+    "To change it, /withdraw {number} and add it again."
+)
+
+
 @feature.message(Where.ANYWHERE, filters.UpdateType.EDITED_MESSAGE)
 async def idea_edited(turn: Turn) -> None:
-    """Editing the message an idea came from updates the idea while ideas are open."""
+    """Editing the message an idea came from updates the idea while ideas are open; a
+    statement, which neighbours vote on as they go, stays as it was."""
     message = turn.update.edited_message
     async with turn.db.read() as conn:
         idea = await stored_rounds.idea_by_source(conn, turn.chat.id, message.message_id)
@@ -250,10 +266,13 @@ async def idea_edited(turn: Turn) -> None:
         return
     async with turn.db.transaction() as conn:
         round_ = await stored_rounds.get(conn, idea.round_id)
-        require_stage(round_, Stage.IDEAS)
+        require_collecting(round_)
+        if round_.method.adds_while_voting:
+            raise DomainError(STATEMENT_STAYS, number=idea.number)
         if idea.voice:
             return  # its words are given with /label
-        text = parse_assist(idea_text(message) or "").text if idea.assisted else check_idea(idea_text(message))
+        text = (parse_assist(idea_text(message) or "").text if idea.assisted
+                else check_idea(idea_text(message), round_.method))  # fmt: skip
         on_paper = await _new_words(conn, turn, round_, idea, text)
     count_changed(turn.context.application, idea.round_id)
     if on_paper:
@@ -353,7 +372,7 @@ async def withdraw_command(turn: Turn) -> None:
     facilitator = await turn.is_facilitator()
     async with turn.db.transaction() as conn:
         round_ = await stored_rounds.get(conn, round_.id)
-        require_stage(round_, Stage.IDEAS)
+        require_collecting(round_)
         idea = await _standing_idea(conn, round_, number)
         if idea.author_id != turn.user.id and not facilitator:
             raise DomainError(N_("Only the idea's author or a facilitator can withdraw it. Nothing was changed."))
@@ -377,7 +396,7 @@ async def merge_command(turn: Turn) -> None:
     round_ = await _round_in_focus(turn)
     async with turn.db.transaction() as conn:
         round_ = await stored_rounds.get(conn, round_.id)
-        require_stage(round_, Stage.IDEAS)
+        require_collecting(round_)
         target = await _standing_idea(conn, round_, kept)
         source = await _standing_idea(conn, round_, folded)
         on_paper = await paper.fold_into(conn, round_, target, source, by=turn.person_id, now=turn.now)

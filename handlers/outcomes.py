@@ -23,6 +23,7 @@ from bot.domain.rounds import Round, Stage, require_stage
 from bot.domain.text_limits import shorten
 from bot.flows import notices, site
 from bot.flows import outcomes as flows
+from bot.flows.common_ground_lines import common_ground_line
 from bot.flows.decisions import method_of
 from bot.flows.idea_lines import paper_split
 from bot.runtime.menu import Where
@@ -118,6 +119,8 @@ WINNER_LENGTH = 150  # Telegram units of each one's text; the full texts are in 
 def winners_line(t: Translator, results: Decision) -> str:
     """What the group chose: the first place, ties joined with "=", each shortened and at
     most :data:`WINNERS_SHOWN` of them, so a round of long tied ideas still fits a message."""
+    if results.common_ground is not None:
+        return common_ground_line(t, results.common_ground)
     winners = results.winners
     if not winners:
         return t._("No idea received votes.")

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import filters
 
 from bot.domain import callbacks
+from bot.domain.decisions import Method
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 from bot.domain.rounds import (
@@ -73,6 +74,8 @@ async def idea_in_private(turn: Turn) -> None:
     if text:
         text = check_idea(text)
     collecting = await _collecting_for(turn)
+    if text and len(collecting) == 1:  # a statements round takes shorter ones
+        text = check_idea(text, collecting[0].method)
     async with turn.db.transaction() as conn:
         draft = await idea_drafts.start_private(
             conn,
@@ -93,7 +96,11 @@ async def private_text(turn: Turn) -> None:
         draft = await idea_drafts.private_draft(conn, turn.user.id, turn.chat.id)
     if draft is None:
         return
-    text = check_idea(idea_text(turn.message))
+    method = Method.APPROVAL
+    if draft.round_id is not None:
+        async with turn.db.read() as conn:
+            method = (await stored_rounds.get(conn, draft.round_id)).method
+    text = check_idea(idea_text(turn.message), method)
     async with turn.db.transaction() as conn:
         await idea_drafts.set_text(conn, draft.id, text, turn.message.message_id)
     await _next_step(turn, replace(draft, text=text, message_id=turn.message.message_id))

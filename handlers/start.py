@@ -2,7 +2,8 @@
 
 It answers with a short help in the member's language: what the bot does, the groups the
 member shares with it, and how to send an idea privately. ``/start idea-…`` (the link under
-a round's question) belongs to :mod:`handlers.private_ideas`; this handler never sees it.
+a round's question) belongs to :mod:`handlers.private_ideas` and ``/start st-…`` (a statements
+round's voting link) to :mod:`handlers.statements`; this handler never sees them.
 """
 
 from __future__ import annotations

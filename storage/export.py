@@ -137,6 +137,8 @@ async def personal_data(conn: Connection, user_id: int) -> dict[str, list[Row]]:
         "proposals": ("SELECT * FROM proposals WHERE proposer_id = ? ORDER BY id", (user_id,)),
         "supports": ("SELECT * FROM proposal_supporters WHERE user_id = ?", (user_id,)),
         "ballots": ("SELECT * FROM ballots WHERE user_id = ?", (user_id,)),
+        "statement_votes": ("SELECT * FROM statement_votes WHERE user_id = ? ORDER BY id", (user_id,)),
+        "opinion_groups": ("SELECT * FROM opinion_members WHERE user_id = ?", (user_id,)),
         "outcome_updates": ("SELECT * FROM outcomes WHERE recorded_by = ? ORDER BY id", (user_id,)),
         "notices": ("SELECT * FROM notices WHERE user_id = ? ORDER BY id", (user_id,)),
         "paper_tallies_entered": ("SELECT * FROM paper_tallies WHERE entered_by = ? ORDER BY id", (user_id,)),

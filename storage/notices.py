@@ -41,7 +41,7 @@ _REACHABLE = (
 async def participants(conn: Connection, round_id: int) -> list[int]:
     """Members who took part in the round, are in its group now and can hear from the bot
     privately: idea authors (merged ideas' too), its proposal's proposer and supporters,
-    public voters, hour loggers."""
+    public voters, voters on its statements, hour loggers."""
     rows = await conn.fetch_all(
         f"""
         WITH took_part (user_id) AS (
@@ -53,6 +53,7 @@ async def participants(conn: Connection, round_id: int) -> list[int]:
                   WHERE polls.round_id = :round
             UNION SELECT to_member FROM ledger_entries WHERE round_id = :round AND kind = 'volunteering'
                   AND status IN ('pending', 'confirmed')
+            UNION SELECT user_id FROM statement_votes WHERE round_id = :round
         )
         SELECT members.user_id FROM took_part JOIN members ON members.user_id = took_part.user_id
         JOIN group_members ON group_members.user_id = members.user_id

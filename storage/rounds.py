@@ -83,7 +83,7 @@ async def create(
 
     ``source`` is the command's message: see :func:`by_source`.
     """
-    stage = kind.first_stage
+    stage = kind.first_stage(method)
     new_id = await conn.insert(
         """
         INSERT INTO rounds (group_id, number, kind, method, question, stage, created_by, created_at,
@@ -194,9 +194,9 @@ _INSERT_IDEA = """
 # (one full scan per new idea); the (round_id, folded_text) index finds the few candidates.
 
 
-_COLLECTING = "EXISTS (SELECT 1 FROM rounds WHERE id = :round AND stage = 'ideas')"
-_COLLECTING_WITHIN_CAP = _COLLECTING + """
-    AND (:author IS NULL OR (
+_COLLECTING_WITHIN_CAP = """
+    EXISTS (SELECT 1 FROM rounds WHERE id = :round AND stage = :collecting)
+    AND (:author IS NULL OR :capped = 0 OR (
         SELECT COUNT(*) FROM ideas WHERE round_id = :round AND author_id = :author AND status != 'withdrawn'
     ) < (SELECT groups.idea_cap FROM rounds JOIN groups ON groups.id = rounds.group_id WHERE rounds.id = :round))
 """
@@ -234,26 +234,30 @@ async def collect_idea(
     source_chat_id: int | None,
     source_message_id: int | None,
     any_stage: bool = False,
-    capped: bool = True,
     assisted_name: str | None = None,
     assisted_agreed: bool = False,
     voice: bool = False,
+    collecting: Stage = Stage.IDEAS,
+    capped: bool = True,
 ) -> tuple[Idea, int | None] | None:
     """Add an idea to a round that is collecting them (or, with ``any_stage``, to any
     round), in one statement: one hop to aiosqlite's thread. ``folded`` is the text as
-    compared for twins (:func:`bot.domain.rounds.fold`).
+    compared for twins (:func:`bot.domain.rounds.fold`); ``collecting`` is the stage in which
+    the round takes ideas (:attr:`bot.domain.rounds.Round.collecting_stage`), and an author
+    who is not ``capped`` (a facilitator seeding a statements round) may exceed the cap.
 
     ``(idea, id of a standing idea of the round that reads the same, if any)``; None when
     nothing was stored: the round is not collecting ideas, the author already has the
     group's ``idea_cap`` ideas in it (both checked in the same statement; ``any_stage``
     checks neither, ``capped=False`` not the cap), or the source message is already an idea.
     """
-    collecting = "true" if any_stage else _COLLECTING_WITHIN_CAP if capped else _COLLECTING
-    row = await conn.fetch_one(_INSERT_IDEA.format(condition=collecting),
+    condition = "true" if any_stage else _COLLECTING_WITHIN_CAP
+    row = await conn.fetch_one(_INSERT_IDEA.format(condition=condition),
         {
             "round": round_id, "author": author_id, "anonymous": int(anonymous), "text": text,
             "folded": folded, "chat": source_chat_id, "message": source_message_id, "now": to_db(now),
             "assisted": assisted_name, "agreed": int(assisted_agreed), "voice": int(voice),
+            "collecting": collecting.value, "capped": int(capped),
         },
     )  # fmt: skip
     return None if row is None else (_idea(row), row["same_as_id"])
@@ -261,6 +265,12 @@ async def collect_idea(
 
 async def get_idea(conn: Connection, idea_id: int) -> Idea:
     return _idea(await conn.fetch_one("SELECT * FROM ideas WHERE id = ?", (idea_id,)))
+
+
+async def find_idea(conn: Connection, idea_id: int) -> Idea | None:
+    """The idea with this id, or None (ids from buttons may be stale or forged)."""
+    row = await conn.fetch_one("SELECT * FROM ideas WHERE id = ?", (idea_id,))
+    return _idea(row) if row else None
 
 
 async def idea_by_number(conn: Connection, round_id: int, number: int) -> Idea | None:
@@ -328,14 +338,17 @@ async def counts(conn: Connection, round_id: int) -> tuple[int, int]:
 
 
 async def collecting_for_member(conn: Connection, user_id: int) -> list[Round]:
-    """Rounds taking ideas in the active groups a member is in now (for private ideas)."""
+    """Rounds taking ideas in the active groups a member is in now (for private ideas): in
+    their ideas stage, or voting when ideas come in while members vote (``while_voting``)."""
+    while_voting = [method.value for method in Method if method.adds_while_voting]
     rows = await conn.fetch_all(
         "SELECT rounds.* FROM rounds JOIN groups ON groups.id = rounds.group_id "
         "JOIN group_members ON group_members.group_id = rounds.group_id "
-        "WHERE group_members.user_id = ? AND group_members.left_at IS NULL AND rounds.stage = 'ideas' "
-        "AND groups.active = 1 "
+        "WHERE group_members.user_id = ? AND group_members.left_at IS NULL AND groups.active = 1 "
+        "AND (rounds.stage = 'ideas' OR "
+        f"(rounds.stage = 'voting' AND rounds.method IN ({', '.join('?' * len(while_voting))}))) "
         "ORDER BY rounds.created_at, rounds.id",
-        (user_id,),
+        (user_id, *while_voting),
     )
     return [_round(row) for row in rows]
 

@@ -74,7 +74,8 @@ async def _open_rounds(conn: Connection, period: dict) -> list[OpenRound]:
                (SELECT COUNT(DISTINCT author_id) FROM ideas
                 WHERE round_id = rounds.id AND status = 'standing') AS author_count,
                (SELECT COUNT(DISTINCT ballots.user_id) FROM ballots
-                JOIN polls ON polls.poll_id = ballots.poll_id WHERE polls.round_id = rounds.id) AS ballot_voters,
+                JOIN polls ON polls.poll_id = ballots.poll_id WHERE polls.round_id = rounds.id)
+               + (SELECT COUNT(DISTINCT user_id) FROM statement_votes WHERE round_id = rounds.id) AS ballot_voters,
                (SELECT COALESCE(MAX(total_voter_count), 0) FROM polls WHERE round_id = rounds.id) AS busiest_poll,
                (rounds.created_at >= :since OR rounds.voting_started_at >= :since
                 OR EXISTS (SELECT 1 FROM ideas WHERE round_id = rounds.id AND created_at >= :since)) AS active

@@ -191,6 +191,50 @@ async def _need(scene: Scene, cast: Cast) -> None:
     await scene.press(cast.ayesha, message_id, data)
 
 
+# A small statements round: two camps of neighbours, and one statement everyone agrees with.
+STATEMENT_VOTES = {  # each statement's vote in the first camp, then the second
+    N_("Keep the garden open to everyone every day"): ("a", "d"),
+    N_("Give each family a small bed of its own"): ("d", "a"),
+    N_("Hold a planting day once a month"): ("a", "a"),
+}
+OMAR_STATEMENT = "ساعات للأطفال بعد المدرسة"  # hours for the children after school
+CAMPS = {"fatima": 0, "ben": 0, "dawid": 0, "ayesha": 1, "omar": 1, "lucia": 1, "tiago": 1}
+
+
+async def _statements(scene: Scene, cast: Cast) -> None:
+    """Fatima asks for statements; Omar adds one; everyone votes privately, one statement at a
+    time; when Fatima closes it, the group hears its opinion groups and common ground, and
+    each voter their own group."""
+    question = scene.t._("How should we share the library garden?")
+    seeds = [scene.t._(text) for text in STATEMENT_VOTES]
+    await scene.say(cast.fatima, "\n".join([f"/statements 2d {question}", *seeds]))
+    message_id = _newest_message(scene, "?start=st-")
+    await scene.say(cast.omar, OMAR_STATEMENT, reply_to=message_id)
+    link = re.search(r"\?start=(st-\S+)", scene.telegram.messages[(scene.group.id, message_id)]["text"]).group(1)
+    choices = dict(zip([*seeds, OMAR_STATEMENT], [*STATEMENT_VOTES.values(), ("d", "a")], strict=True))
+    for name, camp in CAMPS.items():
+        person = getattr(cast, name)
+        await scene.say(person, f"/start {link}", private=True)
+        while True:
+            message = scene.bot_messages(private_with=person)[-1]
+            shown = next((text for text in choices if text in message["text"]), None)
+            if shown is None:
+                break
+            code = choices[shown][camp]
+            _, data = scene.button(callbacks.encode(callbacks.Action.STATEMENT_VOTE), private_with=person, last_arg=code)
+            await scene.press(person, message["message_id"], data, private=True)
+    await scene.later(minutes=1)  # the opinion groups are recomputed as the votes come in
+    await scene.say(cast.fatima, "/close 3")
+    await scene.later(minutes=1)  # each voter hears of their own group
+
+
+def _newest_message(scene: Scene, containing: str) -> int:
+    for message in reversed(scene.bot_messages()):
+        if containing in message.get("text", ""):
+            return message["message_id"]
+    raise LookupError(f"no bot message with {containing!r}")
+
+
 async def _summary(scene: Scene, cast: Cast) -> None:
     """The group's summary comes on its own schedule: Mondays at 09:00 unless changed."""
     await scene.until(weekday=0, hour=9)
@@ -229,6 +273,8 @@ STEPS: tuple[Step, ...] = (
          N_("A neighbour asked for help with /need, another pressed \"I can help\", and once she confirmed, the hour moved from her to him.")),
     Step("summary", N_("A summary of the week is posted"), frozenset({"summary"}), _summary,
          N_("The bot posted a summary of the week: rounds, outcomes and hours, naming who contributed.")),
+    Step("statements", N_("A statements round finds common ground"), frozenset({"statements"}), _statements,
+         N_("Neighbours added short statements and voted on them privately, one at a time; the bot found two opinion groups, what sets each apart and what almost everyone agrees on, drew the opinion map without names, and told each voter their own group.")),
 )  # fmt: skip
 
 

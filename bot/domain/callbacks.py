@@ -26,6 +26,8 @@ class Action(enum.StrEnum):
     IDEA_FOR = "ideafor"  # which round a group idea is for
     IDEA_ROUND = "idearound"  # which round a private idea is for
     IDEA_NAME = "ideaname"  # a private idea with the name or anonymous
+    STATEMENT_VOTE = "stvote"  # agree, disagree or pass on a statement
+    STATEMENT_BACK = "stback"  # the statement voted on before this one, to change that vote
     LANGUAGE = "language"
     SETTING = "setting"
     FORGET = "forget_me"

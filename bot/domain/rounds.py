@@ -22,6 +22,7 @@ from bot.domain.member_text import without_direction_controls
 
 MAX_QUESTION_LENGTH = 300
 MAX_IDEA_LENGTH = 1000
+MAX_STATEMENT_LENGTH = 140  # a statements round's ideas: one short sentence to agree or disagree with
 # Ideas one member may have in one round (withdrawn ones free their place), so nobody can
 # fill a ballot alone: a group setting, ``/settings cap N``. A quick poll's options are
 # the facilitator's, not ideas a member put forward, and do not count.
@@ -45,9 +46,10 @@ class Kind(enum.StrEnum):
     ROUND = "round"  # collects ideas, then votes on them
     POLL = "poll"  # fixed options, straight to voting
 
-    @property
-    def first_stage(self) -> Stage:
-        return Stage.IDEAS if self is Kind.ROUND else Stage.VOTING
+    def first_stage(self, method: Method = Method.APPROVAL) -> Stage:
+        """Ideas first, unless the options are fixed (a poll) or ideas come in while members
+        vote (a statements round)."""
+        return Stage.IDEAS if self is Kind.ROUND and not method.adds_while_voting else Stage.VOTING
 
 
 class IdeaStatus(enum.StrEnum):
@@ -77,6 +79,12 @@ class Round:
     link_token: str | None = None  # the private-idea link's key: unguessable, unlike the id
     paper_voters: int = 0  # the part of voter_count that voted on paper
     method: Method = Method.APPROVAL
+
+    @property
+    def collecting_stage(self) -> Stage:
+        """The stage in which the round takes ideas: its ideas stage, or its only stage when
+        statements come in while members vote."""
+        return Stage.VOTING if self.method.adds_while_voting else Stage.IDEAS
 
     @property
     def deadline(self) -> dt.datetime | None:
@@ -130,9 +138,18 @@ def check_question(text: str) -> str:
     )
 
 
-def check_idea(text: str | None) -> str:
+def check_idea(text: str | None, method: Method = Method.APPROVAL) -> str:
+    """An idea's words, or a statement's in a statements round (shorter, one sentence)."""
+    text = without_direction_controls(text or "").strip()
+    if method is Method.STATEMENTS:
+        return within_limit(
+            text, MAX_STATEMENT_LENGTH,
+            empty=N_("That statement is empty. Please write it as text."),
+            too_long=N_("That statement is {length} characters long; please keep it within {limit} characters, "
+                        "one sentence neighbours can agree or disagree with."),
+        )  # fmt: skip
     return within_limit(
-        without_direction_controls(text or "").strip(),
+        text,
         MAX_IDEA_LENGTH,
         empty=N_("That idea is empty. Please write your idea as text."),
         too_long=N_("That idea is {length} characters long; please keep it within {limit} characters."),
@@ -162,6 +179,15 @@ def require_stage(round_: Round, stage: Stage) -> None:
         Stage.CLOSED: N_("Round #{number} is not closed yet."),
     }
     raise DomainError(messages[stage], number=round_.number)
+
+
+def require_collecting(round_: Round) -> None:
+    """Refuse an idea (a statement) for a round that no longer takes them."""
+    if round_.stage is round_.collecting_stage:
+        return
+    if round_.method.adds_while_voting:
+        raise DomainError(N_("Round #{number} is closed: it takes no more statements."), number=round_.number)
+    require_stage(round_, Stage.IDEAS)
 
 
 def voting_deadline(now: dt.datetime, voting_minutes: int) -> dt.datetime:

@@ -36,7 +36,7 @@ class OpenRound:
     ideas: int
     authors: int  # distinct authors of standing ideas
     busiest_poll: int  # the largest voter count any of its polls reported (voting)
-    ballot_voters: int  # distinct voters seen in public polls' answers (voting)
+    ballot_voters: int  # distinct voters seen in public polls' answers, or on a statements round's statements (voting)
     active: bool  # opened, moved on or received ideas during the period
 
     @property

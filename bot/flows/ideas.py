@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from telegram.error import TelegramError
 
 from bot.domain.errors import DomainError
-from bot.domain.i18n import Translator
+from bot.domain.i18n import N_, Translator
 from bot.domain.records import Group
 from bot.domain.rounds import (
     IDEA_CAP_REACHED,
     Idea,
     Round,
-    Stage,
     check_idea,
     fold,
-    require_stage,
+    require_collecting,
 )
 from bot.flows.rounds import count_changed
 from bot.runtime import roles
@@ -58,20 +57,23 @@ async def record_idea(
     assisted_name: str | None = None,
     assisted_agreed: bool = False,
     voice: bool = False,
+    capped: bool = True,
 ) -> Taken:
     """Add an idea to a round still collecting them (and drop the draft it came from).
 
     ``round_read`` is the round as the caller just read it, which spares reading it again:
     the insert itself checks that the round still collects ideas. ``assisted_name`` is the
     neighbour a facilitator (``author_id``) enters the idea for (``assisted_agreed``: who
-    agreed to be named in public). A ``voice`` idea may come
-    without ``text``: its words are given later with /label. Without a draft to drop,
-    that insert is the only write, so it needs no ``BEGIN``/``COMMIT`` around it.
+    agreed to be named in public). A ``voice`` idea may come without ``text``: its words
+    are given later with /label. Without a draft to drop, that insert is the only write, so
+    it needs no ``BEGIN``/``COMMIT`` around it. A statements round takes its statements
+    while members vote, each of at most 140 characters and in words.
 
     The group's cap on ideas per member protects a ballot from one resident, not from its
     conveners: an idea refused at the cap is asked about once more, and taken if its author
     is one of the group's facilitators (who seed rounds, and can change the cap anyway).
-    So the common path, an idea within the cap, costs no call to Telegram.
+    So the common path, an idea within the cap, costs no call to Telegram. ``capped=False``
+    skips the cap from the start (an author already known to be a facilitator).
     """
     store = functools.partial(
         _store, app, round_id, text, author_id=author_id, anonymous=anonymous, source_chat_id=source_chat_id,
@@ -79,7 +81,7 @@ async def record_idea(
         assisted_name=assisted_name, assisted_agreed=assisted_agreed, voice=voice,
     )  # fmt: skip
     try:
-        return await store(capped=True)
+        return await store(capped=capped)
     except _CapReached as reached:
         if author_id is None or not await _facilitates(app, reached.group, author_id):
             raise DomainError(IDEA_CAP_REACHED, round=reached.round_number, cap=reached.group.idea_cap) from None
@@ -108,11 +110,16 @@ async def _store(
     assisted_name: str | None, assisted_agreed: bool, voice: bool, capped: bool,
 ) -> Taken:  # fmt: skip
     services = app.services
+    if round_read is None:
+        async with services.db.read() as conn:
+            round_read = await stored_rounds.get(conn, round_id)
+    round_ = round_read
+    if voice and round_.method.adds_while_voting:
+        raise DomainError(N_("A statement needs words: please write it as text, so everyone can read it before voting."))
+    text = check_idea(text, round_.method) if text or not voice else ""
     writes = services.db.one_statement() if draft_id is None else services.db.transaction()
-    text = check_idea(text) if text or not voice else ""
     async with writes as conn:
-        round_ = round_read or await stored_rounds.get(conn, round_id)
-        require_stage(round_, Stage.IDEAS)
+        require_collecting(round_)
         collected = await stored_rounds.collect_idea(
             conn,
             round_id=round_id,
@@ -123,13 +130,14 @@ async def _store(
             now=services.clock.now(),
             source_chat_id=source_chat_id,
             source_message_id=source_message_id,
-            capped=capped,
             assisted_name=assisted_name,
             assisted_agreed=assisted_agreed,
             voice=voice,
+            collecting=round_.collecting_stage,
+            capped=capped,
         )
         if collected is None:  # the round moved on, the author is at the cap, or this message is an idea already
-            require_stage(await stored_rounds.get(conn, round_id), Stage.IDEAS)
+            require_collecting(await stored_rounds.get(conn, round_id))
             idea = await stored_rounds.idea_by_source(conn, source_chat_id, source_message_id)
             if idea is None:
                 raise _CapReached(await groups.get(conn, round_.group_id), round_.number)

@@ -37,6 +37,7 @@ from bot.domain.records import Deadline, Group, Member
 from bot.domain.rounds import Idea, Round
 from bot.domain.text_limits import MESSAGE_LENGTH, fit_lines, shorten, visible_length
 from bot.flows import posting_notes
+from bot.flows.common_ground_lines import notice_lines
 from bot.flows.decisions import method_of
 from bot.flows.outcomes import update_text
 from bot.runtime import deadlines, outbound
@@ -94,8 +95,9 @@ async def outcome_updated(app: CoprodApplication, group: Group, round_: Round, o
 
 async def nudge_non_voters(app: CoprodApplication, group: Group, round_: Round) -> None:
     """With a voting reminder, where votes are not anonymous: one nudge per round to each
-    recently active member who has not voted (Telegram does not say who voted anonymously)."""
-    if group.anonymous_votes:
+    recently active member who has not voted (Telegram does not say who voted anonymously).
+    Only for a vote in the group's polls, which the nudge points to."""
+    if group.anonymous_votes or not round_.method.in_polls:
         return
     since = app.services.clock.now() - ACTIVE_WITHIN
     async with app.services.db.read() as conn:
@@ -258,6 +260,8 @@ def _results_text(t: Translator, where: str, round_: Round, results: Decision, i
     one message: a convener may have dozens of ideas in a round."""
     head = [where, t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
                        question=t.user_text(round_.question))]  # fmt: skip
+    if results.common_ground is not None:  # a few statements of at most 140 characters
+        return "\n".join(head + notice_lines(t, results.common_ground, user_id))
     placing_of = {placing.tally.idea_id: placing for placing in results.placings}
     lines = []
     for idea in ideas:

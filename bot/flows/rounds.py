@@ -15,6 +15,7 @@ from bot.domain.i18n import Translator
 from bot.domain.records import Group, Source
 from bot.domain.rounds import Round, Stage
 from bot.flows import site
+from bot.flows.decisions import statements
 from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication
 from bot.runtime.limiter import best_effort_args
@@ -113,11 +114,15 @@ async def _post_prompt(app: CoprodApplication, group: Group, round_: Round, now:
 
 
 async def refresh_prompt(app: CoprodApplication, round_id: int) -> None:
-    """Edit the prompt's running count (called debounced, see :mod:`bot.runtime.acknowledge`)."""
+    """Edit the prompt's running count (called debounced, see :mod:`bot.runtime.acknowledge`);
+    a statements round's count is on its own message."""
     async with app.services.db.read() as conn:
         round_ = await stored_rounds.get(conn, round_id)
         group = await groups.get(conn, round_.group_id)
         idea_count, _authors = await stored_rounds.counts(conn, round_id)
+    if round_.method.adds_while_voting:
+        await statements.refresh_message(app, round_)
+        return
     if round_.stage is not Stage.IDEAS or round_.prompt_message_id is None:
         return
     text = prompt_text(

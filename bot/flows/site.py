@@ -26,14 +26,23 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.domain import i18n
+from bot.domain.decisions import Decision
 from bot.domain.i18n import Translator
 from bot.domain.inclusion import credit, idea_words
 from bot.domain.records import Group
 from bot.domain.rounds import IdeaStatus, Stage
 from bot.domain.site import PublicGroup, PublicRound, new_site_token
+from bot.flows.common_ground_lines import (
+    agreed_lines,
+    described_groups,
+    divisive_lines,
+    group_heading,
+    stance_line,
+    turnout,
+)
 from bot.flows.decisions import method_of
-from bot.render import site_files, svg_bars
-from bot.render.chart_words import results_chart
+from bot.render import opinion_map, site_files, svg_bars
+from bot.render.chart_words import opinion_map_chart, results_chart
 from bot.runtime.application import CoprodApplication
 from storage import Connection, Database, groups
 from storage import rounds as stored_rounds
@@ -203,12 +212,14 @@ def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: 
                   for idea in round_.ideas],
         "outcomes": [{"when": t.when(outcome.recorded_at, public.timezone), "text": outcome.text}
                      for outcome in round_.outcomes],
-        "results": [], "chart": None, "voters": "",
+        "results": [], "chart": None, "voters": "", "opinions": None,
     }  # fmt: skip
     # Only the index says when it was updated, so an unchanged round's page keeps its bytes.
     words = dict(common["words"], round_number=t._("Round #{number}", number=round_.number), updated="")
     results = round_.decision
-    if results is not None and results.placings:
+    if results is not None and results.common_ground is not None:
+        context["opinions"] = _opinions(t, round_, results, files)
+    elif results is not None and results.placings:
         context["voters"] = t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters)
         context["results"] = [
             {"place": ("=" if p.tied else "") + t.number(p.rank), "number": p.tally.number, "text": p.tally.text,
@@ -224,6 +235,30 @@ def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: 
             context["chart"] = {"src": name, "alt": chart.caption}
     files[href] = site_files.render("round.html", **{**common, "words": words}, **context).encode()
     return files
+
+
+def _opinions(t: Translator, round_: PublicRound, results: Decision, files: dict[str, bytes]) -> dict:
+    """A statements round's groups, common ground and divides in words, its statements' votes,
+    and the opinion map (its SVG added to ``files``)."""
+    ground = results.common_ground
+    chart = None
+    if ground.points:
+        drawn = opinion_map_chart(t, round_, results)  # type: ignore[arg-type] - a round's number and question
+        image = opinion_map.svg(drawn)
+        name = f"chart-{round_.number}-{hashlib.sha256(image).hexdigest()[:16]}.svg"
+        files[name] = image
+        chart = {"src": name, "alt": drawn.caption}
+    return {
+        "turnout": turnout(t, ground), "chart": chart,
+        "agreed": agreed_lines(t, ground, _isolated),
+        "divisive": divisive_lines(t, ground, _isolated) if described_groups(ground) > 1 else [],
+        "groups": [{"heading": group_heading(t, group),
+                    "lines": [stance_line(t, ground, stance, _isolated) for stance in group.stances] if group.described else []}
+                   for group in ground.groups],
+        "statements": [{"number": result.number, "text": result.text, "agree": t.number(result.agree),
+                        "disagree": t.number(result.disagree), "passed": t.number(result.passed),
+                        "consensus": t.percent(result.consensus)} for result in ground.statements],
+    }  # fmt: skip
 
 
 def _stage(t: Translator, round_: PublicRound) -> str:
@@ -254,5 +289,9 @@ def _words(t: Translator, public: PublicGroup, now: dt.datetime) -> dict[str, st
         "votes": t._("Votes"), "share": t._("Share of voters"), "ideas": t._("Ideas"),
         "merged": t._("merged into another idea"), "no_ideas": t._("No ideas yet."),
         "outcomes": t._("What happened after"), "no_outcome": t._("Nothing recorded yet."),
+        "agreed": t._("What almost everyone agrees on"), "divisive": t._("What divides"),
+        "groups": t._("Opinion groups"), "statements": t._("Statements, by consensus"), "statement": t._("Statement"),
+        "agree": t._("Agree"), "disagree": t._("Disagree"), "pass": t._("Pass"),
+        "consensus": t._("Consensus across the groups"),
         "updated": t._("Updated {when}.", when=t.when(now, public.timezone)),
     }  # fmt: skip

@@ -5,7 +5,9 @@ compare-and-set in storage, so a facilitator's /vote or /close racing the deadli
 second facilitator) changes the round, and posts, exactly once. What members decide with
 and how it is counted is the round's method (:data:`bot.flows.decisions.DECISION_METHODS`).
 The decision is published the same way for every method: ranked, with a bar chart of the
-top 20 choices (their words, votes and shares; its caption says the same in words).
+top 20 choices (their words, votes and shares; its caption says the same in words); a
+decision with common ground (a statements round) says what its groups share and what divides
+them, with the opinion map instead of the bars.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from bot.domain.i18n import Translator
 from bot.domain.records import Deadline, Group
 from bot.domain.rounds import Round, Stage, voting_deadline
 from bot.flows import notices, site
+from bot.flows.common_ground_lines import result_blocks
 from bot.flows.decisions import method_of
 from bot.flows.idea_lines import idea_lines, paper_split
-from bot.render import charts
-from bot.render.chart_words import results_chart
+from bot.render import charts, opinion_map
+from bot.render.chart_words import opinion_map_chart, results_chart
 from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication
 from bot.runtime.sending import post_blocks
@@ -29,6 +32,8 @@ from storage import groups, rounds
 
 
 def _results_blocks(t: Translator, round_: Round, results: Decision, lines: dict[int, str]) -> list[str]:
+    if results.common_ground is not None:
+        return result_blocks(t, round_.question, round_.number, results.common_ground)
     blocks = [t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
                   question=t.user_text(round_.question))]  # fmt: skip
     if not results.placings:
@@ -110,7 +115,10 @@ async def publish_results(app: CoprodApplication, group: Group, round_: Round, r
     async with app.services.db.read() as conn:
         lines = await idea_lines(conn, t, await rounds.ideas(conn, round_.id))
     await post_blocks(app.bot, group.chat_id, _results_blocks(t, round_, results, lines))
-    if results.voters and results.placings:
+    if results.common_ground is not None and results.common_ground.points:
+        drawn = opinion_map_chart(t, round_, results)
+        await app.bot.send_photo(group.chat_id, await opinion_map.png(drawn), caption=drawn.caption, parse_mode=None)
+    elif results.voters and results.placings and results.common_ground is None:
         chart = results_chart(t, round_, results)
         # The caption is plain text (member words unescaped), so no HTML parse mode.
         await app.bot.send_photo(group.chat_id, await charts.png(chart), caption=chart.caption, parse_mode=None)

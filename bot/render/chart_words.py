@@ -16,6 +16,7 @@ from bot.domain.rounds import Round
 from bot.domain.summary import Summary
 from bot.domain.text_limits import shorten
 from bot.render.charts import LABEL_LENGTH, Bar, BarChart, caption_within_limit, top
+from bot.render.opinion_map import MapGroup, OpinionMapChart
 
 
 def _votes_note(t: Translator, votes: int, share: float | None) -> str:
@@ -107,3 +108,30 @@ def hours_chart(t: Translator, weeks: Sequence[tuple[dt.date, int]], title: str 
         caption=caption_within_limit("\n".join(lines)),
         rtl=t.rtl,
     )
+
+
+def opinion_map_chart(t: Translator, round_: Round, results: Decision) -> OpinionMapChart:
+    """A statements round's participants as dots by opinion group; the groups too small to
+    be described share one grey legend entry without a letter."""
+    ground = results.common_ground
+    groups, small = [], []
+    for group in ground.groups:
+        points = tuple((point.x, point.y) for point in ground.points if point.group == group.index)
+        if group.described:
+            size = t.ngettext("{count} neighbour", "{count} neighbours", group.size)
+            groups.append(MapGroup(t._("Group {letter} ({size})", letter=group.letter, size=size), points, group.index))
+        else:
+            small.extend(points)
+    if small:
+        size = t.ngettext("{count} neighbour", "{count} neighbours", len(small))
+        groups.append(MapGroup(t._("Groups too small to describe ({size})", size=size), tuple(small), None))
+    title = t._("Round #{number}: {question}", number=round_.number, question=round_.question)
+    lines = [
+        t._("Opinion map of round #{number}, “{question}”: each neighbour who voted on enough statements is a dot; "
+            "dots close together voted alike.", number=round_.number, question=round_.question),
+        *(group.label + "." for group in groups),
+    ]  # fmt: skip
+    return OpinionMapChart(
+        title=title, groups=tuple(groups), caption=caption_within_limit("\n".join(lines)),
+        note=t._("Dots close together voted alike; the axes have no units."), rtl=t.rtl,
+    )  # fmt: skip

@@ -15,6 +15,7 @@ from benchmarks import (
     due_summaries,
     ingest,
     notices,
+    opinion_groups,
     pressure,
     site_build,
     startup,
@@ -35,9 +36,10 @@ def test_every_benchmark_runs_at_tiny_sizes_and_prints_its_row():
         charts.measure(ideas=25, runs=1),
         *notices.measure(5),
         *site_build.measure(rounds=3, ideas=9, ledger=20),
+        *opinion_groups.measure(participants=40, statements=12, probes=3),
     ]
     printed = table(figures)
-    assert len(figures) == 12  # every figure of `python -m benchmarks` is here
+    assert len(figures) == 14  # every figure of `python -m benchmarks` is here
     assert len(printed.splitlines()) == 2 + len(figures)
     assert all(figure.name in printed for figure in figures)
     assert "3 delivered, 0 x 429" in printed

@@ -321,7 +321,7 @@ async def test_every_menu_lists_a_rounds_life_then_the_time_bank_then_settings_a
             "need", "offer", "done", "board", "cancel", "privacy", "help",
         ],
         "all_chat_administrators": [
-            "round", "idea", "ideas", "withdraw", "merge", "assist", "forget", "label", "propose", "vote", "close", "poll",
+            "round", "idea", "ideas", "withdraw", "merge", "assist", "forget", "label", "propose", "vote", "close", "poll", "statements",
             "paper", "poster", "outcome", "review", "rounds", "log", "thank", "credits", "ledger", "reverse",
             "need", "offer", "done", "board", "cancel", "summary", "settings", "privacy", "export", "help",
         ],

@@ -4,7 +4,9 @@ A round has a :class:`Method`. Each method has its own rules (``bot/domain/decis
 and its own workflow (``bot/flows/decisions/<method>.py``), but all of them end in the same
 record, a :class:`Decision`: choices ranked with their votes and shares, ties shown as ties,
 and how many took part online and on paper. Results messages, personal notices, ``/rounds``,
-summaries, charts, the export and the public page render that record and nothing else.
+summaries, charts, the export and the public page render that record and nothing else;
+a method that finds more than a ranking fills an optional part of it (a statements round's
+:class:`~bot.domain.decisions.common_ground.CommonGround`), which those renderers show when present.
 """
 
 from __future__ import annotations
@@ -12,11 +14,24 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from bot.domain.decisions.common_ground import CommonGround
+
 
 class Method(enum.StrEnum):
     """How a round decides; stored on the round (``rounds.method``)."""
 
     APPROVAL = "approval"  # tick every idea you support (a round, or a quick poll)
+    STATEMENTS = "statements"  # add statements and vote on them, one at a time; opinion groups
+
+    @property
+    def adds_while_voting(self) -> bool:
+        """Whether ideas (statements) keep coming while members vote, in one stage."""
+        return self is Method.STATEMENTS
+
+    @property
+    def in_polls(self) -> bool:
+        """Whether members vote in the group's polls (so a nudge can point them there)."""
+        return self is Method.APPROVAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +70,7 @@ class Decision:
     voters: int  # online and paper together
     paper_voters: int = 0
     method: Method = Method.APPROVAL
+    common_ground: CommonGround | None = None  # a statements round's opinion groups and what they share
 
     @property
     def online_voters(self) -> int:

@@ -17,6 +17,7 @@ from bot.domain.decisions import Decision, Method
 from bot.domain.records import Group
 from bot.domain.rounds import Idea, Round
 from bot.flows.decisions.approval import APPROVAL
+from bot.flows.decisions.statements import STATEMENTS
 from bot.runtime.application import CoprodApplication
 from storage import Connection
 
@@ -47,6 +48,7 @@ class DecisionMethod(Protocol):
 
 DECISION_METHODS: Mapping[Method, DecisionMethod] = {
     Method.APPROVAL: APPROVAL,
+    Method.STATEMENTS: STATEMENTS,
 }
 
 
