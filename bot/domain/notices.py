@@ -25,6 +25,7 @@ class NoticeKind(enum.StrEnum):
     RESULTS = "results"  # ref: round id
     OUTCOME = "outcome"  # ref: outcome update id
     NUDGE = "nudge"  # ref: round id; one per round and member
+    CANCELLED = "cancelled"  # ref: round id; the round was cancelled before its results
 
 
 @dataclass(frozen=True, slots=True)
