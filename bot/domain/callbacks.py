@@ -28,6 +28,7 @@ class Action(enum.StrEnum):
     SETTING = "setting"
     FORGET = "forget_me"
     KEEP = "forget_keep"
+    WHICH = "which"  # the answer to a question about a command (held id, choice)
 
 
 @dataclass(frozen=True)
