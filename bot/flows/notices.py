@@ -27,8 +27,9 @@ from bot.domain.decisions import Decision
 from bot.domain.i18n import Translator
 from bot.domain.notices import ACTIVE_WITHIN, Notice, NoticeKind, deliver_at
 from bot.domain.outcomes import Outcome
+from bot.domain.placings import placed
 from bot.domain.records import Deadline, Group, Member
-from bot.domain.rounds import Idea, Round
+from bot.domain.rounds import Idea, Round, Stage
 from bot.flows.decisions import method_of
 from bot.flows.outcomes import update_text
 from bot.runtime import deadlines, outbound
@@ -76,6 +77,10 @@ async def _queue_and_plan(app: CoprodApplication, group: Group, round_id: int, k
 
 async def results_published(app: CoprodApplication, group: Group, round_: Round) -> None:
     await _queue_and_plan(app, group, round_.id, NoticeKind.RESULTS, round_.id)
+
+
+async def round_cancelled(app: CoprodApplication, group: Group, round_: Round) -> None:
+    await _queue_and_plan(app, group, round_.id, NoticeKind.CANCELLED, round_.id)
 
 
 async def outcome_updated(app: CoprodApplication, group: Group, round_: Round, outcome: Outcome) -> None:
@@ -189,12 +194,17 @@ async def _render(reads: _Reads, app: CoprodApplication, group: Group, notice: N
         history = await reads.once(("outcomes", round_.id), lambda: voting.outcome_history(conn, round_.id))
         hours = await reads.once(("hours", round_.id), lambda: outcomes.round_hours(conn, round_.id))
         body = update_text(t, round_, next(o for o in history if o.id == notice.ref_id), hours)
+    elif notice.kind is NoticeKind.CANCELLED:
+        body = t._("Round #{number} {question} was cancelled: {reason}", number=round_.number,
+                   question=t.user_text(round_.question), reason=t.user_text(round_.cancel_reason or ""))  # fmt: skip
     elif notice.kind is NoticeKind.RESULTS:
         results = await reads.once(("results", round_.id), lambda: method_of(round_).frozen(conn, round_))
         ideas = await reads.once(("ideas", round_.id), lambda: rounds.ideas(conn, round_.id))
         body = _results_text(t, round_, results, ideas, member.user_id)
-    else:
+    elif round_.stage is Stage.VOTING:
         body = _nudge_text(t, group, round_, app.services.clock.now())
+    else:
+        return None  # a nudge to vote on a round no longer voting (closed or cancelled since)
     return where + "\n" + body
 
 
@@ -206,11 +216,13 @@ def _results_text(t: Translator, round_: Round, results: Decision, ideas: Sequen
         placing = placing_of.get(idea.merged_into or idea.id)
         if idea.author_id != user_id or placing is None:
             continue
-        lines.append(t._("Your idea {idea}: place {place}, {votes}.", idea=t.user_text(idea.text),
-                         place=f"={t.number(placing.rank)}" if placing.tied else t.number(placing.rank),
+        lines.append(t._("Your idea: {placed}, {votes}.", placed=placed(t, placing, t.user_text(placing.tally.text)),
                          votes=t.ngettext("{count} vote", "{count} votes", placing.tally.votes)))  # fmt: skip
     if len(lines) == 1 and results.winners:
-        lines.append(t._("Chosen: {ideas}", ideas=" = ".join(t.user_text(p.tally.text) for p in results.winners)))
+        lines.append(t._("Chosen: {ideas}", ideas="; ".join(placed(t, p, t.user_text(p.tally.text))
+                                                            for p in results.winners)))  # fmt: skip
+    if not results.voters:
+        lines.append(t._("Nobody voted."))
     return "\n".join(lines)
 
 

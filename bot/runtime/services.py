@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from bot.runtime.acknowledge import Acknowledgements
 from bot.runtime.clock import Clock
 from bot.runtime.config import Config
+from bot.runtime.hints import Hints
 from bot.runtime.refusals import Refusals
 from bot.runtime.roles import AdminCache
 from bot.runtime.updates.applied import AppliedUpdates
@@ -30,6 +31,7 @@ class Services:
     applied: AppliedUpdates = field(default_factory=AppliedUpdates)  # spares the replay guard's read
     deferred: DeferredUpdates = field(default_factory=DeferredUpdates)  # updates to apply again later
     refusals: Refusals = field(default_factory=Refusals)  # a repeated refusal gets a reaction
+    hints: Hints = field(default_factory=Hints)  # an unasked hint at most once a minute per member
 
     @property
     def db(self) -> Database:
