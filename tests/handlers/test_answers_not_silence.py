@@ -200,3 +200,21 @@ async def test_rounds_and_stage_unchanged_by_hints(harness):
     from tests.support.round_helpers import current
 
     assert (await current(harness, round_)).stage is Stage.IDEAS
+
+
+async def test_thank_without_the_at_in_arabic(harness):
+    ben, chloe = harness.residents[:2]
+    await harness.send(harness.facilitator, "/settings language ar")
+    await harness.send(ben, "/help")
+    await harness.send(chloe, "/thank ben ساعتان")
+    assert plain(harness.last_text()).startswith("هل قصدت /thank @ben ساعتان؟")
+    assert await entries(harness) == []
+
+
+async def test_a_group_command_in_private_in_the_member_s_own_language(harness):
+    omar = harness.telegram.person(310, "Omar", username="omar", language_code="ar")
+    harness.telegram.join(harness.group, omar)
+    await harness.send(omar, "/help")
+    await harness.send_private(omar, "/rounds")
+    assert plain(harness.last_text(harness.telegram.private_chat(omar))) == (
+        "يعمل /rounds في محادثة مجموعتك (Chapel Street neighbours): أرسله هناك وسأجيب في المجموعة.")

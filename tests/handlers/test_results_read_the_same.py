@@ -136,3 +136,10 @@ async def test_the_private_notice_names_the_place_and_the_idea(harness):
     notice = private_texts(harness, ben)[-1]
     assert "Your idea: 1st · idea 2 · Tree, 1 vote." in notice and "Your idea: 2nd · idea 1 · Bench, 0 votes." in notice
     assert (await current(harness, round_)).stage is Stage.CLOSED
+
+
+async def test_a_tie_for_first_in_arabic_offers_the_run_off(harness):
+    await _voted(harness, ["مقعد", "شجرة"], [[0, 1]], language="ar")
+    results = _results(harness)
+    assert "المركز 1 بالتساوي · الفكرة 1 · \u2068مقعد\u2069" in results
+    assert results.endswith("/runoff 1")

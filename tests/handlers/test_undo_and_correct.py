@@ -398,3 +398,13 @@ async def test_groups_table_is_untouched_by_a_question(harness):
     await harness.send(harness.facilitator, "/vote")
     async with harness.db.read() as conn:
         assert await rounds.open_rounds(conn, before[0].group_id) == before
+
+
+async def test_vote_asks_which_round_in_arabic(harness):
+    await _arabic(harness)
+    first, second = await _two_collecting(harness)
+    await harness.send(harness.facilitator, "/vote")
+    assert harness.last_text() == "عدة جولات تستقبل الأفكار. أيها يبدأ التصويت؟"
+    await harness.press_button(harness.facilitator, "#2")
+    assert (await current(harness, second)).stage is Stage.VOTING
+    assert (await current(harness, first)).stage is Stage.IDEAS

@@ -300,3 +300,18 @@ async def test_deadline_runs_at_the_moment_given(harness):
     harness.clock.set(at(3))
     await run_due(harness.app)
     assert (await _rounds(harness))[0].stage is Stage.VOTING
+
+
+async def test_a_length_counts_from_the_command_to_the_minute_not_to_a_round_hour(harness):
+    """The guide's choice: a round opened at 09:01 with 3d closes at 09:01, three days later."""
+    harness.clock.set(at(2, 9, 1))
+    await harness.send(harness.facilitator, "/round 3d Where?")
+    (opened,) = await _rounds(harness)
+    assert opened.ideas_ends_at == at(5, 9, 1)
+    assert "Ideas close Thursday 5 November at 09:01" in harness.last_text()
+
+
+async def test_a_setting_changed_is_confirmed_in_one_line_in_arabic(harness):
+    await _arabic(harness)
+    await harness.send(harness.facilitator, "/settings ideas 3 أيام")
+    assert harness.last_text() == "يبقى باب الأفكار مفتوحًا الآن 3 أيام."
