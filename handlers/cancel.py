@@ -72,12 +72,14 @@ async def cancel_command(turn: Turn) -> None:
             Choice(round_label(turn.t, round_), f"/cancel round {number} {reason}".rstrip()),
             Choice(_posting_label(turn.t, posting), f"/cancel {posting.kind.value} {number} {reason}".rstrip()),
         ], number=number)  # fmt: skip
-    if kind == "round" or round_fits or (posting is None and round_ is not None):
+    if kind == "round" or round_fits or (kind is None and posting is None and round_ is not None):
         await _cancel_round(turn, round_, number, reason)
     elif posting is not None:
         person = turn.require_person()
         await take_down(turn.context.application, turn.group, posting, by=person.id, facilitator=facilitator)
         await turn.reply(turn.t._("#{number} is taken down.", number=posting.id))
+    elif kind == "posting":
+        raise DomainError(N_("There is no need or offer #{number} in this group."), number=number)
     else:
         raise DomainError(N_("There is no round, need or offer #{number} in this group."), number=number)
 

@@ -408,3 +408,10 @@ async def test_vote_asks_which_round_in_arabic(harness):
     await harness.press_button(harness.facilitator, "#2")
     assert (await current(harness, second)).stage is Stage.VOTING
     assert (await current(harness, first)).stage is Stage.IDEAS
+
+
+async def test_saying_need_never_cancels_a_round_of_that_number(harness):
+    round_ = await open_round(harness)
+    await harness.send(harness.facilitator, "/cancel need 1")
+    assert harness.last_text() == "There is no need or offer #1 in this group."
+    assert (await current(harness, round_)).stage is Stage.IDEAS
