@@ -47,17 +47,17 @@ STATUS_WORDS = {
 }
 # How people write them: every way, in English and in the group's language ("|" between them).
 # Translators: ways of saying an outcome is planned (not started yet), separated by |.
-PLANNED_WORDS = N_("planned|plan|not started|to do")
+PLANNED_WORDS = N_("planned|not started|to do")
 # Translators: ways of saying work on an outcome has started, without a percentage, separated by |.
 IN_PROGRESS_WORDS = N_("in progress|started|ongoing|underway|under way")
 # Translators: ways of saying an outcome is half done (50%), separated by |.
 HALF_WORDS = N_("half done|halfway|half way")
 # Translators: ways of saying an outcome is done, separated by |.
-DONE_WORDS = N_("done|finished|completed|complete")
+DONE_WORDS = N_("done|finished|completed")
 # Translators: ways of saying an outcome will not happen, separated by |.
 DROPPED_WORDS = N_("dropped|cancelled|canceled|abandoned")
 # Translators: the word that starts a correction: "/outcome 3 fix Bench ordered", separated by |.
-FIX_WORDS = N_("fix|correct|correction")
+FIX_WORDS = N_("fix|correction")
 NOT_A_STATUS = N_(
     "“{value}” is not a status. Write planned, in progress, a percentage such as 40%, half done, "
     "done or dropped, then what happened."

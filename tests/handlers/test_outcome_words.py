@@ -28,6 +28,8 @@ async def history(harness, round_):
         ("Cancelled: no money", "dropped", None, "no money"),
         ("planned: talks with the council", "planned", None, "talks with the council"),
         ("The council agreed", "planned", None, "The council agreed"),
+        ("Plan approved by the council", "planned", None, "Plan approved by the council"),
+        ("Correct figures are in", "planned", None, "Correct figures are in"),
     ],
 )
 async def test_statuses_are_read_as_people_write_them(harness, written, status, progress, text):
