@@ -10,10 +10,10 @@ from telegram.constants import PollLimit
 from bot.domain import i18n
 from bot.domain.ballots import lay_out, option_label
 from bot.domain.ballots import parse_quick_poll as parse_with
-from bot.domain.when import Reader
 from bot.domain.errors import DomainError
 from bot.domain.rounds import Idea, IdeaStatus
 from bot.domain.text_limits import pack_messages, telegram_length
+from bot.domain.when import Reader
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 

@@ -10,10 +10,10 @@ from bot.domain import i18n
 from bot.domain.errors import DomainError
 from bot.domain.notices import deliver_at, parse_switch
 from bot.domain.outcomes import (
+    REVIEW_TIME,
     OutcomeStatus,
     OutcomeUpdate,
     next_status,
-    REVIEW_TIME,
     parse_review,
     parse_update,
     review_due,

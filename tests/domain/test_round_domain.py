@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain import i18n
 from bot.domain.errors import DomainError
 from bot.domain.proposals import (
     SUPPORT_WINDOW,
@@ -25,7 +26,6 @@ from bot.domain.rounds import (
     near_duplicates,
     read_stages,
 )
-from bot.domain import i18n
 from bot.domain.when import Length, Reader
 from bot.runtime.acknowledge import (
     REACTION_BURST,

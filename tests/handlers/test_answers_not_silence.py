@@ -11,7 +11,6 @@ from tests.handlers.test_public_page import _folder, _group
 from tests.support.credit_helpers import confirmed_entry, entries, plain
 from tests.support.ideas_helpers import open_round, stored_ideas
 
-
 # ------------------------------------------------------------------ unknown and misspelt commands
 
 
