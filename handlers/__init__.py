@@ -7,6 +7,8 @@ reader's language; they never write SQL and never import each other (only
 """
 
 from handlers import (
+    cancel,
+    common,
     credits,
     groups,
     ideas,
@@ -24,6 +26,7 @@ from handlers import (
     start,
     statements,
     summaries,
+    unknown,
     voting,
 )
 
@@ -31,9 +34,10 @@ from handlers import (
 # in this order and within a feature in the order they are declared. Two features take the
 # same command word: ideas' /idea answers in groups and private_ideas' /idea in private chats
 # (their filters do not overlap), so the order below is the order of the command menu:
-# a round's life first, then the time bank, then settings, privacy and help.
+# a round's life first, then the time bank, then settings, privacy and help; last, the answer to
+# a command the bot does not have, and the answers to the bot's own questions.
 FEATURES = tuple(
     module.feature
     for module in (rounds, ideas, private_ideas, proposals, voting, statements, paper, posters, outcomes, credits, needs,
-                   summaries, settings, privacy, notices, language, groups, start)
-)  # fmt: skip
+                   cancel, summaries, settings, privacy, notices, language, groups, start, unknown)
+) + (common.questions,)  # fmt: skip

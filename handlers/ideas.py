@@ -45,6 +45,7 @@ from bot.domain.rounds import (
 from bot.flows import paper, site
 from bot.flows.ideas import Taken, duplicate_notice, record_idea
 from bot.flows.rounds import count_changed
+from bot.runtime import outbound
 from bot.runtime.menu import Where
 from handlers.common import (
     Feature,
@@ -126,7 +127,8 @@ class _RepliesToBot(filters.MessageFilter):
 @feature.message(Where.GROUP, _NEW_GROUP_MESSAGE & _RepliesToBot() & ~filters.COMMAND)
 async def idea_by_reply(turn: Turn) -> None:
     round_ = await _replied_round(turn)
-    if round_ is None:
+    if round_ is None:  # a reply to the bot's question about rounds, to results, to a notice...
+        await _hint_where_to_reply(turn)
         return
     message = turn.message
     if message.voice or message.video_note or message.audio:
@@ -168,6 +170,37 @@ async def _voice_idea(turn: Turn, round_: Round) -> None:
         voice=True,
     )
     await _acknowledge(turn, taken, message.message_id)
+
+
+@feature.message(Where.GROUP, _NEW_GROUP_MESSAGE & filters.REPLY & ~_RepliesToBot() & ~filters.COMMAND)
+async def reply_to_an_idea(turn: Turn) -> None:
+    """A reply to a neighbour's idea while its round collects ideas is no idea of its own:
+    say where ideas go, in case it was meant as one."""
+    replied = turn.message.reply_to_message
+    async with turn.db.read() as conn:
+        idea = await stored_rounds.idea_by_source(conn, turn.chat.id, replied.message_id)
+        round_ = await stored_rounds.get(conn, idea.round_id) if idea is not None else None
+    if round_ is not None and round_.stage is Stage.IDEAS:
+        await _hint_where_to_reply(turn)
+
+
+async def _hint_where_to_reply(turn: Turn) -> None:
+    """Where an idea goes (the round's message, or /idea), once a minute per member."""
+    if not turn.services.hints.due(turn.chat.id, turn.person_id, "where-to-reply", turn.now):
+        return
+    collecting = await _collecting(turn)
+    if not collecting:
+        text = turn.t._("No round is collecting ideas right now, so nothing was added.")
+    elif len(collecting) == 1:
+        text = turn.t._("That was not added as an idea. To add one, reply to the message of round #{number} "
+                        "(the one with its question), or send /idea followed by your idea.",
+                        number=collecting[0].number)  # fmt: skip
+    else:
+        text = turn.t._("That was not added as an idea. To add one, reply to the message of the round it is for "
+                        "({rounds}), or send /idea followed by your idea.",
+                        rounds=turn.t.list_of([f"#{round_.number}" for round_ in collecting]))  # fmt: skip
+    with outbound.sending_as(outbound.Priority.HINT):
+        await turn.reply(text)
 
 
 @feature.command("idea", Where.GROUP, menu=N_("Add your idea to an open round"), filters=_NEW_GROUP_MESSAGE)

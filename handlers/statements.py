@@ -50,7 +50,7 @@ CLOSED = N_("Voting on round #{number} has closed; the results are in the group.
 async def statements_command(turn: Turn) -> None:
     """``/statements [WHEN] question``, with any first statements on the lines below."""
     await turn.require_facilitator()
-    asked = parse_statements_round(command_text(turn))
+    asked = parse_statements_round(turn.reader(), command_text(turn))
     await open_statements_round(turn.context.application, turn.group, asked, created_by=turn.person_id,
                                 source=turn.source)  # fmt: skip
 

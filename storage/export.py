@@ -18,8 +18,9 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
     rounds = await _rows(
         conn,
         """
-        SELECT rounds.id, rounds.number AS round, kind, question, stage, created_at, ideas_ends_at,
-               voting_started_at, voting_ends_at, closed_at, voter_count, paper_voters
+        SELECT rounds.id, rounds.number AS round, kind, question,
+               CASE WHEN cancelled_at IS NULL THEN stage ELSE 'cancelled' END AS stage, created_at, ideas_ends_at,
+               voting_started_at, voting_ends_at, closed_at, voter_count, paper_voters, cancel_reason
         FROM rounds WHERE group_id = ? ORDER BY number
         """,
         (group_id,),
@@ -79,9 +80,21 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
         conn,
         """
         SELECT rounds.number AS round, rounds.question, outcomes.status, outcomes.progress, outcomes.text,
-               outcomes.recorded_at
+               outcomes.recorded_at,
+               CASE WHEN EXISTS (SELECT 1 FROM outcomes AS correction WHERE correction.corrects = outcomes.id)
+                    THEN 1 ELSE 0 END AS corrected
         FROM outcomes JOIN rounds ON rounds.id = outcomes.round_id
         WHERE rounds.group_id = ? ORDER BY outcomes.recorded_at, outcomes.id
+        """,
+        (group_id,),
+    )
+    changes = await _rows(
+        conn,
+        """
+        SELECT rounds.number AS round, round_changes.kind, round_changes.was, round_changes.became,
+               round_changes.changed_by, round_changes.changed_at
+        FROM round_changes JOIN rounds ON rounds.id = round_changes.round_id
+        WHERE rounds.group_id = ? ORDER BY round_changes.id
         """,
         (group_id,),
     )
@@ -97,6 +110,7 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
     people |= {row["author"] for row in postings}
     people |= {person for row in postings for person in (*row["helpers"], *row["helped"])}
     people |= {row["entered_by"] for row in paper if row["entered_by"] is not None}
+    people |= {row["changed_by"] for row in changes if row["changed_by"] is not None}
     for entry in entries:
         people |= entry.people
     return GroupRecords(
@@ -108,6 +122,7 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
         members=await members.names(conn, people),
         postings=postings,
         paper_tallies=paper,
+        round_changes=changes,
     )
 
 
@@ -142,6 +157,8 @@ async def personal_data(conn: Connection, user_id: int) -> dict[str, list[Row]]:
         "outcome_updates": ("SELECT * FROM outcomes WHERE recorded_by = ? ORDER BY id", (user_id,)),
         "notices": ("SELECT * FROM notices WHERE user_id = ? ORDER BY id", (user_id,)),
         "paper_tallies_entered": ("SELECT * FROM paper_tallies WHERE entered_by = ? ORDER BY id", (user_id,)),
+        "round_changes": ("SELECT * FROM round_changes WHERE changed_by = ? ORDER BY id", (user_id,)),
+        "commands_asked_about": ("SELECT * FROM held_commands WHERE member_id = ? ORDER BY id", (user_id,)),
     }
     for name, (sql, params) in queries.items():
         found[name] = await _rows(conn, sql, params)

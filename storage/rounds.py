@@ -29,7 +29,7 @@ def _round(row: Row) -> Round:
         number=row["number"],
         kind=Kind(row["kind"]),
         question=row["question"],
-        stage=Stage(row["stage"]),
+        stage=Stage.CANCELLED if row["cancelled_at"] else Stage(row["stage"]),
         created_by=row["created_by"],
         created_at=from_db(row["created_at"]),
         ideas_ends_at=from_db(row["ideas_ends_at"]),
@@ -43,6 +43,8 @@ def _round(row: Row) -> Round:
         link_token=row["link_token"],
         paper_voters=row["paper_voters"],
         method=Method(row["method"]),
+        cancel_reason=row["cancel_reason"],
+        voting_until=from_db(row["voting_until"]),
     )
 
 
@@ -74,12 +76,13 @@ async def create(
     ideas_ends_at: dt.datetime | None,
     voting_minutes: int,
     voting_ends_at: dt.datetime | None = None,
+    voting_until: dt.datetime | None = None,
     kind: Kind = Kind.ROUND,
     method: Method = Method.APPROVAL,
     source: Source | None = None,
 ) -> Round:
     """A new round numbered after the group's last one, in its kind's first stage (a poll
-    starts in voting, ending at ``voting_ends_at``).
+    starts in voting, ending at ``voting_ends_at``); ``voting_until``: its vote given as a moment.
 
     ``source`` is the command's message: see :func:`by_source`.
     """
@@ -87,15 +90,16 @@ async def create(
     new_id = await conn.insert(
         """
         INSERT INTO rounds (group_id, number, kind, method, question, stage, created_by, created_at,
-                            ideas_ends_at, voting_minutes, voting_started_at, voting_ends_at,
+                            ideas_ends_at, voting_minutes, voting_started_at, voting_ends_at, voting_until,
                             source_chat_id, source_message_id, link_token)
         VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE group_id = ?),
-                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             group_id, group_id, kind.value, method.value, question, stage.value, created_by, to_db(now),
             to_db(ideas_ends_at), voting_minutes,
-            to_db(now) if stage is Stage.VOTING else None, to_db(voting_ends_at), *sources.columns(source), new_link_token(),
+            to_db(now) if stage is Stage.VOTING else None, to_db(voting_ends_at), to_db(voting_until),
+            *sources.columns(source), new_link_token(),
         ),
     )  # fmt: skip
     return await get(conn, new_id)
@@ -125,6 +129,15 @@ async def by_prompt(conn: Connection, group_id: int, message_id: int) -> Round |
     return _round(row) if row else None
 
 
+async def started_voting_since(conn: Connection, group_id: int, since: dt.datetime) -> list[Round]:
+    """Rounds of the group whose vote opened after ``since`` (a /vote a moment ago)."""
+    rows = await conn.fetch_all(
+        "SELECT * FROM rounds WHERE group_id = ? AND voting_started_at > ? ORDER BY voting_started_at, number",
+        (group_id, to_db(since)),
+    )
+    return [_round(row) for row in rows]
+
+
 async def open_rounds(conn: Connection, group_id: int) -> list[Round]:
     rows = await conn.fetch_all(
         "SELECT * FROM rounds WHERE group_id = ? AND stage != 'closed' ORDER BY number",
@@ -135,7 +148,8 @@ async def open_rounds(conn: Connection, group_id: int) -> list[Round]:
 
 async def closed_rounds(conn: Connection, group_id: int, limit: int) -> list[Round]:
     rows = await conn.fetch_all(
-        "SELECT * FROM rounds WHERE group_id = ? AND stage = 'closed' ORDER BY closed_at DESC, number DESC LIMIT ?",
+        "SELECT * FROM rounds WHERE group_id = ? AND stage = 'closed' AND cancelled_at IS NULL "
+        "ORDER BY closed_at DESC, number DESC LIMIT ?",
         (group_id, limit),
     )
     return [_round(row) for row in rows]
@@ -165,6 +179,35 @@ async def close(
         "UPDATE rounds SET stage = 'closed', closed_at = ?, voter_count = ?, paper_voters = ? "
         "WHERE id = ? AND stage = 'voting'",
         (to_db(now), voter_count, paper_voters, round_id),
+    )
+    return changed == 1
+
+
+async def set_question(conn: Connection, round_id: int, question: str) -> bool:
+    """A round's question as corrected; False once it stopped collecting ideas."""
+    changed = await conn.execute(
+        "UPDATE rounds SET question = ? WHERE id = ? AND stage = 'ideas' AND cancelled_at IS NULL",
+        (question, round_id),
+    )
+    return changed == 1
+
+
+async def set_deadline(conn: Connection, round_id: int, stage: Stage, due: dt.datetime) -> bool:
+    """Move the end of the round's current ``stage``; False if it is in another stage by now."""
+    column = {Stage.IDEAS: "ideas_ends_at", Stage.VOTING: "voting_ends_at"}[stage]
+    changed = await conn.execute(
+        f"UPDATE rounds SET {column} = ? WHERE id = ? AND stage = ? AND cancelled_at IS NULL",  # noqa: S608 - a fixed column
+        (to_db(due), round_id, stage.value),
+    )
+    return changed == 1
+
+
+async def cancel(conn: Connection, round_id: int, *, reason: str, now: dt.datetime) -> bool:
+    """An open round closes without results; False if it had already closed."""
+    changed = await conn.execute(
+        "UPDATE rounds SET stage = 'closed', closed_at = ?, cancelled_at = ?, cancel_reason = ? "
+        "WHERE id = ? AND stage IN ('ideas', 'voting')",
+        (to_db(now), to_db(now), reason, round_id),
     )
     return changed == 1
 

@@ -23,6 +23,7 @@ from bot.domain.summary import (
     WaitingProposal,
 )
 from storage import Connection, from_db, needs, outcomes, to_db
+from storage.voting import CURRENT_OUTCOME
 
 
 async def mark_summarised(conn: Connection, group_id: int, until: dt.datetime) -> None:
@@ -105,7 +106,8 @@ async def _open_rounds(conn: Connection, period: dict) -> list[OpenRound]:
 
 async def _closed_rounds(conn: Connection, period: dict) -> list[ClosedRound]:
     closed_in_period = (
-        "FROM rounds WHERE group_id = :group AND stage = 'closed' AND closed_at >= :since AND closed_at < :until"
+        "FROM rounds WHERE group_id = :group AND stage = 'closed' AND cancelled_at IS NULL "
+        "AND closed_at >= :since AND closed_at < :until"
     )
     rows = await conn.fetch_all(
         f"SELECT id, number, question, COALESCE(voter_count, 0) AS voters, paper_voters {closed_in_period} "
@@ -113,7 +115,9 @@ async def _closed_rounds(conn: Connection, period: dict) -> list[ClosedRound]:
         period,
     )
     results = await conn.fetch_all(
-        "SELECT round_results.round_id, ideas.number, ideas.text, round_results.votes, round_results.paper_votes "
+        "SELECT round_results.round_id, ideas.number, ideas.text, round_results.votes, round_results.paper_votes, "
+        "round_results.rank, (SELECT COUNT(*) FROM round_results AS same WHERE same.round_id = round_results.round_id "
+        "AND same.rank = round_results.rank) AS sharing "
         "FROM round_results "
         "JOIN ideas ON ideas.id = round_results.idea_id "
         f"WHERE round_results.round_id IN (SELECT id {closed_in_period}) "
@@ -121,8 +125,8 @@ async def _closed_rounds(conn: Connection, period: dict) -> list[ClosedRound]:
         period,
     )
     top: dict[int, list[TopIdea]] = defaultdict(list)
-    for round_id, number, text, votes, on_paper in results:
-        top[round_id].append(TopIdea(number, text, votes, on_paper))
+    for round_id, number, text, votes, on_paper, rank, sharing in results:
+        top[round_id].append(TopIdea(number, text, votes, on_paper, rank, sharing > 1))
     return [
         ClosedRound(row["number"], row["question"], row["voters"], tuple(top[row["id"]]), row["paper_voters"])
         for row in rows
@@ -133,24 +137,27 @@ async def _outcomes(conn: Connection, period: dict) -> list[RecordedOutcome]:
     rows = await conn.fetch_all(
         "SELECT rounds.number, rounds.question, outcomes.text, outcomes.status, outcomes.progress FROM outcomes "
         "JOIN rounds ON rounds.id = outcomes.round_id WHERE rounds.group_id = :group "
-        "AND outcomes.recorded_at >= :since AND outcomes.recorded_at < :until ORDER BY outcomes.recorded_at",
+        "AND outcomes.recorded_at >= :since AND outcomes.recorded_at < :until AND " + CURRENT_OUTCOME
+        + " ORDER BY outcomes.recorded_at",
         period,
     )
     return [RecordedOutcome(*row) for row in rows]
 
 
 async def _confirmed_hours(conn: Connection, period: dict) -> list[ConfirmedHours]:
+    """Volunteering confirmed in the period that still stands: a reversed entry is not
+    counted, thanked or drawn."""
     rows = await conn.fetch_all(
-        """
+        f"""
         SELECT entry.to_member, entry.minutes, entry.decided_at,
                CASE WHEN members.forgotten_at IS NULL
                     THEN trim(members.first_name || ' ' || COALESCE(members.last_name, '')) ELSE '' END AS name,
                COALESCE(members.hidden, 0) AS hidden
         FROM ledger_entries AS entry LEFT JOIN members ON members.user_id = entry.to_member
         WHERE entry.group_id = :group AND entry.kind = 'volunteering' AND entry.status = 'confirmed'
-          AND entry.decided_at >= :since AND entry.decided_at < :until
+          AND entry.decided_at >= :since AND entry.decided_at < :until AND {outcomes.NOT_REVERSED}
         ORDER BY entry.decided_at
-        """,
+        """,  # noqa: S608 - a fixed clause
         period,
     )
     return [

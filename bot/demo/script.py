@@ -48,9 +48,16 @@ async def _welcome(scene: Scene, cast: Cast) -> None:
 
 
 async def _open_round(scene: Scene, cast: Cast) -> None:
-    question = scene.t._("What should we do with the empty lot behind the library?")
+    question = scene.t._("What should we do with the empty lot?")
     await scene.say(cast.fatima, f"/round 2d 1d {question}")
     cast.round_prompt = _newest_prompt(scene)
+
+
+async def _correct(scene: Scene, cast: Cast) -> None:
+    """Fatima says which lot she means, and gives neighbours half a day more for ideas."""
+    question = scene.t._("What should we do with the empty lot behind the library?")
+    await scene.say(cast.fatima, f"/edit 1 {question}")
+    await scene.say(cast.fatima, "/extend 1 12h")
 
 
 # The residents write in their own languages, whatever the group's language is.
@@ -124,7 +131,7 @@ async def _proposal(scene: Scene, cast: Cast) -> None:
 
 
 async def _voting(scene: Scene, cast: Cast) -> None:
-    await scene.later(days=2)
+    await scene.later(days=2, hours=12)
     ballots = ((cast.ben, [0, 2]), (cast.dawid, [1]), (cast.ayesha, [1, 4]), (cast.omar, [2]),
                (cast.lucia, [0, 3]), (cast.tiago, [0]), (cast.fatima, [2, 4]))  # fmt: skip
     poll_id = scene.polls()[0]
@@ -149,7 +156,7 @@ async def _results(scene: Scene, cast: Cast) -> None:
 async def _outcome(scene: Scene, cast: Cast) -> None:
     """Planned, then done: Dawid, whose idea was in the round, hears privately in Polish once
     he has started a private chat with the bot."""
-    await scene.later(hours=14)
+    await scene.later(hours=2)
     outcome = scene.t._(
         "The council gave us the lot for a year. Planting day is Saturday at 10:00: bring gloves!"
     )
@@ -247,6 +254,9 @@ STEPS: tuple[Step, ...] = (
          N_("A facilitator put a question to the group with /round.")),
     Step("ideas", N_("Neighbours reply with ideas, each in their own language"), frozenset({"round"}), _ideas,
          N_("Neighbours answered by replying to the question, in their own languages; the bot acknowledged each idea with a reaction and a running count instead of a message.")),
+    Step("correct", N_("The facilitator corrects the question and moves the deadline"), frozenset({"edit", "extend"}),
+         _correct,
+         N_("The facilitator made the question clearer with /edit, keeping every idea, and gave neighbours half a day more with /extend.")),
     Step("private_idea", N_("An idea sent privately and anonymously"), frozenset({"round", "start"}), _private_idea,
          N_("One neighbour sent her idea in a private chat, answered in her own language, and chose to stay anonymous.")),
     Step("duplicate", N_("A duplicate idea is flagged and merged"), frozenset({"ideas", "merge"}), _duplicate,

@@ -32,6 +32,7 @@ class Action(enum.StrEnum):
     SETTING = "setting"
     FORGET = "forget_me"
     KEEP = "forget_keep"
+    WHICH = "which"  # the answer to a question about a command (held id, choice)
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,12 @@ class Callback:
     args: tuple[str, ...]
 
     def int_arg(self, index: int = 0) -> int | None:
-        """The number at ``index``, read by the one number parser every command uses (a
-        forged 50-digit id is no number, not a query the database cannot run); None if absent."""
-        return parse_number(self.args[index]) if index < len(self.args) else None
+        """The number at ``index``: an id (from 1) or a position among choices (from 0), read by
+        the one number parser every command uses (a forged 50-digit id is no number, not a query
+        the database cannot run); None if absent or not a number."""
+        if index >= len(self.args):
+            return None
+        return 0 if self.args[index] == "0" else parse_number(self.args[index])
 
     def flag(self, index: int) -> bool | None:
         """``1`` or ``0`` at ``index`` (a yes-or-no button); None for anything else."""

@@ -42,6 +42,7 @@ class GroupRecords:
     members: dict[int, Member]
     postings: list[Row] = field(default_factory=list)  # needs and offers, with their helpers
     paper_tallies: list[Row] = field(default_factory=list)
+    round_changes: list[Row] = field(default_factory=list)  # edits, moved deadlines, cancellations
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -80,12 +81,14 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
         return "" if user_id is None else neighbour_name(t, records.members.get(user_id))
 
     round_header = ("round", "kind", "question", "stage", "created_at", "ideas_ends_at",
-                    "voting_started_at", "voting_ends_at", "closed_at", "voter_count", "paper_voters")  # fmt: skip
+                    "voting_started_at", "voting_ends_at", "closed_at", "voter_count", "paper_voters",
+                    "cancel_reason")  # fmt: skip
+    change_header = ("round", "kind", "was", "became", "changed_by", "changed_at")
     idea_header = ("round", "idea", "text", "author", "status", "merged_into", "created_at",
                    "assisted_for", "assisted_agreed", "entered_by", "voice")  # fmt: skip
     vote_header = ("round", "idea", "text", "votes", "paper_votes", "rank", "final")
     paper_header = ("round", "entry", "idea", "votes", "voters", "entered_by", "entered_at", "reason", "counted")
-    outcome_header = ("round", "question", "status", "progress", "text", "recorded_at")
+    outcome_header = ("round", "question", "status", "progress", "text", "recorded_at", "corrected")
     ledger_header = ("entry", "kind", "from", "to", "minutes", "hours", "note", "status",
                      "confirmed_by", "rejected_by", "decided_at", "created_at", "reverses", "round")  # fmt: skip
     round_numbers = {row["id"]: row["round"] for row in records.rounds}
@@ -121,6 +124,9 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
         "paper_ballots.csv": _csv(paper_header, _columns(paper, paper_header)),
         "ledger.csv": _csv(ledger_header, ledger_rows),
         "needs_offers.csv": _csv(posting_header, posting_rows),
+        "round_changes.csv": _csv(change_header, _columns(
+            [{**row, "changed_by": name(row["changed_by"]) or t._("a facilitator")} for row in records.round_changes],
+            change_header)),
     }
 
 

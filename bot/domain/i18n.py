@@ -56,6 +56,20 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker nam
     return message
 
 
+# A place in a ranking by CLDR's ordinal category: English has four ("1st", "2nd", "3rd",
+# "4th"); most languages write every place one way ("other").
+_ORDINALS = {
+    # Translators: a place in a ranking whose number ends in 1 in English (1st, 21st); write your language's form.
+    "one": N_("{rank}st"),
+    # Translators: a place in a ranking whose number ends in 2 in English (2nd, 22nd); write your language's form.
+    "two": N_("{rank}nd"),
+    # Translators: a place in a ranking whose number ends in 3 in English (3rd, 23rd); write your language's form.
+    "few": N_("{rank}rd"),
+    # Translators: any other place in a ranking (4th, 11th, 12th), and every place in most languages ("1. miejsce").
+    "other": N_("{rank}th"),
+}
+
+
 def locales_dir() -> Path:
     return Path(str(resources.files("locales")))
 
@@ -168,6 +182,12 @@ class Translator:
         """``text`` with the digits the locale prefers (unchanged where CLDR says Latin)."""
         return text.translate(self._digits) if self._digits else text
 
+    def ordinal(self, rank: int) -> str:
+        """A place as people say it: "1st", "2nd", "23rd" / "1. miejsce", from CLDR's ordinal
+        categories (each category's pattern is a message, so every language writes its own)."""
+        pattern = _ORDINALS.get(self.locale.ordinal_form(rank), _ORDINALS["other"])
+        return self._(pattern, rank=self.number(rank))
+
     def number(self, value: float) -> str:
         return _formatted(self, value, percent=False)
 
@@ -178,12 +198,18 @@ class Translator:
         """"Ben, Chloe and Dawid" / "Ben, Chloe i Dawid" / "Ben، Chloe، اور Dawid"."""
         return babel_lists.format_list(list(items), locale=self.locale) if items else ""
 
-    def when(self, moment: dt.datetime, timezone: str) -> str:
-        """A deadline as people say it: "Tuesday, 3 December at 18:00" in the group's zone."""
+    def when(self, moment: dt.datetime, timezone: str, *, now: dt.datetime | None = None) -> str:
+        """A deadline as people read it: "Friday 12 December at 18:00" in the group's zone;
+        with ``now``, a moment in another year says its year ("Wednesday 3 November 2027 at 09:00")."""
         local = moment.astimezone(ZoneInfo(timezone))
-        # Translators: a date pattern (weekday, day, month) in the notation of
-        # https://unicode.org/reports/tr35/tr35-dates.html; change only the order and punctuation.
-        day_pattern = self._("EEEE, d MMMM")
+        if now is not None and now.astimezone(ZoneInfo(timezone)).year != local.year:
+            # Translators: a date pattern (weekday, day, month, year) in the notation of
+            # https://unicode.org/reports/tr35/tr35-dates.html; change only the order and punctuation.
+            day_pattern = self._("EEEE d MMMM y")
+        else:
+            # Translators: a date pattern (weekday, day, month) in the notation of
+            # https://unicode.org/reports/tr35/tr35-dates.html; change only the order and punctuation.
+            day_pattern = self._("EEEE d MMMM")
         day = babel_dates.format_date(local, day_pattern, locale=self.locale)
         time = babel_dates.format_time(local, "HH:mm", locale=self.locale)
         return self.localized_digits(self._("{day} at {time}", day=day, time=time))
@@ -220,6 +246,17 @@ class Translator:
         else:
             text = self._unit(hours, "duration-hour") if hours else self._unit(rest, "duration-minute")
         return self.localized_digits(sign + text)
+
+    def length(self, minutes: int) -> str:
+        """A length of time as people say it, in its largest whole units: "3 days", "2 weeks",
+        "1 day and 12 hours", "1 hour and 30 minutes" (never "72 hours")."""
+        if minutes and minutes % (7 * 24 * 60) == 0:
+            return self.localized_digits(self._unit(minutes // (7 * 24 * 60), "duration-week"))
+        days, rest = divmod(minutes, 24 * 60)
+        hours, rest = divmod(rest, 60)
+        parts = [self._unit(value, unit) for value, unit in
+                 ((days, "duration-day"), (hours, "duration-hour"), (rest, "duration-minute")) if value]  # fmt: skip
+        return self.localized_digits(self.list_of(parts) if parts else self._unit(0, "duration-minute"))
 
     def _unit(self, value: int, unit: str) -> str:
         # Some locales (Urdu) have no long unit pattern in CLDR; Babel then echoes the

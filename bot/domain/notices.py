@@ -30,13 +30,14 @@ class NoticeKind(enum.StrEnum):
     RESULTS = "results"  # ref: round id
     OUTCOME = "outcome"  # ref: outcome update id
     NUDGE = "nudge"  # ref: round id; one per round and member
+    CANCELLED = "cancelled"  # ref: round id; the round was cancelled before its results
     LAPSE = "lapse"  # ref: the need or offer that lapsed; no round
     INTRODUCTION = "introduction"  # ref: the connection; to the one who did not press; no round
 
     @property
     def told_in_group(self) -> bool:
         """Whether the group hears how many neighbours a round's notices of this kind reached."""
-        return self in (NoticeKind.RESULTS, NoticeKind.OUTCOME)
+        return self in (NoticeKind.RESULTS, NoticeKind.OUTCOME, NoticeKind.CANCELLED)
 
 
 class NoticeResult(enum.StrEnum):

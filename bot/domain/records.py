@@ -74,3 +74,26 @@ class Deadline:
     @property
     def job_name(self) -> str:
         return f"deadline:{self.kind}:{self.ref_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One button of a question the bot asks before doing a command: what it says, and the
+    command, written out in full, that pressing it carries out."""
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCommand:
+    """A command waiting for its sender's answer ("Friday 5 or Friday 12 December?")."""
+
+    id: int
+    chat_id: int
+    message_id: int
+    member_id: int | None  # None: sent as the group (an anonymous admin); any facilitator answers
+    command: str
+    question: str  # the question as asked, to show with the answer
+    choices: tuple[Choice, ...]
+    answered: bool

@@ -53,6 +53,8 @@ class TopIdea:
     text: str
     votes: int  # online and paper together
     paper: int = 0
+    rank: int = 1
+    tied: bool = False  # another idea of the round has the same place
 
 
 @dataclass(frozen=True, slots=True)

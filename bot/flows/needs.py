@@ -19,7 +19,8 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.domain import callbacks, i18n
 from bot.domain.deadline_kinds import DeadlineKind
-from bot.domain.i18n import Translator
+from bot.domain.errors import DomainError
+from bot.domain.i18n import N_, Translator
 from bot.domain.needs import (
     Match,
     Posting,
@@ -27,6 +28,7 @@ from bot.domain.needs import (
     PostingStatus,
     is_lapsed,
     lapse_after,
+    require_can_cancel,
 )
 from bot.domain.notices import NoticeKind
 from bot.domain.records import Deadline, Group, Member, Source
@@ -35,6 +37,7 @@ from bot.flows.credits import name_of
 from bot.runtime import deadlines, outbound
 from bot.runtime.application import CoprodApplication
 from storage import Connection, groups, members
+from storage import deadlines as stored_deadlines
 from storage import needs as stored
 
 log = logging.getLogger(__name__)
@@ -172,3 +175,19 @@ async def add_posting(
             await deadlines.plan(app, conn, group_id=group.id, kind=DeadlineKind.POSTING_LAPSE,
                                  ref_id=posting.id, due_at=posting.lapses_at)  # fmt: skip
         return posting, await people(conn, [posting], [])
+
+
+async def take_down(app: CoprodApplication, group: Group, posting: Posting, *, by: int, facilitator: bool) -> Posting:
+    """``/cancel N`` on a need or offer: its author or a facilitator takes it off the board."""
+    now = app.services.clock.now()
+    async with app.services.db.transaction() as conn:
+        posting = await stored.get(conn, posting.id)
+        require_can_cancel(posting, by, facilitator=facilitator)
+        if not await stored.move(conn, posting.id, PostingStatus.OPEN, PostingStatus.CANCELLED, by=by, now=now):
+            raise DomainError(N_("#{number} is no longer on the board."), number=posting.id)
+        await stored_deadlines.finish(conn, DeadlineKind.POSTING_LAPSE, posting.id, now)
+        posting = await stored.get(conn, posting.id)
+        connections = await stored.connections_of(conn, posting.id)
+        names = await people(conn, [posting], connections)
+    await show_posting(app.bot, group, posting, connections, names)
+    return posting

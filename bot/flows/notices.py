@@ -33,8 +33,9 @@ from bot.domain.decisions import Decision
 from bot.domain.i18n import Translator
 from bot.domain.notices import ACTIVE_WITHIN, Notice, NoticeKind, NoticeResult, deliver_at, next_try
 from bot.domain.outcomes import Outcome
+from bot.domain.placings import placed
 from bot.domain.records import Deadline, Group, Member
-from bot.domain.rounds import Idea, Round
+from bot.domain.rounds import Idea, Round, Stage
 from bot.domain.text_limits import MESSAGE_LENGTH, fit_lines, shorten, visible_length
 from bot.flows import posting_notes
 from bot.flows.common_ground_lines import notice_lines
@@ -87,6 +88,10 @@ async def _queue_and_plan(app: CoprodApplication, group: Group, round_id: int, k
 
 async def results_published(app: CoprodApplication, group: Group, round_: Round) -> None:
     await _queue_and_plan(app, group, round_.id, NoticeKind.RESULTS, round_.id)
+
+
+async def round_cancelled(app: CoprodApplication, group: Group, round_: Round) -> None:
+    await _queue_and_plan(app, group, round_.id, NoticeKind.CANCELLED, round_.id)
 
 
 async def outcome_updated(app: CoprodApplication, group: Group, round_: Round, outcome: Outcome) -> None:
@@ -222,8 +227,11 @@ class _Reads:
         return self._found[key]
 
 
-async def _render(reads: _Reads, app: CoprodApplication, group: Group, notice: Notice, member: Member) -> str:
-    """The notice in the member's own language, within one message by construction."""
+async def _render(
+    reads: _Reads, app: CoprodApplication, group: Group, notice: Notice, member: Member
+) -> str | NoticeResult:
+    """The notice in the member's own language, within one message by construction; a result
+    instead when there is nothing to tell any more."""
     t = i18n.translator(_language(member, group))
     if notice.kind is NoticeKind.LAPSE:
         posting = await needs.get(reads.conn, notice.ref_id)
@@ -237,10 +245,16 @@ async def _render(reads: _Reads, app: CoprodApplication, group: Group, notice: N
         history = await reads.once(("outcomes", round_.id), lambda: voting.outcome_history(conn, round_.id))
         hours = await reads.once(("hours", round_.id), lambda: outcomes.round_hours(conn, round_.id))
         return where + "\n" + update_text(t, round_, next(o for o in history if o.id == notice.ref_id), hours)
+    if notice.kind is NoticeKind.CANCELLED:
+        return where + "\n" + t._("Round #{number} {question} was cancelled: {reason}", number=round_.number,
+                                   question=t.user_text(round_.question),
+                                   reason=t.user_text(shorten(round_.cancel_reason or "", NOTICE_IDEA_LENGTH)))  # fmt: skip
     if notice.kind is NoticeKind.RESULTS:
         results = await reads.once(("results", round_.id), lambda: method_of(round_).frozen(conn, round_))
         ideas = await reads.once(("ideas", round_.id), lambda: rounds.ideas(conn, round_.id))
         return _results_text(t, where, round_, results, ideas, member.user_id)
+    if round_.stage is not Stage.VOTING:
+        return NoticeResult.OFF  # a nudge to vote on a round no longer voting (closed or cancelled since)
     return where + "\n" + _nudge_text(t, group, round_, app.services.clock.now())
 
 
@@ -268,18 +282,19 @@ def _results_text(t: Translator, where: str, round_: Round, results: Decision, i
         placing = placing_of.get(idea.merged_into or idea.id)
         if idea.author_id != user_id or placing is None:
             continue
-        lines.append(t._("Your idea {idea}: place {place}, {votes}.", idea=_idea_words(t, idea.text),
-                         place=f"={t.number(placing.rank)}" if placing.tied else t.number(placing.rank),
+        lines.append(t._("Your idea: {placed}, {votes}.", placed=placed(t, placing, _idea_words(t, placing.tally.text)),
                          votes=t.ngettext("{count} vote", "{count} votes", placing.tally.votes)))  # fmt: skip
+    if not results.voters:
+        head.append(t._("Nobody voted."))
     if not lines and results.winners:
-        return _with_chosen(t, "\n".join(head), [_idea_words(t, placing.tally.text) for placing in results.winners])
+        return _with_chosen(t, "\n".join(head), [placed(t, p, _idea_words(t, p.tally.text)) for p in results.winners])
     return fit_lines(head, lines, MESSAGE_LENGTH, visible_length, lambda count: _more_ideas(t, count))
 
 
 def _with_chosen(t: Translator, text: str, chosen: Sequence[str]) -> str:
-    """The ideas chosen, ties joined by "=", as many as one message holds, then "= …"."""
+    """The ideas chosen, ties joined by ";", as many as one message holds, then "; …"."""
     for count in range(len(chosen), 0, -1):
-        shown = " = ".join(chosen[:count]) + ("" if count == len(chosen) else " = …")
+        shown = "; ".join(chosen[:count]) + ("" if count == len(chosen) else "; …")
         candidate = text + "\n" + t._("Chosen: {ideas}", ideas=shown)
         if visible_length(candidate) <= MESSAGE_LENGTH:
             return candidate

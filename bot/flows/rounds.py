@@ -8,12 +8,15 @@ deadline, posts the prompt members reply to, and schedules the deadline.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+
+from telegram.error import BadRequest
 
 from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind, reminder_due
 from bot.domain.i18n import Translator
 from bot.domain.records import Group, Source
-from bot.domain.rounds import Round, Stage
+from bot.domain.rounds import Round, Stage, StagePlan, plan_stages
 from bot.flows import site
 from bot.flows.decisions import statements
 from bot.runtime import deadlines
@@ -21,6 +24,8 @@ from bot.runtime.application import CoprodApplication
 from bot.runtime.limiter import best_effort_args
 from storage import groups
 from storage import rounds as stored_rounds
+
+log = logging.getLogger(__name__)
 
 DEEP_LINK_PREFIX = "idea-"
 
@@ -62,19 +67,19 @@ async def open_round(
     question: str,
     *,
     created_by: int | None,
-    ideas_minutes: int | None = None,
-    vote_minutes: int | None = None,
+    plan: StagePlan | None = None,
     source: Source | None = None,
 ) -> Round:
     """Open a round in the ideas stage, post its prompt and schedule the end of the stage.
 
-    Durations default to the group's settings. A ``source`` message that opened a round
-    before (its update replayed after a crash) opens nothing new: the round's prompt is
-    posted only if the crash came before it was.
+    Without a ``plan`` (or the parts it leaves out), stages last as the group's settings say. A
+    ``source`` message that opened a round before (its update replayed after a crash) opens
+    nothing new: the round's prompt is posted only if the crash came before it was.
     """
     services = app.services
     now = services.clock.now()
-    ideas_ends_at = now + dt.timedelta(minutes=ideas_minutes or group.ideas_minutes)
+    plan = plan or plan_stages([], "", now=now, ideas_minutes=group.ideas_minutes)
+    ideas_ends_at = plan.ideas_ends_at
     async with services.db.transaction() as conn:
         round_ = await stored_rounds.by_source(conn, source) if source else None
         created = round_ is None
@@ -86,7 +91,8 @@ async def open_round(
                 created_by=created_by,
                 now=now,
                 ideas_ends_at=ideas_ends_at,
-                voting_minutes=vote_minutes or group.vote_minutes,
+                voting_minutes=plan.voting_minutes or group.vote_minutes,
+                voting_until=plan.voting_until,
                 source=source,
             )
             await deadlines.plan(
@@ -113,9 +119,10 @@ async def _post_prompt(app: CoprodApplication, group: Group, round_: Round, now:
         return await stored_rounds.get(conn, round_.id)
 
 
-async def refresh_prompt(app: CoprodApplication, round_id: int) -> None:
-    """Edit the prompt's running count (called debounced, see :mod:`bot.runtime.acknowledge`);
-    a statements round's count is on its own message."""
+async def refresh_prompt(app: CoprodApplication, round_id: int, *, best_effort: bool = True) -> None:
+    """Edit the prompt: its running count (called debounced, see :mod:`bot.runtime.acknowledge`),
+    or, not as a best effort, what a facilitator corrected (the question, the deadline); a
+    statements round's count is on its own message."""
     async with app.services.db.read() as conn:
         round_ = await stored_rounds.get(conn, round_id)
         group = await groups.get(conn, round_.group_id)
@@ -129,9 +136,13 @@ async def refresh_prompt(app: CoprodApplication, round_id: int) -> None:
         i18n.translator(group.language), group, round_,
         idea_count=idea_count, now=app.services.clock.now(), bot_username=app.bot.username,
     )  # fmt: skip
-    await app.bot.edit_message_text(
-        text, chat_id=group.chat_id, message_id=round_.prompt_message_id, **best_effort_args(app.bot)
-    )
+    try:
+        await app.bot.edit_message_text(
+            text, chat_id=group.chat_id, message_id=round_.prompt_message_id,
+            **(best_effort_args(app.bot) if best_effort else {}),
+        )  # fmt: skip
+    except BadRequest as error:  # deleted by an admin, or already saying this
+        log.info("event=prompt_not_edited round=%s error=%s", round_id, error.message)
 
 
 def count_changed(app: CoprodApplication, round_id: int) -> None:

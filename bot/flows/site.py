@@ -29,6 +29,7 @@ from bot.domain import i18n
 from bot.domain.decisions import Decision
 from bot.domain.i18n import Translator
 from bot.domain.inclusion import credit, idea_words
+from bot.domain.placings import idea_name, place
 from bot.domain.records import Group
 from bot.domain.rounds import IdeaStatus, Stage
 from bot.domain.site import PublicGroup, PublicRound, new_site_token
@@ -219,10 +220,12 @@ def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: 
     results = round_.decision
     if results is not None and results.common_ground is not None:
         context["opinions"] = _opinions(t, round_, results, files)
+    elif results is not None and results.placings and not results.voters:
+        context["voters"] = t._("Nobody voted.")
     elif results is not None and results.placings:
         context["voters"] = t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters)
         context["results"] = [
-            {"place": ("=" if p.tied else "") + t.number(p.rank), "number": p.tally.number, "text": p.tally.text,
+            {"place": place(t, p.rank, p.tied), "idea": idea_name(t, p.tally.number, ""), "text": p.tally.text,
              "votes": t.number(p.tally.votes), "share": t.percent(p.share)}
             for p in results.placings
         ]  # fmt: skip
@@ -266,6 +269,8 @@ def _stage(t: Translator, round_: PublicRound) -> str:
         return t._("collecting ideas")
     if round_.stage is Stage.VOTING:
         return t._("voting")
+    if round_.stage is Stage.CANCELLED:
+        return t._("cancelled")
     return t._("closed")
 
 

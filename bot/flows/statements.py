@@ -40,12 +40,12 @@ async def open_statements_round(
     The ``source`` message (the /statements) opens one round: replayed after a crash, it
     posts the message only if the crash came before it was posted."""
     now = app.services.clock.now()
-    minutes = whole_minutes(asked.voting) if asked.voting else group.vote_minutes
+    ends_at = asked.voting_ends_at or voting_deadline(now, group.vote_minutes)
+    minutes = whole_minutes(ends_at - now)
     async with app.services.db.transaction() as conn:
         round_ = await rounds.by_source(conn, source)
         created = round_ is None
         if created:
-            ends_at = voting_deadline(now, minutes)
             round_ = await rounds.create(
                 conn, group_id=group.id, question=asked.question, created_by=created_by, now=now,
                 ideas_ends_at=None, voting_minutes=minutes, voting_ends_at=ends_at, kind=Kind.ROUND,

@@ -19,6 +19,7 @@ from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.i18n import Translator
 from bot.domain.outcomes import OutcomeStatus, status_text
+from bot.domain.placings import ranked
 from bot.domain.records import Deadline, Group
 from bot.domain.rounds import Stage
 from bot.domain.settings import SummarySchedule
@@ -68,12 +69,13 @@ def summary_blocks(t: Translator, group: Group, summary: Summary, site_url: str 
             if closed.paper_voters:
                 blocks[-1] += " " + paper_split(t, closed.voters - closed.paper_voters, closed.paper_voters)
             blocks += [
-                t._("   {idea} — {votes}", idea=t.user_text(idea.text) if idea.text else t._(
-                    "voice idea {number}", number=idea.number),
+                t._("   {placed} — {votes}", placed=ranked(t, idea.rank, idea.tied, idea.number, t.user_text(idea.text)),
                     votes=t.ngettext("{count} vote", "{count} votes", idea.votes))
                 + (" " + paper_split(t, idea.votes - idea.paper, idea.paper) if closed.paper_voters else "")
-                for idea in closed.top
+                for idea in (closed.top if closed.voters else ())
             ]  # fmt: skip
+            if not closed.voters:
+                blocks.append("   " + t._("Nobody voted."))
     if summary.outcomes:
         blocks += ["", t._("<b>You said, we did</b>")]
         blocks += [

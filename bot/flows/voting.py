@@ -16,6 +16,7 @@ from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind, reminder_due
 from bot.domain.decisions import Decision
 from bot.domain.i18n import Translator
+from bot.domain.placings import placed, tie_for_first
 from bot.domain.records import Deadline, Group
 from bot.domain.rounds import Round, Stage, voting_deadline
 from bot.flows import notices, site
@@ -32,6 +33,8 @@ from storage import groups, rounds
 
 
 def _results_blocks(t: Translator, round_: Round, results: Decision, lines: dict[int, str]) -> list[str]:
+    """The results: how many voted, then each idea by its place ("1st · idea 7 · …"); no
+    votes at all is one line, and a tie for first says how to settle it."""
     if results.common_ground is not None:
         return result_blocks(t, round_.question, round_.number, results.common_ground)
     blocks = [t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
@@ -39,15 +42,16 @@ def _results_blocks(t: Translator, round_: Round, results: Decision, lines: dict
     if not results.placings:
         blocks.append(t._("No ideas were put forward, so there was nothing to vote on."))
         return blocks
+    if not results.voters:
+        blocks.append(t._("Nobody voted."))
+        return blocks
     blocks.append(t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters))
     if results.paper_voters:
         blocks[-1] += " " + paper_split(t, results.online_voters, results.paper_voters)
     for placing in results.placings:
-        place = t.number(placing.rank)
         blocks.append(
-            t._("{place}. {idea} — {votes}, {share}",
-                place=f"={place}" if placing.tied else place,
-                idea=lines.get(placing.tally.idea_id) or t.user_text(placing.tally.text),
+            t._("{placed} — {votes}, {share}",
+                placed=placed(t, placing, lines.get(placing.tally.idea_id) or t.user_text(placing.tally.text)),
                 votes=t.ngettext("{count} vote", "{count} votes", placing.tally.votes),
                 share=t.percent(placing.share))
         )  # fmt: skip
@@ -57,6 +61,9 @@ def _results_blocks(t: Translator, round_: Round, results: Decision, lines: dict
                 online=t.number(placing.tally.online), online_share=t.percent(placing.online_share),
                 paper=t.number(placing.tally.paper), paper_share=t.percent(placing.paper_share),
             )  # fmt: skip
+    tie = tie_for_first(t, results, round_.number)
+    if tie is not None:
+        blocks += ["", tie]
     return blocks
 
 
@@ -67,7 +74,7 @@ async def open_voting(app: CoprodApplication, round_: Round) -> bool:
     """
     services = app.services
     now = services.clock.now()
-    ends_at = voting_deadline(now, round_.voting_minutes)
+    ends_at = voting_deadline(now, round_.voting_minutes, round_.voting_until)
     async with services.db.transaction() as conn:
         if not await rounds.start_voting(conn, round_.id, now=now, ends_at=ends_at):
             return False

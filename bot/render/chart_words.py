@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from bot.domain.decisions import Decision
 from bot.domain.i18n import Translator
+from bot.domain.placings import idea_name, placed
 from bot.domain.rounds import Round
 from bot.domain.summary import Summary
 from bot.domain.text_limits import shorten
@@ -32,7 +33,7 @@ def results_chart(t: Translator, round_: Round, results: Decision) -> BarChart:
     """Votes per idea, best first, the top 20 drawn and the rest counted under them."""
     shown, hidden = top(results.placings)
     bars = tuple(
-        Bar(label=f"{placing.tally.number}. {shorten(placing.tally.text, LABEL_LENGTH)}", value=placing.tally.votes,
+        Bar(label=placed(t, placing, shorten(placing.tally.text, LABEL_LENGTH)), value=placing.tally.votes,
             note=_votes_note(t, placing.tally.votes, placing.share),
             highlighted=placing in results.winners)
         for placing in shown
@@ -46,7 +47,7 @@ def results_chart(t: Translator, round_: Round, results: Decision) -> BarChart:
     if hidden:  # said before the list, so a caption cut to Telegram's length still says it
         lines.append(t._("The chart shows the top {shown} ideas, {more}.", shown=len(shown), more=_more(t, hidden)))
     lines += [
-        t._("{number}. {idea}: {votes}.", number=placing.tally.number, idea=shorten(placing.tally.text, 60),
+        t._("{placed}: {votes}.", placed=placed(t, placing, shorten(placing.tally.text, 60)),
             votes=_votes_note(t, placing.tally.votes, placing.share))
         for placing in shown
     ]  # fmt: skip
@@ -68,7 +69,8 @@ def leading_ideas_chart(t: Translator, summary: Summary) -> BarChart | None:
         return None
     shown, hidden = top(ideas)
     bars = tuple(
-        Bar(label=f"#{number}.{idea.number} {shorten(idea.text, LABEL_LENGTH)}", value=idea.votes, note=_votes_note(t, idea.votes, None))
+        Bar(label=f"#{number} · " + idea_name(t, idea.number, shorten(idea.text, LABEL_LENGTH)), value=idea.votes,
+            note=_votes_note(t, idea.votes, None))
         for number, idea in shown
     )  # fmt: skip
     lines = [t._("Bar chart of the votes for the leading ideas of the rounds that closed; each label is the round, the idea's number and its words.")]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from bot.runtime.acknowledge import Acknowledgements
 from bot.runtime.clock import Clock
 from bot.runtime.config import Config
+from bot.runtime.hints import Hints
 from bot.runtime.refusals import Refusals
 from bot.runtime.roles import AdminCache
 from bot.runtime.updates.applied import AppliedUpdates
@@ -36,6 +37,7 @@ class Services:
     page_writes: asyncio.Lock = field(default_factory=asyncio.Lock)  # public page builds and removals, one at a time
     scrub_when_applied: set[int] = field(default_factory=set)  # update ids: checkpoint the log once recorded
     deadline_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(DEADLINES_AT_ONCE))
+    hints: Hints = field(default_factory=Hints)  # an unasked hint at most once a minute per member
 
     @property
     def db(self) -> Database:

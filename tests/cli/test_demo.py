@@ -73,6 +73,15 @@ def test_transcript_shows_a_facilitator_opening_a_round(played):
     assert "Fatima: /round 2d 1d" in part and "Round #1" in part
 
 
+def test_transcript_shows_an_edit_and_an_extended_deadline(played):
+    part = section(played[1], "correct")
+    assert "Fatima: /edit 1 What should we do with the empty lot behind the library?" in part
+    assert "Round #1 now asks: ⁨What should we do with the empty lot behind the library?⁩" in part
+    assert "Its ideas stay as they are." in part
+    assert "Fatima: /extend 1 12h" in part
+    assert "Round #1: ideas now close Wednesday 4 November at 22:00 (in 2 days)." in part
+
+
 def test_transcript_shows_ideas_from_neighbours_in_their_languages(played):
     part = section(played[1], "ideas")
     for name, text in IDEAS:

@@ -40,10 +40,10 @@ async def test_a_whole_round_over_http(live):
         live.server.act(lambda telegram, resident=resident, choice=choice: telegram.vote_updates(resident, poll_id, choice))
     await live.until_applied()
 
-    live.send(live.facilitator, "/close")
+    live.send(live.facilitator, "/close now")
     await live.until(said(live, "4 neighbours voted."))
     results = [text for text in live.texts() if "4 neighbours voted." in text][0]
-    assert "1. \u2068Plant <b>bulbs</b> & wildflowers\u2069 — 3 votes, 75%" in results
+    assert "1st · idea 2 · \u2068Plant <b>bulbs</b> & wildflowers\u2069 — 3 votes, 75%" in results
     assert live.telegram.polls[poll_id]["is_closed"] is True
     await live.until_sent(1, "sendPhoto")
     [chart] = live.telegram.files

@@ -51,10 +51,10 @@ async def test_assisted_idea_is_voted_on_and_credited_in_ballot_and_results(harn
     assert [option["text"] for option in poll["options"]] == ["1. Plant trees", "2. A bench"]
     [poll_id] = await poll_ids(harness, round_)
     await harness.vote(harness.residents[1], poll_id, [1])
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     assert (await current(harness, round_)).stage is Stage.CLOSED
     results = next(text for text in harness.texts() if "Results of round #1" in text)
-    assert "1. \u2068A bench\u2069 — \u2068Maria\u2069 (via \u2068Fatima\u2069) — 1 vote" in results
+    assert "1st · idea 2 · \u2068A bench\u2069 — \u2068Maria\u2069 (via \u2068Fatima\u2069) — 1 vote" in results
 
 
 async def test_export_flags_the_assisted_idea_with_who_entered_it_and_when(harness):
@@ -107,7 +107,7 @@ async def test_assist_on_a_round_no_longer_collecting_is_refused(harness):
     round_ = await open_round(harness)
     await harness.send(harness.residents[0], "Plant trees", reply_to=round_.prompt_message_id)
     await harness.send(harness.facilitator, "/vote")
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     await harness.send(harness.facilitator, "/assist 1 Maria: A bench")
     assert harness.last_text() == "Round #1 is not collecting ideas any more."
     assert len(await stored_ideas(harness, round_)) == 1

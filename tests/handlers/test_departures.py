@@ -48,7 +48,7 @@ async def test_a_member_who_left_is_not_nudged_and_not_told_the_results(harness,
     await run_due(harness.app)
     assert nudges(harness, ben) == [] and nudges(harness, dawid) == []
     assert len(nudges(harness, chloe)) == 1
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     await run_due(harness.app)
     assert not any("Results of round #1" in text for text in private_texts(harness, ben))
     assert any("Results of round #1" in text for text in private_texts(harness, chloe))

@@ -26,7 +26,7 @@ async def closed_round_with_ideas(harness, *ideas_by: tuple) -> None:
         for index in range(count):
             await harness.send(person, f"/idea {f'{index} {LONG}'[:MAX_IDEA_LENGTH]}")
     await harness.send(harness.facilitator, "/vote")
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
 
 
 async def deliver(harness) -> None:

@@ -57,15 +57,15 @@ async def test_a_round_everyone_took_part_in_counts_paper_with_online_votes(harn
     await harness.vote(chloe, poll_id, [0])
     await harness.vote(dawid, poll_id, [3])
     await harness.vote(ewa, poll_id, [4])
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     closed = await current(harness, round_)
     assert (closed.stage, closed.voter_count, closed.paper_voters) == (Stage.CLOSED, 14, 10)
 
     results = next(text for text in harness.texts() if "Results of round #1" in text)
     assert "14 neighbours voted. (4 online, 10 on paper)" in results
-    assert "1. \u2068By the chapel\u2069 — \u2068Maria\u2069 (via \u2068Fatima\u2069) — 9 votes, 64% (1 online, 25%; 8 on paper, 80%)" in results
-    assert "2. \u2068Bus stop\u2069 — 6 votes, 43% (2 online, 50%; 4 on paper, 40%)" in results
-    assert "3. \u2068Under the oak\u2069 — 4 votes, 29% (2 online, 50%; 2 on paper, 20%)" in results
+    assert "1st · idea 4 · \u2068By the chapel\u2069 — \u2068Maria\u2069 (via \u2068Fatima\u2069) — 9 votes, 64% (1 online, 25%; 8 on paper, 80%)" in results
+    assert "2nd · idea 1 · \u2068Bus stop\u2069 — 6 votes, 43% (2 online, 50%; 4 on paper, 40%)" in results
+    assert "3rd · idea 5 · \u2068Under the oak\u2069 — 4 votes, 29% (2 online, 50%; 2 on paper, 20%)" in results
 
     await harness.send(harness.residents[0], "/rounds")
     assert "14 voters (4 online, 10 on paper)" in harness.last_text()
@@ -98,7 +98,7 @@ async def test_paper_in_the_voting_stage_counts_too(harness):
     await harness.send(harness.facilitator, "/vote")
     await harness.send(harness.facilitator, "/paper 1 1=3 voters=5")
     assert harness.last_text() == "Paper ballots of round #1: 5 voters. idea 1: 3"
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     assert "5 neighbours voted. (0 online, 5 on paper)" in next(t for t in harness.texts() if "Results of" in t)
 
 
@@ -106,7 +106,7 @@ async def test_paper_on_a_closed_round_is_refused(harness):
     round_ = await _open(harness)
     await harness.send(harness.residents[0], "Bus stop", reply_to=round_.prompt_message_id)
     await harness.send(harness.facilitator, "/vote")
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     await harness.send(harness.facilitator, "/paper 1 1=3 voters=5")
     assert "Round #1 is closed: paper ballots are entered while it is open" in harness.last_text()
     assert await _tallies(harness, round_) == []
@@ -212,7 +212,7 @@ async def _counted(harness, round_) -> dict[int, int]:
 async def _results(harness, round_) -> str:
     harness.advance(hours=2)
     await deadlines.run_due(harness.app)  # voting opens
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     return next(text for text in harness.texts() if "Results of round #1" in text)
 
 
@@ -231,7 +231,7 @@ async def test_merging_moves_the_paper_votes_to_the_kept_idea_when_the_ballots_s
         ("2", "1", "8", "merged", "1"), ("2", "3", "5", "merged", "1"),
     ]  # fmt: skip
     results = await _results(harness, round_)
-    assert "1. \u2068Bus stop\u2069 — 8 votes, 80%" in results
+    assert "1st · idea 1 · \u2068Bus stop\u2069 — 8 votes, 80%" in results
     assert "10 neighbours voted. (0 online, 10 on paper)" in results
 
 
@@ -278,6 +278,6 @@ async def test_an_idea_whose_words_change_loses_the_paper_votes_cast_for_the_old
     await harness.deliver(harness.telegram.edit_update(harness.group, sent["Park"], "park"))  # the same words
     assert await _counted(harness, round_) == {1: 2, 2: 8}
     results = await _results(harness, round_)
-    assert "1. \u2068park\u2069 — 8 votes" in results
+    assert "1st · idea 2 · \u2068park\u2069 — 8 votes" in results
     assert "\u2068A skate park\u2069 — 0 votes" in results
     assert "10 neighbours voted. (0 online, 10 on paper)" in results

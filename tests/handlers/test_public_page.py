@@ -47,7 +47,7 @@ async def _published_round(harness):
     [poll_id] = await poll_ids(harness, round_)
     await harness.vote(ben, poll_id, [0, 1])
     await harness.vote(chloe, poll_id, [0])
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     await harness.send(harness.facilitator, "/outcome 1 The council fixed the bench in May.")
     await confirmed_entry(harness, ben, harness.facilitator, "/log 2h litter pick on Chapel St")
     await harness.send(harness.facilitator, "/settings timezone Europe/Warsaw")  # a settings change rebuilds it
@@ -75,8 +75,7 @@ async def test_turning_it_on_tells_the_facilitator_where_the_page_is(harness):
     assert group.public_page and re.fullmatch(r"[0-9a-f]{32}", group.site_token)
     index = _folder(harness, group) / "index.html"
     assert index.exists()
-    assert str(index.resolve()) in harness.last_text()
-    assert "Public page (public): on" in harness.last_text()
+    assert harness.last_text().startswith(f"The public page is on. The bot keeps it at {index.resolve()};")
 
 
 async def test_the_page_shows_rounds_ideas_results_chart_outcomes_and_hours(harness):

@@ -54,7 +54,10 @@ async def test_another_member_another_chat_or_another_refusal_is_answered(harnes
     private = harness.telegram.private_chat(ben)
     await harness.send_private(ben, "/rounds")
     await harness.send_private(ben, "/ledger")  # another command, the same words of refusal
-    assert len([text for text in harness.texts(private) if "works in a group chat" in text]) == 2
+    assert [text for text in harness.texts(private) if "works in your group chat" in text] == [
+        "/rounds works in your group chat (\u2068Chapel Street neighbours\u2069): send it there, and I will answer in the group.",
+        "/ledger works in your group chat (\u2068Chapel Street neighbours\u2069): send it there, and I will answer in the group.",
+    ]
     assert reactions(harness) == []
 
 

@@ -236,7 +236,7 @@ async def test_replayed_votes_and_close_count_once(joined):
     joined.telegram.polls[poll_id]["is_anonymous"] = False  # a public poll also sends poll_answer
     for update in joined.telegram.vote_updates(joined.residents[2], poll_id, [0, 1]):
         await replayed(joined, update)
-    await replayed(joined, group_message(joined, joined.facilitator, "/close"))
+    await replayed(joined, group_message(joined, joined.facilitator, "/close now"))
 
 
 async def test_replayed_idea_by_command_is_stored_once(joined):
@@ -254,5 +254,5 @@ async def test_replayed_outcome_is_recorded_once(joined):
     prompt = await open_round(joined)
     await joined.send(joined.residents[0], "A garden", reply_to=prompt)
     await joined.send(joined.facilitator, "/vote")
-    await joined.send(joined.facilitator, "/close")
+    await joined.send(joined.facilitator, "/close now")
     await replayed(joined, group_message(joined, joined.facilitator, "/outcome 1 We planted it."), quietly=True)

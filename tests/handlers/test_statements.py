@@ -101,7 +101,7 @@ async def test_only_a_facilitator_opens_a_statements_round(harness):
     [
         ("/statements", "Write the question after the command"),
         ("/statements 5d", "Write the question after the command"),
-        ("/statements 5x What now?", "is not a duration I understand"),
+        ("/statements 5x What now?", "is not a time I understand"),
         ("/statements " + "q" * 301, "301 characters long; please keep it within 300"),
         ("/statements Park?\n" + "s" * 141, "141 characters long; please keep it within 140"),
     ],
@@ -296,7 +296,7 @@ async def test_no_vote_after_the_close(harness):
     round_ = await _statements(harness)
     ben = harness.residents[0]
     await start_voting(harness, ben, round_)
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     await vote_shown(harness, ben, A)
     assert harness.telegram.sent("answerCallbackQuery")[-1]["text"] == (
         "Voting on round #1 has closed; the results are in the group.")
@@ -364,7 +364,7 @@ async def test_groups_are_recomputed_as_votes_arrive_at_most_once_a_minute(harne
 async def test_the_result_says_what_each_group_agrees_on_and_what_almost_everyone_does(harness):
     round_ = await _statements(harness)
     await _two_camps(harness, round_)
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     assert (await current(harness, round_)).stage is Stage.CLOSED
     result = plain(plain_text(next(text for text in harness.texts() if "Results of round #1" in text)))
     assert "7 neighbours voted; the 7 who voted on 4 statements or more form 2 opinion groups." in result
@@ -386,7 +386,7 @@ async def test_the_result_says_what_each_group_agrees_on_and_what_almost_everyon
 async def test_each_participant_hears_privately_which_group_they_are_in(harness):
     round_ = await _statements(harness)
     people = await _two_camps(harness, round_)
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     await run_due(harness.app)
     one, two = people[0], people[3]
     assert "You are in Group B, with 2 other neighbours." in _private(harness, one)
@@ -402,7 +402,7 @@ async def test_a_group_smaller_than_three_is_not_described(harness):
         await _vote_by_number(harness, person, round_, CAMPS["one"])
     for person in people[5:]:
         await _vote_by_number(harness, person, round_, CAMPS["two"])
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     result = plain(plain_text(next(text for text in harness.texts() if "Results of round #1" in text)))
     assert "Group B (2 neighbours) is too small to be described." in result
     assert "Group B (2 neighbours) stands apart" not in result
@@ -416,7 +416,7 @@ async def test_a_group_smaller_than_three_is_not_described(harness):
 async def test_too_few_votes_for_groups_still_gives_a_result(harness):
     round_ = await _statements(harness)
     await _vote_by_number(harness, harness.residents[0], round_, {1: A, 2: A, 3: D, 4: A})
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     result = plain(plain_text(next(text for text in harness.texts() if "Results of round #1" in text)))
     assert "1 neighbour voted; too few voted on 4 statements or more to find opinion groups." in result
     assert harness.telegram.sent("sendPhoto") == []
@@ -426,7 +426,7 @@ async def test_too_few_votes_for_groups_still_gives_a_result(harness):
 
 async def test_a_statements_round_nobody_added_to_says_so(harness):
     round_ = await _statements(harness, first=[])
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     assert "No statements were added, so there was nothing to vote on." in harness.last_text()
     assert (await current(harness, round_)).stage is Stage.CLOSED
 
@@ -436,7 +436,7 @@ async def test_the_public_page_shows_the_groups_and_the_map_without_names(harnes
     await harness.send(harness.facilitator, "/settings public on")
     round_ = await open_statements(harness, "\n".join([LIBRARY, *FIRST]))
     await _two_camps(harness, round_)
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     async with harness.db.read() as conn:
         group = await groups.get_by_chat(conn, harness.group.id)
     folder = site.folder(harness.app, group.site_token)
@@ -473,7 +473,7 @@ async def test_a_statements_round_speaks_every_language(harness, language, headi
     await harness.send_private(ben, "/language en")
     await _two_camps(harness, round_)
     await harness.send_private(ben, f"/language {language}")
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     result = next(text for text in harness.texts() if "#1" in text and heading in text)
     if language != "en":
         for english in ("What almost everyone agrees on", "What divides", "stands apart", "neighbours voted"):

@@ -76,7 +76,7 @@ async def _replay(harness, conversation: str):
                 await start_voting(harness, voter, round_)
                 voting.add(voter.id)
             await vote_on(harness, voter, statement_of[row["comment-id"]], Choice(int(row["vote"])))
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     return round_, {person_.id: polis_id for polis_id, person_ in people.items()}
 
 

@@ -98,7 +98,7 @@ def test_the_caption_says_in_words_what_the_chart_shows():
     t = i18n.translator("en")
     chart = results_chart(t, _round("What first?"), _results(["Fix the bench", "More bins"]))
     assert chart.caption.startswith("Bar chart of the votes for each idea in round #3, “What first?”")
-    assert "1. Fix the bench: 3 votes (60%)." in chart.caption
+    assert "2nd · idea 1 · Fix the bench: 3 votes (60%)." in chart.caption
 
 
 def test_leading_ideas_are_marked_by_a_pattern_not_only_by_colour():

@@ -37,7 +37,8 @@ from bot.domain.decisions.opinions import (
 )
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
-from bot.domain.rounds import Idea, check_idea, check_question, split_stage_durations
+from bot.domain.rounds import Idea, check_idea, check_question, read_stages, stage_end
+from bot.domain.when import Reader
 
 MAJORITY = 0.5  # a group "mostly agrees" when its smoothed probability of agreeing is above this
 STATEMENTS_USAGE = N_(
@@ -50,19 +51,21 @@ STATEMENTS_USAGE = N_(
 class StatementsRound:
     """What ``/statements [WHEN] question`` asks for, with the facilitator's first statements."""
 
-    voting: dt.timedelta | None
+    voting_ends_at: dt.datetime | None  # None: the group's default length
     question: str
     statements: tuple[str, ...]
 
 
-def parse_statements_round(text: str) -> StatementsRound:
-    """``[WHEN] question`` on the first line, a first statement on each line below it."""
+def parse_statements_round(reader: Reader, text: str) -> StatementsRound:
+    """``[WHEN] question`` on the first line, a first statement on each line below it. WHEN is
+    a length or a moment, as a round's stages are written."""
     first, *lines = text.strip().splitlines() or [""]
-    durations, question = split_stage_durations(first, limit=1)
+    stages, question = read_stages(reader, first, limit=1)
     if not question.strip():
         raise DomainError(STATEMENTS_USAGE)
+    ends_at = stage_end(stages[0], first, start=reader.now) if stages else None
     statements = tuple(check_idea(line, Method.STATEMENTS) for line in lines if line.strip())
-    return StatementsRound(durations[0] if durations else None, check_question(question), statements)
+    return StatementsRound(ends_at, check_question(question), statements)
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,14 +128,14 @@ async def open_quick_poll(
     whatever of the ballot the crash kept from being posted.
     """
     now = app.services.clock.now()
-    minutes = whole_minutes(quick.voting) if quick.voting else group.vote_minutes
+    ends_at = quick.voting_ends_at or voting_deadline(now, group.vote_minutes)
     async with app.services.db.transaction() as conn:
         round_ = await rounds.by_source(conn, source)
         if round_ is None:
             round_ = await rounds.create(
                 conn, group_id=group.id, question=quick.question, created_by=created_by,
-                now=now, ideas_ends_at=None, voting_minutes=minutes,
-                voting_ends_at=voting_deadline(now, minutes), kind=Kind.POLL, source=source,
+                now=now, ideas_ends_at=None, voting_minutes=whole_minutes(ends_at - now),
+                voting_ends_at=ends_at, kind=Kind.POLL, source=source,
             )  # fmt: skip
             for option in quick.options:
                 await rounds.add_idea(conn, round_id=round_.id, text=option, folded=fold(option),

@@ -1,7 +1,8 @@
 -- Every private message that is not the answer to a member's own action is a notice: besides
 -- a round's results, outcome updates and nudges, the note that a need or offer lapsed
 -- ('lapse', ref: the posting) and the introduction to whoever answered it ('introduction',
--- ref: the connection), which concern no round. A notice Telegram refuses (other than 403)
+-- ref: the connection), which concern no round; 'cancelled' tells who took part that a round
+-- was cancelled before its results. A notice Telegram refuses (other than 403)
 -- is tried again later, a few times (attempts; due_at is the next try), then settled as
 -- 'failed'; one for a member no longer in the group is settled as 'departed'. sent_at is
 -- when a notice was settled, whatever its result.
@@ -15,7 +16,7 @@ CREATE TABLE notices (
     group_id INTEGER NOT NULL REFERENCES groups (id),
     user_id INTEGER NOT NULL REFERENCES members (user_id),
     round_id INTEGER REFERENCES rounds (id),
-    kind TEXT NOT NULL CHECK (kind IN ('results', 'outcome', 'nudge', 'lapse', 'introduction')),
+    kind TEXT NOT NULL CHECK (kind IN ('results', 'outcome', 'nudge', 'cancelled', 'lapse', 'introduction')),
     ref_id INTEGER NOT NULL,
     due_at TEXT NOT NULL,
     sent_at TEXT,
