@@ -19,6 +19,12 @@ def without_direction_controls(text: str) -> str:
     return text.translate(_REMOVE)
 
 
+def isolated(text: str) -> str:
+    """``text`` as a run of its own direction inside other words (first-strong isolate):
+    a Latin idea in an Arabic sentence keeps its own order, and its ellipsis stays at its end."""
+    return f"\u2068{without_direction_controls(text)}\u2069"
+
+
 def clean_name(text: str | None) -> str | None:
     """A name from Telegram as the bot keeps it (``None`` stays ``None``)."""
     return None if text is None else without_direction_controls(text)

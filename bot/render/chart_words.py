@@ -12,11 +12,12 @@ from collections.abc import Sequence
 
 from bot.domain.decisions import Decision
 from bot.domain.i18n import Translator
+from bot.domain.member_text import isolated
 from bot.domain.placings import idea_name, placed
 from bot.domain.rounds import Round
 from bot.domain.summary import Summary
 from bot.domain.text_limits import shorten
-from bot.render.charts import LABEL_LENGTH, Bar, BarChart, caption_within_limit, top
+from bot.render.charts import LABEL_LENGTH, MAX_BARS, Bar, BarChart, caption_within_limit, top
 from bot.render.opinion_map import MapGroup, OpinionMapChart
 
 
@@ -29,37 +30,47 @@ def _more(t: Translator, hidden: int) -> str:
     return t.ngettext("and {count} more idea", "and {count} more ideas", hidden) if hidden else ""
 
 
-def results_chart(t: Translator, round_: Round, results: Decision) -> BarChart:
-    """Votes per idea, best first, the top 20 drawn and the rest counted under them."""
-    shown, hidden = top(results.placings)
+def results_chart(t: Translator, round_: Round, results: Decision, limit: int = MAX_BARS) -> BarChart:
+    """Votes per idea, best first, the top ``limit`` (20) drawn and the rest counted under them.
+    What members wrote (the question, each idea's words) is isolated, so it keeps its own
+    order among words in another direction."""
+    shown, _hidden = top(results.placings, limit)
     bars = tuple(
-        Bar(label=placed(t, placing, shorten(placing.tally.text, LABEL_LENGTH)), value=placing.tally.votes,
+        Bar(label=placed(t, placing, isolated(shorten(placing.tally.text, LABEL_LENGTH))), value=placing.tally.votes,
             note=_votes_note(t, placing.tally.votes, placing.share),
-            highlighted=placing in results.winners)
+            highlighted=placing in results.winners, paper=placing.tally.paper)
         for placing in shown
     )  # fmt: skip
-    title = t._("Round #{number}: {question}", number=round_.number, question=round_.question)
-    lines = [
-        t._("Bar chart of the votes for each idea in round #{number}, “{question}”, most votes first.",
-            number=round_.number, question=round_.question),
-        t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters),
-    ]  # fmt: skip
-    if hidden:  # said before the list, so a caption cut to Telegram's length still says it
-        lines.append(t._("The chart shows the top {shown} ideas, {more}.", shown=len(shown), more=_more(t, hidden)))
+    lines = results_summary(t, round_, results, limit)
     lines += [
-        t._("{placed}: {votes}.", placed=placed(t, placing, shorten(placing.tally.text, 60)),
+        t._("{placed}: {votes}.", placed=placed(t, placing, isolated(shorten(placing.tally.text, 60))),
             votes=_votes_note(t, placing.tally.votes, placing.share))
         for placing in shown
     ]  # fmt: skip
     return BarChart(
-        title=title,
+        title=t._("Round #{number}: {question}", number=round_.number, question=isolated(round_.question)),
         axis=t._("Votes (neighbours who ticked the idea)"),
         bars=bars,
         caption=caption_within_limit("\n".join(lines)),
         rtl=t.rtl,
-        more=_more(t, hidden),
+        more=_more(t, len(results.placings) - len(shown)),
         parts=(t._("online"), t._("on paper")),
     )
+
+
+def results_summary(t: Translator, round_: Round, results: Decision, limit: int = MAX_BARS) -> list[str]:
+    """The results chart's caption before its line per idea: what it shows, how many voted,
+    and how many ideas it leaves out (said first, so a caption cut to Telegram's length still
+    says it). The page shows these under its chart, beside the table of every idea."""
+    shown, hidden = top(results.placings, limit)
+    lines = [
+        t._("Bar chart of the votes for each idea in round #{number}, “{question}”, most votes first.",
+            number=round_.number, question=isolated(round_.question)),
+        t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters),
+    ]  # fmt: skip
+    if hidden:
+        lines.append(t._("The chart shows the top {shown} ideas, {more}.", shown=len(shown), more=_more(t, hidden)))
+    return lines
 
 
 def leading_ideas_chart(t: Translator, summary: Summary) -> BarChart | None:
@@ -69,14 +80,14 @@ def leading_ideas_chart(t: Translator, summary: Summary) -> BarChart | None:
         return None
     shown, hidden = top(ideas)
     bars = tuple(
-        Bar(label=f"#{number} · " + idea_name(t, idea.number, shorten(idea.text, LABEL_LENGTH)), value=idea.votes,
+        Bar(label=f"#{number} · " + idea_name(t, idea.number, isolated(shorten(idea.text, LABEL_LENGTH))), value=idea.votes,
             note=_votes_note(t, idea.votes, None))
         for number, idea in shown
     )  # fmt: skip
     lines = [t._("Bar chart of the votes for the leading ideas of the rounds that closed; each label is the round, the idea's number and its words.")]
     lines += [
         t._("Round #{round}, idea {number}, {idea}: {votes}.", round=number, number=idea.number,
-            idea=shorten(idea.text, 60), votes=_votes_note(t, idea.votes, None))
+            idea=isolated(shorten(idea.text, 60)), votes=_votes_note(t, idea.votes, None))
         for number, idea in shown
     ]  # fmt: skip
     return BarChart(
@@ -127,10 +138,10 @@ def opinion_map_chart(t: Translator, round_: Round, results: Decision) -> Opinio
     if small:
         size = t.ngettext("{count} neighbour", "{count} neighbours", len(small))
         groups.append(MapGroup(t._("Groups too small to describe ({size})", size=size), tuple(small), None))
-    title = t._("Round #{number}: {question}", number=round_.number, question=round_.question)
+    title = t._("Round #{number}: {question}", number=round_.number, question=isolated(round_.question))
     lines = [
         t._("Opinion map of round #{number}, “{question}”: each neighbour who voted on enough statements is a dot; "
-            "dots close together voted alike.", number=round_.number, question=round_.question),
+            "dots close together voted alike.", number=round_.number, question=isolated(round_.question)),
         *(group.label + "." for group in groups),
     ]  # fmt: skip
     return OpinionMapChart(

@@ -23,6 +23,7 @@ import asyncio
 import functools
 import io
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,8 +88,15 @@ def visual(text: str, rtl: bool = False) -> str:
 
 
 def _wrapped(text: str, rtl: bool, width: int = _TITLE_CHARS) -> str:
-    """Wrapped in logical order first, then each line shaped: a line break must not reorder words."""
-    return "\n".join(visual(line, rtl) for line in textwrap.wrap(text, width) or [""])
+    """Wrapped in logical order first, then each line shaped: a line break must not reorder
+    words. An isolate (member text) broken across lines is closed and opened again, so each
+    line keeps its runs in order on its own."""
+    lines, open_isolate = [], False
+    for line in textwrap.wrap(text, width) or [""]:
+        line = ("\u2068" if open_isolate else "") + line
+        open_isolate = line.rfind("\u2068") > line.rfind("\u2069")
+        lines.append(visual(line + ("\u2069" if open_isolate else ""), rtl))
+    return "\n".join(lines)
 
 
 def caption_within_limit(text: str) -> str:
@@ -214,7 +222,9 @@ async def svg(chart: BarChart) -> bytes:
 def missing_glyphs(text: str) -> set[str]:
     """Characters of ``text`` that none of the chart fonts can draw (they would show as boxes)."""
     covered = _covered()
-    return {char for char in visual(text) if not char.isspace() and ord(char) not in covered}
+    # Format characters (the direction isolates around member text) are read, not drawn.
+    return {char for char in visual(text)
+            if not char.isspace() and unicodedata.category(char) != "Cf" and ord(char) not in covered}  # fmt: skip
 
 
 @functools.cache

@@ -17,13 +17,13 @@ import math
 from dataclasses import dataclass
 
 from bot.render.charts import FONT_FAMILIES, GREY, _register_fonts, _wrapped, visual
-from bot.render.svg_bars import _escaped
+from bot.render.svg_bars import Canvas, document
 
 # Okabe-Ito colours, and a marker shape for each group (matplotlib's name, the SVG's drawing).
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7")
 MARKERS = ("o", "s", "^", "D", "v")
 UNDESCRIBED = "#999999"
-_SVG_WIDTH, _SVG_PLOT = 480, 300
+_SVG_WIDTH, _SVG_PLOT = 360, 240
 _TEXT = 15
 
 
@@ -110,15 +110,13 @@ def _marker(index: int | None, x: float, y: float, size: float = 5.0) -> str:
     return f'<polygon points="{points}" {fill}/>'
 
 
-def svg(chart: OpinionMapChart) -> bytes:
-    """The map as a self-contained SVG document: real text, no fonts or scripts fetched."""
-    direction = ' direction="rtl"' if chart.rtl else ""
-    parts, y = [], 12 + 17
-    for line in _wrapped(chart.title, False, 44).split("\n"):
-        parts.append(f'<text x="{_SVG_WIDTH / 2}" y="{y}" font-size="17" font-weight="bold" text-anchor="middle"'
-                     f'{direction}>{_escaped(line)}</text>')  # fmt: skip
-        y += 22
-    top = y
+def svg(chart: OpinionMapChart) -> str:
+    """The map as an ``<svg>`` element to set into a page: real text (at least 15 units, as the
+    bar charts'), no fonts or scripts fetched; its accessible name is the caption."""
+    canvas = Canvas(chart.rtl, _SVG_WIDTH)
+    room = _SVG_WIDTH - 24
+    top = canvas.lines(_SVG_WIDTH / 2, 12 + 17, chart.title, room, size=17, anchor="middle",
+                       extra=' font-weight="bold"', bold=True) - 12  # fmt: skip
     left, right, bottom, upper = _bounds(chart)
     span_x, span_y = right - left, upper - bottom
 
@@ -127,26 +125,12 @@ def svg(chart: OpinionMapChart) -> bytes:
         across = 1 - across if chart.rtl else across
         return 12 + across * (_SVG_WIDTH - 24), top + (1 - (py - bottom) / span_y) * _SVG_PLOT
 
-    parts.append(f'<rect x="12" y="{top}" width="{_SVG_WIDTH - 24}" height="{_SVG_PLOT}" fill="none" stroke="{GREY}"/>')
+    canvas.parts.append(f'<rect x="12" y="{top}" width="{_SVG_WIDTH - 24}" height="{_SVG_PLOT}" fill="none" stroke="{GREY}"/>')
     for group in chart.groups:
-        parts.extend(_marker(group.index, *place(px, py)) for px, py in group.points)
-    y = top + _SVG_PLOT + 22
-    for line in _wrapped(chart.note, False, 60).split("\n"):
-        parts.append(f'<text x="{_SVG_WIDTH / 2}" y="{y}" font-size="13" fill="{GREY}" text-anchor="middle"'
-                     f'{direction}>{_escaped(line)}</text>')  # fmt: skip
-        y += 18
-    y += 8
+        canvas.parts.extend(_marker(group.index, *place(px, py)) for px, py in group.points)
+    y = canvas.lines(_SVG_WIDTH / 2, top + _SVG_PLOT + 22, chart.note, room, size=_TEXT, anchor="middle",
+                     extra=f' fill="{GREY}"') + 8  # fmt: skip
     for group in chart.groups:
-        key_x = _SVG_WIDTH - 24 if chart.rtl else 24
-        parts.append(_marker(group.index, key_x, y - 5, 6))
-        text_x = key_x - 16 if chart.rtl else key_x + 16
-        parts.append(f'<text x="{text_x}" y="{y}" font-size="{_TEXT}"{direction}>{_escaped(group.label)}</text>')
-        y += 24
-    height = math.ceil(y)
-    label = _escaped(chart.title)
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_SVG_WIDTH}" height="{height}" '
-            f'viewBox="0 0 {_SVG_WIDTH} {height}" role="img" aria-label="{label}" '
-            f'font-family="\'Noto Sans\', \'Noto Sans Arabic\', Tahoma, sans-serif" fill="#000000">')  # fmt: skip
-    body = "\n".join([head, f"<title>{label}</title>", '<rect width="100%" height="100%" fill="#ffffff"/>', *parts,
-                      "</svg>", ""])  # fmt: skip
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body).encode()
+        canvas.parts.append(_marker(group.index, canvas.x(24), y - 5, 6))
+        y = canvas.lines(40, y, group.label, room - 28) + 4
+    return document(canvas, math.ceil(y - 4 - _TEXT * 1.3 + 20), chart.caption, chart.title)

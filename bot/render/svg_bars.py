@@ -2,25 +2,27 @@
 
 matplotlib takes about a tenth of a second per chart and turns every letter into a path;
 a page with a hundred rounds cannot wait for that. This writes the same chart as a few
-hundred bytes of SVG: the title, each idea's label above its bar, the votes and share at
-the bar's end, the axis words with their unit, and "and N more" under the bars. The
-words are real ``<text>`` elements, so the reader's browser shapes Arabic and Urdu itself
-and a screen reader or a search finds them; every word is escaped.
+hundred bytes of SVG, set into the page itself: the title, each idea's label above its
+bar, the votes and share at the bar's end, the axis words with their unit, and "and N
+more" under the bars. The words are real ``<text>`` elements, so the reader's browser
+shapes Arabic and Urdu itself and a search finds them; every word is escaped, and what
+members wrote is its own direction run (:mod:`bot.render.svg_text`).
+
+The chart is :data:`WIDTH` units wide and drawn at that width, or narrower on a narrow
+screen: on a 390-pixel phone (358 pixels inside the page's margins) its 15-unit text is
+still more than 14 pixels high. Lines too long for it are wrapped.
 
 Colours are the same Okabe-Ito ones as the Telegram charts, and never carry meaning alone:
 the leading ideas are striped as well as orange, paper votes cross-hatched. A right-to-left
 chart is mirrored: words anchored on the right, bars growing to the left, and every text
-marked ``direction="rtl"``. The file is self-contained: no font, script or image is
-fetched from anywhere.
+marked ``direction="rtl"``. Nothing is fetched from anywhere: no font, script or image.
 """
 
 from __future__ import annotations
 
-import html
 import math
-import re
-import textwrap
 
+from bot.render import svg_text
 from bot.render.charts import (
     BLUE,
     GREY,
@@ -28,19 +30,16 @@ from bot.render.charts import (
     VERMILLION,
     BarChart,
     hours_and_minutes,
-    visual,
 )
+from bot.render.svg_text import escaped
 
-WIDTH = 480  # narrow, so that on a phone the words stay about the size of the page's
-_MARGIN = 12
-_TITLE_SIZE, _TEXT_SIZE = 17, 15
-_TITLE_CHARS = 44
-_ROW = 46  # a label line and its bar
+WIDTH = 360  # user units; the page draws the chart at most this many pixels wide
+MARGIN = 12
+TITLE_SIZE, TEXT_SIZE = 17, 15
+_LINE = 1.3  # line height, in text sizes
 _BAR = 16
-_BARS_SHARE = 0.6  # the longest bar; the rest of the width is for its note
-
-# Characters XML 1.0 does not allow, even escaped: a member's text must not break the file.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BARS_SHARE = 0.5  # the longest bar; the rest of the width is for its note
+FONT_FAMILY = "'Noto Sans', 'Noto Sans Arabic', 'Noto Naskh Arabic', Tahoma, sans-serif"
 
 _PATTERNS = f"""<defs>
 <pattern id="lead" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">\
@@ -49,10 +48,6 @@ _PATTERNS = f"""<defs>
 <rect width="8" height="8" fill="{VERMILLION}"/><path d="M0 0L8 8M8 0L0 8" stroke="#ffffff" stroke-width="1.5"/>\
 </pattern>
 </defs>"""
-
-
-def _escaped(text: str) -> str:
-    return html.escape(_NOT_XML.sub("", visual(text)), quote=True)
 
 
 def _number(value: float) -> str:
@@ -76,75 +71,83 @@ def _ticks(top: float, whole: bool) -> list[float]:
     return [step * index for index in range(math.ceil(top / step - 1e-9) + 1)]  # the last at or past ``top``
 
 
-class _Canvas:
+class Canvas:
     """Coordinates measured from the reading side: ``x`` from the left, or from the right
     when the chart reads right to left."""
 
-    def __init__(self, rtl: bool) -> None:
+    def __init__(self, rtl: bool, width: float = WIDTH) -> None:
         self.rtl = rtl
+        self.width = width
         self.parts: list[str] = []
 
     def x(self, along: float) -> float:
-        return WIDTH - along if self.rtl else along
+        return self.width - along if self.rtl else along
 
-    def text(self, along: float, y: float, words: str, *, size: int = _TEXT_SIZE, anchor: str = "start",
+    def text(self, along: float, y: float, words: str, *, size: int = TEXT_SIZE, anchor: str = "start",
              extra: str = "") -> None:  # fmt: skip
         # With direction="rtl", "start" is the right end of the text: the anchor follows the reading side.
         direction = ' direction="rtl"' if self.rtl else ""
         self.parts.append(f'<text x="{self.x(along):.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"'
-                          f'{direction}{extra}>{_escaped(words)}</text>')  # fmt: skip
+                          f'{direction}{extra}>{svg_text.markup(words, self.rtl)}</text>')  # fmt: skip
+
+    def lines(self, along: float, y: float, words: str, room: float, *, size: int = TEXT_SIZE, anchor: str = "start",
+              extra: str = "", bold: bool = False) -> float:  # fmt: skip
+        """``words`` wrapped to ``room``, the first line's baseline at ``y``; the baseline after the last."""
+        for line in svg_text.wrap(words, room, size, bold=bold):
+            self.text(along, y, line, size=size, anchor=anchor, extra=extra)
+            y += size * _LINE
+        return y
 
     def bar(self, along: float, y: float, length: float, fill: str) -> None:
         if length <= 0:
             return
-        left = WIDTH - along - length if self.rtl else along
+        left = self.width - along - length if self.rtl else along
         self.parts.append(f'<rect x="{left:.1f}" y="{y:.1f}" width="{length:.1f}" height="{_BAR}" fill="{fill}"/>')
 
 
-def svg(chart: BarChart) -> bytes:
-    """The chart as a self-contained SVG document (UTF-8)."""
-    canvas = _Canvas(chart.rtl)
-    title = textwrap.wrap(chart.title, _TITLE_CHARS) or [""]
-    y = _MARGIN + _TITLE_SIZE
-    for line in title:
-        canvas.text(WIDTH / 2, y, line, size=_TITLE_SIZE, anchor="middle", extra=' font-weight="bold"')
-        y += _TITLE_SIZE * 1.3
-    paper = any(bar.paper for bar in chart.bars)
-    if paper:
+def svg(chart: BarChart) -> str:
+    """The chart as an ``<svg>`` element to set into a page: its accessible name is the
+    chart's caption, which says in words what it shows."""
+    canvas = Canvas(chart.rtl)
+    room = WIDTH - 2 * MARGIN
+    y = canvas.lines(WIDTH / 2, MARGIN + TITLE_SIZE, chart.title, room, size=TITLE_SIZE, anchor="middle",
+                     extra=' font-weight="bold"', bold=True)  # fmt: skip
+    if any(bar.paper for bar in chart.bars):
         y += 4
-        for along, fill, words in ((_MARGIN, BLUE, chart.parts[0]), (WIDTH / 2, "url(#paper)", chart.parts[1])):
+        for along, fill, words in ((MARGIN, BLUE, chart.parts[0]), (WIDTH / 2, "url(#paper)", chart.parts[1])):
             canvas.bar(along, y - 12, 14, fill)
             canvas.text(along + 20, y, words)
-        y += _TEXT_SIZE
+        y += TEXT_SIZE
     values = [bar.value for bar in chart.bars]
     ticks = _ticks(max(values, default=0), not chart.hours and all(float(value).is_integer() for value in values))
-    scale = (WIDTH - 2 * _MARGIN) * _BARS_SHARE / (ticks[-1] or 1)
-    top = y + 6
-    y = top
+    scale = room * _BARS_SHARE / (ticks[-1] or 1)
+    top = y - TEXT_SIZE
     for bar in chart.bars:
-        canvas.text(_MARGIN, y + _TEXT_SIZE, bar.label)
+        bar_top = canvas.lines(MARGIN, y, bar.label, room) - TEXT_SIZE * _LINE + 6  # under the label's last line
         online = bar.value - bar.paper
-        canvas.bar(_MARGIN, y + 20, online * scale, "url(#lead)" if bar.highlighted else BLUE)
-        canvas.bar(_MARGIN + online * scale, y + 20, bar.paper * scale, "url(#paper)")
-        canvas.text(_MARGIN + bar.value * scale + 6, y + 20 + _BAR - 3, bar.note, extra=f' fill="{GREY}"')
-        y += _ROW
-    axis = y + 4
-    canvas.parts.append(f'<path d="M{canvas.x(_MARGIN):.1f} {top:.1f}V{axis:.1f}H{canvas.x(_MARGIN + ticks[-1] * scale):.1f}" '
+        canvas.bar(MARGIN, bar_top, online * scale, "url(#lead)" if bar.highlighted else BLUE)
+        canvas.bar(MARGIN + online * scale, bar_top, bar.paper * scale, "url(#paper)")
+        canvas.text(MARGIN + bar.value * scale + 6, bar_top + _BAR - 3, bar.note, extra=f' fill="{GREY}"')
+        y = bar_top + _BAR + 8 + TEXT_SIZE
+    axis = y - TEXT_SIZE
+    canvas.parts.append(f'<path d="M{canvas.x(MARGIN):.1f} {top:.1f}V{axis:.1f}H{canvas.x(MARGIN + ticks[-1] * scale):.1f}" '
                         f'fill="none" stroke="{GREY}"/>')  # fmt: skip
     for tick in ticks:
-        along = _MARGIN + tick * scale
+        along = MARGIN + tick * scale
         canvas.parts.append(f'<path d="M{canvas.x(along):.1f} {axis:.1f}v4" stroke="{GREY}"/>')
-        canvas.text(along, axis + 18, _tick_label(tick, chart.hours), size=12, anchor="middle")
-    y = axis + 40
-    canvas.text(WIDTH / 2, y, chart.axis, anchor="middle")
+        canvas.text(along, axis + 4 + TEXT_SIZE, _tick_label(tick, chart.hours), anchor="middle")
+    y = canvas.lines(WIDTH / 2, axis + 4 + TEXT_SIZE * 2.6, chart.axis, room, anchor="middle")
     if chart.more:
-        y += _TEXT_SIZE * 1.6
-        canvas.text(WIDTH / 2, y, chart.more, anchor="middle", extra=' font-style="italic"')
-    height = math.ceil(y + _MARGIN)
-    label = _escaped(chart.title)
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
-            f'role="img" aria-label="{label}" font-family="\'Noto Sans\', \'Noto Sans Arabic\', \'Noto Naskh Arabic\', '
-            f'Tahoma, sans-serif" fill="#000000">')  # fmt: skip
-    body = "\n".join([head, f"<title>{label}</title>", _PATTERNS, '<rect width="100%" height="100%" fill="#ffffff"/>',
-                      *canvas.parts, "</svg>", ""])  # fmt: skip
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body).encode()
+        y = canvas.lines(WIDTH / 2, y + TEXT_SIZE * 0.3, chart.more, room, anchor="middle",
+                         extra=' font-style="italic"')  # fmt: skip
+    height = math.ceil(y - TEXT_SIZE * _LINE + TEXT_SIZE * 0.3 + MARGIN)  # the last line's descenders, the margin
+    return document(canvas, height, chart.caption, chart.title, _PATTERNS)
+
+
+def document(canvas: Canvas, height: int, label: str, title: str, defs: str = "") -> str:
+    """An ``<svg>`` element of the canvas's drawing on white, named ``label`` for screen readers."""
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{canvas.width}" height="{height}" '
+            f'viewBox="0 0 {canvas.width} {height}" role="img" aria-label="{escaped(label)}" '
+            f'font-family="{FONT_FAMILY}" fill="#000000">')  # fmt: skip
+    return "\n".join([head, f"<title>{escaped(title)}</title>", *([defs] if defs else []),
+                      '<rect width="100%" height="100%" fill="#ffffff"/>', *canvas.parts, "</svg>"])  # fmt: skip

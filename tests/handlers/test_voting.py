@@ -93,7 +93,7 @@ async def test_close_publishes_ranked_results_with_ties_shares_and_a_chart(harne
     assert harness.telegram.polls[poll_id]["is_closed"] is True
     [photo] = harness.telegram.sent("sendPhoto")
     assert photo["caption"].startswith("Bar chart of the votes for each idea in round #1")
-    assert "1st · idea 2 · Plant bulbs: 3 votes (75%)." in photo["caption"]
+    assert "1st · idea 2 · \u2068Plant bulbs\u2069: 3 votes (75%)." in photo["caption"]
     assert photo.get("parse_mode") is None  # plain text: member words need no escaping
     assert harness.telegram.files[-1].size > 0
     async with harness.db.read() as conn:

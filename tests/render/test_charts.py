@@ -71,6 +71,24 @@ def test_a_character_no_font_has_is_reported_as_missing():
     assert charts.missing_glyphs("\U000e0100\u4e00") != set()
 
 
+def test_what_members_wrote_is_its_own_direction_run_in_labels_title_and_caption():
+    """The PNG (libraqm) and the page's SVG read the same isolates: a Latin idea in an Arabic
+    chart keeps its ellipsis at its own end, its number beside the Arabic words."""
+    idea = "Plant fruit trees along the canal path by the school"
+    chart = results_chart(i18n.translator("ar"), _round("ماذا نفعل؟"), _results([idea, "نزرع حديقة"]))
+    label = next(bar.label for bar in chart.bars if "Plant" in bar.label)
+    assert label.endswith("\u2068" + shorten(idea, charts.LABEL_LENGTH) + "\u2069") and label.count("\u2068") == 1
+    assert chart.title.endswith("\u2068ماذا نفعل؟\u2069")
+    assert "\u2068" + idea + "\u2069: " in chart.caption
+    assert charts.missing_glyphs(label) == set()  # the isolates are read, not drawn
+
+
+def test_paper_votes_are_the_hatched_part_of_each_bar():
+    results = rank([Tally(1, 1, "Bench", 5, paper=2), Tally(2, 2, "Bins", 1)], 6, 3)
+    chart = results_chart(i18n.translator("en"), _round("Which?"), results)
+    assert [(bar.value, bar.paper) for bar in chart.bars] == [(5, 2), (1, 0)]
+
+
 def test_right_to_left_groups_get_a_mirrored_chart():
     question, texts = IDEAS["ar"]
     assert results_chart(i18n.translator("ar"), _round(question), _results(texts)).rtl
@@ -97,8 +115,8 @@ def test_photo_limits_follow_telegrams_rules():
 def test_the_caption_says_in_words_what_the_chart_shows():
     t = i18n.translator("en")
     chart = results_chart(t, _round("What first?"), _results(["Fix the bench", "More bins"]))
-    assert chart.caption.startswith("Bar chart of the votes for each idea in round #3, “What first?”")
-    assert "2nd · idea 1 · Fix the bench: 3 votes (60%)." in chart.caption
+    assert chart.caption.startswith("Bar chart of the votes for each idea in round #3, “\u2068What first?\u2069”")
+    assert "2nd · idea 1 · \u2068Fix the bench\u2069: 3 votes (60%)." in chart.caption  # member text isolated
 
 
 def test_leading_ideas_are_marked_by_a_pattern_not_only_by_colour():
