@@ -21,6 +21,7 @@ from handlers import (
     privacy,
     private_ideas,
     proposals,
+    reports,
     rounds,
     settings,
     start,
@@ -38,6 +39,6 @@ from handlers import (
 # a command the bot does not have, and the answers to the bot's own questions.
 FEATURES = tuple(
     module.feature
-    for module in (rounds, ideas, private_ideas, proposals, voting, statements, paper, posters, outcomes, credits, needs,
-                   cancel, summaries, settings, privacy, notices, language, groups, start, unknown)
+    for module in (rounds, ideas, private_ideas, proposals, voting, statements, paper, posters, outcomes, reports,
+                   credits, needs, cancel, summaries, settings, privacy, notices, language, groups, start, unknown)
 ) + (common.questions,)  # fmt: skip

@@ -139,6 +139,8 @@ async def _decide(turn: Turn, status: EntryStatus) -> None:
     done = N_("Confirmed. Thank you!") if status is EntryStatus.CONFIRMED else N_("Rejected.")
     await turn.update.callback_query.answer(turn.t._(done))
     await show_decided(turn.context.bot, turn.group, entry, names)
+    if status is EntryStatus.CONFIRMED:  # the hours now count: the page's totals, and the round's if given to one
+        await site.refresh_hours(turn.context.application, turn.group.id, entry.round_id)
 
 
 @feature.button(callbacks.Action.CREDIT_CONFIRM)
@@ -445,7 +447,7 @@ async def reverse(turn: Turn) -> None:
             raise DomainError(N_("There is no entry #{entry} in this group's ledger."), entry=number)
         existing = await stored.reversal_of(conn, entry.id)
         undo = await stored.add(conn, ledger.reversal(entry, existing, by=turn.user.id, why=why, now=turn.now))
-    await site.refresh(turn.context.application, turn.group.id)  # its hours leave the page at once
+    await site.refresh_hours(turn.context.application, turn.group.id, entry.round_id)  # its hours leave the page at once
     await turn.reply(
         turn.t._(
             "Entry #{entry} ({duration}) is reversed by entry #{reversal}. Reason: {why}",

@@ -12,20 +12,18 @@ import datetime as dt
 
 from telegram.ext import filters
 
-from bot.domain.decisions import Decision, Placing
+from bot.domain.decisions import Decision
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
 from bot.domain.outcomes import REVIEW_TIME, Outcome, OutcomeStatus, parse_review, parse_update, status_text
 from bot.domain.pages import split_page
-from bot.domain.placings import idea_name
 from bot.domain.records import Group
 from bot.domain.rounds import Round, Stage, require_stage
-from bot.domain.text_limits import shorten
 from bot.flows import notices, site
 from bot.flows import outcomes as flows
-from bot.flows.common_ground_lines import common_ground_line
 from bot.flows.decisions import method_of
 from bot.flows.idea_lines import paper_split
+from bot.flows.round_lines import winners_line
 from bot.runtime.menu import Where
 from handlers.common import (
     Feature,
@@ -111,42 +109,6 @@ def _open_line(t: Translator, group: Group, round_: Round, now: dt.datetime) -> 
         when=t.when(deadline, group.timezone),
         relative=t.relative(deadline - now),
     )
-
-
-WINNERS_SHOWN = 5  # tied first places named in /rounds; the rest are counted
-WINNER_LENGTH = 150  # Telegram units of each one's text; the full texts are in the results
-
-
-def winners_line(t: Translator, results: Decision) -> str:
-    """What the group chose: the first place by its number and words ("idea 7 · …"), ties in
-    words, each shortened and at most :data:`WINNERS_SHOWN` of them, so a round of long tied
-    ideas still fits a message."""
-    if results.common_ground is not None:
-        return common_ground_line(t, results.common_ground)
-    winners = results.winners
-    if not results.voters:
-        return t._("Nobody voted.")
-    if not winners:
-        return t._("No idea received votes.")
-    if len(winners) == 1:
-        return t.ngettext("Chosen: {idea} ({count} vote)", "Chosen: {idea} ({count} votes)", winners[0].tally.votes,
-                          idea=_winner(t, winners[0]))  # fmt: skip
-    ideas = "; ".join(_winner(t, placing) for placing in winners[:WINNERS_SHOWN])
-    more = len(winners) - WINNERS_SHOWN
-    if more > 0:
-        ideas += "; " + t.ngettext("{count} more idea", "{count} more ideas", more)
-    return t.ngettext(
-        "Tied for first: {ideas} ({count} vote each)",
-        "Tied for first: {ideas} ({count} votes each)",
-        winners[0].tally.votes,
-        ideas=ideas,
-    )
-
-
-def _winner(t: Translator, placing: Placing) -> str:
-    """"idea 7 · words", the words shortened; a voice idea never given words by its number."""
-    words = t.user_text(shorten(placing.tally.text, WINNER_LENGTH)) if placing.tally.text else ""
-    return idea_name(t, placing.tally.number, words)
 
 
 def _closed_lines(

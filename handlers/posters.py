@@ -13,7 +13,7 @@ from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 from bot.domain.rounds import Round, Stage
 from bot.flows.posters import file_name, poster_for
-from bot.render import poster
+from bot.render import poster, print_text
 from bot.runtime.menu import Where
 from handlers.common import Feature, Turn, numbered_round, round_number
 from storage import rounds as stored_rounds
@@ -27,7 +27,7 @@ feature = Feature()
 async def poster_command(turn: Turn) -> None:
     await turn.require_facilitator()
     round_ = await _round(turn)
-    if not poster.fonts_installed(turn.group.language):
+    if not print_text.fonts_installed(turn.group.language):
         raise DomainError(N_("I can't draw posters here: the poster's fonts are not installed. "
                              "Whoever runs the bot can install them (see the operators' guide)."))  # fmt: skip
     t = turn.t

@@ -9,8 +9,12 @@ only those words, never an id, reach the templates. Hours are named here by
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from bot.domain.decisions import Method
+from bot.domain.outcomes import OutcomeStatus
 from bot.domain.records import Group
-from bot.domain.rounds import Idea, IdeaStatus, Stage
+from bot.domain.rounds import Idea, IdeaStatus, Kind, Stage
 from bot.domain.site import (
     PublicGroup,
     PublicOutcome,
@@ -19,22 +23,27 @@ from bot.domain.site import (
     public_name,
 )
 from storage import Connection, from_db, members, rounds
+from storage.outcomes import NOT_REVERSED
 from storage.voting import CURRENT_OUTCOME
 
 _NAME = "trim(members.first_name || ' ' || COALESCE(members.last_name, ''))"
 
 
-async def public_group(conn: Connection, group: Group, only: int | None = None) -> PublicGroup:
-    """Everything the page shows; with ``only``, the other rounds come without their ideas,
-    results and outcomes (the index needs only their question, stage and dates)."""
+async def public_group(conn: Connection, group: Group, only: Collection[int] | None = None) -> PublicGroup:
+    """Everything the page shows. Every round comes with its outcome's history and the hours
+    given to it (the index shows their status); with ``only``, the rounds not numbered in it
+    come without their ideas (only their own pages list them)."""
     rows = await conn.fetch_all(
         "SELECT * FROM rounds WHERE group_id = ? ORDER BY number DESC", (group.id,)
     )
-    rounds = [await _round(conn, row, detailed=only is None or row["number"] == only) for row in rows]
+    outcomes, hours = await _outcomes(conn, group.id), await _round_hours(conn, group.id)
+    rounds = [await _round(conn, row, outcomes.get(row["id"], ()), hours.get(row["id"], (0, 0)),
+                           detailed=only is None or row["number"] in only) for row in rows]  # fmt: skip
     return PublicGroup(group.title, group.language, group.timezone, tuple(rounds), await _hours(conn, group.id))
 
 
-async def _round(conn: Connection, row, *, detailed: bool = True) -> PublicRound:  # noqa: ANN001 - a Row
+async def _round(conn: Connection, row, outcomes: tuple[PublicOutcome, ...], hours: tuple[int, int], *,  # noqa: ANN001 - a Row
+                 detailed: bool = True) -> PublicRound:  # fmt: skip
     stage = Stage.CANCELLED if row["cancelled_at"] else Stage(row["stage"])
     ideas = await _ideas(conn, row["id"]) if detailed else ()
     deadline = row["ideas_ends_at"] if stage is Stage.IDEAS else row["voting_ends_at"] if stage is Stage.VOTING else None
@@ -44,12 +53,18 @@ async def _round(conn: Connection, row, *, detailed: bool = True) -> PublicRound
         stage=stage,
         opened_at=from_db(row["created_at"]),
         deadline=from_db(deadline),
-        closed_at=from_db(row["closed_at"]),
+        closed_at=from_db(row["cancelled_at"] or row["closed_at"]),
         voters=row["voter_count"],
         ideas=ideas,
         authors=await members.names(conn, {idea.author_id for idea in ideas if idea.author_id}),
-        outcomes=await _outcomes(conn, row["id"]) if detailed else (),
+        outcomes=outcomes,
         round_id=row["id"],
+        kind=Kind(row["kind"]),
+        method=Method(row["method"]),
+        voting_started_at=from_db(row["voting_started_at"]),
+        cancel_reason=row["cancel_reason"],
+        minutes_given=hours[0],
+        neighbours_giving=hours[1],
     )
 
 
@@ -59,12 +74,36 @@ async def _ideas(conn: Connection, round_id: int) -> tuple[Idea, ...]:
                  if idea.status in (IdeaStatus.STANDING, IdeaStatus.MERGED))  # fmt: skip
 
 
-async def _outcomes(conn: Connection, round_id: int) -> tuple[PublicOutcome, ...]:
+async def _outcomes(conn: Connection, group_id: int) -> dict[int, tuple[PublicOutcome, ...]]:
+    """Each round's outcome updates as they stand (a corrected one only in its new version), oldest first."""
     rows = await conn.fetch_all(
-        f"SELECT text, recorded_at FROM outcomes WHERE round_id = ? AND {CURRENT_OUTCOME} ORDER BY recorded_at, id",  # noqa: S608 - a fixed clause
-        (round_id,),
+        f"""
+        SELECT outcomes.round_id, outcomes.text, outcomes.recorded_at, outcomes.status, outcomes.progress
+        FROM outcomes JOIN rounds ON rounds.id = outcomes.round_id
+        WHERE rounds.group_id = ? AND {CURRENT_OUTCOME}
+        ORDER BY outcomes.round_id, outcomes.recorded_at, outcomes.id
+        """,  # noqa: S608 - a fixed clause
+        (group_id,),
     )
-    return tuple(PublicOutcome(row[0], from_db(row[1])) for row in rows)
+    found: dict[int, list[PublicOutcome]] = {}
+    for row in rows:
+        outcome = PublicOutcome(row["text"], from_db(row["recorded_at"]), OutcomeStatus(row["status"]), row["progress"])
+        found.setdefault(row["round_id"], []).append(outcome)
+    return {round_id: tuple(updates) for round_id, updates in found.items()}
+
+
+async def _round_hours(conn: Connection, group_id: int) -> dict[int, tuple[int, int]]:
+    """(minutes, neighbours) of confirmed volunteering each round was given, reversed entries left out."""
+    rows = await conn.fetch_all(
+        f"""
+        SELECT entry.round_id, SUM(entry.minutes), COUNT(DISTINCT entry.to_member) FROM ledger_entries AS entry
+        WHERE entry.group_id = ? AND entry.kind = 'volunteering' AND entry.status = 'confirmed'
+          AND entry.round_id IS NOT NULL AND {NOT_REVERSED}
+        GROUP BY entry.round_id
+        """,  # noqa: S608 - a fixed clause
+        (group_id,),
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
 
 
 async def _hours(conn: Connection, group_id: int) -> tuple:

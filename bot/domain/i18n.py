@@ -198,11 +198,12 @@ class Translator:
         """"Ben, Chloe and Dawid" / "Ben, Chloe i Dawid" / "Ben، Chloe، اور Dawid"."""
         return babel_lists.format_list(list(items), locale=self.locale) if items else ""
 
-    def when(self, moment: dt.datetime, timezone: str, *, now: dt.datetime | None = None) -> str:
+    def when(self, moment: dt.datetime, timezone: str, *, now: dt.datetime | None = None, year: bool = False) -> str:
         """A deadline as people read it: "Friday 12 December at 18:00" in the group's zone;
-        with ``now``, a moment in another year says its year ("Wednesday 3 November 2027 at 09:00")."""
+        with ``now``, a moment in another year says its year ("Wednesday 3 November 2027 at 09:00");
+        with ``year``, every moment does (a record kept on paper)."""
         local = moment.astimezone(ZoneInfo(timezone))
-        if now is not None and now.astimezone(ZoneInfo(timezone)).year != local.year:
+        if year or (now is not None and now.astimezone(ZoneInfo(timezone)).year != local.year):
             # Translators: a date pattern (weekday, day, month, year) in the notation of
             # https://unicode.org/reports/tr35/tr35-dates.html; change only the order and punctuation.
             day_pattern = self._("EEEE d MMMM y")
@@ -213,6 +214,12 @@ class Translator:
         day = babel_dates.format_date(local, day_pattern, locale=self.locale)
         time = babel_dates.format_time(local, "HH:mm", locale=self.locale)
         return self.localized_digits(self._("{day} at {time}", day=day, time=time))
+
+    def date(self, moment: dt.datetime, timezone: str) -> str:
+        """The day of ``moment`` in the group's zone, with its year: "Saturday 14 November 2026"."""
+        local = moment.astimezone(ZoneInfo(timezone))
+        # Translators: the same date pattern as for a moment in another year (weekday, day, month, year).
+        return self.localized_digits(babel_dates.format_date(local, self._("EEEE d MMMM y"), locale=self.locale))
 
     def day_and_month(self, day: dt.date) -> str:
         """"2 Nov" / "2 lis" / "2 نومبر": the locale's own short pattern for a day of a month."""

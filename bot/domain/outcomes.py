@@ -189,6 +189,17 @@ def status_text(t: Translator, status: OutcomeStatus, progress: int | None) -> s
     return t._(STATUS_WORDS[status])
 
 
+def progress_shown(status: OutcomeStatus, progress: int | None) -> int | None:
+    """How full an outcome's progress bar is, in percent: 0 while planned, the percentage while
+    in progress, 100 once done; None where a bar would say nothing (dropped, or in progress
+    without a percentage)."""
+    if status is OutcomeStatus.PLANNED:
+        return 0
+    if status is OutcomeStatus.DONE:
+        return 100
+    return progress if status is OutcomeStatus.IN_PROGRESS else None
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """One update of what happened after a round ("you said, we did"); the latest one is

@@ -147,8 +147,8 @@ def notice_lines(t: Translator, ground: CommonGround, member: int) -> list[str]:
     return lines
 
 
-def common_ground_line(t: Translator, ground: CommonGround) -> str:
-    """One line for ``/rounds``: the statement with the highest consensus most groups agree with."""
+def common_ground_line(t: Translator, ground: CommonGround, quote: Quote | None = None) -> str:
+    """One line for ``/rounds`` and the page: the statement with the highest consensus most groups agree with."""
     if not ground.agreed:
         return t._("No statement was agreed by most of every group.")
-    return t._("Common ground: {statement}", statement=statement_words(t, ground, ground.agreed[0], t.user_text))
+    return t._("Common ground: {statement}", statement=statement_words(t, ground, ground.agreed[0], quote or t.user_text))

@@ -1,38 +1,55 @@
 """The group's public page: rebuilt after each change it shows, removed when turned off.
 
 When a facilitator turns ``/settings public on``, the bot keeps a static website for the
-group in ``COPROD_SITE_DIR/<token>`` (see :mod:`bot.render.site_files`): an index of the
-rounds and the hours given, and a page per round (``round-N.html``, a stable address) with
-its ideas, results and chart (a small hand-written SVG, :mod:`bot.render.svg_bars`; the
-Telegram photos stay matplotlib PNGs) and the outcome history. Every word is composed here in
-the group's language; the templates only lay it out, escaping everything.
+group in ``COPROD_SITE_DIR/<token>`` (see :mod:`bot.render.site_files`), written for a
+reader who was not there, such as a council officer:
+
+- the index (``index.html``, then ``index-2.html``... for older rounds, 50 a page): every
+  round, newest first, with its question, method, status, decision and the outcome's
+  current status with a progress bar; and the hours members gave;
+- a page per round (``round-N.html``, a stable address) in reading order: the question, the
+  decision in one sentence, what happened next (the outcome's status, the hours given to
+  it and its history), the results with their chart (a small hand-written SVG set into the
+  page, :mod:`bot.render.svg_bars`; the Telegram photos stay matplotlib PNGs), the ideas;
+- the round's report for the council as a printable page (``report-N.html``), the same
+  sections as the PDF ``/report N`` sends (:mod:`bot.flows.reports`).
+
+Every word is composed here in the group's language; the templates only lay it out,
+escaping everything.
 
 :func:`refresh` is called after a round opens, moves to voting or closes, after an outcome,
-a settings change, a ``/privacy`` change or a ``/forgetme``. After an event about one round
-it rebuilds only that round's page (and chart) and the index; after the others, where a
-name or the language may change on every page, it rebuilds them all. The work runs in a
-worker thread and only files whose bytes changed are written. The page is secondary to the
-group: a failure to write it is logged and never stops the flow that called it.
+a settings change, a ``/privacy`` change or a ``/forgetme``; :func:`refresh_hours` after
+hours are confirmed or reversed. After an event about one round it rebuilds only that
+round's pages and the index; after the others, where a name or the language may change on
+every page, it rebuilds them all. The work runs in a worker thread and only files whose
+bytes changed are written. The page is secondary to the group: a failure to write it is
+logged and never stops the flow that called it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import html
 import logging
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
+from markupsafe import Markup
+
 from bot.domain import i18n
 from bot.domain.decisions import Decision
+from bot.domain.decisions.names import method_name
 from bot.domain.i18n import Translator
 from bot.domain.inclusion import credit, idea_words
+from bot.domain.member_text import isolated
+from bot.domain.outcomes import progress_shown
 from bot.domain.placings import idea_name, place
 from bot.domain.records import Group
 from bot.domain.rounds import IdeaStatus, Stage
-from bot.domain.site import PublicGroup, PublicRound, new_site_token
+from bot.domain.site import PublicGroup, PublicRound, index_name, index_pages, new_site_token
+from bot.flows import reports
 from bot.flows.common_ground_lines import (
     agreed_lines,
     described_groups,
@@ -41,9 +58,13 @@ from bot.flows.common_ground_lines import (
     stance_line,
     turnout,
 )
-from bot.flows.decisions import method_of
+from bot.flows.idea_lines import paper_split
+from bot.flows.outcomes import hours_line
+from bot.flows.round_lines import decision_line, outcome_status, round_status
 from bot.render import opinion_map, site_files, svg_bars
-from bot.render.chart_words import opinion_map_chart, results_chart
+from bot.render.chart_words import opinion_map_chart, results_chart, results_summary
+from bot.render.charts import BarChart
+from bot.render.council_report import Paragraphs, Progress, Table, Terms
 from bot.runtime.application import CoprodApplication
 from storage import Connection, Database, groups
 from storage import rounds as stored_rounds
@@ -80,13 +101,27 @@ async def turn_off(app: CoprodApplication, token: str | None) -> None:
 
 
 async def refresh(app: CoprodApplication, group_id: int, round_number: int | None = None) -> None:
-    """Rebuild the group's page if it is on (with ``round_number``, only that round's page
+    """Rebuild the group's page if it is on (with ``round_number``, only that round's pages
     and the index); a failure is logged, never raised."""
+    await _refresh(app, group_id, None if round_number is None else (round_number,))
+
+
+async def refresh_hours(app: CoprodApplication, group_id: int, round_id: int | None) -> None:
+    """Hours were confirmed or reversed: rebuild the index (its hours) and, when they were
+    given to a round, that round's pages (its outcome shows them)."""
+    numbers: tuple[int, ...] = ()
+    if round_id is not None:
+        async with app.services.db.read() as conn:
+            numbers = ((await stored_rounds.get(conn, round_id)).number,)
+    await _refresh(app, group_id, numbers)
+
+
+async def _refresh(app: CoprodApplication, group_id: int, only: Collection[int] | None) -> None:
     services = app.services
     try:
         now = services.clock.now()
         async with services.page_writes:
-            built = await rebuild(services.db, services.config.site_dir, group_id, now, round_number)
+            built = await rebuild(services.db, services.config.site_dir, group_id, now, only=only)
         if built is not None:
             log.info("event=site_built group=%s changed=%s", group_id, built[1])
     except (OSError, site_files.SiteError):
@@ -112,25 +147,28 @@ async def _refresh_round(context: object) -> None:
     await refresh(app, round_.group_id, round_.number)
 
 
-async def rebuild(db: Database, site_dir: Path, group_id: int, now: dt.datetime,
-                  round_number: int | None = None) -> tuple[Path, int] | None:  # fmt: skip
+async def rebuild(db: Database, site_dir: Path, group_id: int, now: dt.datetime, round_number: int | None = None,
+                  *, only: Collection[int] | None = None) -> tuple[Path, int] | None:  # fmt: skip
     """Rebuild the group's page if it is on: its folder and how many files changed, or None
-    when the page is off. With ``round_number``, only that round's page and the index.
-    Shared by :func:`refresh` and ``python -m bot site``; raises.
+    when the page is off. With ``round_number`` (or several in ``only``; none: the index
+    alone), only those rounds' pages and the index. Shared by :func:`refresh` and
+    ``python -m bot site``; raises.
 
     The page may be turned off while it is being built (by the bot, while this runs in
     ``python -m bot site``, or the other way round), so the setting is read again once the
     files are written: if it is off by then, they are removed. Turning off removes the
     folder after storing the setting, so whichever comes last, no page is left served.
     """
+    if round_number is not None:
+        only = (round_number,)
     async with db.read() as conn:
         group = await groups.get(conn, group_id)
         if not group.public_page or not group.site_token:
             return None
-        public = await stored.public_group(conn, group, only=round_number)
-        public = replace(public, rounds=tuple([await _decided(conn, round_, round_number) for round_ in public.rounds]))
+        public = await stored.public_group(conn, group, only=only)
+        public = replace(public, rounds=tuple([await _decided(conn, round_) for round_ in public.rounds]))
     target = site_files.group_folder(site_dir, group.site_token)
-    changed = await asyncio.to_thread(build, target, public, now, round_number)
+    changed = await asyncio.to_thread(build, target, public, now, only)
     async with db.read() as conn:
         still_on = (await groups.get(conn, group_id)).public_page
     if not still_on:
@@ -139,12 +177,10 @@ async def rebuild(db: Database, site_dir: Path, group_id: int, now: dt.datetime,
     return target, changed
 
 
-async def _decided(conn: Connection, public: PublicRound, only: int | None) -> PublicRound:
-    """A closed round with its decision, as its method froze it (only the rounds the page details)."""
-    if public.stage is not Stage.CLOSED or (only is not None and public.number != only):
-        return public
-    round_ = await stored_rounds.get(conn, public.round_id)
-    return replace(public, decision=await method_of(round_).frozen(conn, round_))
+async def _decided(conn: Connection, public: PublicRound) -> PublicRound:
+    """A closed round with its decision, as its method froze it: every round's, since the
+    index says what each decided."""
+    return await reports.decided(conn, public)
 
 
 def page_address(site_url: str | None, group: Group) -> str | None:
@@ -169,94 +205,164 @@ async def refresh_groups(app: CoprodApplication, group_ids: list[int]) -> None:
         await refresh(app, group_id)
 
 
-def build(target: Path, public: PublicGroup, now: dt.datetime, only: int | None = None) -> int:
+def build(target: Path, public: PublicGroup, now: dt.datetime, only: Collection[int] | None = None) -> int:
     """Every file of the group's page, written into ``target``; how many changed. With
-    ``only``, just that round's page and chart, the index and the style sheet: the other
-    rounds' pages and charts are left as they are."""
+    ``only``, just those rounds' pages, the index and the style sheet: the other rounds'
+    pages are left as they are."""
     t = i18n.translator(public.language)
     files: dict[str, bytes] = {"style.css": site_files.stylesheet()}
     common = {"language": t.language, "direction": "rtl" if t.rtl else "ltr", "words": _words(t, public, now)}
-    rounds = []
     for round_ in public.rounds:
-        href = f"round-{round_.number}.html"
-        rounds.append({"number": round_.number, "question": round_.question, "href": href,
-                       "stage": _stage(t, round_), "dates": _dates(t, public, round_)})  # fmt: skip
-        if only is None or round_.number == only:
-            files.update(_round_files(t, public, round_, href, common))
+        if only is None or round_.number in only:
+            files.update(_round_files(t, public, round_, common))
+    files.update(_index_files(t, public, common))
+    if only is None:
+        return site_files.publish(target, files)
+    own = {"style.css", *(f"{kind}-{number}.html" for number in only for kind in ("round", "report"))}
+    # Charts were files of their own before they were set into the pages: a rebuilt round's go.
+    return site_files.publish(target, files, owns=lambda name: name in own or name.startswith("index")
+                              or any(name.startswith(f"chart-{number}-") for number in only))  # fmt: skip
+
+
+def _index_files(t: Translator, public: PublicGroup, common: dict) -> dict[str, bytes]:
+    """The index, :data:`~bot.domain.site.ROUNDS_PER_PAGE` rounds a page, newest first; the
+    hours on its first page."""
     hours = [{"name": row.name, "time": t.duration(row.minutes)} for row in public.hours]
     total = (t._("{hours} of volunteering confirmed in all.", hours=t.duration(public.minutes_given))
              if public.minutes_given else t._("No volunteering has been confirmed yet."))  # fmt: skip
-    index = site_files.render("index.html", title=public.title, rounds=rounds, hours=hours, hours_total=total, **common)
-    files["index.html"] = index.encode()
-    if only is None:
-        return site_files.publish(target, files)
-    own = {"index.html", "style.css", f"round-{only}.html"}
-    return site_files.publish(target, files, owns=lambda name: name in own or name.startswith(f"chart-{only}-"))
+    pages = index_pages([_listed(t, public, round_) for round_ in public.rounds])
+    files = {}
+    for number, rounds in enumerate(pages, start=1):
+        pager = {
+            "newer": index_name(number - 1) if number > 1 else None,
+            "older": index_name(number + 1) if number < len(pages) else None,
+            "where": t._("Page {page} of {pages}", page=t.number(number), pages=t.number(len(pages))),
+        }  # fmt: skip
+        page = site_files.render("index.html", title=public.title, rounds=rounds, first=number == 1, hours=hours,
+                                 hours_total=total, pager=pager if len(pages) > 1 else None, **common)  # fmt: skip
+        files[index_name(number)] = page.encode()
+    return files
 
 
-def _isolated(text: str) -> str:
-    """Member text inside the page's own sentences ("NAME (via FACILITATOR)") keeps its own
-    direction: a Latin name in an Arabic line does not pull the brackets around."""
-    return f"\u2068{text}\u2069"
-
-
-def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: str,
-                 common: dict) -> dict[str, bytes]:  # fmt: skip
-    files: dict[str, bytes] = {}
-    context = {
-        "heading": t._("Round #{number}: {question}", number=round_.number, question=round_.question),
-        "question": round_.question, "stage": _stage(t, round_), "dates": _dates(t, public, round_),
-        "ideas": [{"number": idea.number, "text": idea_words(t, idea, round_.authors, _isolated, public=True),
-                   # a voice idea's words already name who sent it
-                   "author": "" if idea.needs_words else credit(t, idea, round_.authors, _isolated, public=True),
-                   "standing": idea.status is IdeaStatus.STANDING}
-                  for idea in round_.ideas],
-        "outcomes": [{"when": t.when(outcome.recorded_at, public.timezone), "text": outcome.text}
-                     for outcome in round_.outcomes],
-        "results": [], "chart": None, "voters": "", "opinions": None,
+def _listed(t: Translator, public: PublicGroup, round_: PublicRound) -> dict:
+    """A round at a glance: its question, method, status, decision, and the outcome's status."""
+    return {
+        "number": round_.number, "question": round_.question, "href": f"round-{round_.number}.html",
+        "method": method_name(t, round_.method, round_.kind), "state": round_.stage.value,
+        "status": round_status(t, round_.stage), "dates": _since(t, public, round_),
+        "decision": decision_line(t, round_, public.timezone, isolated),
+        "outcome": _outcome_now(t, round_) if round_.stage is Stage.CLOSED else None,
     }  # fmt: skip
+
+
+def _outcome_now(t: Translator, round_: PublicRound) -> dict:
+    """The outcome's current status, how full its bar is, and the hours given to it."""
+    latest = round_.latest
+    return {
+        "status": outcome_status(t, latest),
+        "progress": progress_shown(latest.status, latest.progress) if latest is not None else None,
+        "hours": hours_line(t, round_.minutes_given, round_.neighbours_giving) if round_.minutes_given else "",
+    }
+
+
+def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, common: dict) -> dict[str, bytes]:
+    """The round's page (question, decision, what happened next, results, ideas) and its
+    report for the council, as a printable page."""
     # Only the index says when it was updated, so an unchanged round's page keeps its bytes.
     words = dict(common["words"], round_number=t._("Round #{number}", number=round_.number), updated="")
+    context = {
+        **common, "words": words,
+        "heading": t._("Round #{number}: {question}", number=round_.number, question=round_.question),
+        "question": round_.question, "method": method_name(t, round_.method, round_.kind),
+        "status": round_status(t, round_.stage), "dates": _dates(t, public, round_),
+        "decision": decision_line(t, round_, public.timezone, isolated),
+        "outcome": _what_happened(t, public, round_) if round_.stage is Stage.CLOSED else None,
+        "ideas": [{"number": idea.number, "text": idea_words(t, idea, round_.authors, isolated, public=True),
+                   # a voice idea's words already name who sent it
+                   "author": "" if idea.needs_words else credit(t, idea, round_.authors, isolated, public=True),
+                   "standing": idea.status is IdeaStatus.STANDING}
+                  for idea in round_.ideas],
+        "results": [], "chart": None, "voters": "", "opinions": None,
+        "report_href": f"report-{round_.number}.html",
+    }  # fmt: skip
     results = round_.decision
     if results is not None and results.common_ground is not None:
-        context["opinions"] = _opinions(t, round_, results, files)
+        context["opinions"] = _opinions(t, round_, results)
     elif results is not None and results.placings and not results.voters:
         context["voters"] = t._("Nobody voted.")
     elif results is not None and results.placings:
-        context["voters"] = t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters)
+        context["voters"] = _voters(t, results)
         context["results"] = [
             {"place": place(t, p.rank, p.tied), "idea": idea_name(t, p.tally.number, ""), "text": p.tally.text,
              "votes": t.number(p.tally.votes), "share": t.percent(p.share)}
             for p in results.placings
         ]  # fmt: skip
-        if results.voters:
-            chart = results_chart(t, round_, results)  # type: ignore[arg-type] - a round's number and question
-            # Named by round and content: a changed chart gets a new address, never a stale cached image.
-            drawn = svg_bars.svg(chart)
-            name = f"chart-{round_.number}-{hashlib.sha256(drawn).hexdigest()[:16]}.svg"
-            files[name] = drawn
-            context["chart"] = {"src": name, "alt": chart.caption}
-    files[href] = site_files.render("round.html", **{**common, "words": words}, **context).encode()
-    return files
+        chart = results_chart(t, round_, results)  # type: ignore[arg-type] - a round's number and question
+        summary = results_summary(t, round_, results)  # type: ignore[arg-type]
+        context["chart"] = {"svg": _drawn(svg_bars.svg(chart)), "caption": "\n".join(summary)}
+    number = round_.number
+    return {
+        f"round-{number}.html": site_files.render("round.html", **context).encode(),
+        f"report-{number}.html": _report_page(t, public, round_, {**common, "words": words}),
+    }
 
 
-def _opinions(t: Translator, round_: PublicRound, results: Decision, files: dict[str, bytes]) -> dict:
+def _drawn(svg: str) -> Markup:
+    """A chart's SVG, set into the page as it is: every word in it is already escaped."""
+    return Markup(svg)  # noqa: S704 - escaped by bot.render.svg_text
+
+
+def _voters(t: Translator, results: Decision) -> str:
+    voted = t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters)
+    return f"{voted} {paper_split(t, results.online_voters, results.paper_voters)}" if results.paper_voters else voted
+
+
+def _what_happened(t: Translator, public: PublicGroup, round_: PublicRound) -> dict:
+    """The outcome now, and its history: every update as it stands (a corrected one only in
+    its corrected version), with its date and status."""
+    updates = [{"when": t.when(update.recorded_at, public.timezone), "status": outcome_status(t, update),
+                "text": update.text} for update in round_.outcomes]  # fmt: skip
+    return {**_outcome_now(t, round_), "updates": updates}
+
+
+def _report_page(t: Translator, public: PublicGroup, round_: PublicRound, common: dict) -> bytes:
+    """The round's report for the council as a printable page: the PDF's sections."""
+    drawn = reports.report(t, public, round_)
+    sections = [{"heading": section.heading, "blocks": [_block(block) for block in section.blocks]}
+                for section in drawn.sections]  # fmt: skip
+    return site_files.render("report.html", report=drawn, sections=sections, back=f"round-{round_.number}.html",
+                             **common).encode()  # fmt: skip
+
+
+def _block(block: object) -> dict:
+    """One block of the report as the template lays it out."""
+    if isinstance(block, BarChart):
+        return {"kind": "chart", "svg": _drawn(svg_bars.svg(block))}
+    if isinstance(block, Paragraphs):
+        return {"kind": "paragraphs", "lines": block.lines}
+    if isinstance(block, Terms):
+        return {"kind": "terms", "rows": block.rows}
+    if isinstance(block, Table):
+        return {"kind": "table", "header": block.header, "rows": block.rows, "numeric": block.numeric,
+                "more": block.more}  # fmt: skip
+    assert isinstance(block, Progress)
+    return {"kind": "progress", "label": block.label, "percent": block.percent}
+
+
+def _opinions(t: Translator, round_: PublicRound, results: Decision) -> dict:
     """A statements round's groups, common ground and divides in words, its statements' votes,
-    and the opinion map (its SVG added to ``files``)."""
+    and the opinion map."""
     ground = results.common_ground
     chart = None
     if ground.points:
         drawn = opinion_map_chart(t, round_, results)  # type: ignore[arg-type] - a round's number and question
-        image = opinion_map.svg(drawn)
-        name = f"chart-{round_.number}-{hashlib.sha256(image).hexdigest()[:16]}.svg"
-        files[name] = image
-        chart = {"src": name, "alt": drawn.caption}
+        chart = {"svg": _drawn(opinion_map.svg(drawn)), "caption": drawn.note}
     return {
         "turnout": turnout(t, ground), "chart": chart,
-        "agreed": agreed_lines(t, ground, _isolated),
-        "divisive": divisive_lines(t, ground, _isolated) if described_groups(ground) > 1 else [],
+        "agreed": agreed_lines(t, ground, isolated),
+        "divisive": divisive_lines(t, ground, isolated) if described_groups(ground) > 1 else [],
         "groups": [{"heading": group_heading(t, group),
-                    "lines": [stance_line(t, ground, stance, _isolated) for stance in group.stances] if group.described else []}
+                    "lines": [stance_line(t, ground, stance, isolated) for stance in group.stances] if group.described else []}
                    for group in ground.groups],
         "statements": [{"number": result.number, "text": result.text, "agree": t.number(result.agree),
                         "disagree": t.number(result.disagree), "passed": t.number(result.passed),
@@ -264,18 +370,11 @@ def _opinions(t: Translator, round_: PublicRound, results: Decision, files: dict
     }  # fmt: skip
 
 
-def _stage(t: Translator, round_: PublicRound) -> str:
-    if round_.stage is Stage.IDEAS:
-        return t._("collecting ideas")
-    if round_.stage is Stage.VOTING:
-        return t._("voting")
-    if round_.stage is Stage.CANCELLED:
-        return t._("cancelled")
-    return t._("closed")
-
-
 def _dates(t: Translator, public: PublicGroup, round_: PublicRound) -> str:
     opened = t.when(round_.opened_at, public.timezone)
+    if round_.stage is Stage.CANCELLED and round_.closed_at is not None:
+        return t._("opened {opened}, cancelled {cancelled}", opened=opened,
+                   cancelled=t.when(round_.closed_at, public.timezone))  # fmt: skip
     if round_.closed_at is not None:
         return t._("opened {opened}, closed {closed}", opened=opened, closed=t.when(round_.closed_at, public.timezone))
     if round_.deadline is not None:
@@ -283,17 +382,32 @@ def _dates(t: Translator, public: PublicGroup, round_: PublicRound) -> str:
     return t._("opened {opened}", opened=opened)
 
 
+def _since(t: Translator, public: PublicGroup, round_: PublicRound) -> str:
+    """The day a round opened, or the day it was decided or cancelled, for the index (the
+    decision says until when an open round takes ideas or votes)."""
+    if round_.closed_at is None:
+        return t._("opened {day}", day=t.date(round_.opened_at, public.timezone))
+    day = t.date(round_.closed_at, public.timezone)
+    return t._("cancelled {day}", day=day) if round_.stage is Stage.CANCELLED else t._("closed {day}", day=day)
+
+
 def _words(t: Translator, public: PublicGroup, now: dt.datetime) -> dict[str, str]:
     return {
-        "intro": t._("What this neighbourhood group asked, decided and did, and the time its members gave. Names appear only for members who allow it."),
-        "rounds": t._("Rounds"), "round": t._("Round"), "question": t._("Question"), "stage": t._("Stage"),
-        "dates": t._("Dates"), "no_rounds": t._("No rounds yet."),
+        "intro": t._("What this neighbourhood group asked, decided and did, and the time its members gave. "
+                     "Members' names are shown unless they chose not to be named; a neighbour a facilitator "
+                     "entered is named only where the facilitator marked that they agreed."),
+        "rounds": t._("Rounds"), "no_rounds": t._("No rounds yet."),
+        "method": t._("Method"), "status": t._("Status"), "decision": t._("Decision"), "outcome": t._("Outcome"),
+        "newer": t._("Newer rounds"), "older": t._("Older rounds"), "pages": t._("Pages of rounds"),
         "hours": t._("Hours given"), "who": t._("Who"), "time": t._("Time"),
         "others": t._("Neighbours who prefer not to be named"),
         "back": t._("All rounds"), "results": t._("Results"), "place": t._("Place"), "idea": t._("Idea"),
         "votes": t._("Votes"), "share": t._("Share of voters"), "ideas": t._("Ideas"),
         "merged": t._("merged into another idea"), "no_ideas": t._("No ideas yet."),
-        "outcomes": t._("What happened after"), "no_outcome": t._("Nothing recorded yet."),
+        "outcomes": t._("What happened next"), "no_outcome": t._("Nothing recorded yet."),
+        "history": t._("Updates, oldest first"),
+        "report": t._("A report of this round for the council, to print"),
+        "back_to_round": t._("Back to the round"),
         "agreed": t._("What almost everyone agrees on"), "divisive": t._("What divides"),
         "groups": t._("Opinion groups"), "statements": t._("Statements, by consensus"), "statement": t._("Statement"),
         "agree": t._("Agree"), "disagree": t._("Disagree"), "pass": t._("Pass"),

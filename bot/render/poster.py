@@ -5,11 +5,8 @@ question, how to take part (reply in the group, scan the code to send an idea pr
 or hand it to a facilitator), and when ideas close. Its words come already translated in a
 :class:`Poster`; this module only lays them out.
 
-The PDF is drawn by fpdf2 with HarfBuzz text shaping (``uharfbuzz``), so Arabic and Urdu
-letters are joined and the lines run right to left; Latin text (Polish included) is set in
-Noto Sans, Arabic in Noto Naskh Arabic and Urdu in Noto Nastaliq Urdu (SIL Open Font
-License 1.1), read from Debian's ``fonts-noto-core`` package, which ``.ci/run`` and the
-Dockerfile install (``COPROD_FONTS`` points elsewhere). The QR code (segno) carries the
+The PDF is drawn by fpdf2 with HarfBuzz text shaping in the Noto fonts, Arabic and Urdu
+right to left (:mod:`bot.render.print_text`). The QR code (segno) carries the
 round's private deep link; the preview is rendered from the PDF itself by PDFium
 (``pypdfium2``), so what is previewed is what prints. Drawing is blocking, so it runs in a
 worker thread.
@@ -19,21 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
-FONTS_DIR = Path(os.environ.get("COPROD_FONTS", "/usr/share/fonts/truetype/noto"))
-LATIN = {"": "NotoSans-Regular.ttf", "B": "NotoSans-Bold.ttf"}
-SCRIPT_FONTS = {"ar": "NotoNaskhArabic-Regular.ttf", "ur": "NotoNastaliqUrdu-Regular.ttf"}
-RTL_LANGUAGES = frozenset(SCRIPT_FONTS)
+from bot.render import print_text
 
-# A number written "#3" (or "18:00", "2.5") inside right-to-left text: fpdf2's bidi splits the
-# "#" from the digits and reverses it, printing "3#", so such numbers are set as their own
-# left-to-right run, in a Unicode left-to-right isolate (LRI ... PDI).
-NUMBER = re.compile(r"#?\d+(?:[.:,/]\d+)*")
-LRI, PDI = "\u2066", "\u2069"
 STEP_NUMBER_WIDTH = 9  # mm: the column the steps' numbers hang in
 
 PREVIEW_DPI = 100  # A4 at 100 dpi is 827 x 1170 pixels: within Telegram's photo limits
@@ -54,30 +40,11 @@ class Poster:
 
     @property
     def rtl(self) -> bool:
-        return self.language in RTL_LANGUAGES
+        return print_text.rtl(self.language)
 
     def line(self, text: str) -> str:
         """``text`` as drawn: in right-to-left posters, every number is an isolated LTR run."""
-        return NUMBER.sub(lambda found: f"{LRI}{found.group()}{PDI}", text) if self.rtl else text
-
-
-def fonts_installed(language: str) -> bool:
-    """Whether the fonts a poster in ``language`` is set in are on this machine."""
-    wanted = [*LATIN.values(), *([SCRIPT_FONTS[language]] if language in SCRIPT_FONTS else [])]
-    return all((FONTS_DIR / file).is_file() for file in wanted)
-
-
-def _fonts(pdf, language: str) -> str:
-    """Register the fonts; the family the poster's own script is set in."""
-    for style, file in LATIN.items():
-        pdf.add_font("NotoSans", style, str(FONTS_DIR / file))
-    script = SCRIPT_FONTS.get(language)
-    if script is None:
-        return "NotoSans"
-    pdf.add_font("Script", "", str(FONTS_DIR / script))
-    pdf.add_font("Script", "B", str(FONTS_DIR / script))
-    pdf.set_fallback_fonts(["NotoSans"])
-    return "Script"
+        return print_text.line(self.language, text)
 
 
 def _qr_png(link: str) -> io.BytesIO:
@@ -90,13 +57,11 @@ def _qr_png(link: str) -> io.BytesIO:
 
 
 def draw_pdf(poster: Poster) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4", unit="mm")
+    pdf = print_text.new_pdf()
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.add_page()
-    family = _fonts(pdf, poster.language)
+    family = print_text.register_fonts(pdf, poster.language)
     pdf.set_text_shaping(use_shaping_engine=True, direction="rtl" if poster.rtl else "ltr")
     align = "R" if poster.rtl else "L"
     width = pdf.epw

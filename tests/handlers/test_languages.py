@@ -322,8 +322,8 @@ async def test_every_menu_lists_a_rounds_life_then_the_time_bank_then_settings_a
         ],
         "all_chat_administrators": [
             "round", "edit", "extend", "idea", "ideas", "withdraw", "merge", "assist", "forget", "label", "propose", "vote",
-            "close", "poll", "runoff", "statements", "paper", "poster", "outcome", "review", "rounds", "log", "thank", "credits",
-            "ledger", "reverse",
+            "close", "poll", "runoff", "statements", "paper", "poster", "outcome", "review", "rounds", "report", "log", "thank",
+            "credits", "ledger", "reverse",
             "need", "offer", "done", "board", "cancel", "summary", "settings", "privacy", "export", "help",
         ],
         "all_private_chats": ["idea", "credits", "board", "privacy", "mydata", "forgetme", "notify", "language", "help"],

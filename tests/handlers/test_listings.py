@@ -13,7 +13,7 @@ from bot.domain import ledger
 from bot.domain.ledger import EntryStatus
 from bot.domain.pages import MESSAGES_PER_PAGE
 from bot.domain.text_limits import visible_length
-from handlers.outcomes import WINNERS_SHOWN
+from bot.flows.round_lines import WINNERS_SHOWN
 from storage import groups, members
 from storage import ledger as stored_ledger
 from tests.support.round_helpers import poll_ids, round_with_ideas

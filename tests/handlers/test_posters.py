@@ -12,7 +12,7 @@ from PIL import Image
 
 from bot.domain import callbacks
 from bot.flows.rounds import deep_link
-from bot.render.poster import FONTS_DIR, SCRIPT_FONTS
+from bot.render.print_text import FONTS_DIR, SCRIPT_FONTS
 from storage import groups, rounds
 from tests.support.ideas_helpers import end_ideas_stage, open_round
 

@@ -10,7 +10,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot.render.poster import FONTS_DIR, SCRIPT_FONTS, Poster, draw_pdf, preview_png
+from bot.render.poster import Poster, draw_pdf, preview_png
+from bot.render.print_text import FONTS_DIR, SCRIPT_FONTS
 
 LINK = "https://t.me/coprod_bot?start=idea_AbCdEfGh12345678"
 WORDS = {
