@@ -7,6 +7,8 @@ reader's language; they never write SQL and never import each other (only
 """
 
 from handlers import (
+    budgets,
+    consent,
     credits,
     groups,
     ideas,
@@ -33,6 +35,6 @@ from handlers import (
 # a round's life first, then the time bank, then settings, privacy and help.
 FEATURES = tuple(
     module.feature
-    for module in (rounds, ideas, private_ideas, proposals, voting, paper, posters, outcomes, credits, needs,
+    for module in (rounds, consent, budgets, ideas, private_ideas, proposals, voting, paper, posters, outcomes, credits, needs,
                    summaries, settings, privacy, notices, language, groups, start)
 )  # fmt: skip

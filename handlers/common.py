@@ -22,7 +22,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Command
 from telegram.ext.filters import BaseFilter
 
 from bot.domain import callbacks, i18n
-from bot.domain.errors import DomainError, Quoted
+from bot.domain.errors import DomainError, Phrase, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.member_text import clean_name
 from bot.domain.numbers import parse_number
@@ -155,6 +155,8 @@ class Turn:
             return self.t.user_text(shorten(value, QUOTED_LIMIT))
         if isinstance(value, dt.timedelta):
             return self.t.period(value)
+        if isinstance(value, Phrase):
+            return value.words(self.t)
         return html.escape(value, quote=False) if isinstance(value, str) else value
 
 

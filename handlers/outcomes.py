@@ -23,6 +23,7 @@ from bot.domain.rounds import Round, Stage, require_stage
 from bot.domain.text_limits import shorten
 from bot.flows import notices, site
 from bot.flows import outcomes as flows
+from bot.flows.decision_words import decision_line
 from bot.flows.decisions import method_of
 from bot.flows.idea_lines import paper_split
 from bot.runtime.menu import Where
@@ -145,7 +146,7 @@ def _closed_lines(
 ) -> str:
     lines = [
         t._("#{number} {question}", number=round_.number, question=t.user_text(round_.question)),
-        winners_line(t, results),
+        decision_line(t, results, WINNER_LENGTH) or winners_line(t, results),
         *([t.ngettext("{count} voter", "{count} voters", results.voters) + " " + paper_split(
             t, results.online_voters, results.paper_voters)] if results.paper_voters else []),
     ]

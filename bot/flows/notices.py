@@ -23,12 +23,13 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind
-from bot.domain.decisions import Decision
-from bot.domain.i18n import Translator
+from bot.domain.decisions import Decision, Method
+from bot.domain.i18n import N_, Translator
 from bot.domain.notices import ACTIVE_WITHIN, Notice, NoticeKind, deliver_at
 from bot.domain.outcomes import Outcome
 from bot.domain.records import Deadline, Group, Member
 from bot.domain.rounds import Idea, Round
+from bot.flows.decision_words import decision_line
 from bot.flows.decisions import method_of
 from bot.flows.outcomes import update_text
 from bot.runtime import deadlines, outbound
@@ -83,9 +84,9 @@ async def outcome_updated(app: CoprodApplication, group: Group, round_: Round, o
 
 
 async def nudge_non_voters(app: CoprodApplication, group: Group, round_: Round) -> None:
-    """With a voting reminder, where votes are not anonymous: one nudge per round to each
-    recently active member who has not voted (Telegram does not say who voted anonymously)."""
-    if group.anonymous_votes:
+    """With a voting reminder, where the bot knows who voted: one nudge per round to each
+    recently active member who has not (Telegram does not say who voted in anonymous polls)."""
+    if not method_of(round_).knows_voters(group):
         return
     since = app.services.clock.now() - ACTIVE_WITHIN
     async with app.services.db.read() as conn:
@@ -199,16 +200,31 @@ async def _render(reads: _Reads, app: CoprodApplication, group: Group, notice: N
 
 
 def _results_text(t: Translator, round_: Round, results: Decision, ideas: Sequence[Idea], user_id: int) -> str:
-    lines = [t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
-                 question=t.user_text(round_.question))]  # fmt: skip
+    if results.verdict is not None:
+        heading = t._("<b>Result of consent proposal #{number}</b>: {proposal}", number=round_.number,
+                      proposal=t.user_text(round_.question))  # fmt: skip
+    else:
+        heading = t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
+                      question=t.user_text(round_.question))  # fmt: skip
+    lines = [heading]
+    decided = decision_line(t, results)
+    if decided is not None:
+        lines.append(decided)
     placing_of = {placing.tally.idea_id: placing for placing in results.placings}
+    chosen = {placing.tally.idea_id for placing in results.winners}
     for idea in ideas:
         placing = placing_of.get(idea.merged_into or idea.id)
         if idea.author_id != user_id or placing is None:
             continue
+        votes = t.ngettext("{count} vote", "{count} votes", placing.tally.votes)
+        if results.spending is not None:
+            lines.append(t._("Your idea {idea}: funded, {votes}.", idea=t.user_text(idea.text), votes=votes)
+                         if placing.tally.idea_id in chosen else
+                         t._("Your idea {idea}: not funded, {votes}.", idea=t.user_text(idea.text), votes=votes))  # fmt: skip
+            continue
         lines.append(t._("Your idea {idea}: place {place}, {votes}.", idea=t.user_text(idea.text),
                          place=f"={t.number(placing.rank)}" if placing.tied else t.number(placing.rank),
-                         votes=t.ngettext("{count} vote", "{count} votes", placing.tally.votes)))  # fmt: skip
+                         votes=votes))  # fmt: skip
     if len(lines) == 1 and results.winners:
         lines.append(t._("Chosen: {ideas}", ideas=" = ".join(t.user_text(p.tally.text) for p in results.winners)))
     return "\n".join(lines)
@@ -216,6 +232,11 @@ def _results_text(t: Translator, round_: Round, results: Decision, ideas: Sequen
 
 def _nudge_text(t: Translator, group: Group, round_: Round, now: dt.datetime) -> str:
     ends = round_.voting_ends_at or now
-    return t._("Voting on round #{number} {question} closes {when}, and you have not voted yet. "
-               "The polls are in the group.", number=round_.number, question=t.user_text(round_.question),
-               when=t.when(ends, group.timezone))  # fmt: skip
+    nudge = {
+        Method.CONSENT: N_("Consent proposal #{number} {question} closes {when}, and you have not taken a position yet. "
+                           "The proposal and its buttons are in the group."),
+        Method.BUDGET: N_("Voting on budget round #{number} {question} closes {when}, and you have not voted yet. "
+                          "The link to your ballot is under the voting message in the group."),
+    }.get(round_.method, N_("Voting on round #{number} {question} closes {when}, and you have not voted yet. "
+                            "The polls are in the group."))  # fmt: skip
+    return t._(nudge, number=round_.number, question=t.user_text(round_.question), when=t.when(ends, group.timezone))
