@@ -16,7 +16,7 @@ from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 from bot.domain.records import Group, Source
 from bot.domain.rounds import Idea, IdeaStatus, Round, Stage
-from bot.flows.rounds import count_changed, open_round
+from bot.flows.rounds import open_round
 from bot.runtime.application import CoprodApplication
 from storage import Connection, rounds
 from storage import budgets as stored
@@ -68,7 +68,6 @@ async def set_cost(app: CoprodApplication, round_: Round, number: int, cost: int
         await stored.set_cost(conn, round_.id, idea.id, cost, by=by, now=services.clock.now())
         costs = await stored.costs(conn, round_.id)
         uncosted = [i.number for i in await rounds.ideas(conn, round_.id, standing_only=True) if i.id not in costs]
-    count_changed(app, round_.id)
     return CostSet(idea, cost, terms, uncosted)
 
 

@@ -95,12 +95,12 @@ def _budget_chart(t: Translator, round_: Round, results: Decision) -> BarChart:
 
     def note(placing: Placing) -> str:
         votes = t.ngettext("{count} vote", "{count} votes", placing.tally.votes)
-        cost = t.money(placing.tally.cost or 0, spending.currency)
-        return t._("{votes} · {cost} · funded", votes=votes, cost=cost) if placing in funded else t._(
-            "{votes} · {cost}", votes=votes, cost=cost)
+        return t._("{votes} · {cost}", votes=votes, cost=t.money(placing.tally.cost or 0, spending.currency))
 
-    bars = tuple(Bar(label=f"{p.tally.number}. {shorten(p.tally.text, LABEL_LENGTH)}", value=p.tally.votes, note=note(p),
-                     highlighted=p in funded, paper=p.tally.paper) for p in shown)  # fmt: skip
+    # A funded project is marked in its words as well as by its colour and hatching.
+    bars = tuple(Bar(label=("✔ " if p in funded else "") + f"{p.tally.number}. {shorten(p.tally.text, LABEL_LENGTH)}",
+                     value=p.tally.votes, note=note(p), highlighted=p in funded, paper=p.tally.paper)
+                 for p in shown)  # fmt: skip
     lines = [
         t._("Bar chart of the votes for each project of budget round #{number}, “{question}”, most votes first; funded projects are highlighted.",
             number=round_.number, question=round_.question),
@@ -110,7 +110,9 @@ def _budget_chart(t: Translator, round_: Round, results: Decision) -> BarChart:
     ]  # fmt: skip
     if hidden:
         lines.append(t._("The chart shows the top {shown} ideas, {more}.", shown=len(shown), more=_more(t, hidden)))
-    lines += [t._("{number}. {idea}: {votes}.", number=p.tally.number, idea=shorten(p.tally.text, 60), votes=note(p))
+    lines += [(t._("{number}. {idea}: {votes}, funded.", number=p.tally.number, idea=shorten(p.tally.text, 60), votes=note(p))
+               if p in funded else
+               t._("{number}. {idea}: {votes}.", number=p.tally.number, idea=shorten(p.tally.text, 60), votes=note(p)))
               for p in shown]  # fmt: skip
     return BarChart(
         title=t._("Budget round #{number}: {question}", number=round_.number, question=round_.question),

@@ -247,7 +247,7 @@ async def test_equal_shares_chooses_the_winners_and_the_results_show_costs_votes
     assert "Not funded\n1. \u2068A bench by the bus stop\u2069 — £1,200, 2 votes\n3. \u2068A tool library shelf\u2069 — £2,000, 1 vote" in results
     (photo,) = harness.telegram.sent("sendPhoto")
     assert "£4,800 of £5,000 spent, £200 left." in photo["caption"]
-    assert "2. Planters on Chapel Street: 3 votes · £3,000 · funded." in photo["caption"]
+    assert "2. Planters on Chapel Street: 3 votes · £3,000, funded." in photo["caption"]
 
 
 async def test_greedy_takes_most_votes_first_while_the_money_lasts(harness):
