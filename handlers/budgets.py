@@ -28,7 +28,9 @@ from bot.flows.decisions.budget import (
     ballot_text,
     pages,
     pick,
+    show_ballot,
     submit,
+    total_line,
     without_cost_line,
 )
 from bot.runtime.menu import Where
@@ -107,10 +109,12 @@ async def start_ballot(turn: Turn) -> None:
 
 
 async def _show(turn: Turn, ballot: Ballot, page: int, toast: str | None = None) -> None:
+    """The toast first (it tells the running total at once), then the ballot message itself."""
     query = turn.update.callback_query
     page = min(max(page, 0), pages(ballot) - 1)
-    await query.answer(toast)
-    await query.edit_message_text(ballot_text(turn.t, ballot, page, turn.now), reply_markup=ballot_keyboard(turn.t, ballot, page))
+    await query.answer(toast or total_line(turn.t, ballot))
+    await show_ballot(turn.context.application, turn.t, ballot, page, chat_id=turn.chat.id,
+                      message_id=query.message.message_id)  # fmt: skip
 
 
 @feature.button(callbacks.Action.BUDGET_PICK)

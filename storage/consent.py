@@ -145,3 +145,14 @@ async def group_positions(conn: Connection, group_id: int) -> list[Row]:
         "ORDER BY rounds.number, consent_positions.changed_at, consent_positions.user_id",
         (group_id,),
     )
+
+
+async def reasons_open_by(conn: Connection, user_id: int) -> list[int]:
+    """Open proposals (round ids) whose message shows a reason the member gave."""
+    rows = await conn.fetch_all(
+        "SELECT consent_positions.round_id FROM consent_positions JOIN rounds ON rounds.id = consent_positions.round_id "
+        "WHERE consent_positions.user_id = ? AND consent_positions.reason IS NOT NULL AND rounds.stage = 'voting' "
+        "ORDER BY consent_positions.round_id",
+        (user_id,),
+    )
+    return [row[0] for row in rows]

@@ -11,10 +11,11 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.demo.emulator.telegram import plain_text
 from bot.demo.scene import Scene
 from bot.domain import callbacks
+from bot.domain.decisions import Method
 from bot.domain.i18n import N_
+from storage import groups, rounds
 
 
 @dataclass(frozen=True)
@@ -162,13 +163,12 @@ async def _outcome(scene: Scene, cast: Cast) -> None:
     await scene.say(cast.ben, "/rounds")
 
 
-def _newest_number(scene: Scene, pattern: str) -> int:
-    """The number in the newest bot message of the group that matches ``pattern`` (one group)."""
-    for message in reversed(scene.bot_messages()):
-        found = re.search(pattern, plain_text(message.get("text", "")))
-        if found:
-            return int(found.group(1))
-    raise LookupError(f"no bot message matches {pattern!r}")
+async def _newest_number(scene: Scene, method: Method) -> int:
+    """The number of the group's newest round that decides by ``method``."""
+    async with scene.app.services.db.read() as conn:
+        group = await groups.get_by_chat(conn, scene.group.id)
+        numbered = [r.number for r in await rounds.open_rounds(conn, group.id) if r.method is method]
+    return max(numbered)
 
 
 async def _consent(scene: Scene, cast: Cast) -> None:
@@ -183,7 +183,7 @@ async def _consent(scene: Scene, cast: Cast) -> None:
     reason = "Najpierw potrzebujemy kogoś, kto będzie pilnował wypożyczeń."
     await scene.say(cast.dawid, reason, private=True)
     await scene.show_bot()
-    number = _newest_number(scene, r"proposal #(\d+)")
+    number = await _newest_number(scene, Method.CONSENT)
     await scene.say(cast.fatima, f"/close {number}")
 
 
@@ -205,7 +205,7 @@ async def _budget(scene: Scene, cast: Cast) -> None:
     for number, (_name, _text, cost) in enumerate(BUDGET_IDEAS, 1):
         await scene.say(cast.fatima, f"/cost {number} {cost}")
     await scene.later(hours=3)
-    number = _newest_number(scene, r"budget round #(\d+)")
+    number = await _newest_number(scene, Method.BUDGET)
     link = next(button["url"] for message in reversed(scene.bot_messages())
                 for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for button in row
                 if "url" in button)  # fmt: skip
@@ -214,7 +214,8 @@ async def _budget(scene: Scene, cast: Cast) -> None:
         await scene.say(person, f"/start {start}", private=True)
         for project in picks:
             await scene.press(person, *scene.labelled(f"▫️ {project}.", private_with=person), private=True)
-        await scene.press(person, *scene.labelled(scene.t._("Submit my ballot"), private_with=person), private=True)
+        await scene.press(person, *scene.button(callbacks.encode(callbacks.Action.BUDGET_SUBMIT), private_with=person),
+                          private=True)  # fmt: skip
     await scene.say(cast.fatima, f"/paper {number} 1+3x2 2")
     await scene.later(hours=3)
 

@@ -156,7 +156,7 @@ def test_transcript_shows_the_outcome_recorded(played):
 def test_transcript_shows_a_proposal_decided_by_consent_with_a_reason(played):
     part = section(played[1], "consent")
     assert "Fatima: /consent 1d" in part and "[Agree] [Abstain] [Object] [Block]" in part
-    assert "Dawid presses [Object]" in part and "Why? Write your reason here" in part
+    assert "Dawid presses [Object]" in part and "Dlaczego? Napisz tu uzasadnienie" in part  # in his Polish
     assert "Passed: Agree 3 · Abstain 1 · Object 1 · Block 0. 5 neighbours took part." in part
     assert "• \u2068Dawid\u2069 (object): \u2068Najpierw" in part
 

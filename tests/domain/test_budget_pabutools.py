@@ -20,15 +20,12 @@ from __future__ import annotations
 import random
 
 import pytest
+from pabutools.election import ApprovalBallot, ApprovalProfile, Cost_Sat, Instance
+from pabutools.election import Project as PabuProject
+from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+from pabutools.tiebreaking import TieBreakingRule
 
-pabutools = pytest.importorskip("pabutools")
-
-from pabutools.election import ApprovalBallot, ApprovalProfile, Cost_Sat, Instance  # noqa: E402
-from pabutools.election import Project as PabuProject  # noqa: E402
-from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares  # noqa: E402
-from pabutools.tiebreaking import TieBreakingRule  # noqa: E402
-
-from bot.domain.decisions.budget import Project, equal_shares, greedy, votes_per_project  # noqa: E402
+from bot.domain.decisions.budget import Project, equal_shares, greedy, votes_per_project
 
 INSTANCES = 40
 

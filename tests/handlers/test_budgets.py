@@ -7,6 +7,9 @@ import io
 import zipfile
 
 import pytest
+from pabutools.election import Cost_Sat
+from pabutools.election.pabulib import parse_pabulib_from_string
+from pabutools.rules import method_of_equal_shares
 
 from bot.domain.decisions import Method
 from bot.domain.rounds import Stage
@@ -145,6 +148,7 @@ async def test_the_voting_message_links_to_a_private_ballot_with_a_running_total
     assert "Chosen: £0 of £5,000 (0 projects)." in ballot["text"]
     ballot = await press_ballot(harness, ben, ballot, "▫️ 2.")
     ballot = await press_ballot(harness, ben, ballot, "▫️ 4.")
+    assert toast(harness) == "Chosen: £4,800 of £5,000 (2 projects)."  # at once, whatever the limits
     assert "Chosen: £4,800 of £5,000 (2 projects)." in ballot["text"] and "Not submitted yet" in ballot["text"]
     assert list(keyboard(ballot))[1].startswith("✅ 2. Planters on Chapel")
 
@@ -303,11 +307,6 @@ async def test_settings_take_the_rule_and_the_ballot_rules(harness):
 
 
 async def test_the_export_holds_a_pabulib_file_pabutools_reads_with_the_same_winners(harness):
-    pabutools = pytest.importorskip("pabutools")
-    from pabutools.election import Cost_Sat
-    from pabutools.election.pabulib import parse_pabulib_from_string
-    from pabutools.rules import method_of_equal_shares
-
     round_ = await _voting(harness)
     for person, numbers in zip(harness.residents, ([1, 2], [1, 2], [2], [3, 4], [4]), strict=False):
         await vote_for(harness, person, round_, numbers)
@@ -340,3 +339,28 @@ async def test_the_budget_is_in_rounds_the_summary_and_the_public_page(harness):
     html = page.read_text()
     assert "Budget £5,000; winners chosen by the Method of Equal Shares." in html
     assert "<th>Cost</th>" in html and "£3,000" in html and "funded" in html
+
+
+async def test_a_ballot_edit_the_limits_have_no_room_for_follows_soon(harness, monkeypatch):
+    """Under a flood of taps the rate limiter refuses a best-effort edit; the ballot's ticks
+    then follow in a patient edit, behind every group's messages, never dropped."""
+    from bot.runtime.limiter import NoCapacityNow
+
+    round_ = await _voting(harness)
+    ben = harness.residents[0]
+    ballot = await open_ballot(harness, ben, round_)
+    real_edit = type(harness.app.bot).edit_message_text
+    refused = []
+
+    async def no_room_once(bot, *args, **kwargs):
+        if not refused:
+            refused.append(kwargs)
+            raise NoCapacityNow("no capacity for a best-effort call right now")
+        return await real_edit(bot, *args, **kwargs)
+
+    monkeypatch.setattr(type(harness.app.bot), "edit_message_text", no_room_once)
+    ballot = await press_ballot(harness, ben, ballot, "▫️ 1.")
+    assert refused and toast(harness) == "Chosen: £1,200 of £5,000 (1 project)."
+    assert "Chosen: £0 of £5,000" in ballot["text"]
+    await harness.app.services.acknowledgements.flush()
+    assert "Chosen: £1,200 of £5,000 (1 project)." in harness.telegram.messages[(ben.id, ballot["message_id"])]["text"]

@@ -321,3 +321,17 @@ async def test_paper_ballots_are_refused_for_a_proposal(harness):
     await put_proposal(harness)
     await harness.send(harness.facilitator, "/paper 1 1=3 voters=3")
     assert "Proposal #1 takes positions in the chat only" in harness.last_text()
+
+
+async def test_forgetting_a_member_rewrites_the_open_proposal_showing_their_reason(harness):
+    chloe = harness.residents[1]
+    round_, message = await put_proposal(harness)
+    await take(harness, chloe, message, "Object")
+    await harness.send(chloe, "Too noisy.", reply_to=message["message_id"])
+    assert "\u2068Chloe\u2069 (object)" in await proposal_text(harness, round_)
+    chat = harness.telegram.private_chat(chloe)
+    await harness.send_private(chloe, "/forgetme")
+    forget = max(message_id for (chat_id, message_id) in harness.telegram.messages if chat_id == chloe.id)
+    await harness.press(chloe, forget, "v1:forget_me", chat=chat)
+    text = harness.telegram.messages[(harness.group.id, round_.voting_message_id)]["text"]
+    assert "Chloe" not in text and "• a neighbour (object): \u2068Too noisy.\u2069" in text

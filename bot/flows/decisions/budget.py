@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
 
 from bot.domain import callbacks, i18n
 from bot.domain.decisions import Decision, Method
@@ -41,8 +42,10 @@ from bot.domain.rounds import Idea, Round, Stage
 from bot.domain.text_limits import shorten
 from bot.flows.decision_words import rule_words
 from bot.flows.idea_lines import idea_lines
+from bot.runtime import outbound
 from bot.runtime.acknowledge import best_effort
 from bot.runtime.application import CoprodApplication
+from bot.runtime.limiter import NoCapacityNow, best_effort_args
 from bot.runtime.sending import post_blocks
 from storage import Connection, groups, members, paper, rounds, voting
 from storage import budgets as stored
@@ -217,6 +220,7 @@ class Ballot:
     projects: list[Costed]
     picks: set[int]
     submitted: frozenset[int] | None
+    member_id: int
 
     @property
     def total(self) -> int:
@@ -228,7 +232,7 @@ class Ballot:
 
 async def ballot_of(app: CoprodApplication, round_id: int, member_id: int, *, resume: bool = False) -> Ballot:
     """The member's ballot; ``resume``: start from what they submitted if nothing is in progress."""
-    async with app.services.db.transaction() as conn:
+    async with app.services.db.read() as conn:
         round_ = await rounds.find(conn, round_id)
         if round_ is None or round_.method is not Method.BUDGET:
             raise DomainError(N_("I can't find this budget round any more."))
@@ -239,11 +243,13 @@ async def ballot_of(app: CoprodApplication, round_id: int, member_id: int, *, re
             raise DomainError(N_("Budget round #{number} is not voting at the moment."), number=round_.number)
         submitted = await stored.submitted(conn, round_.id, member_id)
         picks = await stored.picks(conn, round_.id, member_id)
-        if resume and not picks and submitted:
+        ballot = Ballot(await groups.get(conn, round_.group_id), round_, await stored.terms(conn, round_.id),
+                        await on_ballot(conn, round_), picks, submitted, member_id)  # fmt: skip
+    if resume and not picks and submitted:
+        async with app.services.db.transaction() as conn:
             await stored.fill_picks(conn, round_.id, member_id, submitted)
-            picks = set(submitted)
-        return Ballot(await groups.get(conn, round_.group_id), round_, await stored.terms(conn, round_.id),
-                      await on_ballot(conn, round_), picks, submitted)  # fmt: skip
+        ballot = replace(ballot, picks=set(submitted))
+    return ballot
 
 
 async def pick(app: CoprodApplication, round_id: int, member_id: int, idea_id: int, chosen: bool) -> Ballot:
@@ -254,18 +260,18 @@ async def pick(app: CoprodApplication, round_id: int, member_id: int, idea_id: i
     picks = ballot.picks | {idea_id} if chosen else ballot.picks - {idea_id}
     if chosen and idea_id not in ballot.picks:
         _refuse(pick_problem(ballot.terms.ballot, ballot.terms.amount, ballot.costs(picks)), ballot, picks)
-    async with app.services.db.transaction() as conn:
+    async with app.services.db.one_statement() as conn:
         await stored.pick(conn, round_id, member_id, idea_id, chosen)
-    return Ballot(ballot.group, ballot.round, ballot.terms, ballot.projects, picks, ballot.submitted)
+    return replace(ballot, picks=picks)
 
 
 async def submit(app: CoprodApplication, round_id: int, member_id: int) -> Ballot:
     """Submit the ballot as it stands, if it keeps the ballot rules; it replaces an earlier one."""
     ballot = await ballot_of(app, round_id, member_id)
     _refuse(ballot_problem(ballot.terms.ballot, ballot.terms.amount, ballot.costs(ballot.picks)), ballot, ballot.picks)
-    async with app.services.db.transaction() as conn:
+    async with app.services.db.one_statement() as conn:
         await stored.submit(conn, round_id, member_id, ballot.picks, app.services.clock.now())
-    return Ballot(ballot.group, ballot.round, ballot.terms, ballot.projects, ballot.picks, frozenset(ballot.picks))
+    return replace(ballot, submitted=frozenset(ballot.picks))
 
 
 def _refuse(problem: BallotProblem | None, ballot: Ballot, picks: set[int]) -> None:
@@ -296,9 +302,7 @@ def ballot_text(t: Translator, ballot: Ballot, page: int, now: dt.datetime) -> s
                          idea=t.user_text(shorten(project.text, LINE_LENGTH)), cost=t.money(project.cost, terms.currency)))  # fmt: skip
     if pages(ballot) > 1:
         lines.append(t._("Page {page} of {pages}.", page=t.number(page + 1), pages=t.number(pages(ballot))))
-    lines += ["", t.ngettext("Chosen: {total} of {budget} ({count} project).", "Chosen: {total} of {budget} ({count} projects).",
-                             len(ballot.picks), total=t.money(ballot.total, terms.currency),
-                             budget=t.money(terms.amount, terms.currency))]  # fmt: skip
+    lines += ["", total_line(t, ballot)]
     ends = round_.voting_ends_at or now
     if ballot.submitted is None:
         lines.append(t._("Not submitted yet: press Submit when your choice is ready."))
@@ -364,3 +368,40 @@ async def enter_paper(
         await stored.enter_paper(conn, round_id=round_.id, ballots=entered, entered_by=by, now=services.clock.now(),
                                  source=source)  # fmt: skip
     return sum(copies for _, copies in ballots)
+
+
+# ------------------------------------------------------------------------ showing the ballot
+
+
+async def show_ballot(app: CoprodApplication, t: Translator, ballot: Ballot, page: int, *, chat_id: int,
+                      message_id: int) -> None:  # fmt: skip
+    """Edit the member's ballot message to show its ticks and total, without making any group
+    wait: at once when the limits have room, else soon, behind every group's messages (the
+    toast has already told the member their total)."""
+    text = ballot_text(t, ballot, page, app.services.clock.now())
+    try:
+        await app.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
+                                        reply_markup=ballot_keyboard(t, ballot, page), **best_effort_args(app.bot))  # fmt: skip
+    except NoCapacityNow:
+        refresh = lambda: _show_later(app, t, ballot.round.id, ballot.member_id, page, chat_id, message_id)  # noqa: E731
+        app.services.acknowledgements.refresh_later(app, f"ballot:{chat_id}:{message_id}", refresh, patient=True)
+    except TelegramError as error:  # the same ticks again (a button pressed twice), a deleted message
+        log.info("event=ballot_not_edited chat_id=%s error=%s", chat_id, error.message)
+
+
+async def _show_later(app: CoprodApplication, t: Translator, round_id: int, member_id: int, page: int,
+                      chat_id: int, message_id: int) -> None:  # fmt: skip
+    try:
+        ballot = await ballot_of(app, round_id, member_id)
+    except DomainError:
+        return  # the vote closed meanwhile: the ballot stays as it was last shown
+    with outbound.sending_as(outbound.Priority.SCHEDULED):
+        await app.bot.edit_message_text(ballot_text(t, ballot, page, app.services.clock.now()), chat_id=chat_id,
+                                        message_id=message_id, reply_markup=ballot_keyboard(t, ballot, page))  # fmt: skip
+
+
+def total_line(t: Translator, ballot: Ballot) -> str:
+    """What the ballot's toast says after a tap: the running total against the budget."""
+    return t.ngettext("Chosen: {total} of {budget} ({count} project).", "Chosen: {total} of {budget} ({count} projects).",
+                      len(ballot.picks), total=t.money(ballot.total, ballot.terms.currency),
+                      budget=t.money(ballot.terms.amount, ballot.terms.currency))  # fmt: skip

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.domain import callbacks, i18n
 from bot.domain.deadline_kinds import DeadlineKind, reminder_due
@@ -215,6 +215,22 @@ async def _edit_message(app: CoprodApplication, round_id: int, *, closing: bool 
         return
     await best_effort("consent-closed", app.bot.edit_message_text(
         text, chat_id=group.chat_id, message_id=round_.voting_message_id))  # fmt: skip
+
+
+async def rewrite_naming(app: CoprodApplication, member_id: int) -> int:
+    """Write again the open proposals whose message shows a reason of the member (who asked
+    to be forgotten: the reason now reads as a neighbour's); how many were edited."""
+    async with app.services.db.read() as conn:
+        round_ids = await stored.reasons_open_by(conn, member_id)
+    edited = 0
+    for round_id in round_ids:
+        try:
+            await _edit_message(app, round_id)
+        except TelegramError as error:
+            log.info("event=unname_not_edited round=%s error=%s", round_id, type(error).__name__)
+            continue
+        edited += 1
+    return edited
 
 
 def message_changed(app: CoprodApplication, round_id: int) -> None:
