@@ -109,7 +109,7 @@ async def start_ballot(turn: Turn) -> None:
 
 
 async def _show(turn: Turn, ballot: Ballot, page: int, toast: str | None = None) -> None:
-    """The toast first (it tells the running total at once), then the ballot message itself."""
+    """The toast first (it tells the running total at once), then the ballot's ticks."""
     query = turn.update.callback_query
     page = min(max(page, 0), pages(ballot) - 1)
     await query.answer(toast or total_line(turn.t, ballot))
@@ -132,7 +132,11 @@ async def page_pressed(turn: Turn) -> None:
     round_id, page = turn.pressed.int_arg(0), turn.pressed.int_arg(1)
     if round_id is None or page is None:
         raise DomainError(N_("That button is out of date."))
-    await _show(turn, await ballot_of(turn.context.application, round_id, turn.user.id), page)
+    ballot = await ballot_of(turn.context.application, round_id, turn.user.id)
+    page = min(max(page, 0), pages(ballot) - 1)
+    await turn.update.callback_query.answer()
+    await turn.update.callback_query.edit_message_text(ballot_text(turn.t, ballot, page, turn.now),
+                                                       reply_markup=ballot_keyboard(turn.t, ballot, page))  # fmt: skip
 
 
 @feature.button(callbacks.Action.BUDGET_SUBMIT)

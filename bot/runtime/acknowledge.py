@@ -92,8 +92,10 @@ class Acknowledgements:
             ),
         )
 
-    def refresh_later(self, app: Application, key: str, refresh: Refresh, *, patient: bool = False) -> None:
-        """Run ``refresh`` (an edit of ``key``, e.g. one prompt) within :data:`EDIT_EVERY`,
+    def refresh_later(
+        self, app: Application, key: str, refresh: Refresh, *, patient: bool = False, within: dt.timedelta = EDIT_EVERY
+    ) -> None:
+        """Run ``refresh`` (an edit of ``key``, e.g. one prompt) ``within`` :data:`EDIT_EVERY`,
         once however many changes arrive before then. ``patient``: the edit may wait its
         turn in the rate limiter as long as it takes (a ballot's ticks must show in the
         end), instead of being dropped after :data:`GIVE_UP_AFTER`."""
@@ -103,7 +105,7 @@ class Acknowledgements:
         if key in self._jobs or app.job_queue is None:
             return  # already due soon; or no JobQueue installed, and flush() will send it
         self._jobs[key] = app.job_queue.run_once(
-            self._job_callback, when=EDIT_EVERY, data=key, name=f"acknowledge:{key}"
+            self._job_callback, when=within, data=key, name=f"acknowledge:{key}"
         )
 
     async def _job_callback(self, context: object) -> None:

@@ -341,26 +341,19 @@ async def test_the_budget_is_in_rounds_the_summary_and_the_public_page(harness):
     assert "<th>Cost</th>" in html and "£3,000" in html and "funded" in html
 
 
-async def test_a_ballot_edit_the_limits_have_no_room_for_follows_soon(harness, monkeypatch):
-    """Under a flood of taps the rate limiter refuses a best-effort edit; the ballot's ticks
-    then follow in a patient edit, behind every group's messages, never dropped."""
-    from bot.runtime.limiter import NoCapacityNow
-
+async def test_the_toast_tells_the_total_at_once_and_the_ticks_follow_in_one_edit(harness):
+    """A tap is answered at once (a toast has no chat budget); the ballot message is edited
+    within a second, once for taps that come together, behind every group's messages."""
     round_ = await _voting(harness)
     ben = harness.residents[0]
+    chat = harness.telegram.private_chat(ben)
     ballot = await open_ballot(harness, ben, round_)
-    real_edit = type(harness.app.bot).edit_message_text
-    refused = []
-
-    async def no_room_once(bot, *args, **kwargs):
-        if not refused:
-            refused.append(kwargs)
-            raise NoCapacityNow("no capacity for a best-effort call right now")
-        return await real_edit(bot, *args, **kwargs)
-
-    monkeypatch.setattr(type(harness.app.bot), "edit_message_text", no_room_once)
-    ballot = await press_ballot(harness, ben, ballot, "▫️ 1.")
-    assert refused and toast(harness) == "Chosen: £1,200 of £5,000 (1 project)."
-    assert "Chosen: £0 of £5,000" in ballot["text"]
+    for label in ("▫️ 1.", "▫️ 3."):
+        (data,) = [data for text, data in keyboard(ballot).items() if text.startswith(label)]
+        await harness.press(ben, ballot["message_id"], data, chat=chat)
+    assert toast(harness) == "Chosen: £3,200 of £5,000 (2 projects)."
+    assert "Chosen: £0 of £5,000" in harness.telegram.messages[(chat.id, ballot["message_id"])]["text"]
+    edits = len(harness.telegram.sent("editMessageText", chat.id))
     await harness.app.services.acknowledgements.flush()
-    assert "Chosen: £1,200 of £5,000 (1 project)." in harness.telegram.messages[(ben.id, ballot["message_id"])]["text"]
+    assert len(harness.telegram.sent("editMessageText", chat.id)) == edits + 1
+    assert "Chosen: £3,200 of £5,000 (2 projects)." in harness.telegram.messages[(chat.id, ballot["message_id"])]["text"]

@@ -83,6 +83,7 @@ async def press_ballot(harness, person, ballot: dict, label_start: str) -> dict:
     chat = harness.telegram.private_chat(person)
     (data,) = [data for text, data in keyboard(ballot).items() if text.startswith(label_start)]
     await harness.press(person, ballot["message_id"], data, chat=chat)
+    await harness.app.services.acknowledgements.flush()  # the ticks follow within a second
     return harness.telegram.messages[(chat.id, ballot["message_id"])]
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
+from telegram.error import BadRequest
 
 from bot.domain import callbacks, i18n
 from bot.domain.decisions import Decision, Method
@@ -45,7 +45,6 @@ from bot.flows.idea_lines import idea_lines
 from bot.runtime import outbound
 from bot.runtime.acknowledge import best_effort
 from bot.runtime.application import CoprodApplication
-from bot.runtime.limiter import NoCapacityNow, best_effort_args
 from bot.runtime.sending import post_blocks
 from storage import Connection, groups, members, paper, rounds, voting
 from storage import budgets as stored
@@ -56,6 +55,7 @@ DEEP_LINK_PREFIX = "budget-"
 PAGE_SIZE = 8  # projects on one page of a private ballot: its text and buttons always fit
 LINE_LENGTH = 200  # of a project's words on the ballot
 BUTTON_LENGTH = 24  # of a project's words on its button
+TICKS_WITHIN = dt.timedelta(seconds=1)  # a ballot's ticks follow its taps within this
 
 NOT_A_MEMBER = N_("Only members of the group can vote on its budget.")
 NOT_ON_BALLOT = N_("That project is not on this ballot any more. Send /start again from the link in the group.")
@@ -376,17 +376,11 @@ async def enter_paper(
 async def show_ballot(app: CoprodApplication, t: Translator, ballot: Ballot, page: int, *, chat_id: int,
                       message_id: int) -> None:  # fmt: skip
     """Edit the member's ballot message to show its ticks and total, without making any group
-    wait: at once when the limits have room, else soon, behind every group's messages (the
-    toast has already told the member their total)."""
-    text = ballot_text(t, ballot, page, app.services.clock.now())
-    try:
-        await app.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
-                                        reply_markup=ballot_keyboard(t, ballot, page), **best_effort_args(app.bot))  # fmt: skip
-    except NoCapacityNow:
-        refresh = lambda: _show_later(app, t, ballot.round.id, ballot.member_id, page, chat_id, message_id)  # noqa: E731
-        app.services.acknowledgements.refresh_later(app, f"ballot:{chat_id}:{message_id}", refresh, patient=True)
-    except TelegramError as error:  # the same ticks again (a button pressed twice), a deleted message
-        log.info("event=ballot_not_edited chat_id=%s error=%s", chat_id, error.message)
+    wait: within :data:`TICKS_WITHIN` (taps meanwhile make one edit), behind every answer and
+    group message in the rate limiter. The toast has already told the member their total."""
+    refresh = lambda: _show_later(app, t, ballot.round.id, ballot.member_id, page, chat_id, message_id)  # noqa: E731
+    app.services.acknowledgements.refresh_later(app, f"ballot:{chat_id}:{message_id}", refresh, patient=True,
+                                                within=TICKS_WITHIN)  # fmt: skip
 
 
 async def _show_later(app: CoprodApplication, t: Translator, round_id: int, member_id: int, page: int,
@@ -395,9 +389,13 @@ async def _show_later(app: CoprodApplication, t: Translator, round_id: int, memb
         ballot = await ballot_of(app, round_id, member_id)
     except DomainError:
         return  # the vote closed meanwhile: the ballot stays as it was last shown
+    text = ballot_text(t, ballot, page, app.services.clock.now())
     with outbound.sending_as(outbound.Priority.SCHEDULED):
-        await app.bot.edit_message_text(ballot_text(t, ballot, page, app.services.clock.now()), chat_id=chat_id,
-                                        message_id=message_id, reply_markup=ballot_keyboard(t, ballot, page))  # fmt: skip
+        try:
+            await app.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
+                                            reply_markup=ballot_keyboard(t, ballot, page))  # fmt: skip
+        except BadRequest as error:  # the same ticks again (a button pressed twice), a deleted message
+            log.info("event=ballot_not_edited chat_id=%s error=%s", chat_id, error.message)
 
 
 def total_line(t: Translator, ballot: Ballot) -> str:
