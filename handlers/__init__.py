@@ -32,9 +32,10 @@ from handlers import (
 # in this order and within a feature in the order they are declared. Two features take the
 # same command word: ideas' /idea answers in groups and private_ideas' /idea in private chats
 # (their filters do not overlap), so the order below is the order of the command menu:
-# a round's life first, then the time bank, then settings, privacy and help.
+# a round's life first (with the other ways to decide after its vote), then the time bank,
+# then settings, privacy and help.
 FEATURES = tuple(
     module.feature
-    for module in (rounds, consent, budgets, ideas, private_ideas, proposals, voting, paper, posters, outcomes, credits, needs,
-                   summaries, settings, privacy, notices, language, groups, start)
+    for module in (rounds, ideas, private_ideas, proposals, voting, consent, budgets, paper, posters, outcomes,
+                   credits, needs, summaries, settings, privacy, notices, language, groups, start)
 )  # fmt: skip
