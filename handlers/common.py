@@ -32,7 +32,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Command
 from telegram.ext.filters import BaseFilter
 
 from bot.domain import callbacks, i18n, when
-from bot.domain.errors import DomainError, Quoted
+from bot.domain.errors import DomainError, Phrase, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.member_text import clean_name
 from bot.domain.numbers import parse_number
@@ -184,6 +184,8 @@ class Turn:
             return self.t.period(value)
         if isinstance(value, dt.datetime):
             return self.t.when(value, self.timezone, now=self.now)
+        if isinstance(value, Phrase):
+            return value.words(self.t)
         return html.escape(value, quote=False) if isinstance(value, str) else value
 
     @property

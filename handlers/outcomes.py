@@ -24,6 +24,7 @@ from bot.domain.text_limits import shorten
 from bot.flows import notices, site
 from bot.flows import outcomes as flows
 from bot.flows.common_ground_lines import common_ground_line
+from bot.flows.decision_words import decision_line
 from bot.flows.decisions import method_of
 from bot.flows.idea_lines import paper_split
 from bot.runtime.menu import Where
@@ -154,7 +155,7 @@ def _closed_lines(
 ) -> str:
     lines = [
         t._("#{number} {question}", number=round_.number, question=t.user_text(round_.question)),
-        winners_line(t, results),
+        decision_line(t, results, WINNER_LENGTH) or winners_line(t, results),
         *([t.ngettext("{count} voter", "{count} voters", results.voters) + " " + paper_split(
             t, results.online_voters, results.paper_voters)] if results.paper_voters else []),
     ]

@@ -41,6 +41,7 @@ from bot.flows.common_ground_lines import (
     stance_line,
     turnout,
 )
+from bot.flows.decision_words import position_word, rule_line, rule_words, spending_line, verdict_line
 from bot.flows.decisions import method_of
 from bot.render import opinion_map, site_files, svg_bars
 from bot.render.chart_words import opinion_map_chart, results_chart
@@ -213,22 +214,19 @@ def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: 
                   for idea in round_.ideas],
         "outcomes": [{"when": t.when(outcome.recorded_at, public.timezone), "text": outcome.text}
                      for outcome in round_.outcomes],
-        "results": [], "chart": None, "voters": "", "opinions": None,
+        "results": [], "chart": None, "voters": "", "opinions": None, "decision_lines": [], "positions": [],
+        "reasons": [], "costs": False,
     }  # fmt: skip
     # Only the index says when it was updated, so an unchanged round's page keeps its bytes.
     words = dict(common["words"], round_number=t._("Round #{number}", number=round_.number), updated="")
     results = round_.decision
     if results is not None and results.common_ground is not None:
         context["opinions"] = _opinions(t, round_, results, files)
-    elif results is not None and results.placings and not results.voters:
+    elif results is not None and results.placings and not results.voters and results.verdict is None:
         context["voters"] = t._("Nobody voted.")
     elif results is not None and results.placings:
         context["voters"] = t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters)
-        context["results"] = [
-            {"place": place(t, p.rank, p.tied), "idea": idea_name(t, p.tally.number, ""), "text": p.tally.text,
-             "votes": t.number(p.tally.votes), "share": t.percent(p.share)}
-            for p in results.placings
-        ]  # fmt: skip
+        context.update(_decided_words(t, results))
         if results.voters:
             chart = results_chart(t, round_, results)  # type: ignore[arg-type] - a round's number and question
             # Named by round and content: a changed chart gets a new address, never a stale cached image.
@@ -264,6 +262,34 @@ def _opinions(t: Translator, round_: PublicRound, results: Decision, files: dict
     }  # fmt: skip
 
 
+def _decided_words(t: Translator, results: Decision) -> dict[str, object]:
+    """The results table's rows, and what a verdict or a budget adds: its sentences, the
+    positions taken, the reasons given (names as members allow), the costs and the winners."""
+    if results.verdict is not None:
+        (placing,) = results.placings
+        return {
+            "decision_lines": [verdict_line(t, results), rule_line(t)],
+            "positions": [{"position": position_word(t, position), "count": t.number(count)}
+                          for position, count in placing.tally.positions],
+            "reasons": [{"name": reason.name or t._("a neighbour"), "position": position_word(t, reason.position),
+                         "text": reason.text} for reason in results.reasons],
+        }  # fmt: skip
+    funded = {placing.tally.idea_id for placing in results.winners}
+    spending = results.spending
+    rows = [
+        {"place": place(t, p.rank, p.tied), "idea": idea_name(t, p.tally.number, ""), "text": p.tally.text,
+         "votes": t.number(p.tally.votes), "share": t.percent(p.share),
+         "cost": t.money(p.tally.cost or 0, spending.currency) if spending else "",
+         "funded": t._("funded") if p.tally.idea_id in funded else ""}
+        for p in results.placings
+    ]  # fmt: skip
+    if spending is None:
+        return {"results": rows}
+    lines = [t._("Budget {budget}; winners chosen by {rule}.", budget=t.money(spending.budget, spending.currency),
+                 rule=rule_words(t, spending.rule)), spending_line(t, spending, len(funded))]  # fmt: skip
+    return {"results": rows, "decision_lines": lines, "costs": True}
+
+
 def _stage(t: Translator, round_: PublicRound) -> str:
     if round_.stage is Stage.IDEAS:
         return t._("collecting ideas")
@@ -292,6 +318,8 @@ def _words(t: Translator, public: PublicGroup, now: dt.datetime) -> dict[str, st
         "others": t._("Neighbours who prefer not to be named"),
         "back": t._("All rounds"), "results": t._("Results"), "place": t._("Place"), "idea": t._("Idea"),
         "votes": t._("Votes"), "share": t._("Share of voters"), "ideas": t._("Ideas"),
+        "cost": t._("Cost"), "funded": t._("Funded"), "position": t._("Position"), "neighbours": t._("Neighbours"),
+        "reasons": t._("Reasons given"),
         "merged": t._("merged into another idea"), "no_ideas": t._("No ideas yet."),
         "outcomes": t._("What happened after"), "no_outcome": t._("Nothing recorded yet."),
         "agreed": t._("What almost everyone agrees on"), "divisive": t._("What divides"),

@@ -71,6 +71,14 @@ def test_a_character_no_font_has_is_reported_as_missing():
     assert charts.missing_glyphs("\U000e0100\u4e00") != set()
 
 
+def test_a_character_no_font_has_is_drawn_as_a_replacement_not_a_warning():
+    # a proposal in Chinese put to a group whose chart fonts have none: drawn, each made
+    # matplotlib warn of a missing glyph (an error under the test settings)
+    chart = results_chart(i18n.translator("en"), _round("\U000272c3 选哪个?"), _results(["一个想法", "Idea 2"]))
+    assert charts.png_now(chart)[:4] == b"\x89PNG"
+    assert charts.visual("选 a\U000272c3") == "\ufffd a\ufffd"
+
+
 def test_right_to_left_groups_get_a_mirrored_chart():
     question, texts = IDEAS["ar"]
     assert results_chart(i18n.translator("ar"), _round(question), _results(texts)).rtl
