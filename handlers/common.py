@@ -501,6 +501,15 @@ def round_number(text: str) -> int:
     return number
 
 
+async def round_and_rest(turn: Turn, usage: str) -> tuple[Round, str]:
+    """Round N named by the command's first word (``/edit 3 …``), and what follows it;
+    ``usage`` is the answer when no number is given."""
+    parts = command_text(turn).split(maxsplit=1)
+    if not parts:
+        raise DomainError(usage)
+    return await numbered_round(turn, round_number(parts[0])), parts[1] if len(parts) > 1 else ""
+
+
 async def numbered_round(turn: Turn, number: int) -> Round:
     async with turn.db.read() as conn:
         found = await stored_rounds.by_number(conn, turn.group.id, number)
