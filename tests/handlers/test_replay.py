@@ -294,6 +294,16 @@ async def budget_voting(harness) -> tuple[int, int]:
     return 1, 1
 
 
+async def open_ballot(harness, round_id: int):
+    """Ben opens his private ballot through the voting message's link: Ben, the chat, the ballot's message id."""
+    ben = harness.residents[0]
+    chat = harness.telegram.private_chat(ben)
+    async with harness.db.read() as conn:
+        token = (await rounds.get(conn, round_id)).link_token
+    await harness.send(ben, f"/start budget-{token}", chat=chat)
+    return ben, chat, last_bot_message(harness, chat)["message_id"]
+
+
 async def test_replayed_cost_and_paper_ballots_are_stored_once(joined):
     await joined.send(joined.facilitator, "/budget 5000 Spend the chest?")
     prompt = last_bot_message(joined)["message_id"]
@@ -305,13 +315,26 @@ async def test_replayed_cost_and_paper_ballots_are_stored_once(joined):
 
 async def test_replayed_ballot_buttons_change_nothing_more(joined):
     round_id, idea_id = await budget_voting(joined)
-    ben = joined.residents[0]
-    chat = joined.telegram.private_chat(ben)
-    async with joined.db.read() as conn:
-        token = (await rounds.get(conn, round_id)).link_token
-    await joined.send(ben, f"/start budget-{token}", chat=chat)
-    ballot = last_bot_message(joined, chat)["message_id"]
+    ben, chat, ballot = await open_ballot(joined, round_id)
     pick = callbacks.encode(callbacks.Action.BUDGET_PICK, round_id, idea_id, 1, 0)
     await replayed(joined, joined.telegram.callback_update(chat, ben, ballot, pick))
     submit = callbacks.encode(callbacks.Action.BUDGET_SUBMIT, round_id, 0)
     await replayed(joined, joined.telegram.callback_update(chat, ben, ballot, submit))
+
+
+async def test_a_ballot_submitted_just_before_a_crash_is_thanked_for_by_the_replay(joined):
+    round_id, idea_id = await budget_voting(joined)
+    ben, chat, ballot = await open_ballot(joined, round_id)
+    pick = callbacks.encode(callbacks.Action.BUDGET_PICK, round_id, idea_id, 1, 0)
+    await joined.deliver(joined.telegram.callback_update(chat, ben, ballot, pick))
+    submit_data = callbacks.encode(callbacks.Action.BUDGET_SUBMIT, round_id, 0)
+    submit = joined.telegram.callback_update(chat, ben, ballot, submit_data)
+    picked = snapshot(joined)
+    with crash_before_posting(joined, ("answerCallbackQuery",)):
+        await joined.deliver(submit)
+    cast = snapshot(joined)
+    assert cast != picked, "the ballot was cast before the crash"
+    await joined.deliver(submit)
+    assert snapshot(joined) == cast
+    toasts = [params.get("text") for (method, params) in joined.telegram.calls if method == "answerCallbackQuery"]
+    assert toasts[-1] == "Thank you: your ballot is in."
