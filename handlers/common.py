@@ -32,7 +32,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Command
 from telegram.ext.filters import BaseFilter
 
 from bot.domain import callbacks, i18n, when
-from bot.domain.errors import DomainError, Quoted
+from bot.domain.errors import DomainError, Phrase, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.member_text import clean_name
 from bot.domain.numbers import parse_number
@@ -184,6 +184,8 @@ class Turn:
             return self.t.period(value)
         if isinstance(value, dt.datetime):
             return self.t.when(value, self.timezone, now=self.now)
+        if isinstance(value, Phrase):
+            return value.words(self.t)
         return html.escape(value, quote=False) if isinstance(value, str) else value
 
     @property
@@ -497,6 +499,15 @@ def round_number(text: str) -> int:
     if number is None:
         raise DomainError(N_("“{value}” is not a round number. Write it like 3."), value=Quoted(text))
     return number
+
+
+async def round_and_rest(turn: Turn, usage: str) -> tuple[Round, str]:
+    """Round N named by the command's first word (``/edit 3 …``), and what follows it;
+    ``usage`` is the answer when no number is given."""
+    parts = command_text(turn).split(maxsplit=1)
+    if not parts:
+        raise DomainError(usage)
+    return await numbered_round(turn, round_number(parts[0])), parts[1] if len(parts) > 1 else ""
 
 
 async def numbered_round(turn: Turn, number: int) -> Round:

@@ -43,6 +43,7 @@ from bot.domain.rounds import (
     require_stage,
 )
 from bot.flows import paper, site
+from bot.flows.decisions import method_of
 from bot.flows.ideas import Taken, duplicate_notice, record_idea
 from bot.flows.rounds import count_changed
 from bot.runtime import outbound
@@ -131,6 +132,11 @@ async def idea_by_reply(turn: Turn) -> None:
         await _hint_where_to_reply(turn)
         return
     message = turn.message
+    if round_.stage is Stage.VOTING and await method_of(round_).replied(
+        turn.context.application, round_, member_id=turn.person_id, text=idea_text(message), source=turn.source
+    ):  # a reason for a position on a proposal, say
+        await turn.services.acknowledgements.react(turn.context.bot, turn.chat.id, message.message_id, turn.now)
+        return
     if message.voice or message.video_note or message.audio:
         await _voice_idea(turn, round_)
         return

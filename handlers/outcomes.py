@@ -28,10 +28,8 @@ from bot.runtime.menu import Where
 from handlers.common import (
     Feature,
     Turn,
-    command_text,
-    numbered_round,
     reply_listing,
-    round_number,
+    round_and_rest,
 )
 from storage import outcomes, rounds, voting
 
@@ -46,12 +44,9 @@ REVIEW_USAGE = N_("Write the round number and when the next update is due, e.g. 
 async def _closed_round(turn: Turn, usage: str) -> tuple[Round, str]:
     """The facilitator's closed round N, and what follows its number."""
     await turn.require_facilitator()
-    parts = command_text(turn).split(maxsplit=1)
-    if not parts:
-        raise DomainError(usage)
-    round_ = await numbered_round(turn, round_number(parts[0]))
+    round_, rest = await round_and_rest(turn, usage)
     require_stage(round_, Stage.CLOSED)
-    return round_, parts[1] if len(parts) > 1 else ""
+    return round_, rest
 
 
 @feature.command(

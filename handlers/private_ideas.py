@@ -26,6 +26,7 @@ from bot.domain.rounds import (
     require_stage,
 )
 from bot.flows import membership
+from bot.flows.decisions import answered_privately
 from bot.flows.ideas import duplicate_notice, record_idea
 from bot.flows.rounds import DEEP_LINK_PREFIX
 from bot.runtime.menu import Where
@@ -91,10 +92,15 @@ async def idea_in_private(turn: Turn) -> None:
 
 @feature.message(Where.PRIVATE, _PRIVATE_MESSAGE & ~filters.COMMAND & (filters.TEXT | filters.CAPTION))
 async def private_text(turn: Turn) -> None:
-    """A message in private is the idea of the member's waiting draft, if there is one."""
+    """A message in private is the idea of the member's waiting draft, if there is one, or
+    else what a decision asked them for (a reason for their position on a proposal)."""
     async with turn.db.read() as conn:
         draft = await idea_drafts.private_draft(conn, turn.user.id, turn.chat.id)
     if draft is None:
+        number = await answered_privately(turn.context.application, turn.user.id, idea_text(turn.message))
+        if number is not None:
+            await turn.reply(turn.t._("Thank you: your reason is now shown with your position on proposal #{number}.",
+                                      number=number))  # fmt: skip
         return
     method = Method.APPROVAL
     if draft.round_id is not None:

@@ -30,8 +30,7 @@ from handlers.common import (
     Feature,
     Turn,
     command_text,
-    numbered_round,
-    round_number,
+    round_and_rest,
 )
 
 feature = Feature()
@@ -57,23 +56,15 @@ async def round_command(turn: Turn) -> None:
     )
 
 
-def _number_and_rest(turn: Turn, usage: str) -> tuple[int, str]:
-    parts = command_text(turn).split(maxsplit=1)
-    if not parts:
-        raise DomainError(usage)
-    return round_number(parts[0]), parts[1] if len(parts) > 1 else ""
-
-
 @feature.command(
     "edit", Where.GROUP, menu=N_("Correct a round's question"), facilitator=True, filters=_NEW_MESSAGE
 )
 async def edit_command(turn: Turn) -> None:
     """``/edit N question``: while ideas come in, the round asks the new question; its ideas stay."""
     await turn.require_facilitator()
-    number, rest = _number_and_rest(turn, EDIT_USAGE)
+    round_, rest = await round_and_rest(turn, EDIT_USAGE)
     if not rest.strip():
         raise DomainError(EDIT_USAGE)
-    round_ = await numbered_round(turn, number)
     edited = await corrections.edit_question(
         turn.context.application, round_, check_question(rest), by=turn.person_id, source=turn.source
     )
@@ -87,10 +78,9 @@ async def edit_command(turn: Turn) -> None:
 async def extend_command(turn: Turn) -> None:
     """``/extend N WHEN``: a length is added to the stage's deadline, a moment becomes it."""
     await turn.require_facilitator()
-    number, rest = _number_and_rest(turn, EXTEND_USAGE)
+    round_, rest = await round_and_rest(turn, EXTEND_USAGE)
     if not rest.strip():
         raise DomainError(EXTEND_USAGE)
-    round_ = await numbered_round(turn, number)
     require_open(round_)
     said = turn.reader().whole(rest, refusal=when.STAGE_EXAMPLES)
     due = when.within(said, rest, start=turn.now, base=round_.deadline, shortest=durations.STAGE_MIN,

@@ -14,11 +14,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import callbacks, i18n
 from bot.domain import settings as rules
+from bot.domain.decisions.consent import Quorum
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
 from bot.domain.records import Group
 from bot.domain.settings import SummarySchedule
 from bot.flows import site, summaries
+from bot.flows.decision_words import rule_words
 from bot.runtime.menu import Where
 from handlers.common import Feature, Turn
 from storage import groups
@@ -55,10 +57,29 @@ def settings_text(t: Translator, group: Group) -> str:
             t._("Lowest balance (floor): {value}", value=t.duration(group.floor_minutes)),
             t._("Ideas per member in a round (cap): {value}", value=t.number(group.idea_cap)),
             t._("Public page (public): {value}", value=t._("on") if group.public_page else t._("off")),
+            t._("Quorum of a consent proposal (quorum): {value}", value=_quorum_text(t, group)),
+            t._("Budget winners chosen by (rule): {value}", value=rule_words(t, group.budget_rule)),
+            t._("Least a budget ballot spends (spend): {value}", value=t.percent(group.budget_min_spend / 100)),
+            t._("Projects on a budget ballot (projects): {value}", value=_projects_text(t, group)),
             "",
             t._("Facilitators can change one with /settings NAME VALUE, for example /settings timezone Europe/Warsaw or /settings summary daily 18:00."),
         )
     )
+
+
+def _quorum_text(t: Translator, group: Group) -> str:
+    quorum = Quorum.parse(group.quorum)
+    if quorum.percent:
+        return t._("{share} of the neighbours seen in the last 60 days", share=t.percent(quorum.percent / 100))
+    if quorum.members:
+        return t.ngettext("{count} neighbour", "{count} neighbours", quorum.members)
+    return t._("off")
+
+
+def _projects_text(t: Translator, group: Group) -> str:
+    if group.budget_max_projects is None:
+        return t._("at least {least}", least=t.number(group.budget_min_projects))
+    return t._("{least} to {most}", least=t.number(group.budget_min_projects), most=t.number(group.budget_max_projects))
 
 
 def settings_keyboard(t: Translator, group: Group) -> InlineKeyboardMarkup:
@@ -131,6 +152,18 @@ def changed_text(t: Translator, name: str, group: Group) -> str:
     if name == "cap":
         return t.ngettext("Each member may now put {count} idea into a round.",
                           "Each member may now put {count} ideas into a round.", group.idea_cap)  # fmt: skip
+    if name == "quorum":
+        quorum = Quorum.parse(group.quorum)
+        if not (quorum.percent or quorum.members):
+            return t._("Consent proposals now need no quorum.")
+        return t._("A consent proposal's quorum is now {quorum}.", quorum=_quorum_text(t, group))
+    if name == "rule":
+        return t._("Budget winners are now chosen by {rule}.", rule=rule_words(t, group.budget_rule))
+    if name == "spend":
+        return t._("A budget ballot must now spend at least {share} of the budget.",
+                   share=t.percent(group.budget_min_spend / 100))  # fmt: skip
+    if name == "projects":
+        return t._("Projects on a budget ballot are now: {projects}.", projects=_projects_text(t, group))
     return t._("The public page is on.") if group.public_page else t._("The public page is off and its files are removed.")
 
 

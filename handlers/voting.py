@@ -37,6 +37,7 @@ from handlers.common import (
     Turn,
     command_text,
     numbered_round,
+    round_and_rest,
     round_label,
     round_number,
 )
@@ -168,10 +169,7 @@ RUNOFF_USAGE = N_("Write the number of the round whose first place is tied, e.g.
 async def runoff_command(turn: Turn) -> None:
     """``/runoff N [VOTE]``: a quick poll of the ideas tied for first place in round N."""
     await turn.require_facilitator()
-    parts = command_text(turn).split(maxsplit=1)
-    if not parts:
-        raise DomainError(RUNOFF_USAGE)
-    round_ = await numbered_round(turn, round_number(parts[0]))
+    round_, rest = await round_and_rest(turn, RUNOFF_USAGE)
     require_stage(round_, Stage.CLOSED)
     async with turn.db.read() as conn:
         tied = (await method_of(round_).frozen(conn, round_)).winners
@@ -182,7 +180,7 @@ async def runoff_command(turn: Turn) -> None:
     question = shorten(t._("Run-off of round #{number}: {question}", number=round_.number, question=round_.question),
                        MAX_QUESTION_LENGTH)  # fmt: skip
     options = [placing.tally.text or t._("voice idea {number}", number=placing.tally.number) for placing in tied]
-    vote = parts[1].strip() if len(parts) > 1 else ""
+    vote = rest.strip()
     ends_at = stage_end(turn.reader().whole(vote, refusal=when.STAGE_EXAMPLES), vote, start=turn.now) if vote else None
     poll = QuickPoll(ends_at, question, tuple(options))
     await open_quick_poll(turn.context.application, turn.group, poll, created_by=turn.person_id, source=turn.source)

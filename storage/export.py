@@ -7,7 +7,7 @@ named and laid out.
 from __future__ import annotations
 
 from bot.domain.export import GroupRecords, Row, own_connections, own_ledger
-from storage import Connection, ledger, members, needs
+from storage import Connection, budgets, consent, groups, ledger, members, needs
 
 
 async def _rows(conn: Connection, sql: str, params: tuple) -> list[Row]:
@@ -18,7 +18,7 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
     rounds = await _rows(
         conn,
         """
-        SELECT rounds.id, rounds.number AS round, kind, question,
+        SELECT rounds.id, rounds.number AS round, kind, method, question,
                CASE WHEN cancelled_at IS NULL THEN stage ELSE 'cancelled' END AS stage, created_at, ideas_ends_at,
                voting_started_at, voting_ends_at, closed_at, voter_count, paper_voters, cancel_reason
         FROM rounds WHERE group_id = ? ORDER BY number
@@ -98,6 +98,7 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
         """,
         (group_id,),
     )
+    positions = [dict(row) for row in await consent.group_positions(conn, group_id)]
     entries = await ledger.group_entries(conn, group_id)
     postings = await _rows(conn, "SELECT * FROM postings WHERE group_id = ? ORDER BY id", (group_id,))
     linked: dict[int, list] = {row["id"]: [] for row in postings}
@@ -111,6 +112,7 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
     people |= {person for row in postings for person in (*row["helpers"], *row["helped"])}
     people |= {row["entered_by"] for row in paper if row["entered_by"] is not None}
     people |= {row["changed_by"] for row in changes if row["changed_by"] is not None}
+    people |= {row["user_id"] for row in positions}
     for entry in entries:
         people |= entry.people
     return GroupRecords(
@@ -123,6 +125,8 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
         postings=postings,
         paper_tallies=paper,
         round_changes=changes,
+        positions=positions,
+        budgets=await budgets.for_pabulib(conn, await groups.get(conn, group_id)),
     )
 
 
@@ -159,6 +163,8 @@ async def personal_data(conn: Connection, user_id: int) -> dict[str, list[Row]]:
         "paper_tallies_entered": ("SELECT * FROM paper_tallies WHERE entered_by = ? ORDER BY id", (user_id,)),
         "round_changes": ("SELECT * FROM round_changes WHERE changed_by = ? ORDER BY id", (user_id,)),
         "commands_asked_about": ("SELECT * FROM held_commands WHERE member_id = ? ORDER BY id", (user_id,)),
+        "consent_positions": ("SELECT * FROM consent_positions WHERE user_id = ? ORDER BY round_id", (user_id,)),
+        "budget_ballots": ("SELECT * FROM budget_ballots WHERE user_id = ? ORDER BY round_id", (user_id,)),
     }
     for name, (sql, params) in queries.items():
         found[name] = await _rows(conn, sql, params)

@@ -41,7 +41,8 @@ _REACHABLE = (
 async def participants(conn: Connection, round_id: int) -> list[int]:
     """Members who took part in the round, are in its group now and can hear from the bot
     privately: idea authors (merged ideas' too), its proposal's proposer and supporters,
-    public voters, voters on its statements, hour loggers."""
+    public voters, members who took a position on a consent proposal or submitted a budget
+    ballot, voters on its statements, hour loggers."""
     rows = await conn.fetch_all(
         f"""
         WITH took_part (user_id) AS (
@@ -51,6 +52,8 @@ async def participants(conn: Connection, round_id: int) -> list[int]:
                   JOIN proposals ON proposals.id = supporters.proposal_id WHERE proposals.round_id = :round
             UNION SELECT ballots.user_id FROM ballots JOIN polls ON polls.poll_id = ballots.poll_id
                   WHERE polls.round_id = :round
+            UNION SELECT user_id FROM consent_positions WHERE round_id = :round
+            UNION SELECT user_id FROM budget_ballots WHERE round_id = :round
             UNION SELECT to_member FROM ledger_entries WHERE round_id = :round AND kind = 'volunteering'
                   AND status IN ('pending', 'confirmed')
             UNION SELECT user_id FROM statement_votes WHERE round_id = :round
@@ -66,16 +69,20 @@ async def participants(conn: Connection, round_id: int) -> list[int]:
 
 
 async def non_voters(conn: Connection, group_id: int, round_id: int, active_since: dt.datetime) -> list[int]:
-    """Reachable members of the group now, active in it since ``active_since``, with no ballot in the round."""
+    """Reachable members of the group now, active in it since ``active_since``, who have not
+    voted in the round (no public poll answer, no position, no budget ballot)."""
     rows = await conn.fetch_all(
         f"""
         SELECT members.user_id FROM group_members JOIN members ON members.user_id = group_members.user_id
-        WHERE group_members.group_id = ? AND group_members.last_seen_at >= ? AND {_REACHABLE} AND {CURRENT}
+        WHERE group_members.group_id = :group AND group_members.last_seen_at >= :since AND {_REACHABLE}
+          AND {CURRENT}
           AND NOT EXISTS (SELECT 1 FROM ballots JOIN polls ON polls.poll_id = ballots.poll_id
-                          WHERE polls.round_id = ? AND ballots.user_id = members.user_id)
+                          WHERE polls.round_id = :round AND ballots.user_id = members.user_id)
+          AND NOT EXISTS (SELECT 1 FROM consent_positions WHERE round_id = :round AND user_id = members.user_id)
+          AND NOT EXISTS (SELECT 1 FROM budget_ballots WHERE round_id = :round AND user_id = members.user_id)
         ORDER BY members.user_id
         """,  # noqa: S608 - fixed clauses only
-        (group_id, to_db(active_since), round_id),
+        {"group": group_id, "since": to_db(active_since), "round": round_id},
     )
     return [row[0] for row in rows]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from bot.domain.decisions import Method
 from bot.domain.records import Group
 from bot.domain.rounds import Stage
 from bot.domain.summary import (
@@ -76,7 +77,9 @@ async def _open_rounds(conn: Connection, period: dict) -> list[OpenRound]:
                 WHERE round_id = rounds.id AND status = 'standing') AS author_count,
                (SELECT COUNT(DISTINCT ballots.user_id) FROM ballots
                 JOIN polls ON polls.poll_id = ballots.poll_id WHERE polls.round_id = rounds.id)
-               + (SELECT COUNT(DISTINCT user_id) FROM statement_votes WHERE round_id = rounds.id) AS ballot_voters,
+               + (SELECT COUNT(DISTINCT user_id) FROM statement_votes WHERE round_id = rounds.id)
+               + (SELECT COUNT(*) FROM consent_positions WHERE round_id = rounds.id)
+               + (SELECT COUNT(*) FROM budget_ballots WHERE round_id = rounds.id) AS ballot_voters,
                (SELECT COALESCE(MAX(total_voter_count), 0) FROM polls WHERE round_id = rounds.id) AS busiest_poll,
                (rounds.created_at >= :since OR rounds.voting_started_at >= :since
                 OR EXISTS (SELECT 1 FROM ideas WHERE round_id = rounds.id AND created_at >= :since)) AS active
@@ -110,7 +113,7 @@ async def _closed_rounds(conn: Connection, period: dict) -> list[ClosedRound]:
         "AND closed_at >= :since AND closed_at < :until"
     )
     rows = await conn.fetch_all(
-        f"SELECT id, number, question, COALESCE(voter_count, 0) AS voters, paper_voters {closed_in_period} "
+        f"SELECT id, number, question, COALESCE(voter_count, 0) AS voters, paper_voters, method {closed_in_period} "
         "ORDER BY closed_at, number",
         period,
     )
@@ -128,7 +131,8 @@ async def _closed_rounds(conn: Connection, period: dict) -> list[ClosedRound]:
     for round_id, number, text, votes, on_paper, rank, sharing in results:
         top[round_id].append(TopIdea(number, text, votes, on_paper, rank, sharing > 1))
     return [
-        ClosedRound(row["number"], row["question"], row["voters"], tuple(top[row["id"]]), row["paper_voters"])
+        ClosedRound(row["number"], row["question"], row["voters"], tuple(top[row["id"]]), row["paper_voters"],
+                    row["id"], Method(row["method"]))
         for row in rows
     ]
 

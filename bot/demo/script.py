@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from bot.demo.scene import Scene
 from bot.domain import callbacks
+from bot.domain.decisions import Method
 from bot.domain.i18n import N_
+from storage import groups, rounds
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,63 @@ async def _outcome(scene: Scene, cast: Cast) -> None:
     await scene.say(cast.ben, "/rounds")
 
 
+async def _newest_number(scene: Scene, method: Method) -> int:
+    """The number of the group's newest round that decides by ``method``."""
+    async with scene.app.services.db.read() as conn:
+        group = await groups.get_by_chat(conn, scene.group.id)
+        numbered = [r.number for r in await rounds.open_rounds(conn, group.id) if r.method is method]
+    return max(numbered)
+
+
+async def _consent(scene: Scene, cast: Cast) -> None:
+    """A proposal for consent: most agree, one abstains, Dawid objects and says why privately."""
+    await scene.later(hours=2)
+    proposal = scene.t._("Shall we lend tools from the community centre on Saturday mornings?")
+    await scene.say(cast.fatima, f"/consent 1d {proposal}")
+    for person, position in ((cast.ben, "agree"), (cast.omar, "agree"), (cast.lucia, "abstain"),
+                             (cast.dawid, "disagree"), (cast.ayesha, "agree")):  # fmt: skip
+        message_id, data = scene.button(callbacks.encode(callbacks.Action.CONSENT), last_arg=position)
+        await scene.press(person, message_id, data)
+    reason = "Najpierw potrzebujemy kogoś, kto będzie pilnował wypożyczeń."
+    await scene.say(cast.dawid, reason, private=True)
+    await scene.show_bot()
+    number = await _newest_number(scene, Method.CONSENT)
+    await scene.say(cast.fatima, f"/close {number} now")
+
+
+BUDGET_IDEAS = (
+    ("ben", "A lockable shed for the garden tools", 250),
+    ("ayesha", "بچوں کے لیے کتابوں کی الماری", 300),
+    ("omar", "مقاعد للحديقة", 200),
+)
+
+
+async def _budget(scene: Scene, cast: Cast) -> None:
+    """£600 left in the summer fund: ideas get costs, neighbours choose privately within the
+    budget, the paper ballots from the library count too, and Equal Shares picks the winners."""
+    question = scene.t._("How should we spend the £600 left in the summer fund?")
+    await scene.say(cast.fatima, f"/budget 600 GBP 3h 3h {question}")
+    prompt = _newest_prompt(scene)
+    for name, text, _cost in BUDGET_IDEAS:
+        await scene.say(getattr(cast, name), text, reply_to=prompt)
+    for number, (_name, _text, cost) in enumerate(BUDGET_IDEAS, 1):
+        await scene.say(cast.fatima, f"/cost {number} {cost}")
+    await scene.later(hours=3)
+    number = await _newest_number(scene, Method.BUDGET)
+    link = next(button["url"] for message in reversed(scene.bot_messages())
+                for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for button in row
+                if "url" in button)  # fmt: skip
+    start = link.split("?start=", 1)[1]
+    for person, picks in ((cast.ben, (1, 3)), (cast.tiago, (2,)), (cast.omar, (2, 3))):
+        await scene.say(person, f"/start {start}", private=True)
+        for project in picks:
+            await scene.press(person, *scene.labelled(f"▫️ {project}.", private_with=person), private=True)
+        await scene.press(person, *scene.button(callbacks.encode(callbacks.Action.BUDGET_SUBMIT), private_with=person),
+                          private=True)  # fmt: skip
+    await scene.say(cast.fatima, f"/paper {number} 1+3x2 2")
+    await scene.later(hours=3)
+
+
 async def _time_bank(scene: Scene, cast: Cast) -> None:
     await scene.later(days=1)
     planting = scene.t._("planting fruit trees on the lot")
@@ -231,7 +290,7 @@ async def _statements(scene: Scene, cast: Cast) -> None:
             _, data = scene.button(callbacks.encode(callbacks.Action.STATEMENT_VOTE), private_with=person, last_arg=code)
             await scene.press(person, message["message_id"], data, private=True)
     await scene.later(minutes=1)  # the opinion groups are recomputed as the votes come in
-    await scene.say(cast.fatima, "/close 3")
+    await scene.say(cast.fatima, "/close 3 now")
     await scene.later(minutes=1)  # each voter hears of their own group
 
 
@@ -275,6 +334,10 @@ STEPS: tuple[Step, ...] = (
          N_("The vote closed on its own and the results were published with a chart.")),
     Step("outcome", N_("The facilitator records the outcome"), frozenset({"outcome", "notify"}), _outcome,
          N_("The facilitator recorded what happened next, from planned to done: \"you said, we did\". A neighbour whose idea was in the round heard privately, in his own language.")),
+    Step("consent", N_("A proposal is decided by consent"), frozenset({"consent"}), _consent,
+         N_("A facilitator put a proposal to the group for consent: neighbours agreed, abstained or objected with the buttons, the objection came with its reason, and the result said passed or not and why.")),
+    Step("budget", N_("A small budget: neighbours choose projects within it"), frozenset({"budget", "cost"}), _budget,
+         N_("A facilitator opened a budget of £600; ideas got their costs, neighbours chose projects privately within the budget, paper ballots counted too, and the Method of Equal Shares picked the winners.")),
     Step("time_bank", N_("Two neighbours log their time and confirm each other's"), frozenset({"log"}), _time_bank,
          N_("Volunteered hours became credits once another neighbour confirmed them: everyone's hour is worth the same.")),
     Step("thanks", N_("One neighbour thanks another with credits"), frozenset({"thank"}), _thanks,

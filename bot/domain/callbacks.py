@@ -23,6 +23,10 @@ class Action(enum.StrEnum):
     POSTING_ANSWER = "answer"  # I can help (a need) or Ask (an offer)
     EXCHANGE_CONFIRM = "exchange"  # the helped member confirms the hours of a connection
     SUPPORT = "support"  # a proposal
+    CONSENT = "consent"  # a position on a consent proposal: round id, position
+    BUDGET_PICK = "bpick"  # a project on a private budget ballot: round id, idea id, 1 to choose / 0 to drop, page
+    BUDGET_PAGE = "bpage"  # another page of a budget ballot: round id, page
+    BUDGET_SUBMIT = "bsubmit"  # submit a budget ballot: round id, page
     IDEA_FOR = "ideafor"  # which round a group idea is for
     IDEA_ROUND = "idearound"  # which round a private idea is for
     IDEA_NAME = "ideaname"  # a private idea with the name or anonymous

@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bot.domain.decisions import pabulib
+from bot.domain.decisions.pabulib import PabulibBudget
 from bot.domain.i18n import Translator
 from bot.domain.ledger import EntryKind, LedgerEntry, neighbour_name
 from bot.domain.records import Member
@@ -43,6 +45,8 @@ class GroupRecords:
     postings: list[Row] = field(default_factory=list)  # needs and offers, with their helpers
     paper_tallies: list[Row] = field(default_factory=list)
     round_changes: list[Row] = field(default_factory=list)  # edits, moved deadlines, cancellations
+    positions: list[Row] = field(default_factory=list)  # on consent proposals, with their reasons
+    budgets: list[PabulibBudget] = field(default_factory=list)  # budget rounds that voted, one .pb file each
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -80,7 +84,7 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
     def name(user_id: int | None) -> str:
         return "" if user_id is None else neighbour_name(t, records.members.get(user_id))
 
-    round_header = ("round", "kind", "question", "stage", "created_at", "ideas_ends_at",
+    round_header = ("round", "kind", "method", "question", "stage", "created_at", "ideas_ends_at",
                     "voting_started_at", "voting_ends_at", "closed_at", "voter_count", "paper_voters",
                     "cancel_reason")  # fmt: skip
     change_header = ("round", "kind", "was", "became", "changed_by", "changed_at")
@@ -116,8 +120,12 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
         )
         for row in records.postings
     ]  # fmt: skip
+    position_header = ("round", "member", "position", "reason", "changed_at", "reason_at")
+    position_rows = [(row["round"], name(row["user_id"]), row["position"], row["reason"], row["changed_at"],
+                      row["reason_at"]) for row in records.positions]  # fmt: skip
     return {
         "rounds.csv": _csv(round_header, _columns(records.rounds, round_header)),
+        "consent_positions.csv": _csv(position_header, position_rows),
         "ideas.csv": _csv(idea_header, _columns(ideas, idea_header)),
         "votes.csv": _csv(vote_header, _columns(records.votes, vote_header)),
         "outcomes.csv": _csv(outcome_header, _columns(records.outcomes, outcome_header)),
@@ -150,6 +158,8 @@ def group_zip(records: GroupRecords, t: Translator) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for filename, content in csv_files(records, t).items():
             archive.writestr(filename, content)
+        for budget in records.budgets:
+            archive.writestr(pabulib.file_name(budget.round_number), pabulib.pabulib(budget).encode("utf-8"))
     return buffer.getvalue()
 
 

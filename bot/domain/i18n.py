@@ -17,6 +17,7 @@ import functools
 import gettext
 import html
 import io
+import re
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -194,6 +195,11 @@ class Translator:
     def percent(self, share: float) -> str:
         return _formatted(self, share, percent=True)
 
+    def money(self, amount: int, currency: str = "") -> str:
+        """A whole amount of a budget in the locale's currency format ("£3,200", "3 200 zł");
+        a plain number when the budget has no currency."""
+        return _money(self, amount, currency) if currency else self.number(amount)
+
     def list_of(self, items: Sequence[str]) -> str:
         """"Ben, Chloe and Dawid" / "Ben, Chloe i Dawid" / "Ben، Chloe، اور Dawid"."""
         return babel_lists.format_list(list(items), locale=self.locale) if items else ""
@@ -282,3 +288,14 @@ def _formatted(t: Translator, value: float, *, percent: bool) -> str:
     live as long as the process (:func:`_translator`), so none is kept alive by this."""
     format_ = babel_numbers.format_percent if percent else babel_numbers.format_decimal
     return t.localized_digits(format_(value, locale=t.locale, numbering_system="default"))
+
+
+_DECIMALS = re.compile(r"\.0+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(t: Translator, amount: int, currency: str) -> str:
+    """Budgets are in whole units, so the locale's currency pattern loses its decimals."""
+    pattern = _DECIMALS.sub("", t.locale.currency_formats["standard"].pattern)
+    text = babel_numbers.format_currency(amount, currency, format=pattern, locale=t.locale, currency_digits=False)
+    return t.localized_digits(text)

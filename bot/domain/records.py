@@ -25,6 +25,11 @@ class Group:
     idea_cap: int  # ideas one member may have in one round
     public_page: bool = False  # /settings public: the bot keeps a static page for the group
     site_token: str | None = None  # the page's folder name: unguessable, made when first turned on
+    quorum: str = "off"  # consent proposals: "off", a number of members, or "N%" of those active
+    budget_rule: str = "equal-shares"  # how a budget's winners are chosen (bot.domain.decisions.budget.Rule)
+    budget_min_spend: int = 0  # a budget ballot spends at least this % of the budget
+    budget_min_projects: int = 1
+    budget_max_projects: int | None = None  # None: any number
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.domain import i18n, when
+from bot.domain.decisions.budget import RULE_NAMES
+from bot.domain.decisions.consent import Quorum
 from bot.domain.durations import whole_minutes
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_
@@ -210,6 +212,42 @@ def _cap(value: str, _reader: Reader) -> dict[str, object]:
             most=MAX_IDEA_CAP,
         )
     return {"idea_cap": cap}
+
+
+def _quorum(value: str, _reader: Reader) -> dict[str, object]:
+    return {"quorum": Quorum.parse(value).text}
+
+
+def _rule(value: str, _reader: Reader) -> dict[str, object]:
+    rule = RULE_NAMES.get(value.lower())
+    if rule is None:
+        raise DomainError(N_("Write /settings rule equal-shares (the Method of Equal Shares) or /settings rule greedy (most votes first, while the money lasts)."))
+    return {"budget_rule": rule.value}
+
+
+def _spend(value: str, _reader: Reader) -> dict[str, object]:
+    share = parse_number(value.removesuffix("%").strip()) if value not in ("0", "0%") else 0
+    if share is None or share > 100:
+        raise DomainError(N_("Write the least share of the budget a ballot must spend, from 0% to 100%, for example /settings spend 50%."))
+    return {"budget_min_spend": share}
+
+
+PROJECTS_FORM = N_("Write how many projects a budget ballot may choose as N-M (at least N, at most M), N+ (at least N) or any, for example /settings projects 1-5.")
+
+
+def _projects(value: str, _reader: Reader) -> dict[str, object]:
+    word = value.lower()
+    if word == "any":
+        return {"budget_min_projects": 1, "budget_max_projects": None}
+    if word.endswith("+") and (least := parse_number(word[:-1])) is not None:
+        return {"budget_min_projects": least, "budget_max_projects": None}
+    least_text, dash, most_text = word.partition("-")
+    least, most = parse_number(least_text), parse_number(most_text)
+    if not dash or least is None or most is None or least > most:
+        raise DomainError(PROJECTS_FORM)
+    return {"budget_min_projects": least, "budget_max_projects": most}
+
+
 Parser = Callable[[str, Reader], dict[str, object]]
 PARSERS: dict[str, Parser] = {
     "language": _language,
@@ -222,6 +260,10 @@ PARSERS: dict[str, Parser] = {
     "floor": _floor,
     "cap": _cap,
     "public": _switch("public_page", N_("Write /settings public on (the bot keeps a public web page of the group's rounds, results, outcomes and hours) or /settings public off.")),
+    "quorum": _quorum,
+    "rule": _rule,
+    "spend": _spend,
+    "projects": _projects,
 }
 
 
@@ -251,4 +293,8 @@ EXAMPLES = {
     "floor": "-10h",
     "cap": "10",
     "public": "on",
+    "quorum": "30%",
+    "rule": "greedy",
+    "spend": "50%",
+    "projects": "1-5",
 }

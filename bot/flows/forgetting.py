@@ -7,7 +7,8 @@ file holds the name (``secure_delete`` zeroes what is deleted). The handler asks
 more checkpoint once the press is recorded as applied, when its inbox row is deleted.
 
 :func:`unname` then writes again the bot's own messages that named the member: entry
-messages (``/log``), proposal messages and need and offer messages keep their message ids,
+messages (``/log``), proposal messages, need and offer messages and open consent proposals
+showing their reasons keep their message ids,
 so each is rendered again as it stands, where the name now reads "a former member". Best
 effort: Telegram may refuse an edit (the message was deleted, the bot left the group), and
 the forgetting itself is already done. The edits go out at the lowest priority, behind
@@ -27,6 +28,7 @@ from bot.domain.ledger import EntryStatus
 from bot.domain.proposals import ProposalStatus
 from bot.flows import needs as needs_flow
 from bot.flows.credits import entry_buttons, entry_names, entry_text
+from bot.flows.decisions import consent
 from bot.flows.proposals import render_proposal, support_keyboard
 from bot.runtime import outbound
 from bot.runtime.application import CoprodApplication
@@ -54,7 +56,7 @@ async def unname(app: CoprodApplication, user_id: int) -> int:
     """Edit every stored message that named the member; returns how many were edited."""
     with outbound.sending_as(outbound.Priority.NOTICE):
         edited = await _entry_messages(app, user_id) + await _proposal_messages(app, user_id)
-        return edited + await _posting_messages(app, user_id)
+        return edited + await _posting_messages(app, user_id) + await consent.rewrite_naming(app, user_id)
 
 
 async def _entry_messages(app: CoprodApplication, user_id: int) -> int:

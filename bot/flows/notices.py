@@ -29,8 +29,8 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind
-from bot.domain.decisions import Decision
-from bot.domain.i18n import Translator
+from bot.domain.decisions import Decision, Method
+from bot.domain.i18n import N_, Translator
 from bot.domain.notices import ACTIVE_WITHIN, Notice, NoticeKind, NoticeResult, deliver_at, next_try
 from bot.domain.outcomes import Outcome
 from bot.domain.placings import placed
@@ -39,6 +39,7 @@ from bot.domain.rounds import Idea, Round, Stage
 from bot.domain.text_limits import MESSAGE_LENGTH, fit_lines, shorten, visible_length
 from bot.flows import posting_notes
 from bot.flows.common_ground_lines import notice_lines
+from bot.flows.decision_words import decision_line
 from bot.flows.decisions import method_of
 from bot.flows.outcomes import update_text
 from bot.runtime import deadlines, outbound
@@ -99,10 +100,9 @@ async def outcome_updated(app: CoprodApplication, group: Group, round_: Round, o
 
 
 async def nudge_non_voters(app: CoprodApplication, group: Group, round_: Round) -> None:
-    """With a voting reminder, where votes are not anonymous: one nudge per round to each
-    recently active member who has not voted (Telegram does not say who voted anonymously).
-    Only for a vote in the group's polls, which the nudge points to."""
-    if group.anonymous_votes or not round_.method.in_polls:
+    """With a voting reminder, where the bot knows who voted: one nudge per round to each
+    recently active member who has not (Telegram does not say who voted in anonymous polls)."""
+    if not method_of(round_).knows_voters(group):
         return
     since = app.services.clock.now() - ACTIVE_WITHIN
     async with app.services.db.read() as conn:
@@ -270,23 +270,39 @@ NOTICE_IDEA_LENGTH = 150  # Telegram units of each idea's words in a results not
 
 def _results_text(t: Translator, where: str, round_: Round, results: Decision, ideas: Sequence[Idea],
                   user_id: int) -> str:  # fmt: skip
-    """The member's own ideas' places and votes (else what was chosen), shortened and cut to
-    one message: a convener may have dozens of ideas in a round."""
-    head = [where, t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
-                       question=t.user_text(round_.question))]  # fmt: skip
+    """What the decision came to, the member's own ideas' places and votes (else what was
+    chosen), shortened and cut to one message: a convener may have dozens of ideas in a round."""
+    if results.verdict is not None:
+        heading = t._("<b>Result of consent proposal #{number}</b>: {proposal}", number=round_.number,
+                      proposal=t.user_text(round_.question))  # fmt: skip
+    else:
+        heading = t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
+                      question=t.user_text(round_.question))  # fmt: skip
+    head = [where, heading]
     if results.common_ground is not None:  # a few statements of at most 140 characters
         return "\n".join(head + notice_lines(t, results.common_ground, user_id))
+    decided = decision_line(t, results)
+    if decided is not None:
+        head.append(decided)
     placing_of = {placing.tally.idea_id: placing for placing in results.placings}
+    chosen = {placing.tally.idea_id for placing in results.winners}
     lines = []
     for idea in ideas:
         placing = placing_of.get(idea.merged_into or idea.id)
         if idea.author_id != user_id or placing is None:
             continue
+        votes = t.ngettext("{count} vote", "{count} votes", placing.tally.votes)
+        if results.spending is not None:
+            words = _idea_words(t, idea.text)
+            lines.append(t._("Your idea {idea}: funded, {votes}.", idea=words, votes=votes)
+                         if placing.tally.idea_id in chosen else
+                         t._("Your idea {idea}: not funded, {votes}.", idea=words, votes=votes))  # fmt: skip
+            continue
         lines.append(t._("Your idea: {placed}, {votes}.", placed=placed(t, placing, _idea_words(t, placing.tally.text)),
-                         votes=t.ngettext("{count} vote", "{count} votes", placing.tally.votes)))  # fmt: skip
+                         votes=votes))  # fmt: skip
     if not results.voters:
         head.append(t._("Nobody voted."))
-    if not lines and results.winners:
+    if not lines and results.winners and decided is None:
         return _with_chosen(t, "\n".join(head), [placed(t, p, _idea_words(t, p.tally.text)) for p in results.winners])
     return fit_lines(head, lines, MESSAGE_LENGTH, visible_length, lambda count: _more_ideas(t, count))
 
@@ -312,6 +328,11 @@ def _more_ideas(t: Translator, count: int) -> str:
 
 def _nudge_text(t: Translator, group: Group, round_: Round, now: dt.datetime) -> str:
     ends = round_.voting_ends_at or now
-    return t._("Voting on round #{number} {question} closes {when}, and you have not voted yet. "
-               "The polls are in the group.", number=round_.number, question=t.user_text(round_.question),
-               when=t.when(ends, group.timezone))  # fmt: skip
+    nudge = {
+        Method.CONSENT: N_("Consent proposal #{number} {question} closes {when}, and you have not taken a position yet. "
+                           "The proposal and its buttons are in the group."),
+        Method.BUDGET: N_("Voting on budget round #{number} {question} closes {when}, and you have not voted yet. "
+                          "The link to your ballot is under the voting message in the group."),
+    }.get(round_.method, N_("Voting on round #{number} {question} closes {when}, and you have not voted yet. "
+                            "The polls are in the group."))  # fmt: skip
+    return t._(nudge, number=round_.number, question=t.user_text(round_.question), when=t.when(ends, group.timezone))

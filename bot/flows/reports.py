@@ -36,6 +36,7 @@ from bot.domain.rounds import Kind, Stage
 from bot.domain.site import PublicGroup, PublicRound
 from bot.domain.text_limits import shorten
 from bot.flows.common_ground_lines import turnout as statements_turnout
+from bot.flows.decision_words import position_word
 from bot.flows.decisions import method_of
 from bot.flows.outcomes import hours_line
 from bot.flows.round_lines import decision_line, outcome_status, round_status
@@ -206,15 +207,25 @@ def _results(t: Translator, round_: PublicRound, decision: Decision, budget: Bud
         header = (t._("Statement"), t._("Agree"), t._("Disagree"), t._("Pass"), t._("Consensus across the groups"))
         return (Table(header, rows, (False, True, True, True, True), (5, 1, 1, 1, 1.4),
                       _more(t, len(statements) - len(rows))),)  # fmt: skip
-    paper = decision.paper_voters > 0
+    if decision.verdict is not None:  # a consent proposal: how many took each position
+        (placing,) = decision.placings
+        rows = tuple((position_word(t, position), t.number(count)) for position, count in placing.tally.positions)
+        return (Table((t._("Position"), t._("Neighbours")), rows, (False, True), (4, 1)),
+                results_chart(t, round_, decision))  # type: ignore[arg-type] - a round's number and question
+    paper, spending = decision.paper_voters > 0, decision.spending
+    funded = {placing.tally.idea_id for placing in decision.winners}
     rows = tuple(
         (place(t, p.rank, p.tied), idea_name(t, p.tally.number, isolated(shorten(p.tally.text, budget.words))),
+         *((t.money(p.tally.cost or 0, spending.currency), t._("funded") if p.tally.idea_id in funded else "")
+           if spending else ()),
          t.number(p.tally.votes), *((t.number(p.tally.paper),) if paper else ()), t.percent(p.share))
         for p in decision.placings[: budget.rows]
     )  # fmt: skip
-    header = (t._("Place"), t._("Idea"), t._("Votes"), *((t._("On paper"),) if paper else ()), t._("Share of voters"))
-    numeric = (False, False, True, *((True,) if paper else ()), True)
-    weights = (1.4, 5, 1, *((1.1,) if paper else ()), 1.3)
+    costs = spending is not None
+    header = (t._("Place"), t._("Idea"), *((t._("Cost"), t._("Funded")) if costs else ()), t._("Votes"),
+              *((t._("On paper"),) if paper else ()), t._("Share of voters"))  # fmt: skip
+    numeric = (False, False, *((True, False) if costs else ()), True, *((True,) if paper else ()), True)
+    weights = (1.4, 5, *((1.3, 1.2) if costs else ()), 1, *((1.1,) if paper else ()), 1.3)
     table = Table(header, rows, numeric, weights, _more(t, len(decision.placings) - len(rows)))
     chart = results_chart(t, round_, decision, limit=min(budget.rows, CHART_BARS))  # type: ignore[arg-type] - a round's number and question
     return table, chart

@@ -20,6 +20,7 @@ from bot.domain.placings import idea_name
 from bot.domain.rounds import Stage
 from bot.domain.site import PublicOutcome, PublicRound
 from bot.domain.text_limits import shorten
+from bot.flows import decision_words
 from bot.flows.common_ground_lines import common_ground_line
 
 Quote = Callable[[str], str]
@@ -46,6 +47,9 @@ def winners_line(t: Translator, results: Decision, quote: Quote | None = None) -
     words, each shortened and at most :data:`WINNERS_SHOWN` of them, so a round of long tied
     ideas still fits a message."""
     quote = quote or t.user_text
+    said = decision_words.decision_line(t, results, WINNER_LENGTH, quote)  # a verdict, or what a budget funded
+    if said is not None:
+        return said
     if results.common_ground is not None:
         return common_ground_line(t, results.common_ground, quote)
     winners = results.winners

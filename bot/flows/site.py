@@ -58,6 +58,7 @@ from bot.flows.common_ground_lines import (
     stance_line,
     turnout,
 )
+from bot.flows.decision_words import position_word, rule_line, rule_words, spending_line, verdict_line
 from bot.flows.idea_lines import paper_split
 from bot.flows.outcomes import hours_line
 from bot.flows.round_lines import decision_line, outcome_status, round_status
@@ -282,23 +283,22 @@ def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, common
                    "author": "" if idea.needs_words else credit(t, idea, round_.authors, isolated, public=True),
                    "standing": idea.status is IdeaStatus.STANDING}
                   for idea in round_.ideas],
-        "results": [], "chart": None, "voters": "", "opinions": None,
-        "report_href": f"report-{round_.number}.html",
+        "results": [], "chart": None, "voters": "", "opinions": None, "decision_lines": [], "positions": [],
+        "reasons": [], "costs": False, "report_href": f"report-{round_.number}.html",
     }  # fmt: skip
     results = round_.decision
     if results is not None and results.common_ground is not None:
         context["opinions"] = _opinions(t, round_, results)
-    elif results is not None and results.placings and not results.voters:
+    elif results is not None and results.placings and not results.voters and results.verdict is None:
         context["voters"] = t._("Nobody voted.")
     elif results is not None and results.placings:
         context["voters"] = _voters(t, results)
-        context["results"] = [
-            {"place": place(t, p.rank, p.tied), "idea": idea_name(t, p.tally.number, ""), "text": p.tally.text,
-             "votes": t.number(p.tally.votes), "share": t.percent(p.share)}
-            for p in results.placings
-        ]  # fmt: skip
+        context.update(_decided_words(t, results))
         chart = results_chart(t, round_, results)  # type: ignore[arg-type] - a round's number and question
-        summary = results_summary(t, round_, results)  # type: ignore[arg-type]
+        # A ranking's caption lists every idea, which the table beside it already does; a
+        # proposal's positions or a budget's spending are said in the chart's own caption.
+        ranking = results.verdict is None and results.spending is None
+        summary = results_summary(t, round_, results) if ranking else [chart.caption]  # type: ignore[arg-type]
         context["chart"] = {"svg": _drawn(svg_bars.svg(chart)), "caption": "\n".join(summary)}
     number = round_.number
     return {
@@ -370,6 +370,34 @@ def _opinions(t: Translator, round_: PublicRound, results: Decision) -> dict:
     }  # fmt: skip
 
 
+def _decided_words(t: Translator, results: Decision) -> dict[str, object]:
+    """The results table's rows, and what a verdict or a budget adds: its sentences, the
+    positions taken, the reasons given (names as members allow), the costs and the winners."""
+    if results.verdict is not None:
+        (placing,) = results.placings
+        return {
+            "decision_lines": [verdict_line(t, results), rule_line(t)],
+            "positions": [{"position": position_word(t, position), "count": t.number(count)}
+                          for position, count in placing.tally.positions],
+            "reasons": [{"name": reason.name or t._("a neighbour"), "position": position_word(t, reason.position),
+                         "text": reason.text} for reason in results.reasons],
+        }  # fmt: skip
+    funded = {placing.tally.idea_id for placing in results.winners}
+    spending = results.spending
+    rows = [
+        {"place": place(t, p.rank, p.tied), "idea": idea_name(t, p.tally.number, ""), "text": p.tally.text,
+         "votes": t.number(p.tally.votes), "share": t.percent(p.share),
+         "cost": t.money(p.tally.cost or 0, spending.currency) if spending else "",
+         "funded": t._("funded") if p.tally.idea_id in funded else ""}
+        for p in results.placings
+    ]  # fmt: skip
+    if spending is None:
+        return {"results": rows}
+    lines = [t._("Budget {budget}; winners chosen by {rule}.", budget=t.money(spending.budget, spending.currency),
+                 rule=rule_words(t, spending.rule)), spending_line(t, spending, len(funded))]  # fmt: skip
+    return {"results": rows, "decision_lines": lines, "costs": True}
+
+
 def _dates(t: Translator, public: PublicGroup, round_: PublicRound) -> str:
     opened = t.when(round_.opened_at, public.timezone)
     if round_.stage is Stage.CANCELLED and round_.closed_at is not None:
@@ -403,6 +431,8 @@ def _words(t: Translator, public: PublicGroup, now: dt.datetime) -> dict[str, st
         "others": t._("Neighbours who prefer not to be named"),
         "back": t._("All rounds"), "results": t._("Results"), "place": t._("Place"), "idea": t._("Idea"),
         "votes": t._("Votes"), "share": t._("Share of voters"), "ideas": t._("Ideas"),
+        "cost": t._("Cost"), "funded": t._("Funded"), "position": t._("Position"), "neighbours": t._("Neighbours"),
+        "reasons": t._("Reasons given"),
         "merged": t._("merged into another idea"), "no_ideas": t._("No ideas yet."),
         "outcomes": t._("What happened next"), "no_outcome": t._("Nothing recorded yet."),
         "history": t._("Updates, oldest first"),

@@ -21,6 +21,7 @@ from bot.domain.records import Deadline, Group
 from bot.domain.rounds import Round, Stage, voting_deadline
 from bot.flows import notices, site
 from bot.flows.common_ground_lines import result_blocks
+from bot.flows.decision_words import budget_blocks, consent_blocks
 from bot.flows.decisions import method_of
 from bot.flows.idea_lines import idea_lines, paper_split
 from bot.render import charts, opinion_map
@@ -34,9 +35,14 @@ from storage import groups, rounds
 
 def _results_blocks(t: Translator, round_: Round, results: Decision, lines: dict[int, str]) -> list[str]:
     """The results: how many voted, then each idea by its place ("1st · idea 7 · …"); no
-    votes at all is one line, and a tie for first says how to settle it."""
+    votes at all is one line, and a tie for first says how to settle it. A decision with a
+    verdict (consent), a budget's spending or common ground (statements) reads as its method's."""
     if results.common_ground is not None:
         return result_blocks(t, round_.question, round_.number, results.common_ground)
+    if results.verdict is not None:
+        return consent_blocks(t, round_, results)
+    if results.spending is not None:
+        return budget_blocks(t, round_, results, lines)
     blocks = [t._("<b>Results of round #{number}</b>: {question}", number=round_.number,
                   question=t.user_text(round_.question))]  # fmt: skip
     if not results.placings:
@@ -70,7 +76,8 @@ def _results_blocks(t: Translator, round_: Round, results: Decision, lines: dict
 async def open_voting(app: CoprodApplication, round_: Round) -> bool:
     """ideas -> voting, and post the ballot; False if the round was no longer collecting ideas.
 
-    A round without standing ideas has nothing to vote on: it closes at once and says so.
+    A round without standing ideas has nothing to vote on: it closes at once and says so
+    (so does a budget whose ideas have no cost: only those with one go to its vote).
     """
     services = app.services
     now = services.clock.now()
@@ -79,7 +86,7 @@ async def open_voting(app: CoprodApplication, round_: Round) -> bool:
         if not await rounds.start_voting(conn, round_.id, now=now, ends_at=ends_at):
             return False
         await stored_deadlines.finish(conn, DeadlineKind.IDEAS_END, round_.id, now)
-        standing = await rounds.ideas(conn, round_.id, standing_only=True)
+        standing = await method_of(round_).votable(conn, round_, await rounds.ideas(conn, round_.id, standing_only=True))
         await deadlines.plan(
             app, conn, group_id=round_.group_id, kind=DeadlineKind.VOTING_END, ref_id=round_.id, due_at=ends_at,
             remind_at=reminder_due(now, ends_at),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bot.domain.decisions import Decision
+from bot.domain.decisions import POSITION_WORDS, VERDICT_WORDS, Decision, Placing, Position, Verdict
 from bot.domain.i18n import Translator
 from bot.domain.member_text import isolated
 from bot.domain.placings import idea_name, placed
@@ -31,9 +31,14 @@ def _more(t: Translator, hidden: int) -> str:
 
 
 def results_chart(t: Translator, round_: Round, results: Decision, limit: int = MAX_BARS) -> BarChart:
-    """Votes per idea, best first, the top ``limit`` (20) drawn and the rest counted under them.
+    """Votes per idea, best first, the top ``limit`` (20) drawn and the rest counted under them
+    (a budget's projects with their costs, the funded ones marked; a proposal's positions).
     What members wrote (the question, each idea's words) is isolated, so it keeps its own
     order among words in another direction."""
+    if len(results.placings) == 1 and results.placings[0].tally.positions:
+        return _positions_chart(t, round_, results)
+    if results.spending is not None:
+        return _budget_chart(t, round_, results)
     shown, _hidden = top(results.placings, limit)
     bars = tuple(
         Bar(label=placed(t, placing, isolated(shorten(placing.tally.text, LABEL_LENGTH))), value=placing.tally.votes,
@@ -71,6 +76,66 @@ def results_summary(t: Translator, round_: Round, results: Decision, limit: int 
     if hidden:
         lines.append(t._("The chart shows the top {shown} ideas, {more}.", shown=len(shown), more=_more(t, hidden)))
     return lines
+
+
+def _positions_chart(t: Translator, round_: Round, results: Decision) -> BarChart:
+    """How many took each position on a proposal, the verdict in the title."""
+    tally = results.placings[0].tally
+    words = {position: t._(POSITION_WORDS[position]) for position, _count in tally.positions}
+    bars = tuple(Bar(label=words[position], value=count, note=t.ngettext("{count} neighbour", "{count} neighbours", count),
+                     highlighted=position is Position.BLOCK and count > 0)
+                 for position, count in tally.positions)  # fmt: skip
+    verdict = t._(VERDICT_WORDS[results.verdict or Verdict.NOT_PASSED])
+    lines = [
+        t._("Bar chart of the positions neighbours took on consent proposal #{number}, “{question}”: {verdict}.",
+            number=round_.number, question=isolated(round_.question), verdict=verdict),
+        *(t._("{position}: {count}.", position=words[position], count=t.number(count)) for position, count in tally.positions),
+    ]  # fmt: skip
+    return BarChart(
+        title=t._("Proposal #{number}: {question} ({verdict})", number=round_.number, question=isolated(round_.question), verdict=verdict),
+        axis=t._("Neighbours"),
+        bars=bars,
+        caption=caption_within_limit("\n".join(lines)),
+        rtl=t.rtl,
+    )
+
+
+def _budget_chart(t: Translator, round_: Round, results: Decision) -> BarChart:
+    """Votes per project with its cost, funded ones highlighted; the spending in the caption."""
+    spending = results.spending
+    shown, hidden = top(results.placings)
+    funded = set(results.winners)
+
+    def note(placing: Placing) -> str:
+        votes = t.ngettext("{count} vote", "{count} votes", placing.tally.votes)
+        return t._("{votes} · {cost}", votes=votes, cost=t.money(placing.tally.cost or 0, spending.currency))
+
+    # A funded project is marked in its words as well as by its colour and hatching.
+    bars = tuple(Bar(label=("✔ " if p in funded else "") + f"{p.tally.number}. {isolated(shorten(p.tally.text, LABEL_LENGTH))}",
+                     value=p.tally.votes, note=note(p), highlighted=p in funded, paper=p.tally.paper)
+                 for p in shown)  # fmt: skip
+    lines = [
+        t._("Bar chart of the votes for each project of budget round #{number}, “{question}”, most votes first; funded projects are highlighted.",
+            number=round_.number, question=isolated(round_.question)),
+        t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters),
+        t._("{spent} of {budget} spent, {left} left.", spent=t.money(spending.spent, spending.currency),
+            budget=t.money(spending.budget, spending.currency), left=t.money(spending.left, spending.currency)),
+    ]  # fmt: skip
+    if hidden:
+        lines.append(t._("The chart shows the top {shown} ideas, {more}.", shown=len(shown), more=_more(t, hidden)))
+    lines += [(t._("{number}. {idea}: {votes}, funded.", number=p.tally.number, idea=isolated(shorten(p.tally.text, 60)), votes=note(p))
+               if p in funded else
+               t._("{number}. {idea}: {votes}.", number=p.tally.number, idea=isolated(shorten(p.tally.text, 60)), votes=note(p)))
+              for p in shown]  # fmt: skip
+    return BarChart(
+        title=t._("Budget round #{number}: {question}", number=round_.number, question=isolated(round_.question)),
+        axis=t._("Votes (neighbours who chose the project)"),
+        bars=bars,
+        caption=caption_within_limit("\n".join(lines)),
+        rtl=t.rtl,
+        more=_more(t, hidden),
+        parts=(t._("online"), t._("on paper")),
+    )
 
 
 def leading_ideas_chart(t: Translator, summary: Summary) -> BarChart | None:

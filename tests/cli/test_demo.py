@@ -162,6 +162,23 @@ def test_transcript_shows_the_outcome_recorded(played):
     assert "Fatima: /outcome 1" in part and "You said, we did" in part
 
 
+def test_transcript_shows_a_proposal_decided_by_consent_with_a_reason(played):
+    part = section(played[1], "consent")
+    assert "Fatima: /consent 1d" in part and "[Agree] [Abstain] [Object] [Block]" in part
+    assert "Dawid presses [Object]" in part and "Dlaczego? Napisz tu uzasadnienie" in part  # in his Polish
+    assert "Passed: Agree 3 · Abstain 1 · Object 1 · Block 0. 5 neighbours took part." in part
+    assert "• \u2068Dawid\u2069 (object): \u2068Najpierw" in part
+
+
+def test_transcript_shows_a_small_budget_chosen_within_its_money(played):
+    part = section(played[1], "budget")
+    assert "Fatima: /budget 600 GBP 3h 3h" in part and "Idea 1 of round #4 costs £250." in part
+    assert "[Choose projects privately]" in part and "Chosen: £450 of £600 (2 projects)." in part
+    assert "Paper ballots of budget round #4: 3 voters." in part
+    assert "2 projects funded: £500 of £600 spent, £100 left." in part
+    assert "Bot sends an image" in part
+
+
 def test_transcript_shows_two_neighbours_logging_and_confirming_time(played):
     part = section(played[1], "time_bank")
     assert "Ben: /log 2h" in part and "Dawid: /log 1h30m" in part

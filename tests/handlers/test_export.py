@@ -15,7 +15,7 @@ from tests.support.credit_helpers import confirmed_entry
 from tests.support.ideas_helpers import open_round
 
 FILES = {"rounds.csv", "ideas.csv", "votes.csv", "outcomes.csv", "ledger.csv", "needs_offers.csv", "paper_ballots.csv",
-         "round_changes.csv"}
+         "round_changes.csv", "consent_positions.csv"}
 
 
 async def seed_rounds(harness) -> None:

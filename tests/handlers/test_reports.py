@@ -5,6 +5,7 @@ case is refused with a short answer and nothing sent."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pypdfium2
@@ -12,6 +13,7 @@ import pytest
 
 from bot.render.print_text import FONTS_DIR, SCRIPT_FONTS
 from tests.support.credit_helpers import confirmed_entry, plain
+from tests.support.decision_helpers import budget_with_ideas, put_proposal, take, vote_for
 from tests.support.ideas_helpers import open_round
 from tests.support.round_helpers import poll_ids
 
@@ -136,3 +138,44 @@ async def test_a_resident_cannot_make_a_report(harness):
     await harness.send(harness.residents[0], "/report 1")
     assert "only the group's facilitators" in harness.last_text()
     assert _documents(harness) == []
+
+
+async def _index_line(harness, number: int) -> str:
+    """Round ``number``'s entry on the public page's index, tags and isolates left out."""
+    from storage import groups
+
+    async with harness.db.read() as conn:
+        group = await groups.get_by_chat(conn, harness.group.id)
+    index = (harness.app.services.config.site_dir / group.site_token / "index.html").read_text()
+    entry = index.split(f'href="round-{number}.html"', 1)[1].split("</li>", 1)[0]
+    return plain(re.sub(r"<[^>]+>", " ", entry))
+
+
+async def test_a_consent_proposal_is_listed_and_reported_with_its_verdict(harness):
+    await harness.send(harness.facilitator, "/settings public on")
+    round_, message = await put_proposal(harness)
+    await take(harness, harness.residents[0], message, "Agree")
+    await take(harness, harness.residents[1], message, "Agree")
+    await harness.send(harness.facilitator, f"/close {round_.number} now")
+    line = await _index_line(harness, round_.number)
+    assert "consent proposal" in line and "decided" in line
+    assert "Passed: Agree 2 · Abstain 0 · Object 0 · Block 0. 2 neighbours took part." in line
+    await harness.send(harness.facilitator, f"/report {round_.number}")
+    text = _text(_pdf(_documents(harness)[0]))
+    assert "Passed: Agree 2" in text and "consent proposal" in text and "Block" in text
+
+
+async def test_a_budget_is_listed_and_reported_with_its_funded_projects(harness):
+    await harness.send(harness.facilitator, "/settings public on")
+    round_ = await budget_with_ideas(harness, [("A bench by the bus stop", 1200), ("Planters on Chapel Street", 3000),
+                                               ("Repaint the hall", 1800)])  # fmt: skip
+    await harness.send(harness.facilitator, f"/vote {round_.number}")
+    await vote_for(harness, harness.residents[0], round_, [2, 3])
+    await harness.send(harness.facilitator, "/close now")
+    line = await _index_line(harness, round_.number)
+    assert "participatory budget" in line
+    assert "2 projects funded: £4,800 of £5,000 spent, £200 left. Funded: " in line
+    await harness.send(harness.facilitator, f"/report {round_.number}")
+    text = _text(_pdf(_documents(harness)[0]))
+    assert "2 projects funded: £4,800 of £5,000 spent, £200 left." in text
+    assert "£3,000" in text and "Cost" in text

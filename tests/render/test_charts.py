@@ -71,6 +71,14 @@ def test_a_character_no_font_has_is_reported_as_missing():
     assert charts.missing_glyphs("\U000e0100\u4e00") != set()
 
 
+def test_a_character_no_font_has_is_drawn_as_a_replacement_not_a_warning():
+    # a proposal in Chinese put to a group whose chart fonts have none: drawn, each made
+    # matplotlib warn of a missing glyph (an error under the test settings)
+    chart = results_chart(i18n.translator("en"), _round("\U000272c3 选哪个?"), _results(["一个想法", "Idea 2"]))
+    assert charts.png_now(chart)[:4] == b"\x89PNG"
+    assert charts.visual("选 a\U000272c3") == "\ufffd a\ufffd"
+
+
 def test_what_members_wrote_is_its_own_direction_run_in_labels_title_and_caption():
     """The PNG (libraqm) and the page's SVG read the same isolates: a Latin idea in an Arabic
     chart keeps its ellipsis at its own end, its number beside the Arabic words."""

@@ -66,6 +66,20 @@ class Approval:
     async def voters_so_far(self, conn: Connection, round_: Round) -> int:
         return await round_voters(conn, round_.id)
 
+    async def votable(self, conn: Connection, round_: Round, standing: Sequence[Idea]) -> list[Idea]:
+        return list(standing)
+
+    def knows_voters(self, group: Group) -> bool:
+        """Telegram says who voted only in public polls."""
+        return not group.anonymous_votes
+
+    async def replied(self, app: CoprodApplication, round_: Round, *, member_id: int | None, text: str | None,
+                      source: Source) -> bool:  # fmt: skip
+        return False
+
+    async def answered_privately(self, app: CoprodApplication, member_id: int, text: str | None) -> int | None:
+        return None
+
 
 APPROVAL = Approval()
 

@@ -24,7 +24,7 @@ from bot.domain.decisions import Decision
 from bot.domain.decisions.opinions import OpinionMap, opinion_map
 from bot.domain.decisions.statements import decide, group_counts
 from bot.domain.i18n import Translator
-from bot.domain.records import Group
+from bot.domain.records import Group, Source
 from bot.domain.rounds import MAX_STATEMENT_LENGTH, Idea, Round, Stage
 from bot.runtime.application import CoprodApplication
 from bot.runtime.limiter import best_effort_args
@@ -161,6 +161,20 @@ class Statements:
 
     async def voters_so_far(self, conn: Connection, round_: Round) -> int:
         return await stored.voters(conn, round_.id)
+
+    async def votable(self, conn: Connection, round_: Round, standing: Sequence[Idea]) -> list[Idea]:
+        return list(standing)
+
+    def knows_voters(self, group: Group) -> bool:
+        """No nudges: members vote privately, each at their own pace, through the round's link."""
+        return False
+
+    async def replied(self, app: CoprodApplication, round_: Round, *, member_id: int | None, text: str | None,
+                      source: Source) -> bool:  # fmt: skip
+        return False  # a reply to the round's message is a statement, taken as any idea
+
+    async def answered_privately(self, app: CoprodApplication, member_id: int, text: str | None) -> int | None:
+        return None
 
 
 STATEMENTS = Statements()
