@@ -230,7 +230,8 @@ def _legend(page: _Page, chart: BarChart) -> None:
     pdf.set_font(page.family, "", _SMALL)
     for (colour, cross), words in zip(((BLUE, False), (VERMILLION, True)), chart.parts, strict=True):
         _bar(page, along, top, _BAR_HEIGHT, colour, cross=cross)
-        width = pdf.get_string_width(words) + 2
+        # Measured in the page's own font, with room for the wider fallback fonts a word may take.
+        width = pdf.get_string_width(print_text.line(page.report.language, words)) * 1.3 + 4
         pdf.set_xy(page.x(along + _BAR_HEIGHT + 1.5, width), top - 0.8)
         page.text(words, _SMALL, colour=_MUTED, width=width)
         along += _BAR_HEIGHT + width + 6

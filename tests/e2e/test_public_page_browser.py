@@ -33,11 +33,14 @@ PHONE = "390,844"
 QUESTIONS = {"en": "What should we do with the empty lot?", "ar": "ماذا نفعل بالأرض الفارغة؟"}
 IDEAS = {"en": ("Plant a community garden", "A place for children to play"),
          "ar": ("نزرع حديقة للحي", "ملعب صغير للأطفال")}  # fmt: skip
+OUTCOMES = {"en": "The council gave us the lot; digging starts in March.",
+            "ar": "منحنا المجلس الأرض؛ يبدأ الحفر في مارس."}
 LATIN_IDEA = "Plant fruit trees along the canal path by the old school and the library"
 
 
 async def _published(harness, language: str) -> Path:
-    """A round in ``language`` with two ideas, voted and closed, on the group's public page."""
+    """A round in ``language`` with two ideas, voted and closed, its outcome under way, on the
+    group's public page."""
     ben, chloe = harness.residents[:2]
     await harness.send(harness.facilitator, "/settings public on")
     await harness.send(harness.facilitator, f"/settings language {language}")
@@ -49,6 +52,7 @@ async def _published(harness, language: str) -> Path:
     await harness.vote(ben, poll_id, [0])
     await harness.vote(chloe, poll_id, [0, 1])
     await harness.send(harness.facilitator, "/close now")
+    await harness.send(harness.facilitator, f"/outcome 1 40% {OUTCOMES[language]}")
     async with harness.db.read() as conn:
         group = await groups.get_by_chat(conn, harness.group.id)
     return site.folder(harness.app, group.site_token)
@@ -265,7 +269,6 @@ async def test_the_index_shows_each_rounds_status_and_the_outcomes_progress(harn
 async def test_hours_confirmed_for_a_round_show_on_the_index_and_its_page_at_once(harness, tmp_path):
     folder = await _published(harness, "en")
     ben, chloe = harness.residents[:2]
-    await harness.send(harness.facilitator, "/outcome 1 planned The garden is planned.")
     before = _chromium(folder / "index.html", tmp_path / "profile", "--dump-dom")
     assert "No volunteering has been confirmed yet." in before
     await confirmed_entry(harness, ben, chloe, "/log 2h for #1 dug the beds")

@@ -29,8 +29,11 @@ EXPECTED = {
            "6 neighbours voted: 3 online and 3 on paper.", "in progress (60%)", "What happened next"),
     "pl": ("Raport dla rady: runda #1", "Kto mógł wziąć udział i jak", "Na papierowych kartach",
            "Głosowało 6 sąsiadów: 3 online i 3 na papierze.", "w toku (60%)", "Co było dalej"),
-    "ur": ("کونسل کے لیے رپورٹ: راؤنڈ #1",),
-    "ar": ("تقرير للمجلس: الجولة #1",),
+    # Nastaliq stacks its joined forms, which pdfium cannot read back as letters (see the
+    # poster's tests): the Urdu report is read for its numbers and Latin words, and by eye.
+    "ur": ("#1", "2026", "09:00", "60%"),
+    "ar": ("تقرير للمجلس: الجولة #1", "من كان بإمكانه المشاركة، وكيف", "بأوراق اقتراع ورقية",
+           "6 جيران: 3 عبر الإنترنت", "ما حدث بعد ذلك"),  # (pdfium reads a shadda out of its place)
 }
 
 
@@ -79,10 +82,13 @@ async def test_the_report_reads_back_in_the_groups_language_on_at_most_two_pages
     pdf = _pdf(document)
     assert 1 <= len(pdf) <= 2
     text = _text(pdf)
+    readable = text.replace(" ", "") if language == "ur" else text  # Nastaliq's spaces are not read back
     for words in EXPECTED[language]:
-        assert words in text, (language, words)
+        assert words in readable, (language, words)
     for idea in IDEAS[:1] + IDEAS[2:]:  # Latin ideas read back whole in every language
-        assert idea in text
+        assert (idea.replace(" ", "") if language == "ur" else idea) in readable
+    if language == "ur":
+        assert b"NotoNastaliqUrdu" in document["document"][1]
     assert "Mr Okafor" not in text  # an assisted neighbour is named only where they agreed
     assert "dug the holes" not in text  # ledger notes never leave the ledger
     assert "Ben" in text  # a member's name shows unless they chose /privacy
