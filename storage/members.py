@@ -158,7 +158,8 @@ async def belongs(conn: Connection, group_id: int, user_id: int) -> bool:
 async def joined(conn: Connection, group_id: int, user_id: int, now: dt.datetime) -> None:
     """Record that a known member belongs to a group (Telegram said so, before they posted)."""
     await conn.execute(
-        "INSERT OR IGNORE INTO group_members (group_id, user_id, first_seen_at) VALUES (?, ?, ?)",
+        "INSERT INTO group_members (group_id, user_id, first_seen_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (group_id, user_id) DO NOTHING",
         (group_id, user_id, to_db(now)),
     )
 

@@ -81,7 +81,8 @@ async def queue(
 ) -> int:  # fmt: skip
     """Queue one notice per member (never a second one of the same kind and subject); how many are new."""
     return await conn.execute_many(
-        "INSERT OR IGNORE INTO notices (group_id, user_id, round_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO notices (group_id, user_id, round_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (kind, ref_id, user_id) DO NOTHING",
         [(group_id, user_id, round_id, kind.value, ref_id, to_db(due_at)) for user_id in user_ids],
     )
 
