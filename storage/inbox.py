@@ -14,16 +14,38 @@ from storage import Connection, to_db
 _CHUNK = 500
 
 
-async def store(conn: Connection, updates: Iterable[tuple[int, str]], now: dt.datetime) -> None:
-    """Keep each ``(update_id, payload)`` not already stored or applied (redeliveries are ignored)."""
+async def store(conn: Connection, updates: Iterable[tuple[int, str, str]], now: dt.datetime) -> None:
+    """Keep each ``(update_id, payload, lane)`` not already stored or applied (redeliveries are
+    ignored). The id is cast because a SELECT gives PostgreSQL no column to infer its type from."""
     received_at = to_db(now)
     await conn.execute_many(
         """
-        INSERT OR IGNORE INTO inbox (update_id, payload, received_at)
-        SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)
+        INSERT INTO inbox (update_id, payload, received_at, lane)
+        SELECT CAST(? AS BIGINT), ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)
+        ON CONFLICT (update_id) DO NOTHING
         """,
-        [(update_id, payload, received_at, update_id) for update_id, payload in updates],
+        [(update_id, payload, received_at, lane, update_id) for update_id, payload, lane in updates],
     )
+
+
+async def waiting_lanes(conn: Connection) -> list[str | None]:
+    """The lanes with updates waiting, each once (None for updates stored before lanes were)."""
+    rows = await conn.fetch_all("SELECT DISTINCT lane FROM inbox")
+    return [row[0] for row in rows]
+
+
+async def next_in_lane(conn: Connection, lane: str) -> tuple[int, str] | None:
+    """The lane's oldest waiting update, ``(update_id, payload)``, or None when it is empty."""
+    row = await conn.fetch_one(
+        "SELECT update_id, payload FROM inbox WHERE lane = ? ORDER BY update_id LIMIT 1", (lane,)
+    )
+    return None if row is None else (row[0], row[1])
+
+
+async def name_lanes(conn: Connection, lanes: Iterable[tuple[int, str]]) -> None:
+    """Give updates stored before lanes were their ``(update_id, lane)``."""
+    await conn.execute_many("UPDATE inbox SET lane = ? WHERE update_id = ? AND lane IS NULL",
+                            [(lane, update_id) for update_id, lane in lanes])  # fmt: skip
 
 
 async def waiting(conn: Connection) -> list[int]:
@@ -46,7 +68,7 @@ async def payloads(conn: Connection, update_ids: Sequence[int]) -> dict[int, str
 async def mark_processed(conn: Connection, update_id: int, now: dt.datetime) -> None:
     """One statement: a trigger (0006) takes the update out of the inbox as it is recorded."""
     await conn.execute(
-        "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
+        "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?) ON CONFLICT (update_id) DO NOTHING",
         (update_id, to_db(now)),
     )
 

@@ -13,6 +13,7 @@ from tests.support.credit_helpers import (
     message_text,
     plain,
 )
+from tests.support.databases import sqlite_only
 from tests.support.ideas_helpers import open_round
 
 
@@ -166,6 +167,7 @@ async def test_non_facilitator_cannot_export(harness):
     assert harness.telegram.sent("sendDocument") == []
 
 
+@sqlite_only
 async def test_forgetme_leaves_no_copy_of_the_name_in_the_database_files(harness, tmp_path):
     zofia = harness.telegram.person(301, "Zygfryda", last_name="Quennell", username="zygfryda_q", language_code="en")
     chloe = harness.residents[1]

@@ -33,7 +33,7 @@ async def test_update_applied_before_a_restart_is_skipped_after_it(harness, tmp_
     await harness.app.shutdown()
 
     restarted = build_application(
-        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
+        make_config(harness.app.services.config.database, site_dir=tmp_path / "site"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
     )
     async with restarted:
         await restarted.process_update(Update.de_json(update, restarted.bot))
