@@ -17,9 +17,10 @@ class AppliedUpdates:
 
     Telegram's update ids increase, so a new update is above it and costs no read; a
     redelivery, or ids restarted lower after a quiet week, are checked in
-    ``processed_updates`` as before. Only this process records updates as applied
-    (:meth:`Inbox._apply` calls :meth:`recorded`), and records are only ever deleted,
-    so the ceiling, read once from the database, never misses one.
+    ``processed_updates`` as before. On a database only this process uses, only it records
+    updates as applied (:meth:`Inbox._apply` calls :meth:`recorded`), and records are only
+    ever deleted, so the ceiling, read once from the database, never misses one; a shared
+    database (replicas) is asked every time.
 
     Chats are applied side by side, so an update waiting in its chat's lane is often below
     the ceiling; the inbox names those (:meth:`queued`): they are in the inbox table, which
@@ -38,6 +39,9 @@ class AppliedUpdates:
         """Whether ``update_id`` was recorded as applied (a new or queued id is answered without a read)."""
         if update_id in self._queued:
             return False
+        if db.shared:  # other processes record updates too: the ceiling could be stale
+            async with db.read() as conn:
+                return await stored.is_processed(conn, update_id)
         if self._ceiling is None:
             async with db.read() as conn:
                 self._ceiling = await stored.highest_processed(conn)

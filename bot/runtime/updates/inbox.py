@@ -30,7 +30,8 @@ from bot.runtime.application import CoprodApplication
 from bot.runtime.retries import Backoff
 from bot.runtime.services import Services
 from bot.runtime.updates import faults, lanes
-from storage import TransientError
+from bot.runtime.updates.shared_lanes import SharedLanes
+from storage import Database, TransientError
 from storage import inbox as stored
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,12 @@ class Inbox:
     def __init__(self, application: CoprodApplication, *, width: int = lanes.WIDTH, grace: float = GRACE) -> None:
         self._app = application
         self._grace = grace
-        self._lanes = lanes.Lanes(self._apply_one, width)
+        database = application.services.db
+        self._lanes: lanes.Lanes | SharedLanes = (
+            SharedLanes(self._apply_one, database, application.bot, width)
+            if database.shared
+            else lanes.Lanes(self._apply_one, width)
+        )
         self._progress = asyncio.Condition()  # notified when an update is applied or a fault passes
         self._stopping = False
         self._applied = 0
@@ -66,6 +72,10 @@ class Inbox:
         return self._app.services
 
     @property
+    def database(self) -> Database:
+        return self._services.db
+
+    @property
     def bot(self) -> Bot:
         """The bot a source calls Telegram through and decodes updates with (``Update.de_json``)."""
         return self._app.bot
@@ -78,7 +88,7 @@ class Inbox:
         Telegram (the next ``getUpdates`` offset, a webhook's answer); a database fault
         raises, with nothing stored. :meth:`receive_until_stored` waits such faults out.
         """
-        rows = [(update.update_id, json.dumps(update.to_dict())) for update in updates]
+        rows = [(update.update_id, json.dumps(update.to_dict()), lanes.lane_name(update)) for update in updates]
         async with self._services.db.transaction() as conn:
             await stored.store(conn, rows, self._services.clock.now())
             # only the batch can be new to the lanes: whatever a crash left was taken in at start
@@ -117,7 +127,11 @@ class Inbox:
 
     async def _take_in(self) -> None:
         """Queue every stored update the lanes do not hold yet, oldest first (at start: whatever
-        a crash left; in tests, what was stored behind the inbox's back)."""
+        a crash left; in tests, what was stored behind the inbox's back). Shared lanes read the
+        table as they go, so they only need to know which lanes have work."""
+        if isinstance(self._lanes, SharedLanes):
+            await self._lanes.sweep()
+            return
         async with self._services.db.read() as conn:
             new = [update_id for update_id in await stored.waiting(conn) if update_id not in self._lanes]
             payloads = await stored.payloads(conn, new)
@@ -138,6 +152,7 @@ class Inbox:
 
     async def _apply_one(self, update_id: int, update: Update) -> float | None:
         """Apply and record one update; None once done, else the pause before trying it again."""
+        self._services.applied.queued(update_id)  # it is in the inbox: not applied yet
         fault = await self._apply(update_id, update)
         if fault is not None:
             return self._deferred(fault, update_id)

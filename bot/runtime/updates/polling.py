@@ -39,6 +39,17 @@ class PollingSource:
         await application.bot.delete_webhook()
 
     async def run(self, inbox: Inbox, stop: asyncio.Event) -> None:
+        """Poll while holding the database's ``polling`` claim: processes sharing a PostgreSQL
+        database may be several, but Telegram answers only one ``getUpdates`` at a time."""
+        async with inbox.database.claim("polling") as mine:
+            if not mine:
+                raise ConfigError(
+                    "another coprod-bot is already running with long polling on this database "
+                    "(to run several, give them a webhook: COPROD_WEBHOOK_URL)"
+                )
+            await self._poll(inbox, stop)
+
+    async def _poll(self, inbox: Inbox, stop: asyncio.Event) -> None:
         offset: int | None = None  # none at first: Telegram resends all it holds; receive() dedupes
         backoff = Backoff()
         while not stop.is_set():

@@ -17,7 +17,7 @@ import signal
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from bot.domain.errors import ConfigError
-from bot.runtime import instance
+from bot.runtime import instance, scheduling
 from bot.runtime.application import CoprodApplication
 from bot.runtime.retries import Backoff
 from bot.runtime.updates.inbox import GRACE, Inbox
@@ -50,9 +50,17 @@ async def _serve(application: CoprodApplication, source: UpdateSource, stop: asy
             await application.post_init(application)
         await application.start()
         inbox = Inbox(application)
+        sweeping = (
+            asyncio.create_task(scheduling.keep_catching_up(application), name="deadline-sweep")
+            if application.services.db.shared
+            else None
+        )
         try:
             await receive_and_apply(inbox, source, stop)
         finally:
+            if sweeping is not None:
+                sweeping.cancel()
+                await asyncio.gather(sweeping, return_exceptions=True)
             await _stop_within(application, (inbox.stopped_at or loop.time()) + GRACE)
             if application.post_stop:
                 await application.post_stop(application)
