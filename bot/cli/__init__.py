@@ -19,9 +19,10 @@ from bot.cli import group_export, ledger_check, site
 from bot.demo import run as demo_runner
 from bot.domain.errors import ConfigError
 from bot.runtime import logs
-from bot.runtime.config import OPTIONS, load_config
+from bot.runtime.config import OPTIONS, Config, load_config
 from bot.runtime.updates.polling import PollingSource
 from bot.runtime.updates.serve import serve
+from bot.runtime.updates.source import UpdateSource
 
 EXIT_CONFIG = 2
 EXIT_UNHEALTHY = 1
@@ -38,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         shown = "" if default is None else f" (default: {default})"
         parser.add_argument(flag, metavar="VALUE", help=f"{help_text}; env {variable}{shown}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="run the bot with long polling (the default)")
+    commands.add_parser("run", help="run the bot, with long polling or a webhook (the default)")
     backup = commands.add_parser("backup", help="write a consistent copy of the live database")
     backup.add_argument("path", type=Path, help="where to write the copy")
     commands.add_parser(
@@ -69,8 +70,17 @@ def _run(options: argparse.Namespace) -> int:
     config = load_config(vars(options))
     logs.configure(config.log_level, config.token)
     application = build_application(config)
-    asyncio.run(serve(application, PollingSource()))
+    asyncio.run(serve(application, update_source(config)))
     return 0
+
+
+def update_source(config: Config) -> UpdateSource:
+    """A webhook when one is configured, else long polling."""
+    if config.webhook is None:
+        return PollingSource()
+    from bot.runtime.updates.webhook import WebhookSource  # aiohttp is needed only by those who use it
+
+    return WebhookSource(config.webhook)
 
 
 def _backup(options: argparse.Namespace) -> int:
