@@ -24,6 +24,7 @@ SERVER = os.environ.get("COPROD_TEST_DATABASE", "")  # e.g. postgresql://coprod@
 
 on_postgres = SERVER.startswith(("postgresql://", "postgres://"))
 sqlite_only = pytest.mark.skipif(on_postgres, reason="reads or tampers with the SQLite file itself")
+one_process_only = pytest.mark.skipif(on_postgres, reason="a rule of a database one process owns (SQLite)")
 postgres_only = pytest.mark.skipif(not on_postgres, reason="needs COPROD_TEST_DATABASE (a PostgreSQL server)")
 
 

@@ -50,7 +50,7 @@ class WebhookDelivery:
         self.duplicates = 0  # updates sent a second time on purpose
         self._in_flight: set[Hashable] = set()
         self._retry_at: dict[int, float] = {}  # id() of a pending update -> when it may be tried again
-        self._accepted = 0
+        self._once: set[int] = set()  # update ids accepted at least once
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
@@ -124,10 +124,11 @@ class WebhookDelivery:
                 place = next((index for index, queued in enumerate(pending) if queued is update), None)
                 if place is not None:  # not yet taken by an earlier answer
                     del pending[place]
-                    self._accepted += 1
-                    if self.duplicate_every and self._accepted % self.duplicate_every == 0:
-                        pending.append(dict(update))  # the same update again, as after a lost answer
-                        self.duplicates += 1
+                    if update["update_id"] not in self._once:  # a duplicate is not counted, nor sent again
+                        self._once.add(update["update_id"])
+                        if self.duplicate_every and len(self._once) % self.duplicate_every == 0:
+                            pending.append(dict(update))  # the same update again, as after a lost answer
+                            self.duplicates += 1
             else:
                 self._retry_at[id(update)] = time.monotonic() + RETRY_AFTER
             condition.notify_all()

@@ -27,6 +27,7 @@ from telegram import Update
 from bot.domain.errors import ConfigError
 from bot.runtime.application import CoprodApplication
 from bot.runtime.config import Webhook
+from bot.runtime.services import Services
 from bot.runtime.updates.inbox import Inbox
 from storage import StorageError, TransientError
 
@@ -46,6 +47,7 @@ class WebhookSource:
         self._max_connections = max_connections
         self._inbox: Inbox | None = None  # set while running: until then deliveries are asked to come back
         self._runner: web.AppRunner | None = None
+        self._services: Services | None = None  # the application's, once serving
 
     async def prepare(self, application: CoprodApplication) -> None:
         """Start serving (requests get ``503`` until :meth:`run` takes them), then tell Telegram
@@ -72,7 +74,7 @@ class WebhookSource:
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post(self._webhook.path, self._deliver)
         app.router.add_get("/healthz", self._health)
-        app["database"] = lambda: application.services.db
+        self._services = application.services
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
         try:
@@ -112,8 +114,9 @@ class WebhookSource:
         return web.Response(text="ok")
 
     async def _health(self, request: web.Request) -> web.Response:
+        assert self._services is not None
         try:
-            async with request.app["database"]().read() as conn:
+            async with self._services.db.read() as conn:
                 await conn.fetch_one("SELECT 1")
         except (StorageError, RuntimeError) as error:  # RuntimeError: not open yet, or closed
             return web.Response(status=503, text=f"unhealthy: {error}")
