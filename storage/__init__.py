@@ -89,6 +89,10 @@ class Database(Protocol):
 
     async def close(self) -> None: ...
 
+    async def continue_ids(self) -> None:
+        """After rows were copied in with their ids (:mod:`storage.transfer`): new rows get ids
+        after the copied ones."""
+
     def claim(self, name: str) -> AbstractAsyncContextManager[bool]:
         """Hold ``name`` (a chat's lane, a deadline) against every process using this database
         while inside; it yields False when another holder has it. A process that dies releases

@@ -1,4 +1,4 @@
-"""Command line: ``coprod-bot [flags] [run|backup PATH|health|demo|check|export|site]``.
+"""Command line: ``coprod-bot [flags] [run|backup PATH|health|demo|check|export|site|migrate-to-postgres]``.
 
 Every option is also an environment variable (see ``--help``). Bad configuration is one
 line on stderr and exit status 2, never a traceback.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import storage
 from bot.app import build_application
-from bot.cli import group_export, ledger_check, site
+from bot.cli import group_export, ledger_check, migrate, site
 from bot.demo import run as demo_runner
 from bot.domain.errors import ConfigError
 from bot.runtime import logs
@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     ledger_check.add_commands(commands)
     group_export.add_commands(commands)
     site.add_commands(commands)
+    migrate.add_commands(commands)
     return parser
 
 
@@ -143,6 +144,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": ledger_check.check,
     "export": group_export.export_group,
     "site": site.build_sites,
+    "migrate-to-postgres": migrate.migrate_to_postgres,
 }
 
 

@@ -320,6 +320,22 @@ class PostgresDatabase:
             except _DRIVER_ERRORS as error:
                 raise _storage_error(error) from error
 
+    async def continue_ids(self) -> None:
+        """Move each identity column's sequence past the highest id copied in."""
+        async with self._write_turn, self._writers.acquire() as raw:
+            try:
+                tables = await raw.fetch(
+                    "SELECT table_name FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'"
+                )
+                for (table,) in tables:
+                    await raw.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - catalog names
+                        f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+                    )
+            except _DRIVER_ERRORS as error:
+                raise _storage_error(error) from error
+
     @contextlib.asynccontextmanager
     async def claim(self, name: str) -> AsyncIterator[bool]:
         """Hold ``name`` against every process on this database while inside; False if another

@@ -226,6 +226,9 @@ class SQLiteDatabase:
         async with self._lock:
             yield self._connection
 
+    async def continue_ids(self) -> None:
+        """SQLite gives a new row the highest id plus one by itself."""
+
     @contextlib.asynccontextmanager
     async def claim(self, name: str) -> AsyncIterator[bool]:
         """No other process uses the file, so a claim is only this process's: held once at a time."""
