@@ -17,6 +17,7 @@ from benchmarks import (
     ingest,
     notices,
     pressure,
+    scale,
     site_build,
     startup,
     summary_build,
@@ -58,6 +59,8 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
                                              summaries=sizes.due_summaries),
         "notices": lambda: notices.measure(sizes.notices),
         "site": lambda: site_build.measure(rounds=sizes.rounds, ideas=sizes.ideas, ledger=sizes.ledger),
+        "scale": lambda: scale.measure(ideas_http=sizes.ideas_http, replicated=sizes.ideas_http, groups=sizes.groups,
+                                       deadlines=sizes.deadlines),
     }
 
 

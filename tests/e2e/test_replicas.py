@@ -19,10 +19,10 @@ from collections import Counter
 import pytest
 
 from benchmarks.processes import DEADLINE, eventually, fake_api, start_bot
+from benchmarks.proxy import RoundRobinProxy
 from storage import open_database, to_db
 from tests.e2e.live import free_port
 from tests.support.databases import postgres_only
-from tests.support.proxy import RoundRobinProxy
 
 pytestmark = [pytest.mark.slow, postgres_only]
 
