@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
@@ -124,6 +125,17 @@ class UnusableDatabase(StorageError):
 def is_server(address: str | os.PathLike[str]) -> bool:
     """Whether ``address`` names a PostgreSQL server (``postgresql://...``) rather than a SQLite file."""
     return str(address).startswith(("postgresql://", "postgres://"))
+
+
+def shown(address: str | os.PathLike[str]) -> str:
+    """``address`` as it may appear in a message or a log line: a URL's password masked."""
+    text = str(address)
+    if not is_server(text):
+        return text
+    parts = urllib.parse.urlsplit(text)
+    if parts.password is None:
+        return text
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
 
 
 async def open_database(address: str | os.PathLike[str]) -> Database:

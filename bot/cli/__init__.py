@@ -116,9 +116,9 @@ def database_problem(path: Path) -> str | None:
     try:
         version, wanted = storage.schema_versions(path)
     except storage.UnusableDatabase as error:
-        return f"cannot read the database at {path}: {error}"
+        return f"cannot read the database at {storage.shown(path)}: {error}"
     if version is None:
-        return f"no database at {path} (the bot creates it when it first starts)"
+        return f"no database at {storage.shown(path)} (the bot creates it when it first starts)"
     if version < wanted:
         return f"database schema is version {version}, this bot needs {wanted}: start the bot to migrate it"
     if version > wanted:

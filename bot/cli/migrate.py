@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import urllib.parse
 from pathlib import Path
 
 import storage
 from bot.cli.ledger_check import discrepancies
 from bot.domain.errors import ConfigError
 from bot.runtime import instance
-from storage import Database, transfer
+from storage import Database, shown, transfer
 from storage import ledger as stored_ledger
 
 EXIT_MISMATCH = 1
@@ -35,14 +34,6 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     migrate.add_argument("sqlite_file", type=Path, metavar="SQLITE_FILE")
     migrate.add_argument("url", metavar="URL")
-
-
-def shown(url: str) -> str:
-    """The URL without its password, for messages."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
 
 
 async def balances(database: Database) -> dict[int, dict[int, int]]:

@@ -40,7 +40,7 @@ from storage.postgres.sends import SharedSendWindows
 
 SCHEMES = ("postgresql://", "postgres://")
 MIGRATION_LOCK = 0x636F70726F64  # the advisory lock a migrating process holds ("coprod")
-WRITERS, READERS = 2, 4  # connections in each pool of one process (writes take turns)
+WRITERS, READERS = 3, 4  # connections in each pool of one process (writes take turns; sends reserve beside them)
 STATEMENT_CACHE = 1024  # prepared statements kept per connection (the bot has a few hundred)
 UNIQUE_RETRIES = 2  # a lone statement that lost a race for a number is run again this often
 

@@ -8,10 +8,9 @@ import pytest
 
 from bot import cli
 from bot.app import build_application
-from bot.cli.migrate import shown
 from bot.demo.emulator.request import EmulatorRequest
 from bot.runtime import instance
-from storage import groups, ledger, rounds, transfer
+from storage import groups, ledger, rounds, shown, transfer
 from tests.support.credit_helpers import confirmed_entry
 from tests.support.databases import postgres_only
 from tests.support.harness import Harness, make_config

@@ -59,6 +59,14 @@ async def test_a_request_without_the_right_secret_gets_403_and_changes_nothing(h
     assert hooked.telegram.texts(hooked.group.id) == []
 
 
+@pytest.mark.parametrize("body", [b"not json", b"[]", b'{"no": "update_id"}'])
+async def test_a_body_that_is_no_update_gets_400_and_changes_nothing(hooked, body):
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(hooked.webhook.url, content=body, headers={SECRET_HEADER: hooked.webhook.secret})
+    assert answer.status_code == 400
+    assert await stored_and_applied(hooked) == (0, 0)
+
+
 async def test_telegram_is_answered_only_once_the_update_is_in_the_inbox(hooked, monkeypatch):
     applying = asyncio.Event()
 

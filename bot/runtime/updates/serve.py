@@ -16,6 +16,7 @@ import signal
 
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter
 
+import storage
 from bot.domain.errors import ConfigError
 from bot.runtime import instance, scheduling
 from bot.runtime.application import CoprodApplication
@@ -118,8 +119,8 @@ async def _initialize(application: CoprodApplication, source: UpdateSource, stop
         except (InvalidToken, Forbidden) as error:
             raise token_refused(error) from None
         except UnusableDatabase as error:  # corrupt, locked, or its folder not writable
-            database = application.services.config.database
-            raise ConfigError(f"COPROD_DB {str(database)!r}: cannot use the database ({error})") from None
+            database = storage.shown(application.services.config.database)
+            raise ConfigError(f"COPROD_DB {database!r}: cannot use the database ({error})") from None
         except (NetworkError, RetryAfter) as error:
             delay = backoff.delay()
             log.warning("event=start_failed error=%s retry_in=%.1fs", type(error).__name__, delay)

@@ -102,7 +102,7 @@ class WebhookSource:
             return web.Response(status=503, text="starting or stopping", headers={"Retry-After": "1"})
         try:
             update = Update.de_json(json.loads(await request.read()), inbox.bot)
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             return web.Response(status=400, text="not an update")
         try:
             async with asyncio.timeout(ROOM_WAIT):
