@@ -226,7 +226,7 @@ class PostgresDatabase:
         self._write_turn = asyncio.Lock()
         self._claims_turn = asyncio.Lock()
         self._claimed: set[str] = set()
-        self.send_windows = SharedSendWindows(self.read, self._locked)
+        self.send_windows = SharedSendWindows(self.read, self._lone)
 
     @classmethod
     async def open(cls, address: str) -> PostgresDatabase:
@@ -309,16 +309,17 @@ class PostgresDatabase:
             await self._readers.release(raw)
 
     @contextlib.asynccontextmanager
-    async def _locked(self, key: int) -> AsyncIterator[PostgresConnection]:
-        """A transaction holding the advisory transaction lock ``key`` (for the shared sends)."""
-        async with self._writers.acquire() as raw:
-            conn = PostgresConnection(raw, self._types, lone=False)
-            try:
-                async with raw.transaction():
-                    await raw.execute("SELECT pg_advisory_xact_lock($1)", key)
-                    yield conn
-            except _DRIVER_ERRORS as error:
-                raise _storage_error(error) from error
+    async def _lone(self) -> AsyncIterator[PostgresConnection]:
+        """A writing connection outside the turns of this process's transactions, for a lone
+        statement that serializes itself (the shared sends' reservation)."""
+        try:
+            raw = await self._writers.acquire()
+        except _DRIVER_ERRORS as error:
+            raise _storage_error(error) from error
+        try:
+            yield PostgresConnection(raw, self._types, lone=True)
+        finally:
+            await self._writers.release(raw)
 
     async def continue_ids(self) -> None:
         """Move each identity column's sequence past the highest id copied in."""

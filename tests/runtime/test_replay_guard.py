@@ -9,11 +9,10 @@ from bot.demo.emulator.request import EmulatorRequest
 from bot.runtime.updates.applied import AppliedUpdates
 from bot.runtime.updates.inbox import Inbox
 from storage import inbox as stored
-from tests.support.databases import one_process_only, postgres_only
+from tests.support.databases import postgres_only
 from tests.support.harness import make_config
 
 
-@one_process_only
 async def test_ids_above_the_highest_applied_one_cannot_have_been_applied(harness):
     async with harness.db.transaction() as conn:
         await stored.mark_processed(conn, 40, harness.clock.now())
@@ -29,7 +28,7 @@ async def test_ids_above_the_highest_applied_one_cannot_have_been_applied(harnes
 
 @postgres_only
 async def test_on_a_shared_database_an_id_another_replica_applied_is_found_above_the_ceiling(harness):
-    applied = AppliedUpdates()
+    applied = AppliedUpdates(shared=True)
     async with harness.db.transaction() as conn:
         await stored.mark_processed(conn, 40, harness.clock.now())
     assert await applied.includes(harness.db, 40)

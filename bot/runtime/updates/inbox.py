@@ -47,13 +47,21 @@ class Inbox:
     """Store what sources receive while the backlog is bounded; apply it in per-chat lanes
     (:mod:`bot.runtime.updates.lanes`)."""
 
-    def __init__(self, application: CoprodApplication, *, width: int = lanes.WIDTH, grace: float = GRACE) -> None:
+    def __init__(
+        self, application: CoprodApplication, *, width: int = lanes.WIDTH, grace: float = GRACE,
+        shared: bool | None = None,
+    ) -> None:  # fmt: skip
+        """``shared``: other processes apply updates from the same database (replicas behind a
+        webhook), so lanes are taken from the inbox table; by default, whenever the database
+        may be shared. Long polling is one process (the poller), so it passes False."""
         self._app = application
         self._grace = grace
         database = application.services.db
+        self.shared = database.shared if shared is None else shared and database.shared
+        application.services.applied.shared = self.shared
         self._lanes: lanes.Lanes | SharedLanes = (
             SharedLanes(self._apply_one, database, application.bot, width)
-            if database.shared
+            if self.shared
             else lanes.Lanes(self._apply_one, width)
         )
         self._progress = asyncio.Condition()  # notified when an update is applied or a fault passes

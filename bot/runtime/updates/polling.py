@@ -31,6 +31,8 @@ class PollingSource:
     """An :class:`~bot.runtime.updates.source.UpdateSource` fetching with ``getUpdates``
     while the inbox has room for a whole batch."""
 
+    replicated = False  # Telegram answers one poller per token
+
     def __init__(self, *, poll_timeout: float = POLL_TIMEOUT, batch_size: int = BATCH_SIZE) -> None:
         self._poll_timeout = poll_timeout
         self._batch_size = batch_size

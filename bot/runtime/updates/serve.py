@@ -50,10 +50,10 @@ async def _serve(application: CoprodApplication, source: UpdateSource, stop: asy
         if application.post_init:
             await application.post_init(application)
         await application.start()
-        inbox = Inbox(application)
+        inbox = Inbox(application, shared=source.replicated)
         sweeping = (
             asyncio.create_task(scheduling.keep_catching_up(application), name="deadline-sweep")
-            if application.services.db.shared
+            if inbox.shared
             else None
         )
         try:

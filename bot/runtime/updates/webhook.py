@@ -42,6 +42,8 @@ MAX_BODY = 1024 * 1024  # bytes: an update is a few kilobytes
 class WebhookSource:
     """An :class:`~bot.runtime.updates.source.UpdateSource` serving Telegram's webhook calls."""
 
+    replicated = True  # behind a proxy, any number of processes share the work
+
     def __init__(self, webhook: Webhook, *, max_connections: int = MAX_CONNECTIONS) -> None:
         self._webhook = webhook
         self._max_connections = max_connections
