@@ -56,7 +56,9 @@ class Databases:
     def fresh(self) -> str:
         name = f"coprod_bench_{os.getpid()}_{next(_numbers)}"
         self.run(self._admin(f"CREATE DATABASE {name}"))
-        return self.server.rsplit("/", 1)[0] + f"/{name}"
+        base, _, rest = self.server.partition("://")
+        location, _, query = rest.partition("?")
+        return f"{base}://{location.split('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
 
     async def _admin(self, sql: str) -> None:
         import asyncpg

@@ -39,6 +39,10 @@ class Connection(Protocol):
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
         """Run one statement once per row of parameters; how many rows changed in all."""
 
+    async def execute_batch(self, sql: str, rows: Iterable[Params]) -> None:
+        """:meth:`execute_many` for a caller that needs no count: a server backend sends every
+        row in one round trip instead of one each."""
+
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run one ``INSERT`` into a table with an integer ``id``; the new row's id."""
 

@@ -18,7 +18,7 @@ async def store(conn: Connection, updates: Iterable[tuple[int, str, str]], now: 
     """Keep each ``(update_id, payload, lane)`` not already stored or applied (redeliveries are
     ignored). The id is cast because a SELECT gives PostgreSQL no column to infer its type from."""
     received_at = to_db(now)
-    await conn.execute_many(
+    await conn.execute_batch(
         """
         INSERT INTO inbox (update_id, payload, received_at, lane)
         SELECT CAST(? AS BIGINT), ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)

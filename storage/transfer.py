@@ -55,10 +55,10 @@ async def _copy_table(reading: Connection, writing: Connection, table: str) -> i
         for row in values:
             row[merged] = None
     marks = ", ".join("?" * len(columns))
-    await writing.execute_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values)  # noqa: S608
+    await writing.execute_batch(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values)  # noqa: S608
     return len(rows)
 
 
 async def _merge_ideas(reading: Connection, writing: Connection) -> None:
     merged = await reading.fetch_all("SELECT id, merged_into FROM ideas WHERE merged_into IS NOT NULL")
-    await writing.execute_many("UPDATE ideas SET merged_into = ? WHERE id = ?", [(row[1], row[0]) for row in merged])
+    await writing.execute_batch("UPDATE ideas SET merged_into = ? WHERE id = ?", [(row[1], row[0]) for row in merged])

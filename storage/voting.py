@@ -40,7 +40,7 @@ async def add_poll(
         "ON CONFLICT (poll_id) DO NOTHING",
         (poll_id, round_id, layout.position, chat_id, message_id),
     )
-    await conn.execute_many(
+    await conn.execute_batch(
         "INSERT INTO poll_options (poll_id, option_index, idea_id) VALUES (?, ?, ?) "
         "ON CONFLICT (poll_id, option_index) DO NOTHING",
         [(poll_id, index, option.idea_id) for index, option in enumerate(layout.options)],
@@ -63,7 +63,7 @@ async def record_poll_state(
     )
     if changed != 1:
         return False
-    await conn.execute_many(
+    await conn.execute_batch(
         "UPDATE poll_options SET voter_count = ? WHERE poll_id = ? AND option_index = ?",
         [(count, poll_id, index) for index, count in enumerate(option_counts)],
     )
@@ -126,7 +126,7 @@ async def poll_totals(conn: Connection, round_id: int) -> list[int]:
 
 async def freeze_results(conn: Connection, round_id: int, results: Decision) -> None:
     """Keep the published ranking, so late poll updates never change what was announced."""
-    await conn.execute_many(
+    await conn.execute_batch(
         "INSERT INTO round_results (round_id, idea_id, votes, rank, paper_votes) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (round_id, idea_id) DO UPDATE SET votes = excluded.votes, rank = excluded.rank, "
         "paper_votes = excluded.paper_votes",

@@ -85,6 +85,12 @@ async def _configure(connection: asyncpg.Connection) -> None:
     )
 
 
+async def _kept_as_it_is(connection: asyncpg.Connection) -> None:
+    """A connection goes back to its pool as it is: nothing here leaves session state behind
+    (no ``LISTEN``, no session locks, no ``SET``), and asyncpg's reset would cost a round trip
+    on every release, a third of the time of a short write."""
+
+
 _INTEGERS = frozenset({"int2", "int4", "int8"})
 _TEXTS = frozenset({"text", "varchar", "bpchar", "name"})
 
@@ -119,10 +125,7 @@ class PostgresConnection:
 
     async def _arguments(self, sql: str, params: Params) -> tuple[str, list[Any]]:
         statement, names = placeholders.translate(sql)
-        if isinstance(params, dict) or hasattr(params, "keys"):
-            values = [params[name] for name in names]  # type: ignore[index]
-        else:
-            values = list(params)
+        values = self._ordered(params, names)
         if values:
             types = self._types.get(statement)
             if types is None:
@@ -149,6 +152,28 @@ class PostgresConnection:
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
         return sum([await self.execute(sql, row) for row in rows])
+
+    async def execute_batch(self, sql: str, rows: Iterable[Params]) -> None:
+        """asyncpg's ``executemany``: every row in one pipeline."""
+        batch = list(rows)
+        if not batch:
+            return
+        statement, names = placeholders.translate(sql)
+        try:
+            await self._arguments(sql, batch[0])  # learns the parameters' types
+        except _DRIVER_ERRORS as error:
+            raise _storage_error(error) from error
+        types = self._types.get(statement, ())
+        arguments = [[_coerced(value, kind) for value, kind in zip(self._ordered(row, names), types, strict=True)]
+                     for row in batch]  # fmt: skip
+        try:
+            await self._connection.executemany(statement, arguments)
+        except _DRIVER_ERRORS as error:
+            raise _storage_error(error) from error
+
+    @staticmethod
+    def _ordered(params: Params, names: tuple[str, ...]) -> list[Any]:
+        return [params[name] for name in names] if names else list(params)  # type: ignore[index]
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         return await self._run(self._connection.fetchval, sql + " RETURNING id", params)
@@ -236,7 +261,7 @@ class PostgresDatabase:
             for size in (WRITERS, READERS):
                 pools.append(await asyncpg.create_pool(
                     address, min_size=1, max_size=size, init=_configure, timeout=10,
-                    statement_cache_size=STATEMENT_CACHE,
+                    statement_cache_size=STATEMENT_CACHE, reset=_kept_as_it_is,
                 ))  # fmt: skip
             pools.append(await asyncpg.connect(address, timeout=10))
             database = cls(address, *pools)

@@ -69,6 +69,9 @@ class SQLiteConnection:
             raise _storage_error(error) from error
         return max(cursor.rowcount, 0)
 
+    async def execute_batch(self, sql: str, rows: Iterable[Params]) -> None:
+        await self.execute_many(sql, rows)
+
     async def insert(self, sql: str, params: Params = ()) -> int:
         try:
             cursor = await self._connection.execute(sql, params)

@@ -76,7 +76,7 @@ class _Server:
         return address_of(self._url, name)
 
     def drop(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1].split("?", 1)[0]
+        name = url.split("?", 1)[0].rsplit("/", 1)[1]
         self._run(self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
