@@ -34,12 +34,12 @@ async def waiting_lanes(conn: Connection) -> list[str | None]:
     return [row[0] for row in rows]
 
 
-async def next_in_lane(conn: Connection, lane: str) -> tuple[int, str] | None:
-    """The lane's oldest waiting update, ``(update_id, payload)``, or None when it is empty."""
-    row = await conn.fetch_one(
-        "SELECT update_id, payload FROM inbox WHERE lane = ? ORDER BY update_id LIMIT 1", (lane,)
+async def in_lane(conn: Connection, lane: str, limit: int) -> list[tuple[int, str]]:
+    """The lane's oldest waiting updates, ``(update_id, payload)``, at most ``limit`` of them."""
+    rows = await conn.fetch_all(
+        "SELECT update_id, payload FROM inbox WHERE lane = ? ORDER BY update_id LIMIT ?", (lane, limit)
     )
-    return None if row is None else (row[0], row[1])
+    return [(row[0], row[1]) for row in rows]
 
 
 async def name_lanes(conn: Connection, lanes: Iterable[tuple[int, str]]) -> None:

@@ -241,8 +241,7 @@ class EmulatorServer:
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
         self.control = Control(self)
-        self.webhook = WebhookDelivery(self)
-        self.webhook.start()  # idle until the bot calls setWebhook
+        self.webhook = WebhookDelivery(self)  # its threads idle until the bot calls setWebhook
 
     @property
     def condition(self) -> threading.Condition:
@@ -265,6 +264,7 @@ class EmulatorServer:
         return f"http://{host}:{port}/emulator"
 
     def start(self) -> EmulatorServer:
+        self.webhook.start()
         self._thread = threading.Thread(target=self.serve_forever, name="emulator-server", daemon=True)
         self._thread.start()
         return self
@@ -447,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     server = EmulatorServer(telegram, host=options.host, port=options.port)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.stop).start())
     print(server.url, flush=True)
+    server.webhook.start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

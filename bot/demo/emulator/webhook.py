@@ -54,8 +54,14 @@ class WebhookDelivery:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
+        """Start the delivery threads (once). Their HTTP clients are made here, in the caller's
+        thread, so the threads import nothing: Python 3.11 compiling modules in two threads at
+        once can fail ("AST constructor recursion depth mismatch")."""
+        if self._threads:
+            return
         for number in range(WORKERS):
-            thread = threading.Thread(target=self._work, args=(number,), name=f"webhook-{number}", daemon=True)
+            http = httpx.Client(timeout=TIMEOUT)
+            thread = threading.Thread(target=self._work, args=(number, http), name=f"webhook-{number}", daemon=True)
             thread.start()
             self._threads.append(thread)
 
@@ -63,8 +69,8 @@ class WebhookDelivery:
         for thread in self._threads:
             thread.join(timeout=5)
 
-    def _work(self, number: int) -> None:
-        with httpx.Client(timeout=TIMEOUT) as http:
+    def _work(self, number: int, http: httpx.Client) -> None:
+        with http:
             while True:
                 taken = self._take(number)
                 if taken is None:

@@ -6,7 +6,8 @@ Replicas behind a webhook proxy each store what they are sent, so one chat's upd
 both; applying them in order, and each once, needs the queue to be the database's. A process
 claims a chat's lane (``Database.claim``: an advisory lock on PostgreSQL, released by the
 server when the process dies, even by ``kill -9``), applies the lane's oldest waiting update,
-and goes on until the lane is empty or another lane is waiting for a worker; then it lets go.
+and goes on until the lane is empty or another lane is waiting for a worker; it keeps the
+claim while it gives way, and lets go once the lane is empty.
 An update stays in the inbox until it is recorded as applied, so a replica killed halfway
 leaves it for the other, which replays it (handlers' writes are idempotent).
 
@@ -21,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 
 from telegram import Bot, Update
 
@@ -31,6 +33,7 @@ from storage import inbox as stored
 log = logging.getLogger(__name__)
 
 SWEEP = 0.5  # seconds between two looks at the inbox for lanes nobody is applying
+READ_AHEAD = 20  # a held lane's updates read at a time
 FAULT_PAUSE = 1.0  # seconds a lane waits after the database failed it mid-turn
 
 
@@ -47,6 +50,8 @@ class SharedLanes:
         self._workers: set[asyncio.Task[None]] = set()
         self._applying: set[asyncio.Task[None]] = set()
         self._resting: dict[str, asyncio.TimerHandle] = {}
+        self._held: dict[str, contextlib.AsyncExitStack] = {}  # lanes this process has claimed
+        self._fetched: dict[str, deque[tuple[int, str]]] = {}  # read from a held lane, not applied yet
         self._sweeper: asyncio.Task[None] | None = None
         self._closing = False
         self.idle = asyncio.Event()  # set while this process wants no lane
@@ -115,6 +120,9 @@ class SharedLanes:
                 worker.cancel()
             await asyncio.gather(*self._workers, return_exceptions=True)
         self._workers = set()
+        for lane in list(self._held):
+            with contextlib.suppress(TransientError):
+                await self._let_go(lane)
         for timer in self._resting.values():
             timer.cancel()
         self._resting.clear()
@@ -141,48 +149,72 @@ class SharedLanes:
                 self._check_idle()
 
     async def _take_turn(self, lane: str) -> None:
-        """Claim the lane and apply its updates; then let go, and look once more (an update
-        another replica stored while this one held the lane would otherwise wait a sweep)."""
-        outcome: float | str | None = "taken"
+        """Apply some of the lane's updates under its claim. A lane that gives way to others
+        keeps its claim for its next turn; one that is empty, or waits out a fault, lets go,
+        and is looked at once more (an update another replica stored while this one held the
+        lane would otherwise wait for a sweep)."""
         try:
-            async with self._db.claim(f"lane {lane}") as mine:
-                if mine:
-                    outcome = await self._drain(lane)
+            if lane not in self._held and not await self._hold(lane):
+                self._wanted.discard(lane)  # another process applies it: its sweep or ours comes back to it
+                return
+            outcome = await self._drain(lane)
         except TransientError as error:  # the database went away mid-turn: the lane waits a moment
             log.warning("event=lane_fault lane=%s error=%r", lane, str(error))
             outcome = FAULT_PAUSE
-        if outcome == "taken":  # another process is applying it: its sweep or ours comes back to it
-            self._wanted.discard(lane)
-        elif isinstance(outcome, float):  # a transient fault: only this chat waits
-            self._resting[lane] = asyncio.get_running_loop().call_later(outcome, self._wake, lane)
-        elif outcome == "yield" or await self._waiting(lane):
+        if outcome == "yield":
             self._turns.put_nowait(lane)  # to the back: other chats take their turn first
+            return
+        with contextlib.suppress(TransientError):
+            await self._let_go(lane)
+        if isinstance(outcome, float):  # a transient fault: only this chat waits
+            self._resting[lane] = asyncio.get_running_loop().call_later(outcome, self._wake, lane)
+        elif await self._next(lane, 1):
+            self._turns.put_nowait(lane)
         else:
             self._wanted.discard(lane)
             self._known.pop(lane, None)
 
+    async def _hold(self, lane: str) -> bool:
+        """Claim the lane for this process until :meth:`_let_go`; False if another holds it."""
+        claim = contextlib.AsyncExitStack()
+        if await claim.enter_async_context(self._db.claim(f"lane {lane}")):
+            self._held[lane] = claim
+            return True
+        await claim.aclose()
+        return False
+
+    async def _let_go(self, lane: str) -> None:
+        self._fetched.pop(lane, None)
+        claim = self._held.pop(lane, None)
+        if claim is not None:
+            await claim.aclose()
+
     async def _drain(self, lane: str) -> float | str | None:
         """Apply the lane's updates oldest first: None once it is empty, ``"yield"`` when other
-        lanes wait for a worker, or the pause before trying its first update again."""
+        lanes wait for a worker, or the pause before trying its first update again. Updates are
+        read a few at a time: while the lane is held, nobody else applies them."""
         applied = False
         while not self._closing:
-            row = await self._waiting(lane)
-            if row is None:
-                return None
+            fetched = self._fetched.get(lane)
+            if not fetched:
+                fetched = self._fetched[lane] = deque(await self._next(lane, READ_AHEAD))
+                if not fetched:
+                    return None
             if applied and not self._turns.empty():
                 return "yield"
-            update_id, payload = row
+            update_id, payload = fetched[0]
             update = self._known.get(lane, {}).get(update_id) or Update.de_json(json.loads(payload), self._bot)
             retry_in = await self._apply(update_id, update)
             if retry_in is not None:
                 return float(retry_in)
+            fetched.popleft()
             self._known.get(lane, {}).pop(update_id, None)
             applied = True
         return "yield"
 
-    async def _waiting(self, lane: str) -> tuple[int, str] | None:
+    async def _next(self, lane: str, count: int) -> list[tuple[int, str]]:
         async with self._db.read() as conn:
-            return await stored.next_in_lane(conn, lane)
+            return await stored.in_lane(conn, lane, count)
 
     def _wake(self, lane: str) -> None:
         self._resting.pop(lane, None)
