@@ -14,18 +14,22 @@ from storage import Connection, to_db
 _CHUNK = 500
 
 
-async def store(conn: Connection, updates: Iterable[tuple[int, str, str]], now: dt.datetime) -> None:
+_STORE = """
+    INSERT INTO inbox (update_id, payload, received_at, lane)
+    SELECT CAST(? AS BIGINT), ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)
+    ON CONFLICT (update_id) DO NOTHING
+"""  # the id is cast because a SELECT gives PostgreSQL no column to infer its type from
+
+
+async def store(conn: Connection, updates: Sequence[tuple[int, str, str]], now: dt.datetime) -> int | None:
     """Keep each ``(update_id, payload, lane)`` not already stored or applied (redeliveries are
-    ignored). The id is cast because a SELECT gives PostgreSQL no column to infer its type from."""
-    received_at = to_db(now)
-    await conn.execute_batch(
-        """
-        INSERT INTO inbox (update_id, payload, received_at, lane)
-        SELECT CAST(? AS BIGINT), ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)
-        ON CONFLICT (update_id) DO NOTHING
-        """,
-        [(update_id, payload, received_at, lane, update_id) for update_id, payload, lane in updates],
-    )
+    ignored). For one update (a webhook's), whether it was new (1 or 0), as one statement; a
+    batch goes in one round trip, and its count is not known (None)."""
+    rows = [(update_id, payload, to_db(now), lane, update_id) for update_id, payload, lane in updates]
+    if len(rows) == 1:
+        return await conn.execute(_STORE, rows[0])
+    await conn.execute_batch(_STORE, rows)
+    return None
 
 
 async def waiting_lanes(conn: Connection) -> list[str | None]:
