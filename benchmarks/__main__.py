@@ -12,10 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from benchmarks import (
+    budgets,
     charts,
     due_summaries,
     ingest,
     notices,
+    opinion_groups,
     pressure,
     scale,
     site_build,
@@ -39,12 +41,18 @@ class Sizes:
     probes: int
     flood: int
     notices: int
+    participants: int  # a statements round's voters
+    statements: int
+    budget_ballots: int
+    budget_members: int
 
 
 FULL = Sizes(ideas_http=3000, rounds=100, ideas=5000, chart_ideas=200, ledger=50_000, groups=10_000, deadlines=20_000,
-             due_summaries=1000, quiet_groups=50, probes=50, flood=300, notices=1000)  # fmt: skip
+             due_summaries=1000, quiet_groups=50, probes=50, flood=300, notices=1000, participants=3000,
+             statements=500, budget_ballots=5000, budget_members=5000)  # fmt: skip
 QUICK = Sizes(ideas_http=500, rounds=20, ideas=1000, chart_ideas=200, ledger=5000, groups=1000, deadlines=2000,
-              due_summaries=100, quiet_groups=10, probes=10, flood=100, notices=200)  # fmt: skip
+              due_summaries=100, quiet_groups=10, probes=10, flood=100, notices=200, participants=1000,
+              statements=200, budget_ballots=5000, budget_members=500)  # fmt: skip
 
 
 def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
@@ -61,6 +69,9 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Figure]]]:
         "site": lambda: site_build.measure(rounds=sizes.rounds, ideas=sizes.ideas, ledger=sizes.ledger),
         "scale": lambda: scale.measure(ideas_http=sizes.ideas_http, replicated=sizes.ideas_http, groups=sizes.groups,
                                        deadlines=sizes.deadlines),
+        "opinion-groups": lambda: opinion_groups.measure(sizes.participants, sizes.statements),
+        "budget-winners": lambda: budgets.measure_winners(projects=100, ballots=sizes.budget_ballots),
+        "budget-vote": lambda: budgets.measure_vote(sizes.budget_members),
     }
 
 

@@ -170,6 +170,10 @@ def due_notices(path: Path, now: dt.datetime, *, groups: int, people: int, due_a
             [(group_id, group_id, FACILITATOR, to_db(now - dt.timedelta(days=2)), to_db(now))
              for group_id in range(1, groups + 1)],
         )  # fmt: skip
+        conn.executemany(  # each took part in their group (notices reach only its members)
+            "INSERT INTO group_members (group_id, user_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)",
+            [(index % groups + 1, first_person + index, to_db(now), to_db(now)) for index in range(people)],
+        )
         conn.executemany(
             "INSERT INTO notices (group_id, user_id, round_id, kind, ref_id, due_at) VALUES (?, ?, ?, 'results', ?, ?)",
             [(index % groups + 1, first_person + index, index % groups + 1, index % groups + 1, to_db(due_at))
@@ -179,3 +183,50 @@ def due_notices(path: Path, now: dt.datetime, *, groups: int, people: int, due_a
             "INSERT INTO deadlines (group_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?)",
             [(group_id, DeadlineKind.NOTICES.value, group_id, to_db(due_at)) for group_id in range(1, groups + 1)],
         )
+
+
+def budget_vote(path: Path, now: dt.datetime, *, groups: int, people: int, projects: int = 10) -> tuple[int, str, list[int]]:
+    """``groups`` busy groups with a closed round each (their /rounds has something to say), and
+    one more group of ``people`` members whose budget round is voting on ``projects`` costed
+    ideas. The budget round's id, its link token and its ideas' ids."""
+    budget_group = groups + 1
+    members = range(FACILITATOR + 1, FACILITATOR + 1 + people)
+    with migrated(path) as conn:
+        _members(conn, range(FACILITATOR, FACILITATOR + 1 + people), now)
+        _groups(conn, groups + 1, now - dt.timedelta(days=3), now - dt.timedelta(days=1))
+        conn.executemany(
+            "INSERT INTO rounds (group_id, number, question, stage, created_by, created_at, voting_minutes, "
+            "closed_at, voter_count) VALUES (?, 1, 'Where should the bench go?', 'closed', ?, ?, 2880, ?, 0)",
+            [(group_id, FACILITATOR, to_db(now - dt.timedelta(days=2)), to_db(now - dt.timedelta(days=1)))
+             for group_id in range(1, groups + 1)],
+        )  # fmt: skip
+        conn.executemany(
+            "INSERT INTO group_members (group_id, user_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)",
+            [(budget_group, user_id, to_db(now), to_db(now)) for user_id in members],
+        )
+        token = "benchmark-budget-token"
+        ends = now + dt.timedelta(days=2)
+        round_id = conn.execute(
+            "INSERT INTO rounds (group_id, number, kind, method, question, stage, created_by, created_at, ideas_ends_at, "
+            "voting_minutes, voting_started_at, voting_ends_at, voting_message_id, link_token) "
+            "VALUES (?, 1, 'round', 'budget', 'How should we spend the community chest?', 'voting', ?, ?, ?, 2880, ?, ?, 1, ?)",
+            (budget_group, FACILITATOR, to_db(now - dt.timedelta(days=3)), to_db(now), to_db(now), to_db(ends), token),
+        ).lastrowid  # fmt: skip
+        conn.execute(
+            "INSERT INTO budgets (round_id, amount, currency, rule) VALUES (?, 50000, 'GBP', 'equal-shares')", (round_id,)
+        )
+        ideas = []
+        for number in range(1, projects + 1):
+            idea_id = conn.execute(
+                "INSERT INTO ideas (round_id, number, author_id, text, folded_text, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (round_id, number, FACILITATOR, f"Project {number}", f"project {number}", to_db(now), to_db(now)),
+            ).lastrowid
+            conn.execute("INSERT INTO budget_costs (idea_id, round_id, cost, set_at) VALUES (?, ?, ?, ?)",
+                         (idea_id, round_id, 1000 * number, to_db(now)))  # fmt: skip
+            ideas.append(idea_id)
+        conn.execute(
+            "INSERT INTO deadlines (group_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?)",
+            (budget_group, DeadlineKind.VOTING_END.value, round_id, to_db(ends)),
+        )
+    return round_id, token, ideas

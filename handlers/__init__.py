@@ -7,6 +7,10 @@ reader's language; they never write SQL and never import each other (only
 """
 
 from handlers import (
+    budgets,
+    cancel,
+    common,
+    consent,
     credits,
     groups,
     ideas,
@@ -22,7 +26,9 @@ from handlers import (
     rounds,
     settings,
     start,
+    statements,
     summaries,
+    unknown,
     voting,
 )
 
@@ -30,9 +36,12 @@ from handlers import (
 # in this order and within a feature in the order they are declared. Two features take the
 # same command word: ideas' /idea answers in groups and private_ideas' /idea in private chats
 # (their filters do not overlap), so the order below is the order of the command menu:
-# a round's life first, then the time bank, then settings, privacy and help.
+# a round's life first (with the other ways to decide after its vote), then the time bank,
+# then settings, privacy and help; last, the answer to a command the bot does not have, and
+# the answers to the bot's own questions.
 FEATURES = tuple(
     module.feature
-    for module in (rounds, ideas, private_ideas, proposals, voting, paper, posters, outcomes, credits, needs,
-                   summaries, settings, privacy, notices, language, groups, start)
-)  # fmt: skip
+    for module in (rounds, ideas, private_ideas, proposals, voting, statements, consent, budgets, paper, posters,
+                   outcomes, credits, needs, cancel, summaries, settings, privacy, notices, language, groups, start,
+                   unknown)
+) + (common.questions,)  # fmt: skip

@@ -14,41 +14,61 @@ import datetime as dt
 import functools
 import html
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+    User,
+)
 from telegram.constants import ChatType
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 from telegram.ext.filters import BaseFilter
 
-from bot.domain import callbacks, i18n
-from bot.domain.errors import DomainError, Quoted
+from bot.domain import callbacks, i18n, when
+from bot.domain.errors import DomainError, Phrase, Quoted
 from bot.domain.i18n import N_, Translator
 from bot.domain.member_text import clean_name
 from bot.domain.numbers import parse_number
 from bot.domain.pages import page_of
-from bot.domain.records import Group, Member, Source
+from bot.domain.records import Choice, Group, Member, Source
 from bot.domain.rounds import Round
 from bot.domain.text_limits import MESSAGE_LENGTH, shorten, visible_length
 from bot.flows import summaries
-from bot.runtime import outbound, refusals
+from bot.runtime import outbound, refusals, roles
 from bot.runtime.application import CoprodContext
 from bot.runtime.menu import LISTING, Listing, Where
 from bot.runtime.services import Services
-from storage import Connection, Database, groups, members, notices
+from storage import Connection, Database, groups, held, members, notices
 from storage import rounds as stored_rounds
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """A command carried out for a button press: the command as the pressed button wrote it
+    out, and the message that first sent it (what it writes is keyed on that message)."""
+
+    text: str
+    source: Source
 
 
 class Turn:
     """One update being handled: who, where, in which language, and when."""
 
     def __init__(
-        self, update: Update, context: CoprodContext, group: Group | None, t: Translator
+        self, update: Update, context: CoprodContext, group: Group | None, t: Translator, said: Said | None = None
     ) -> None:
         self.update = update
         self.context = context
         self.group = group
         self.t = t
+        self.said = said
         self.now: dt.datetime = context.services.clock.now()
 
     @property
@@ -74,7 +94,16 @@ class Turn:
     @property
     def source(self) -> Source:
         """This update's message: what a command writes is keyed on it, so a replay writes nothing."""
+        if self.said is not None:
+            return self.said.source
         return Source(self.chat.id, self.message.message_id)
+
+    @property
+    def text(self) -> str:
+        """The command as written: the message's text, or as a pressed answer wrote it out."""
+        if self.said is not None:
+            return self.said.text
+        return (self.message.text if self.message is not None else None) or ""
 
     @property
     def pressed(self) -> callbacks.Callback:
@@ -83,6 +112,8 @@ class Turn:
 
     @property
     def args(self) -> list[str]:
+        if self.said is not None:
+            return self.said.text.split()[1:]
         return list(self.context.args or [])
 
     @property
@@ -117,11 +148,7 @@ class Turn:
             return True
         if self.user is None:
             return False
-        admins = await self.services.admins.admins(self.chat.id, self._fetch_admins)
-        return self.user.id in admins
-
-    async def _fetch_admins(self, chat_id: int) -> set[int]:
-        return {member.user.id for member in await self.context.bot.get_chat_administrators(chat_id)}
+        return self.user.id in await roles.admins_of(self.context.bot, self.services.admins, self.chat.id)
 
     async def require_facilitator(self) -> None:
         if not await self.is_facilitator():
@@ -155,10 +182,34 @@ class Turn:
             return self.t.user_text(shorten(value, QUOTED_LIMIT))
         if isinstance(value, dt.timedelta):
             return self.t.period(value)
+        if isinstance(value, dt.datetime):
+            return self.t.when(value, self.timezone, now=self.now)
+        if isinstance(value, Phrase):
+            return value.words(self.t)
         return html.escape(value, quote=False) if isinstance(value, str) else value
+
+    @property
+    def timezone(self) -> str:
+        """The group's time zone, or the bot's default in a private chat."""
+        return self.group.timezone if self.group is not None else self.services.config.timezone
+
+    def reader(self, *, day_time: dt.time = when.DAY_TIME) -> when.Reader:
+        """Reads lengths and moments as this group writes them, from now."""
+        return when.Reader(self.t, self.timezone, self.now, day_time=day_time)
 
 
 QUOTED_LIMIT = 100
+
+
+class AskWhich(Exception):
+    """A command that could mean several things: the sender picks one with buttons, each
+    the command written out in full (:func:`ask`). ``question`` is a message id."""
+
+    def __init__(self, question: str, choices: Sequence[Choice], /, **params: Any) -> None:
+        super().__init__(question)
+        self.question = question
+        self.choices = tuple(choices)
+        self.params = params
 
 
 async def remember(conn: Connection, user: User, *, now: dt.datetime, group_id: int | None) -> None:
@@ -256,12 +307,51 @@ def _in_turn(handler: Handler, where: Where) -> Callback:
             return
         turn = await _open_turn(update, context)
         try:
-            _check_where(turn, where)
-            await handler(turn)
+            await _check_where(turn, where)
+            await run_asking(turn, handler)
         except DomainError as error:
             await _refuse(turn, error)
 
     return callback
+
+
+async def run_asking(turn: Turn, handler: Handler) -> None:
+    """Run a command; when it could mean several moments or things, ask its sender which."""
+    try:
+        await handler(turn)
+    except when.Ambiguous as unclear:
+        await ask(turn, _moment_question(turn, unclear))
+    except AskWhich as question:
+        await ask(turn, question)
+
+
+def _moment_question(turn: Turn, unclear: when.Ambiguous) -> AskWhich:
+    """"Which do you mean by “Friday”?": a button per moment, each the command with the moment
+    written out in full in its place."""
+    full = turn.text
+    offset = full.rfind(unclear.text)
+    if offset < 0:
+        raise DomainError(N_("Please write the moment in full, for example 2026-12-12 18:00."))
+    start, end = offset + unclear.where[0], offset + unclear.where[1]
+    choices = [
+        Choice(turn.t.when(moment, turn.timezone, now=turn.now),
+               full[:start] + when.written(moment, turn.timezone) + full[end:])
+        for moment in unclear.candidates
+    ]
+    return AskWhich(N_("Which do you mean by “{value}”?"), choices, value=Quoted(full[start:end]))
+
+
+async def ask(turn: Turn, question: AskWhich) -> None:
+    """Keep the command and post the question with a button per choice."""
+    text = turn.error_text(DomainError(question.question, **question.params))
+    async with turn.db.transaction() as conn:
+        kept = await held.hold(conn, turn.source, member_id=turn.person_id, command=turn.text, question=text,
+                               choices=question.choices, now=turn.now)  # fmt: skip
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(choice.label, callback_data=callbacks.encode(callbacks.Action.WHICH, kept.id, index))]
+         for index, choice in enumerate(kept.choices)]
+    )  # fmt: skip
+    await turn.reply(text, reply_markup=keyboard)
 
 
 async def _refuse(turn: Turn, error: DomainError) -> None:
@@ -269,7 +359,7 @@ async def _refuse(turn: Turn, error: DomainError) -> None:
     within a minute gets a reaction instead (:mod:`bot.runtime.refusals`)."""
     text = turn.error_text(error)
     member_id = turn.user.id if turn.user is not None else None
-    said = _command_word(turn.message)
+    said = _what_was_said(turn.message)
     if turn.services.refusals.answer_now(turn.chat.id, member_id, said, text, turn.now):
         with outbound.sending_as(outbound.Priority.HINT):
             await turn.reply(text)
@@ -283,6 +373,15 @@ def _command_word(message: Message) -> str:
     """``/ideas`` of ``/ideas@coprod_bot 3``; empty for a message that is no command."""
     words = (message.text or "").split(maxsplit=1)
     return words[0].split("@", 1)[0].lower() if words and words[0].startswith("/") else ""
+
+
+def _what_was_said(message: Message) -> str:
+    """The message as a repeat is recognised: ``/ideas 3`` of ``/ideas@coprod_bot   3``
+    (the command word lowercased, without the bot's name, the spacing evened out)."""
+    words = (message.text or message.caption or "").split()
+    if words and words[0].startswith("/"):
+        words[0] = words[0].split("@", 1)[0].lower()
+    return " ".join(words)
 
 
 def _pressed(handler: Handler) -> Callback:
@@ -363,8 +462,14 @@ class Feature:
         return handler.callback
 
 
-def _check_where(turn: Turn, where: Where) -> None:
+async def _check_where(turn: Turn, where: Where) -> None:
     if where is Where.GROUP and not turn.in_group:
+        titles = await _groups_of(turn)
+        if titles:
+            raise DomainError(
+                N_("{command} works in your group chat ({groups}): send it there, and I will answer in the group."),
+                command=_command_word(turn.message) or "/", groups=Quoted(", ".join(titles)),
+            )  # fmt: skip
         raise DomainError(N_("This command works in a group chat. Add me to your group and use it there."))
     if where is Where.PRIVATE and turn.in_group:
         raise DomainError(
@@ -373,10 +478,18 @@ def _check_where(turn: Turn, where: Where) -> None:
         )
 
 
+async def _groups_of(turn: Turn) -> list[str]:
+    """The titles of the active groups the member shares with the bot."""
+    if turn.person_id is None:
+        return []
+    async with turn.db.read() as conn:
+        found = [await groups.get(conn, group_id) for group_id in await members.group_ids(conn, turn.person_id)]
+    return [group.title for group in found if group.active and group.title]
+
+
 def command_text(turn: Turn) -> str:
     """What follows the command word, with the member's own spacing and line breaks."""
-    text = turn.message.text or ""
-    parts = text.split(maxsplit=1)
+    parts = turn.text.split(maxsplit=1)
     return parts[1] if len(parts) > 1 else ""
 
 
@@ -429,3 +542,50 @@ def round_label(t: Translator, round_: Round) -> str:
     if len(question) > BUTTON_QUESTION_LENGTH:
         question = question[: BUTTON_QUESTION_LENGTH - 1] + "…"
     return t._("#{number}: {question}", number=round_.number, question=question)
+
+
+# ------------------------------------------------------------------ answers to the bot's questions
+
+questions = Feature()
+
+STALE_QUESTION = N_("That question is out of date. Please send the command again.")
+
+
+@questions.button(callbacks.Action.WHICH)
+async def choice_pressed(turn: Turn) -> None:
+    """The sender chose: carry out the command as the pressed button wrote it out, once."""
+    query = turn.update.callback_query
+    held_id, index = turn.pressed.int_arg(0), turn.pressed.int_arg(1)
+    async with turn.db.read() as conn:
+        kept = await held.get(conn, held_id) if held_id is not None else None
+    if kept is None or kept.chat_id != turn.chat.id or index is None or not 0 <= index < len(kept.choices):
+        raise DomainError(STALE_QUESTION)
+    if kept.member_id is None:
+        await turn.require_facilitator()
+    elif turn.user is None or turn.user.id != kept.member_id:
+        raise DomainError(N_("Only the person who sent the command can answer this."))
+    handler = _command_handler(turn.context.application, kept.command)
+    if handler is None:
+        raise DomainError(STALE_QUESTION)
+    async with turn.db.transaction() as conn:
+        if not await held.answer(conn, kept.id, turn.now):
+            raise DomainError(N_("This was already answered."))
+    choice = kept.choices[index]
+    await query.answer()
+    await query.edit_message_text(f"{kept.question}\n✓ {html.escape(choice.label, quote=False)}", reply_markup=None)
+    said = Turn(turn.update, turn.context, turn.group, turn.t, Said(choice.command, Source(kept.chat_id, kept.message_id)))
+    try:
+        await run_asking(said, handler)
+    except DomainError as error:
+        with outbound.sending_as(outbound.Priority.HINT):
+            await said.reply(said.error_text(error))
+
+
+def _command_handler(app: Application, command: str) -> Handler | None:
+    """The handler a command word is answered by (the function its declaration wraps)."""
+    word = command.split(maxsplit=1)[0].lstrip("/").split("@", 1)[0].lower() if command.strip() else ""
+    for group in sorted(app.handlers):
+        for registered in app.handlers[group]:
+            if isinstance(registered, CommandHandler) and word in registered.commands:
+                return getattr(registered.callback, "__wrapped__", None)
+    return None

@@ -12,7 +12,7 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain import callbacks, durations, ledger
+from bot.domain import callbacks, ledger, when
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.errors import DomainError, Quoted
 from bot.domain.i18n import N_, Translator
@@ -20,6 +20,7 @@ from bot.domain.ledger import EntryKind, EntryStatus, LedgerEntry
 from bot.domain.numbers import parse_number
 from bot.domain.pages import split_page
 from bot.domain.records import Group, Member
+from bot.flows import site
 from bot.flows.credits import (
     STATUS_TEXT,
     entry_buttons,
@@ -33,6 +34,7 @@ from bot.runtime.menu import Where
 from handlers.common import (
     Feature,
     Turn,
+    command_text,
     numbered_round,
     remember,
     reply_listing,
@@ -61,12 +63,12 @@ _NOT_A_NEIGHBOUR = N_("Thank you, but I don't collect credits: thank the neighbo
 @feature.command("log", Where.GROUP, menu=N_("Record time you volunteered"))
 async def log_time(turn: Turn) -> None:
     person = turn.require_person()
-    if not turn.args:
+    minutes, rest = when.leading_credit(turn.reader(), command_text(turn))
+    if minutes is None:
         raise DomainError(
             N_("Please write how long and what you did, for example: /log 2h litter pick on Chapel St")
         )
-    minutes = durations.parse_credit_minutes(turn.args[0])
-    round_id, words = await _given_to_round(turn, turn.args[1:])
+    round_id, words = await _given_to_round(turn, rest.split())
     note = ledger.check_note(" ".join(words), required=True)
     draft = ledger.volunteering(
         group_id=turn.group.id, member=person.id, minutes=minutes, note=note, now=turn.now, round_id=round_id
@@ -180,14 +182,8 @@ async def _helper(turn: Turn, conn: Connection, mention: str | None) -> Member:
 @feature.command("thank", Where.GROUP, menu=N_("Thank a neighbour with credits"))
 async def thank(turn: Turn) -> None:
     giver = turn.require_person()
-    args = turn.args
-    mention = args.pop(0) if args and args[0].startswith("@") else None
-    if not args:
-        raise DomainError(
-            N_("Please say how much time, for example /thank 1h fixing my bike as a reply to the helper's message, or /thank @username 1h.")
-        )
-    minutes = durations.parse_credit_minutes(args[0])
-    note = ledger.check_note(" ".join(args[1:]), required=False)
+    mention, minutes, rest = _thanks_words(turn)
+    note = ledger.check_note(rest, required=False)
     async with turn.db.transaction() as conn:
         entry = await stored.by_source(conn, turn.source)  # found: this /thank replayed after a crash
         if entry is None:
@@ -195,6 +191,32 @@ async def thank(turn: Turn) -> None:
         names = await entry_names(conn, [entry])
     if entry.message_id is None:
         await _post_entry(turn, entry, _thanks_text(turn.t, entry, names))
+
+
+THANK_USAGE = N_("Please say how much time, for example /thank 1h fixing my bike as a reply to the helper's message, or /thank @username 1h.")
+
+
+def _thanks_words(turn: Turn) -> tuple[str | None, int, str]:
+    """``[@username] TIME [@username] [what]``: who (None: the replied message's author), how
+    long, and what for. ``/thank ben 1h`` is answered with the form it was meant as."""
+    reader = turn.reader()
+    words = command_text(turn).split()
+    mention = words.pop(0) if words and words[0].startswith("@") else None
+    minutes, rest = when.leading_credit(reader, " ".join(words))
+    if minutes is not None and mention is None and rest.startswith("@"):
+        mention, _, rest = rest.partition(" ")
+    if minutes is not None:
+        return mention, minutes, rest
+    if mention is None and len(words) > 1:
+        meant, _ = when.leading_credit(reader, " ".join(words[1:]))
+        if meant is not None:
+            time = turn.t.duration(meant)
+            raise DomainError(
+                N_("Did you mean /thank @{name} {time}? Put @ before their username, or reply to one of "
+                   "their messages with /thank {time}."),
+                name=words[0].lstrip("@"), time=time,
+            )  # fmt: skip
+    raise DomainError(THANK_USAGE)
 
 
 async def _add_thanks(
@@ -237,12 +259,17 @@ def _thanks_text(t: Translator, entry: LedgerEntry, names: dict[int, Member]) ->
 
 
 def _account_line(t: Translator, account: ledger.Account) -> str:
-    line = t._(
-        "Balance {balance} (given {given}, received {received}).",
-        balance=t.duration(account.balance),
-        given=t.duration(account.given),
-        received=t.duration(account.received),
-    )
+    """What the numbers mean, in plain words: time given to neighbours, help received, the balance."""
+    words = {"balance": ("+" if account.balance > 0 else "") + t.duration(account.balance),
+             "given": t.duration(account.given), "received": t.duration(account.received)}  # fmt: skip
+    if account.given and account.received:
+        line = t._("You have given {given} to neighbours and received {received} of help; balance {balance}.", **words)
+    elif account.given:
+        line = t._("You have given {given} to neighbours; balance {balance}.", **words)
+    elif account.received:
+        line = t._("You have received {received} of help from neighbours; balance {balance}.", **words)
+    else:
+        line = t._("No time given or received yet; balance {balance}.", **words)
     if account.pending:
         line += " " + t.ngettext(
             "{count} entry is waiting for a confirmation.",
@@ -303,14 +330,17 @@ async def credits_command(turn: Turn) -> None:
 
 
 async def _full_credits(turn: Turn, user_id: int) -> str:
-    """Every group's account and the last entries, for the member's private chat."""
+    """Every group's account and the last entries, for the member's private chat: of the
+    groups they are in now (a group they left shows them nothing of itself)."""
     t = turn.t
     async with turn.db.read() as conn:
         # Everything an account sums is in here: the member's entries, those they logged,
         # and the reversals of them (a reversal names the same two members).
-        concerning = await stored.member_entries(conn, user_id)
+        current = await members.current_group_ids(conn, user_id)
+        left = set(await members.group_ids(conn, user_id)) - set(current)
+        concerning = [entry for entry in await stored.member_entries(conn, user_id) if entry.group_id not in left]
         mine = [entry for entry in concerning if user_id in (entry.from_member, entry.to_member)]
-        group_ids = dict.fromkeys([*await members.group_ids(conn, user_id), *(e.group_id for e in mine)])
+        group_ids = dict.fromkeys([*current, *(e.group_id for e in mine)])
         by_group = {group_id: await groups.get(conn, group_id) for group_id in group_ids}
         recent = sorted(mine, key=lambda entry: entry.id, reverse=True)[: ledger.RECENT_ENTRIES]
         names = await entry_names(conn, recent)
@@ -415,6 +445,7 @@ async def reverse(turn: Turn) -> None:
             raise DomainError(N_("There is no entry #{entry} in this group's ledger."), entry=number)
         existing = await stored.reversal_of(conn, entry.id)
         undo = await stored.add(conn, ledger.reversal(entry, existing, by=turn.user.id, why=why, now=turn.now))
+    await site.refresh(turn.context.application, turn.group.id)  # its hours leave the page at once
     await turn.reply(
         turn.t._(
             "Entry #{entry} ({duration}) is reversed by entry #{reversal}. Reason: {why}",

@@ -1,8 +1,8 @@
 """Joining and leaving groups, supergroup migration, admin changes, and /help.
 
 A hello once when added (:mod:`bot.flows.groups`), the group marked inactive when removed,
-all data kept across a migration to a supergroup, and the facilitator cache dropped when
-admins change.
+all data kept across a migration to a supergroup, the facilitator cache dropped when
+admins change, and members' departures and returns recorded (:mod:`bot.flows.membership`).
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from telegram import (
     ChatMember,
     ChatMemberUpdated,
     Update,
+    User,
 )
 from telegram.constants import ChatType
 from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
 from bot.domain import i18n
 from bot.domain.i18n import N_
-from bot.flows import summaries
+from bot.flows import membership, summaries
 from bot.flows.groups import language_keyboard, welcome_text
 from bot.runtime import chat_migration
 from bot.runtime.application import CoprodContext
@@ -63,9 +64,39 @@ async def bot_membership_changed(update: Update, context: CoprodContext) -> None
 
 
 @feature.on(ChatMemberHandler, chat_member_types=ChatMemberHandler.CHAT_MEMBER)
-async def admins_changed(update: Update, context: CoprodContext) -> None:
-    if update.chat_member is not None:
-        context.services.admins.forget(update.chat_member.chat.id)
+async def member_changed(update: Update, context: CoprodContext) -> None:
+    """A member joined, left, was removed or changed role (Telegram tells a bot that is an
+    administrator): the facilitators are asked again, and a departure or a return recorded."""
+    change: ChatMemberUpdated | None = update.chat_member
+    if change is None:
+        return
+    context.services.admins.forget(change.chat.id)
+    was_in, is_in = membership.present(change.old_chat_member), membership.present(change.new_chat_member)
+    if was_in != is_in:
+        await _moved(context, change.chat.id, change.new_chat_member.user, is_in)
+
+
+@feature.on(MessageHandler, filters=filters.StatusUpdate.LEFT_CHAT_MEMBER | filters.StatusUpdate.NEW_CHAT_MEMBERS)
+async def member_came_or_went(update: Update, context: CoprodContext) -> None:
+    """The group's "X left", "X removed Y" or "X joined" message."""
+    message = update.effective_message
+    if message.left_chat_member is not None:
+        await _moved(context, message.chat.id, message.left_chat_member, False)
+    for person in message.new_chat_members or ():
+        await _moved(context, message.chat.id, person, True)
+
+
+async def _moved(context: CoprodContext, chat_id: int, person: User, is_in: bool) -> None:
+    if person.is_bot:  # the bot's own membership is my_chat_member's
+        return
+    async with context.services.db.read() as conn:
+        group = await groups.get_by_chat(conn, chat_id)
+    if group is None:
+        return
+    if is_in:
+        await membership.came_back(context.application, group.id, person.id)
+    else:
+        await membership.left(context.application, group.id, person.id)
 
 
 @feature.on(MessageHandler, filters=filters.StatusUpdate.MIGRATE)

@@ -19,9 +19,12 @@ from bot.domain.i18n import N_, Translator
 from bot.domain.inclusion import (
     ASSIST_USAGE,
     LABEL_USAGE,
+    TallyReason,
+    assisted_name,
     check_label,
     credit,
     parse_assist,
+    same_neighbour,
 )
 from bot.domain.numbers import parse_number
 from bot.domain.pages import split_page
@@ -36,10 +39,14 @@ from bot.domain.rounds import (
     check_idea,
     fold,
     near_duplicates,
+    require_collecting,
     require_stage,
 )
+from bot.flows import paper, site
+from bot.flows.decisions import method_of
 from bot.flows.ideas import Taken, duplicate_notice, record_idea
 from bot.flows.rounds import count_changed
+from bot.runtime import outbound
 from bot.runtime.menu import Where
 from handlers.common import (
     Feature,
@@ -85,7 +92,13 @@ async def _replied_round(turn: Turn) -> Round | None:
 async def _collecting(turn: Turn) -> list[Round]:
     async with turn.db.read() as conn:
         rounds = await stored_rounds.open_rounds(conn, turn.group.id)
-    return [round_ for round_ in rounds if round_.stage is Stage.IDEAS]
+    return [round_ for round_ in rounds if round_.stage is round_.collecting_stage]
+
+
+async def _capped(turn: Turn, round_: Round) -> bool:
+    """Whether the group's cap on ideas per member applies: not to a facilitator seeding a
+    statements round with the statements to start from."""
+    return not (round_.method.adds_while_voting and await turn.is_facilitator())
 
 
 async def _round_in_focus(turn: Turn) -> Round:
@@ -115,15 +128,21 @@ class _RepliesToBot(filters.MessageFilter):
 @feature.message(Where.GROUP, _NEW_GROUP_MESSAGE & _RepliesToBot() & ~filters.COMMAND)
 async def idea_by_reply(turn: Turn) -> None:
     round_ = await _replied_round(turn)
-    if round_ is None:
+    if round_ is None:  # a reply to the bot's question about rounds, to results, to a notice...
+        await _hint_where_to_reply(turn)
         return
     message = turn.message
+    if round_.stage is Stage.VOTING and await method_of(round_).replied(
+        turn.context.application, round_, member_id=turn.person_id, text=idea_text(message), source=turn.source
+    ):  # a reason for a position on a proposal, say
+        await turn.services.acknowledgements.react(turn.context.bot, turn.chat.id, message.message_id, turn.now)
+        return
     if message.voice or message.video_note or message.audio:
         await _voice_idea(turn, round_)
         return
     text = idea_text(message)
     if text is None:
-        if round_.stage is Stage.IDEAS:
+        if round_.stage is round_.collecting_stage:
             raise DomainError(
                 N_("To add an idea, reply to the round's message with text (a photo with a caption works too).")
             )
@@ -136,13 +155,14 @@ async def idea_by_reply(turn: Turn) -> None:
         source_chat_id=turn.chat.id,
         source_message_id=message.message_id,
         round_read=round_,
+        capped=await _capped(turn, round_),
     )
     await _acknowledge(turn, taken, message.message_id)
 
 
 async def _voice_idea(turn: Turn, round_: Round) -> None:
     """A voice message, video note or audio: an idea whose words come later (or its caption)."""
-    if round_.stage is not Stage.IDEAS:
+    if round_.stage is not round_.collecting_stage:
         return
     message = turn.message
     taken = await record_idea(
@@ -156,6 +176,37 @@ async def _voice_idea(turn: Turn, round_: Round) -> None:
         voice=True,
     )
     await _acknowledge(turn, taken, message.message_id)
+
+
+@feature.message(Where.GROUP, _NEW_GROUP_MESSAGE & filters.REPLY & ~_RepliesToBot() & ~filters.COMMAND)
+async def reply_to_an_idea(turn: Turn) -> None:
+    """A reply to a neighbour's idea while its round collects ideas is no idea of its own:
+    say where ideas go, in case it was meant as one."""
+    replied = turn.message.reply_to_message
+    async with turn.db.read() as conn:
+        idea = await stored_rounds.idea_by_source(conn, turn.chat.id, replied.message_id)
+        round_ = await stored_rounds.get(conn, idea.round_id) if idea is not None else None
+    if round_ is not None and round_.stage is Stage.IDEAS:
+        await _hint_where_to_reply(turn)
+
+
+async def _hint_where_to_reply(turn: Turn) -> None:
+    """Where an idea goes (the round's message, or /idea), once a minute per member."""
+    if not turn.services.hints.due(turn.chat.id, turn.person_id, "where-to-reply", turn.now):
+        return
+    collecting = await _collecting(turn)
+    if not collecting:
+        text = turn.t._("No round is collecting ideas right now, so nothing was added.")
+    elif len(collecting) == 1:
+        text = turn.t._("That was not added as an idea. To add one, reply to the message of round #{number} "
+                        "(the one with its question), or send /idea followed by your idea.",
+                        number=collecting[0].number)  # fmt: skip
+    else:
+        text = turn.t._("That was not added as an idea. To add one, reply to the message of the round it is for "
+                        "({rounds}), or send /idea followed by your idea.",
+                        rounds=turn.t.list_of([f"#{round_.number}" for round_ in collecting]))  # fmt: skip
+    with outbound.sending_as(outbound.Priority.HINT):
+        await turn.reply(text)
 
 
 @feature.command("idea", Where.GROUP, menu=N_("Add your idea to an open round"), filters=_NEW_GROUP_MESSAGE)
@@ -177,6 +228,7 @@ async def idea_in_group(turn: Turn) -> None:
         source_chat_id=turn.chat.id,
         source_message_id=turn.message.message_id,
         round_read=round_,
+        capped=await _capped(turn, round_),
     )
     await _acknowledge(turn, taken, turn.message.message_id)
 
@@ -236,21 +288,43 @@ async def idea_round_chosen(turn: Turn) -> None:
     await turn.services.acknowledgements.react(turn.context.bot, turn.chat.id, message_id, turn.now)
 
 
+STATEMENT_STAYS = N_(
+    "Statement {number} stays as it was: neighbours may already have voted on it. "
+    "To change it, /withdraw {number} and add it again."
+)
+
+
 @feature.message(Where.ANYWHERE, filters.UpdateType.EDITED_MESSAGE)
 async def idea_edited(turn: Turn) -> None:
-    """Editing the message an idea came from updates the idea while ideas are open."""
+    """Editing the message an idea came from updates the idea while ideas are open; a
+    statement, which neighbours vote on as they go, stays as it was."""
     message = turn.update.edited_message
     async with turn.db.read() as conn:
         idea = await stored_rounds.idea_by_source(conn, turn.chat.id, message.message_id)
     if idea is None or idea.status is not IdeaStatus.STANDING:
         return
     async with turn.db.transaction() as conn:
-        require_stage(await stored_rounds.get(conn, idea.round_id), Stage.IDEAS)
+        round_ = await stored_rounds.get(conn, idea.round_id)
+        require_collecting(round_)
+        if round_.method.adds_while_voting:
+            raise DomainError(STATEMENT_STAYS, number=idea.number)
         if idea.voice:
             return  # its words are given with /label
-        text = parse_assist(idea_text(message) or "").text if idea.assisted_name else check_idea(idea_text(message))
-        await stored_rounds.update_idea_text(conn, idea.id, text, folded=fold(text), now=turn.now)
+        text = (parse_assist(idea_text(message) or "").text if idea.assisted
+                else check_idea(idea_text(message), round_.method))  # fmt: skip
+        on_paper = await _new_words(conn, turn, round_, idea, text)
     count_changed(turn.context.application, idea.round_id)
+    if on_paper:
+        await turn.reply(paper.ended_text(turn.t, round_, idea, on_paper, TallyReason.WORDS_CHANGED))
+
+
+async def _new_words(conn: Connection, turn: Turn, round_: Round, idea: Idea, text: str) -> int:
+    """Store the idea's new words; the paper votes that stop counting because they were
+    cast for the old words (0 when the words are the same or it had none)."""
+    await stored_rounds.update_idea_text(conn, idea.id, text, folded=fold(text), now=turn.now)
+    if not paper.words_changed(idea, text):
+        return 0
+    return await paper.end_votes(conn, round_, idea, TallyReason.WORDS_CHANGED, by=turn.person_id, now=turn.now)
 
 
 # ------------------------------------------------------------------ listing and tidying
@@ -337,13 +411,17 @@ async def withdraw_command(turn: Turn) -> None:
     facilitator = await turn.is_facilitator()
     async with turn.db.transaction() as conn:
         round_ = await stored_rounds.get(conn, round_.id)
-        require_stage(round_, Stage.IDEAS)
+        require_collecting(round_)
         idea = await _standing_idea(conn, round_, number)
         if idea.author_id != turn.user.id and not facilitator:
             raise DomainError(N_("Only the idea's author or a facilitator can withdraw it. Nothing was changed."))
         await stored_rounds.set_idea_status(conn, idea.id, IdeaStatus.WITHDRAWN, turn.now)
+        on_paper = await paper.end_votes(conn, round_, idea, TallyReason.WITHDRAWN, by=turn.person_id, now=turn.now)
     count_changed(turn.context.application, round_.id)
-    await turn.reply(turn.t._("Idea {number} is withdrawn from round #{round}.", number=number, round=round_.number))
+    answer = turn.t._("Idea {number} is withdrawn from round #{round}.", number=number, round=round_.number)
+    if on_paper:
+        answer += " " + paper.ended_text(turn.t, round_, idea, on_paper, TallyReason.WITHDRAWN)
+    await turn.reply(answer)
 
 
 @feature.command(
@@ -357,18 +435,20 @@ async def merge_command(turn: Turn) -> None:
     round_ = await _round_in_focus(turn)
     async with turn.db.transaction() as conn:
         round_ = await stored_rounds.get(conn, round_.id)
-        require_stage(round_, Stage.IDEAS)
+        require_collecting(round_)
         target = await _standing_idea(conn, round_, kept)
         source = await _standing_idea(conn, round_, folded)
+        on_paper = await paper.fold_into(conn, round_, target, source, by=turn.person_id, now=turn.now)
         await stored_rounds.set_idea_status(conn, source.id, IdeaStatus.MERGED, turn.now, merged_into=target.id)
     count_changed(turn.context.application, round_.id)
-    await turn.reply(
-        turn.t._(
-            "Idea {folded} is folded into idea {kept}: both authors stay credited, and only idea {kept} goes to the vote.",
-            folded=folded,
-            kept=kept,
-        )
+    answer = turn.t._(
+        "Idea {folded} is folded into idea {kept}: both authors stay credited, and only idea {kept} goes to the vote.",
+        folded=folded,
+        kept=kept,
     )
+    if on_paper is not None:
+        answer += " " + paper.moved_text(turn.t, target, on_paper)
+    await turn.reply(answer)
 
 
 # ---------------------------------------------------- assisted ideas and voice ideas' words
@@ -400,8 +480,41 @@ async def assist_command(turn: Turn) -> None:
         source_message_id=turn.message.message_id,
         round_read=round_,
         assisted_name=assisted.name,
+        assisted_agreed=assisted.agreed,
     )
     await _acknowledge(turn, taken, turn.message.message_id)
+
+
+FORGET_USAGE = N_("Write the name of the neighbour you entered ideas for, as you wrote it after /assist, e.g. /forget Maria")
+
+
+@feature.command(
+    "forget", Where.GROUP, menu=N_("Remove the name of a neighbour you entered ideas for"), facilitator=True,
+    filters=_NEW_MESSAGE,
+)  # fmt: skip
+async def forget_assisted(turn: Turn) -> None:
+    """``/forget NAME``: on an assisted neighbour's request, their name leaves every idea
+    entered for them in the group (they read "a neighbour (via FACILITATOR)" from now on),
+    the public page and the database files."""
+    await turn.require_facilitator()
+    name, _agreed = assisted_name(command_text(turn))
+    if not name:
+        raise DomainError(FORGET_USAGE)
+    async with turn.db.transaction() as conn:
+        theirs = [idea for idea in await stored_rounds.assisted_in_group(conn, turn.group.id)
+                  if same_neighbour(idea.assisted_name, name)]  # fmt: skip
+        await stored_rounds.forget_assisted(conn, [idea.id for idea in theirs])
+    if not theirs:
+        raise DomainError(N_("No idea in this group was entered for “{name}”. Nothing was changed. {usage}"),
+                          name=Quoted(name), usage=turn.t._(FORGET_USAGE))  # fmt: skip
+    await turn.db.scrub()
+    turn.services.scrub_when_applied.add(turn.update.update_id)  # this command names them too
+    await site.refresh(turn.context.application, turn.group.id)
+    await turn.reply(turn.t.ngettext(
+        "The name is removed from {count} idea: it now shows as entered for “a neighbour”.",
+        "The name is removed from {count} ideas: they now show as entered for “a neighbour”.",
+        len(theirs),
+    ))  # fmt: skip
 
 
 @feature.command(
@@ -422,9 +535,10 @@ async def label_command(turn: Turn) -> None:
     async with turn.db.transaction() as conn:
         round_ = await stored_rounds.get(conn, idea.round_id)
         require_stage(round_, Stage.IDEAS)
-        await stored_rounds.update_idea_text(conn, idea.id, label, folded=fold(label), now=turn.now)
+        on_paper = await _new_words(conn, turn, round_, idea, label)
     count_changed(turn.context.application, idea.round_id)
-    await turn.reply(
-        turn.t._("Voice idea {number} of round #{round} goes to the vote as: {label}", number=idea.number,
-                 round=round_.number, label=turn.t.user_text(label))
-    )  # fmt: skip
+    answer = turn.t._("Voice idea {number} of round #{round} goes to the vote as: {label}", number=idea.number,
+                      round=round_.number, label=turn.t.user_text(label))  # fmt: skip
+    if on_paper:
+        answer += "\n" + paper.ended_text(turn.t, round_, idea, on_paper, TallyReason.WORDS_CHANGED)
+    await turn.reply(answer)

@@ -1,4 +1,6 @@
-"""Needs and offers in the chat: /need, /offer, their buttons, /done and its Confirm, /board, /cancel.
+"""Needs and offers in the chat: /need, /offer, their buttons, /done and its Confirm, /board.
+
+Taking one down is ``/cancel N`` (:mod:`handlers.cancel`, which also cancels rounds).
 
 Rules live in :mod:`bot.domain.needs`, rendering and lapsing in :mod:`bot.flows.needs`. Buttons
 carry only an id: who pressed, and whether they may, is decided against the database.
@@ -10,7 +12,7 @@ import datetime as dt
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain import callbacks, durations, ledger, needs
+from bot.domain import callbacks, ledger, needs, when
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
@@ -23,13 +25,14 @@ from bot.flows.needs import (
     add_posting,
     headline,
     introduce,
+    introduce_later,
     people,
     posting_buttons,
     posting_text,
     show_posting,
 )
 from bot.runtime.menu import Where
-from handlers.common import Feature, Turn
+from handlers.common import Feature, Turn, command_text
 from storage import deadlines as stored_deadlines
 from storage import groups, members
 from storage import ledger as stored_ledger
@@ -45,11 +48,8 @@ _STALE = N_("That button is not valid any more.")
 
 @feature.command("need", Where.GROUP, menu=N_("Ask neighbours for help"))
 async def need(turn: Turn) -> None:
-    args = turn.args
-    minutes = None
-    if args and durations.looks_like_duration(args[0]):
-        minutes = durations.parse_credit_minutes(args.pop(0))
-    await _post(turn, PostingKind.NEED, minutes, " ".join(args))
+    minutes, what = when.leading_credit(turn.reader(), command_text(turn))
+    await _post(turn, PostingKind.NEED, minutes, what)
 
 
 @feature.command("offer", Where.GROUP, menu=N_("Offer neighbours your help"))
@@ -86,12 +86,13 @@ async def answer_pressed(turn: Turn) -> None:
                 raise DomainError(N_("Need #{number} is already taken by another neighbour. Thank you all the same!"), number=posting.id)
             await stored_deadlines.finish(conn, DeadlineKind.POSTING_LAPSE, posting.id, turn.now)
         connection = await stored.connect(conn, posting.id, helper=helper, helped=helped, now=turn.now)
+        await introduce_later(turn.context.application, conn, turn.group, connection, presser)
         posting = await stored.get(conn, posting.id)
         connections = await stored.connections_of(conn, posting.id)
         names = await people(conn, [posting], connections)
     await turn.update.callback_query.answer(turn.t._("You are connected: I sent you both a private message where I can."))
     await show_posting(turn.context.bot, turn.group, posting, connections, names)
-    await introduce(turn.context.application, turn.group, posting, connection, names)
+    await introduce(turn.context.application, turn.group, posting, connection, names, presser)
 
 
 async def _pressed_posting(turn: Turn, conn) -> Posting:
@@ -110,11 +111,11 @@ async def _pressed_posting(turn: Turn, conn) -> Posting:
 @feature.command("done", Where.GROUP, menu=N_("Settle the hours of a need or offer"))
 async def done(turn: Turn) -> None:
     person = turn.require_person()
-    args = turn.args
-    number = parse_number(args[0]) if args else None
-    if number is None or len(args) > 2:
+    parts = command_text(turn).split(maxsplit=1)
+    number = parse_number(parts[0]) if parts else None
+    if number is None:
         raise DomainError(N_("Please give the number and, if you like, how long it took, for example: /done 12 1h"))
-    written = durations.parse_credit_minutes(args[1]) if len(args) == 2 else None
+    written = when.credit_minutes(turn.reader(), parts[1]) if len(parts) > 1 else None
     group = turn.group
     async with turn.db.transaction() as conn:
         posting = await _numbered(conn, group, number)
@@ -206,7 +207,7 @@ async def board(turn: Turn) -> None:
             shown = [turn.group]
         else:
             person = turn.require_person()
-            shown = [await groups.get(conn, group_id) for group_id in await members.group_ids(conn, person.id)]
+            shown = [await groups.get(conn, group_id) for group_id in await members.current_group_ids(conn, person.id)]
         boards = {group.id: await stored.open_in(conn, group.id) for group in shown}
         names = await people(conn, [p for postings in boards.values() for p in postings], [])
     if not shown:
@@ -254,26 +255,3 @@ def _board_lines(
     if not private:
         lines.append(t._("Press the button under a post in the chat to answer it."))
     return lines
-
-
-# ------------------------------------------------------------------ taking down
-
-
-@feature.command("cancel", Where.GROUP, menu=N_("Take down a need or offer"))
-async def cancel(turn: Turn) -> None:
-    person = turn.require_person()
-    number = parse_number(turn.args[0]) if turn.args else None
-    if number is None:
-        raise DomainError(N_("Please give the number to take down, for example: /cancel 12"))
-    facilitator = await turn.is_facilitator()
-    async with turn.db.transaction() as conn:
-        posting = await _numbered(conn, turn.group, number)
-        needs.require_can_cancel(posting, person.id, facilitator=facilitator)
-        if not await stored.move(conn, posting.id, PostingStatus.OPEN, PostingStatus.CANCELLED, by=person.id, now=turn.now):
-            raise DomainError(N_("#{number} is no longer on the board."), number=posting.id)
-        await stored_deadlines.finish(conn, DeadlineKind.POSTING_LAPSE, posting.id, turn.now)
-        posting = await stored.get(conn, posting.id)
-        connections = await stored.connections_of(conn, posting.id)
-        names = await people(conn, [posting], connections)
-    await turn.reply(turn.t._("#{number} is taken down.", number=posting.id))
-    await show_posting(turn.context.bot, turn.group, posting, connections, names)

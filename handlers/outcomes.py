@@ -9,20 +9,22 @@ public page when it has an address (``COPROD_SITE_URL`` set and the page on).
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from telegram.ext import filters
 
 from bot.domain.decisions import Decision, Placing
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
-from bot.domain.outcomes import Outcome, OutcomeStatus, parse_review, parse_update, status_text
+from bot.domain.outcomes import REVIEW_TIME, Outcome, OutcomeStatus, parse_review, parse_update, status_text
 from bot.domain.pages import split_page
+from bot.domain.placings import idea_name
 from bot.domain.records import Group
 from bot.domain.rounds import Round, Stage, require_stage
 from bot.domain.text_limits import shorten
 from bot.flows import notices, site
 from bot.flows import outcomes as flows
+from bot.flows.common_ground_lines import common_ground_line
+from bot.flows.decision_words import decision_line
 from bot.flows.decisions import method_of
 from bot.flows.idea_lines import paper_split
 from bot.runtime.menu import Where
@@ -41,7 +43,7 @@ feature = Feature()
 RECENT_CLOSED = 5
 
 OUTCOME_USAGE = N_("Write the round number and what happened, e.g. /outcome 3 The council fixed the bench.")
-REVIEW_USAGE = N_("Write the round number and when the next update is due, e.g. /review 3 30d or /review 3 2026-12-01.")
+REVIEW_USAGE = N_("Write the round number and when the next update is due, e.g. /review 3 30d, /review 3 2 weeks or /review 3 2026-12-01.")
 
 
 async def _closed_round(turn: Turn, usage: str) -> tuple[Round, str]:
@@ -70,7 +72,8 @@ async def outcome_command(turn: Turn) -> None:
     if outcome.message_id is None:
         await flows.announce(app, turn.group, round_, outcome)
         await site.refresh(app, turn.group.id, round_.number)
-        await notices.outcome_updated(app, turn.group, round_, outcome)
+        if outcome.corrects is None:  # a correction is said in the group; nobody is told twice privately
+            await notices.outcome_updated(app, turn.group, round_, outcome)
 
 
 @feature.command(
@@ -88,10 +91,10 @@ async def review_command(turn: Turn) -> None:
         latest = await voting.latest_outcome(conn, round_.id)
     if latest is not None and OutcomeStatus(latest.status).finished:
         raise DomainError(N_("Round #{number}'s outcome is finished; it needs no more updates."), number=round_.number)
-    due = parse_review(rest.split()[0], turn.now, ZoneInfo(turn.group.timezone))
+    due = parse_review(turn.reader(day_time=REVIEW_TIME), rest.strip())
     await flows.set_review(turn.context.application, round_, due)
     await turn.reply(turn.t._("The next update on round #{number} is due {when}.", number=round_.number,
-                              when=turn.t.when(due, turn.group.timezone)))  # fmt: skip
+                              when=turn.t.when(due, turn.group.timezone, now=turn.now)))  # fmt: skip
 
 
 def _open_line(t: Translator, group: Group, round_: Round, now: dt.datetime) -> str:
@@ -116,28 +119,35 @@ WINNER_LENGTH = 150  # Telegram units of each one's text; the full texts are in 
 
 
 def winners_line(t: Translator, results: Decision) -> str:
-    """What the group chose: the first place, ties joined with "=", each shortened and at
-    most :data:`WINNERS_SHOWN` of them, so a round of long tied ideas still fits a message."""
+    """What the group chose: the first place by its number and words ("idea 7 · …"), ties in
+    words, each shortened and at most :data:`WINNERS_SHOWN` of them, so a round of long tied
+    ideas still fits a message."""
+    if results.common_ground is not None:
+        return common_ground_line(t, results.common_ground)
     winners = results.winners
+    if not results.voters:
+        return t._("Nobody voted.")
     if not winners:
         return t._("No idea received votes.")
-    ideas = " = ".join(_winner(t, placing) for placing in winners[:WINNERS_SHOWN])
+    if len(winners) == 1:
+        return t.ngettext("Chosen: {idea} ({count} vote)", "Chosen: {idea} ({count} votes)", winners[0].tally.votes,
+                          idea=_winner(t, winners[0]))  # fmt: skip
+    ideas = "; ".join(_winner(t, placing) for placing in winners[:WINNERS_SHOWN])
     more = len(winners) - WINNERS_SHOWN
     if more > 0:
-        ideas += " = " + t.ngettext("{count} more idea", "{count} more ideas", more)
+        ideas += "; " + t.ngettext("{count} more idea", "{count} more ideas", more)
     return t.ngettext(
-        "Chosen: {ideas} ({count} vote)",
-        "Chosen: {ideas} ({count} votes)",
+        "Tied for first: {ideas} ({count} vote each)",
+        "Tied for first: {ideas} ({count} votes each)",
         winners[0].tally.votes,
         ideas=ideas,
     )
 
 
 def _winner(t: Translator, placing: Placing) -> str:
-    """An idea's words, shortened; a voice idea never given words by its number."""
-    if not placing.tally.text:
-        return t._("voice idea {number}", number=placing.tally.number)
-    return t.user_text(shorten(placing.tally.text, WINNER_LENGTH))
+    """"idea 7 · words", the words shortened; a voice idea never given words by its number."""
+    words = t.user_text(shorten(placing.tally.text, WINNER_LENGTH)) if placing.tally.text else ""
+    return idea_name(t, placing.tally.number, words)
 
 
 def _closed_lines(
@@ -145,7 +155,7 @@ def _closed_lines(
 ) -> str:
     lines = [
         t._("#{number} {question}", number=round_.number, question=t.user_text(round_.question)),
-        winners_line(t, results),
+        decision_line(t, results, WINNER_LENGTH) or winners_line(t, results),
         *([t.ngettext("{count} voter", "{count} voters", results.voters) + " " + paper_split(
             t, results.online_voters, results.paper_voters)] if results.paper_voters else []),
     ]

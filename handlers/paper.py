@@ -1,4 +1,5 @@
-"""Paper ballots: ``/paper N IDEA=COUNT ... voters=V`` while round N is open.
+"""Paper ballots: ``/paper N IDEA=COUNT ... voters=V`` while round N is open, or a budget's
+``/paper N 1+3 2 1+2+5x3`` (each paper ballot's projects) while it votes.
 
 A facilitator counts the paper ballots of neighbours who vote without Telegram and enters
 the tally; the results count it with the online votes and show both. Entering it again
@@ -9,10 +10,14 @@ from __future__ import annotations
 
 from telegram.ext import filters
 
+from bot.domain.decisions import Method
+from bot.domain.decisions.budget import parse_paper_ballots
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 from bot.domain.inclusion import parse_paper
-from bot.domain.rounds import IdeaStatus, Stage
+from bot.domain.numbers import parse_number
+from bot.domain.rounds import IdeaStatus, Round, Stage
+from bot.flows.decisions.budget import enter_paper
 from bot.runtime.menu import Where
 from handlers.common import Feature, Turn, numbered_round
 from storage import paper
@@ -26,6 +31,14 @@ feature = Feature()
 )
 async def paper_command(turn: Turn) -> None:
     await turn.require_facilitator()
+    if turn.args and (number := parse_number(turn.args[0])) is not None:
+        chosen = await numbered_round(turn, number)
+        if chosen.method is Method.BUDGET:
+            await _budget_ballots(turn, chosen)
+            return
+        if chosen.method is Method.CONSENT:
+            raise DomainError(N_("Proposal #{number} takes positions in the chat only: paper ballots are for rounds and budgets."),
+                              number=chosen.number)  # fmt: skip
     entry = parse_paper(turn.args)
     round_ = await numbered_round(turn, entry.round_number)
     async with turn.db.transaction() as conn:
@@ -62,3 +75,14 @@ async def paper_command(turn: Turn) -> None:
     if replaced:
         text += " " + t._("This replaces the previous paper tally; the export keeps both.")
     await turn.reply(text)
+
+
+async def _budget_ballots(turn: Turn, round_: Round) -> None:
+    """``/paper N 1+3 2 1+2+5x3``: a budget's paper ballots, each one's projects."""
+    ballots = parse_paper_ballots(turn.args[1:])
+    voters = await enter_paper(turn.context.application, round_, ballots, by=turn.person_id, source=turn.source)
+    await turn.reply(turn.t.ngettext(
+        "Paper ballots of budget round #{round}: {count} voter. This replaces any earlier paper tally; the export keeps both.",
+        "Paper ballots of budget round #{round}: {count} voters. This replaces any earlier paper tally; the export keeps both.",
+        voters, round=round_.number,
+    ))  # fmt: skip

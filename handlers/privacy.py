@@ -80,10 +80,9 @@ def _require_own_private_chat(turn: Turn) -> None:
 @feature.button(callbacks.Action.FORGET)
 async def forget_pressed(turn: Turn) -> None:
     _require_own_private_chat(turn)
-    async with turn.db.transaction() as conn:
-        if not await members.forget(conn, turn.user.id, turn.now):
-            raise DomainError(N_("You have already been forgotten."))
-    await turn.db.scrub()
+    if not await forgetting.forget(turn.context.application, turn.user.id, turn.now):
+        raise DomainError(N_("You have already been forgotten."))
+    turn.services.scrub_when_applied.add(turn.update.update_id)  # its own inbox row goes then
     query = turn.update.callback_query
     await query.answer()
     await query.edit_message_text(

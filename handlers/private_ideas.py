@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import filters
 
 from bot.domain import callbacks
+from bot.domain.decisions import Method
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 from bot.domain.rounds import (
@@ -25,6 +26,7 @@ from bot.domain.rounds import (
     require_stage,
 )
 from bot.flows import membership
+from bot.flows.decisions import answered_privately
 from bot.flows.ideas import duplicate_notice, record_idea
 from bot.flows.rounds import DEEP_LINK_PREFIX
 from bot.runtime.menu import Where
@@ -73,6 +75,8 @@ async def idea_in_private(turn: Turn) -> None:
     if text:
         text = check_idea(text)
     collecting = await _collecting_for(turn)
+    if text and len(collecting) == 1:  # a statements round takes shorter ones
+        text = check_idea(text, collecting[0].method)
     async with turn.db.transaction() as conn:
         draft = await idea_drafts.start_private(
             conn,
@@ -88,12 +92,21 @@ async def idea_in_private(turn: Turn) -> None:
 
 @feature.message(Where.PRIVATE, _PRIVATE_MESSAGE & ~filters.COMMAND & (filters.TEXT | filters.CAPTION))
 async def private_text(turn: Turn) -> None:
-    """A message in private is the idea of the member's waiting draft, if there is one."""
+    """A message in private is the idea of the member's waiting draft, if there is one, or
+    else what a decision asked them for (a reason for their position on a proposal)."""
     async with turn.db.read() as conn:
         draft = await idea_drafts.private_draft(conn, turn.user.id, turn.chat.id)
     if draft is None:
+        number = await answered_privately(turn.context.application, turn.user.id, idea_text(turn.message))
+        if number is not None:
+            await turn.reply(turn.t._("Thank you: your reason is now shown with your position on proposal #{number}.",
+                                      number=number))  # fmt: skip
         return
-    text = check_idea(idea_text(turn.message))
+    method = Method.APPROVAL
+    if draft.round_id is not None:
+        async with turn.db.read() as conn:
+            method = (await stored_rounds.get(conn, draft.round_id)).method
+    text = check_idea(idea_text(turn.message), method)
     async with turn.db.transaction() as conn:
         await idea_drafts.set_text(conn, draft.id, text, turn.message.message_id)
     await _next_step(turn, replace(draft, text=text, message_id=turn.message.message_id))
@@ -185,9 +198,10 @@ async def name_chosen(turn: Turn) -> None:
     query = turn.update.callback_query
     pressed = turn.pressed
     draft = await _own_draft(turn, pressed.int_arg(0))
-    if draft.round_id is None or draft.text is None:
+    with_name = pressed.flag(1)
+    if draft.round_id is None or draft.text is None or with_name is None:
         raise DomainError(NOT_YOURS)
-    anonymous = pressed.int_arg(1) == 0
+    anonymous = not with_name
     async with turn.db.read() as conn:
         round_ = await stored_rounds.get(conn, draft.round_id)
     if not await membership.belongs(turn.context.application, round_.group_id, draft.author_id):

@@ -14,8 +14,8 @@ from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 from bot.domain.proposals import (
     check_can_support,
-    check_proposal_question,
     opening_interrupted,
+    parse_proposal,
 )
 from bot.flows.proposals import open_proposal, propose, render_proposal, support_keyboard
 from bot.runtime.menu import Where
@@ -29,11 +29,11 @@ feature = Feature()
     "propose", Where.GROUP, menu=N_("Suggest a question for the group"), filters=filters.UpdateType.MESSAGE
 )
 async def propose_command(turn: Turn) -> None:
-    question = check_proposal_question(command_text(turn))
+    method, question = parse_proposal(command_text(turn))
     proposer = turn.person_id
     if proposer is None:
         raise DomainError(N_("Please send /propose from your own account, so neighbours know who proposes it."))
-    await propose(turn.context.application, turn.group, question, proposer=proposer, source=turn.source)
+    await propose(turn.context.application, turn.group, question, proposer=proposer, source=turn.source, method=method)
 
 
 @feature.button(callbacks.Action.SUPPORT)

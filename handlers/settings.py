@@ -14,11 +14,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import callbacks, i18n
 from bot.domain import settings as rules
+from bot.domain.decisions.consent import Quorum
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_, Translator
 from bot.domain.records import Group
 from bot.domain.settings import SummarySchedule
 from bot.flows import site, summaries
+from bot.flows.decision_words import rule_words
 from bot.runtime.menu import Where
 from handlers.common import Feature, Turn
 from storage import groups
@@ -48,17 +50,36 @@ def settings_text(t: Translator, group: Group) -> str:
             t._("Language (language): {value}", value=t.language_name(group.language)),
             t._("Time zone (timezone): {value}", value=group.timezone),
             t._("Summary (summary): {value}", value=schedule_text(t, group.summary_schedule)),
-            t._("Ideas stage (ideas): {value}", value=t.duration(group.ideas_minutes)),
-            t._("Voting stage (vote): {value}", value=t.duration(group.vote_minutes)),
+            t._("Ideas stage (ideas): {value}", value=t.length(group.ideas_minutes)),
+            t._("Voting stage (vote): {value}", value=t.length(group.vote_minutes)),
             t._("Anonymous votes (anonymous): {value}", value=on_off),
             t._("Supporters a proposal needs (support): {value}", value=t.number(group.support_threshold)),
             t._("Lowest balance (floor): {value}", value=t.duration(group.floor_minutes)),
             t._("Ideas per member in a round (cap): {value}", value=t.number(group.idea_cap)),
             t._("Public page (public): {value}", value=t._("on") if group.public_page else t._("off")),
+            t._("Quorum of a consent proposal (quorum): {value}", value=_quorum_text(t, group)),
+            t._("Budget winners chosen by (rule): {value}", value=rule_words(t, group.budget_rule)),
+            t._("Least a budget ballot spends (spend): {value}", value=t.percent(group.budget_min_spend / 100)),
+            t._("Projects on a budget ballot (projects): {value}", value=_projects_text(t, group)),
             "",
             t._("Facilitators can change one with /settings NAME VALUE, for example /settings timezone Europe/Warsaw or /settings summary daily 18:00."),
         )
     )
+
+
+def _quorum_text(t: Translator, group: Group) -> str:
+    quorum = Quorum.parse(group.quorum)
+    if quorum.percent:
+        return t._("{share} of the neighbours seen in the last 60 days", share=t.percent(quorum.percent / 100))
+    if quorum.members:
+        return t.ngettext("{count} neighbour", "{count} neighbours", quorum.members)
+    return t._("off")
+
+
+def _projects_text(t: Translator, group: Group) -> str:
+    if group.budget_max_projects is None:
+        return t._("at least {least}", least=t.number(group.budget_min_projects))
+    return t._("{least} to {most}", least=t.number(group.budget_min_projects), most=t.number(group.budget_max_projects))
 
 
 def settings_keyboard(t: Translator, group: Group) -> InlineKeyboardMarkup:
@@ -107,11 +128,50 @@ async def _follow_page(turn: Turn, before: Group, after: Group) -> str | None:
     return None
 
 
+def changed_text(t: Translator, name: str, group: Group) -> str:
+    """One line saying what the setting ``name`` is now ("Ideas now stay open 3 days")."""
+    if name == "language":
+        return t._("The group's language is now {language}.", language=t.language_name(group.language))
+    if name == "timezone":
+        return t._("The group's time zone is now {zone}.", zone=group.timezone)
+    if name == "summary":
+        if SummarySchedule.parse(group.summary_schedule).every == "off":
+            return t._("Summaries are now off.")
+        return t._("Summaries now come {schedule}.", schedule=schedule_text(t, group.summary_schedule))
+    if name == "ideas":
+        return t._("Ideas now stay open {length}.", length=t.length(group.ideas_minutes))
+    if name == "vote":
+        return t._("Voting now stays open {length}.", length=t.length(group.vote_minutes))
+    if name == "anonymous":
+        return t._("Votes are now anonymous.") if group.anonymous_votes else t._("Votes now show who voted.")
+    if name == "support":
+        return t.ngettext("A proposal now needs {count} supporter.", "A proposal now needs {count} supporters.",
+                          group.support_threshold)  # fmt: skip
+    if name == "floor":
+        return t._("The lowest balance anyone may reach is now {floor}.", floor=t.duration(group.floor_minutes))
+    if name == "cap":
+        return t.ngettext("Each member may now put {count} idea into a round.",
+                          "Each member may now put {count} ideas into a round.", group.idea_cap)  # fmt: skip
+    if name == "quorum":
+        quorum = Quorum.parse(group.quorum)
+        if not (quorum.percent or quorum.members):
+            return t._("Consent proposals now need no quorum.")
+        return t._("A consent proposal's quorum is now {quorum}.", quorum=_quorum_text(t, group))
+    if name == "rule":
+        return t._("Budget winners are now chosen by {rule}.", rule=rule_words(t, group.budget_rule))
+    if name == "spend":
+        return t._("A budget ballot must now spend at least {share} of the budget.",
+                   share=t.percent(group.budget_min_spend / 100))  # fmt: skip
+    if name == "projects":
+        return t._("Projects on a budget ballot are now: {projects}.", projects=_projects_text(t, group))
+    return t._("The public page is on.") if group.public_page else t._("The public page is off and its files are removed.")
+
+
 async def _apply(turn: Turn, group: Group, name: str, value: str) -> Group:
     """Check, then store the setting and, if the summary's time changed, the next summary
     (the first one from now) in one transaction. Switching summaries off leaves the old
     job in place: it finds its row done and does nothing."""
-    values = rules.parse(name, value)
+    values = rules.parse(name, value, turn.reader())
     async with turn.db.transaction() as conn:
         await groups.update_settings(conn, group.id, **values)
         updated = await groups.get(conn, group.id)
@@ -131,10 +191,10 @@ async def settings_command(turn: Turn) -> None:
     updated = await _apply(turn, group, name, value)
     page = await _follow_page(turn, group, updated)
     t = i18n.translator(updated.language)
-    lines = [t._("Saved."), settings_text(t, updated)]
     if page:
-        lines += ["", t._("The public page is on. The bot keeps it at {address}; its folder's name is secret, so share the address only where you want it read.", address=page)]
-    await turn.reply("\n".join(lines))
+        await turn.reply(t._("The public page is on. The bot keeps it at {address}; its folder's name is secret, so share the address only where you want it read.", address=page))
+        return
+    await turn.reply(changed_text(t, name.lower(), updated))
 
 
 @feature.button(callbacks.Action.SETTING)
@@ -148,6 +208,6 @@ async def setting_pressed(turn: Turn) -> None:
     updated = await _apply(turn, turn.group, name, _button_value(turn.group, name, value))
     await _follow_page(turn, turn.group, updated)
     t = i18n.translator(updated.language)
-    await query.answer(t._("Saved."))
+    await query.answer(changed_text(t, name, updated))
     if updated != turn.group:
         await query.edit_message_text(settings_text(t, updated), reply_markup=settings_keyboard(t, updated))

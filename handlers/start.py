@@ -2,7 +2,8 @@
 
 It answers with a short help in the member's language: what the bot does, the groups the
 member shares with it, and how to send an idea privately. ``/start idea-…`` (the link under
-a round's question) belongs to :mod:`handlers.private_ideas`; this handler never sees it.
+a round's question) belongs to :mod:`handlers.private_ideas` and ``/start st-…`` (a statements
+round's voting link) to :mod:`handlers.statements`; this handler never sees them.
 """
 
 from __future__ import annotations
@@ -46,5 +47,5 @@ def start_text(t: Translator, titles: list[str]) -> str:
 )
 async def start_command(turn: Turn) -> None:
     async with turn.db.read() as conn:
-        shared = [await groups.get(conn, group_id) for group_id in await members.group_ids(conn, turn.user.id)]
+        shared = [await groups.get(conn, group_id) for group_id in await members.current_group_ids(conn, turn.user.id)]
     await turn.reply(start_text(turn.t, [group.title for group in shared if group.active and group.title]))

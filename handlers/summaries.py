@@ -10,10 +10,10 @@ import datetime as dt
 
 from bot.domain.i18n import N_
 from bot.domain.summary import build, period_start
+from bot.flows import summaries
 from bot.flows.summaries import post_summary
 from bot.runtime.menu import Where
 from handlers.common import Feature, Turn
-from storage import summary as stored
 
 feature = Feature()
 
@@ -25,7 +25,7 @@ async def summary_command(turn: Turn) -> None:
     # the period so far, this moment included: what was done as /summary was sent is in it
     until = turn.now + dt.timedelta(microseconds=1)
     async with turn.db.read() as conn:
-        activity = await stored.activity(conn, group, since=period_start(group), until=until)
+        activity = await summaries.activity(conn, group, since=period_start(group), until=until)
     summary = build(activity)
     if summary is None:
         await turn.reply(turn.t._("Nothing new since {since}.", since=turn.t.when(activity.since, group.timezone)))

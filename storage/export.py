@@ -7,7 +7,7 @@ named and laid out.
 from __future__ import annotations
 
 from bot.domain.export import GroupRecords, Row, own_connections, own_ledger
-from storage import Connection, ledger, members, needs
+from storage import Connection, budgets, consent, groups, ledger, members, needs
 
 
 async def _rows(conn: Connection, sql: str, params: tuple) -> list[Row]:
@@ -18,8 +18,9 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
     rounds = await _rows(
         conn,
         """
-        SELECT rounds.id, rounds.number AS round, kind, question, stage, created_at, ideas_ends_at,
-               voting_started_at, voting_ends_at, closed_at, voter_count, paper_voters
+        SELECT rounds.id, rounds.number AS round, kind, method, question,
+               CASE WHEN cancelled_at IS NULL THEN stage ELSE 'cancelled' END AS stage, created_at, ideas_ends_at,
+               voting_started_at, voting_ends_at, closed_at, voter_count, paper_voters, cancel_reason
         FROM rounds WHERE group_id = ? ORDER BY number
         """,
         (group_id,),
@@ -29,7 +30,7 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
         """
         SELECT rounds.number AS round, ideas.number AS idea, ideas.text, ideas.author_id,
                ideas.anonymous, ideas.status, merged.number AS merged_into, ideas.created_at,
-               ideas.assisted_name, ideas.voice
+               ideas.assisted_name, ideas.assisted_agreed, ideas.voice
         FROM ideas JOIN rounds ON rounds.id = ideas.round_id
         LEFT JOIN ideas AS merged ON merged.id = ideas.merged_into
         WHERE rounds.group_id = ? ORDER BY rounds.number, ideas.number
@@ -56,7 +57,8 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
         """,
         (group_id, group_id),
     )
-    # Every paper tally ever entered, per idea; the latest of a round is the one counted.
+    # Every paper tally ever entered (or written when the ideas it counts changed: its
+    # reason), per idea; the latest of a round is the one counted.
     paper = await _rows(
         conn,
         """
@@ -64,7 +66,7 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
                (SELECT COUNT(*) FROM paper_tallies AS earlier
                 WHERE earlier.round_id = paper_tallies.round_id AND earlier.id <= paper_tallies.id) AS entry,
                ideas.number AS idea, paper_votes.votes, paper_tallies.voters, paper_tallies.entered_by,
-               paper_tallies.entered_at,
+               paper_tallies.entered_at, paper_tallies.reason,
                paper_tallies.id = (SELECT MAX(id) FROM paper_tallies AS latest
                                    WHERE latest.round_id = paper_tallies.round_id) AS counted
         FROM paper_tallies JOIN rounds ON rounds.id = paper_tallies.round_id
@@ -78,12 +80,25 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
         conn,
         """
         SELECT rounds.number AS round, rounds.question, outcomes.status, outcomes.progress, outcomes.text,
-               outcomes.recorded_at
+               outcomes.recorded_at,
+               CASE WHEN EXISTS (SELECT 1 FROM outcomes AS correction WHERE correction.corrects = outcomes.id)
+                    THEN 1 ELSE 0 END AS corrected
         FROM outcomes JOIN rounds ON rounds.id = outcomes.round_id
         WHERE rounds.group_id = ? ORDER BY outcomes.recorded_at, outcomes.id
         """,
         (group_id,),
     )
+    changes = await _rows(
+        conn,
+        """
+        SELECT rounds.number AS round, round_changes.kind, round_changes.was, round_changes.became,
+               round_changes.changed_by, round_changes.changed_at
+        FROM round_changes JOIN rounds ON rounds.id = round_changes.round_id
+        WHERE rounds.group_id = ? ORDER BY round_changes.id
+        """,
+        (group_id,),
+    )
+    positions = [dict(row) for row in await consent.group_positions(conn, group_id)]
     entries = await ledger.group_entries(conn, group_id)
     postings = await _rows(conn, "SELECT * FROM postings WHERE group_id = ? ORDER BY id", (group_id,))
     linked: dict[int, list] = {row["id"]: [] for row in postings}
@@ -96,6 +111,8 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
     people |= {row["author"] for row in postings}
     people |= {person for row in postings for person in (*row["helpers"], *row["helped"])}
     people |= {row["entered_by"] for row in paper if row["entered_by"] is not None}
+    people |= {row["changed_by"] for row in changes if row["changed_by"] is not None}
+    people |= {row["user_id"] for row in positions}
     for entry in entries:
         people |= entry.people
     return GroupRecords(
@@ -107,6 +124,9 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
         members=await members.names(conn, people),
         postings=postings,
         paper_tallies=paper,
+        round_changes=changes,
+        positions=positions,
+        budgets=await budgets.for_pabulib(conn, await groups.get(conn, group_id)),
     )
 
 
@@ -115,9 +135,16 @@ async def personal_data(conn: Connection, user_id: int) -> dict[str, list[Row]]:
     found: dict[str, list[Row]] = {}
     queries = {
         "member": ("SELECT * FROM members WHERE user_id = ?", (user_id,)),
+        # every column: when the member was first and last seen in each group (the
+        # activity that decides who is nudged to vote) and when they left it
         "groups": (
-            "SELECT groups.title, group_members.first_seen_at FROM group_members "
-            "JOIN groups ON groups.id = group_members.group_id WHERE user_id = ?",
+            "SELECT groups.title, group_members.* FROM group_members "
+            "JOIN groups ON groups.id = group_members.group_id WHERE user_id = ? ORDER BY group_members.first_seen_at",
+            (user_id,),
+        ),
+        "rounds_opened": (
+            "SELECT id, group_id, number, question, kind, stage, created_at, closed_at FROM rounds "
+            "WHERE created_by = ? ORDER BY id",
             (user_id,),
         ),
         "ideas": (
@@ -129,9 +156,15 @@ async def personal_data(conn: Connection, user_id: int) -> dict[str, list[Row]]:
         "proposals": ("SELECT * FROM proposals WHERE proposer_id = ? ORDER BY id", (user_id,)),
         "supports": ("SELECT * FROM proposal_supporters WHERE user_id = ?", (user_id,)),
         "ballots": ("SELECT * FROM ballots WHERE user_id = ?", (user_id,)),
+        "statement_votes": ("SELECT * FROM statement_votes WHERE user_id = ? ORDER BY id", (user_id,)),
+        "opinion_groups": ("SELECT * FROM opinion_members WHERE user_id = ?", (user_id,)),
         "outcome_updates": ("SELECT * FROM outcomes WHERE recorded_by = ? ORDER BY id", (user_id,)),
         "notices": ("SELECT * FROM notices WHERE user_id = ? ORDER BY id", (user_id,)),
         "paper_tallies_entered": ("SELECT * FROM paper_tallies WHERE entered_by = ? ORDER BY id", (user_id,)),
+        "round_changes": ("SELECT * FROM round_changes WHERE changed_by = ? ORDER BY id", (user_id,)),
+        "commands_asked_about": ("SELECT * FROM held_commands WHERE member_id = ? ORDER BY id", (user_id,)),
+        "consent_positions": ("SELECT * FROM consent_positions WHERE user_id = ? ORDER BY round_id", (user_id,)),
+        "budget_ballots": ("SELECT * FROM budget_ballots WHERE user_id = ? ORDER BY round_id", (user_id,)),
     }
     for name, (sql, params) in queries.items():
         found[name] = await _rows(conn, sql, params)

@@ -28,6 +28,11 @@ def _group(row: Row) -> Group:
         idea_cap=row["idea_cap"],
         public_page=bool(row["public_page"]),
         site_token=row["site_token"],
+        quorum=row["quorum"],
+        budget_rule=row["budget_rule"],
+        budget_min_spend=row["budget_min_spend"],
+        budget_min_projects=row["budget_min_projects"],
+        budget_max_projects=row["budget_max_projects"],
     )
 
 
@@ -101,6 +106,11 @@ SETTING_COLUMNS = frozenset(
         "floor_minutes",
         "idea_cap",
         "public_page",
+        "quorum",
+        "budget_rule",
+        "budget_min_spend",
+        "budget_min_projects",
+        "budget_max_projects",
     }
 )
 

@@ -69,6 +69,20 @@ async def payloads(conn: Connection, update_ids: Sequence[int]) -> dict[int, str
     return found
 
 
+async def everything_waiting(conn: Connection) -> dict[int, str]:
+    """Every stored update not applied yet, with its payload (to take a forgotten member's
+    name out of them)."""
+    rows = await conn.fetch_all("SELECT update_id, payload FROM inbox ORDER BY update_id")
+    return {row["update_id"]: row["payload"] for row in rows}
+
+
+async def rewrite(conn: Connection, payloads: dict[int, str]) -> None:
+    """Store these payloads in place of the updates' stored ones."""
+    await conn.execute_many(
+        "UPDATE inbox SET payload = ? WHERE update_id = ?", [(payload, update_id) for update_id, payload in payloads.items()]
+    )
+
+
 async def mark_processed(conn: Connection, update_id: int, now: dt.datetime) -> None:
     """One statement: a trigger (0006) takes the update out of the inbox as it is recorded."""
     await conn.execute(

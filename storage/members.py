@@ -33,8 +33,9 @@ class Sightings:
     The database stays the source of truth: this only spares rewriting identical rows (a
     write transaction on every update). ``last_seen_at`` is refreshed at most once per
     :data:`SEEN_PRECISION`. A forgotten member's row is never rewritten anyway (see
-    :func:`seen`), and no membership is ever deleted, so nothing here can go stale in a way
-    that loses a write.
+    :func:`seen`), no membership is ever deleted, and a departure is told here
+    (:meth:`departed`) so the member's next update writes their membership again; so
+    nothing here can go stale in a way that loses a write.
     """
 
     def __init__(self) -> None:
@@ -53,6 +54,10 @@ class Sightings:
         self._members[user_id] = (profile, now)
         if group_id is not None:
             self._memberships.add((group_id, user_id))
+
+    def departed(self, group_id: int, user_id: int) -> None:
+        """The member left the group (recorded by :func:`departed`): taking part again rewrites it."""
+        self._memberships.discard((group_id, user_id))
 
 
 async def seen(
@@ -93,7 +98,7 @@ async def seen(
     if group_id is not None:
         await conn.execute(
             "INSERT INTO group_members (group_id, user_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (group_id, user_id) DO UPDATE SET last_seen_at = excluded.last_seen_at",
+            "ON CONFLICT (group_id, user_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, left_at = NULL",
             (group_id, user_id, to_db(now), to_db(now)),
         )
 
@@ -150,24 +155,69 @@ async def forget(conn: Connection, user_id: int, now: dt.datetime) -> bool:
     return changed == 1
 
 
+CURRENT = "group_members.left_at IS NULL"  # a member of the group now, not one who left it
+
+
 async def belongs(conn: Connection, group_id: int, user_id: int) -> bool:
-    return await conn.fetch_one("SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?", (group_id, user_id)
+    """Whether the member is in the group now, as far as the bot knows."""
+    return await conn.fetch_one(
+        "SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ? AND left_at IS NULL", (group_id, user_id)
     ) is not None
 
 
 async def joined(conn: Connection, group_id: int, user_id: int, now: dt.datetime) -> None:
-    """Record that a known member belongs to a group (Telegram said so, before they posted)."""
+    """Record that a known member belongs to a group (Telegram said so, before they posted,
+    or after they left): a member again."""
     await conn.execute(
         "INSERT INTO group_members (group_id, user_id, first_seen_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (group_id, user_id) DO NOTHING",
+        "ON CONFLICT (group_id, user_id) DO UPDATE SET left_at = NULL",
         (group_id, user_id, to_db(now)),
     )
 
 
+async def current_in(conn: Connection, group_id: int, user_ids: set[int]) -> set[int]:
+    """Which of ``user_ids`` are members of the group now."""
+    if not user_ids:
+        return set()
+    marks = ",".join("?" * len(user_ids))
+    rows = await conn.fetch_all(
+        f"SELECT user_id FROM group_members WHERE group_id = ? AND left_at IS NULL AND user_id IN ({marks})",  # noqa: S608
+        (group_id, *user_ids),
+    )
+    return {row["user_id"] for row in rows}
+
+
+async def came_back(conn: Connection, group_id: int, user_id: int) -> None:
+    """A member who had left the group is in it again."""
+    await conn.execute(
+        "UPDATE group_members SET left_at = NULL WHERE group_id = ? AND user_id = ? AND left_at IS NOT NULL",
+        (group_id, user_id),
+    )
+
+
+async def departed(conn: Connection, group_id: int, user_id: int, now: dt.datetime) -> None:
+    """Record that a member left the group (or was removed, or Telegram no longer finds them
+    in it); an earlier departure keeps its time. Someone never seen there gets no row."""
+    await conn.execute(
+        "UPDATE group_members SET left_at = ? WHERE group_id = ? AND user_id = ? AND left_at IS NULL",
+        (to_db(now), group_id, user_id),
+    )
+
+
 async def group_ids(conn: Connection, user_id: int) -> list[int]:
-    """The groups the member has been seen in, oldest first."""
+    """The groups the member has been seen in, oldest first, those they left included (their
+    name is on those groups' pages too)."""
     rows = await conn.fetch_all(
         "SELECT group_id FROM group_members WHERE user_id = ? ORDER BY first_seen_at, group_id",
+        (user_id,),
+    )
+    return [row["group_id"] for row in rows]
+
+
+async def current_group_ids(conn: Connection, user_id: int) -> list[int]:
+    """The groups the member is in now, oldest first: the only ones whose content they read privately."""
+    rows = await conn.fetch_all(
+        "SELECT group_id FROM group_members WHERE user_id = ? AND left_at IS NULL ORDER BY first_seen_at, group_id",
         (user_id,),
     )
     return [row["group_id"] for row in rows]

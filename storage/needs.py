@@ -195,7 +195,7 @@ async def settle(conn: Connection, connection_id: int, entry_id: int) -> bool:
 async def met_between(
     conn: Connection, group_id: int, since: dt.datetime, until: dt.datetime
 ) -> list[tuple[Posting, int]]:
-    """Needs met in the period, each with the hours confirmed for it."""
+    """Needs met in the period, each with the hours confirmed for it (not reversed since)."""
     rows = await conn.fetch_all(
         """
         SELECT postings.*, ledger_entries.minutes AS settled_minutes FROM postings
@@ -203,6 +203,8 @@ async def met_between(
         JOIN ledger_entries ON ledger_entries.id = connections.entry_id
         WHERE postings.group_id = ? AND postings.kind = 'need' AND postings.status = 'met'
           AND ledger_entries.created_at >= ? AND ledger_entries.created_at < ?
+          AND NOT EXISTS (SELECT 1 FROM ledger_entries AS reversal
+                          WHERE reversal.reverses = ledger_entries.id AND reversal.status = 'confirmed')
         ORDER BY postings.id
         """,
         (group_id, to_db(since), to_db(until)),

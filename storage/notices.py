@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.domain.notices import Notice, NoticeKind
+from bot.domain.notices import Notice, NoticeKind, NoticeResult
 from storage import Connection, Row, from_db, to_db
+from storage.members import CURRENT
 
 
 def _notice(row: Row) -> Notice:
     return Notice(
         id=row["id"], group_id=row["group_id"], user_id=row["user_id"], round_id=row["round_id"],
-        kind=NoticeKind(row["kind"]), ref_id=row["ref_id"], due_at=from_db(row["due_at"]),
+        kind=NoticeKind(row["kind"]), ref_id=row["ref_id"], due_at=from_db(row["due_at"]), attempts=row["attempts"],
     )  # fmt: skip
 
 
@@ -38,8 +39,10 @@ _REACHABLE = (
 
 
 async def participants(conn: Connection, round_id: int) -> list[int]:
-    """Members who took part in the round and can hear from the bot privately: idea authors
-    (merged ideas' too), its proposal's proposer and supporters, public voters, hour loggers."""
+    """Members who took part in the round, are in its group now and can hear from the bot
+    privately: idea authors (merged ideas' too), its proposal's proposer and supporters,
+    public voters, members who took a position on a consent proposal or submitted a budget
+    ballot, voters on its statements, hour loggers."""
     rows = await conn.fetch_all(
         f"""
         WITH took_part (user_id) AS (
@@ -49,34 +52,43 @@ async def participants(conn: Connection, round_id: int) -> list[int]:
                   JOIN proposals ON proposals.id = supporters.proposal_id WHERE proposals.round_id = :round
             UNION SELECT ballots.user_id FROM ballots JOIN polls ON polls.poll_id = ballots.poll_id
                   WHERE polls.round_id = :round
+            UNION SELECT user_id FROM consent_positions WHERE round_id = :round
+            UNION SELECT user_id FROM budget_ballots WHERE round_id = :round
             UNION SELECT to_member FROM ledger_entries WHERE round_id = :round AND kind = 'volunteering'
                   AND status IN ('pending', 'confirmed')
+            UNION SELECT user_id FROM statement_votes WHERE round_id = :round
         )
         SELECT members.user_id FROM took_part JOIN members ON members.user_id = took_part.user_id
-        WHERE {_REACHABLE} ORDER BY members.user_id
-        """,  # noqa: S608 - a fixed clause only
+        JOIN group_members ON group_members.user_id = members.user_id
+             AND group_members.group_id = (SELECT group_id FROM rounds WHERE id = :round)
+        WHERE {_REACHABLE} AND {CURRENT} ORDER BY members.user_id
+        """,  # noqa: S608 - fixed clauses only
         {"round": round_id},
     )
     return [row[0] for row in rows]
 
 
 async def non_voters(conn: Connection, group_id: int, round_id: int, active_since: dt.datetime) -> list[int]:
-    """Reachable members active in the group since ``active_since`` with no ballot in the round."""
+    """Reachable members of the group now, active in it since ``active_since``, who have not
+    voted in the round (no public poll answer, no position, no budget ballot)."""
     rows = await conn.fetch_all(
         f"""
         SELECT members.user_id FROM group_members JOIN members ON members.user_id = group_members.user_id
-        WHERE group_members.group_id = ? AND group_members.last_seen_at >= ? AND {_REACHABLE}
+        WHERE group_members.group_id = :group AND group_members.last_seen_at >= :since AND {_REACHABLE}
+          AND {CURRENT}
           AND NOT EXISTS (SELECT 1 FROM ballots JOIN polls ON polls.poll_id = ballots.poll_id
-                          WHERE polls.round_id = ? AND ballots.user_id = members.user_id)
+                          WHERE polls.round_id = :round AND ballots.user_id = members.user_id)
+          AND NOT EXISTS (SELECT 1 FROM consent_positions WHERE round_id = :round AND user_id = members.user_id)
+          AND NOT EXISTS (SELECT 1 FROM budget_ballots WHERE round_id = :round AND user_id = members.user_id)
         ORDER BY members.user_id
-        """,  # noqa: S608 - a fixed clause only
-        (group_id, to_db(active_since), round_id),
+        """,  # noqa: S608 - fixed clauses only
+        {"group": group_id, "since": to_db(active_since), "round": round_id},
     )
     return [row[0] for row in rows]
 
 
 async def queue(
-    conn: Connection, *, group_id: int, round_id: int, kind: NoticeKind, ref_id: int,
+    conn: Connection, *, group_id: int, round_id: int | None, kind: NoticeKind, ref_id: int,
     user_ids: list[int], due_at: dt.datetime,
 ) -> int:  # fmt: skip
     """Queue one notice per member (never a second one of the same kind and subject); how many are new."""
@@ -101,9 +113,18 @@ async def next_due(conn: Connection, group_id: int) -> dt.datetime | None:
     return from_db(row[0]) if row and row[0] else None
 
 
-async def settle(conn: Connection, results: list[tuple[int, str]], now: dt.datetime) -> None:
-    """Note each notice as sent, or as not sent (``unreachable``, ``off``): never tried again."""
+async def settle(conn: Connection, results: list[tuple[int, NoticeResult]], now: dt.datetime) -> None:
+    """Note each notice as sent, or as not sent for good (``unreachable``, ``off``,
+    ``departed``, ``failed``): never tried again."""
     await conn.execute_many(
         "UPDATE notices SET sent_at = ?, result = ? WHERE id = ? AND sent_at IS NULL",
-        [(to_db(now), result, notice_id) for notice_id, result in results],
+        [(to_db(now), result.value, notice_id) for notice_id, result in results],
+    )
+
+
+async def try_again(conn: Connection, retries: list[tuple[int, int, dt.datetime]]) -> None:
+    """``(notice id, tries refused so far, when to try next)``: Telegram refused it this time."""
+    await conn.execute_many(
+        "UPDATE notices SET attempts = ?, due_at = ? WHERE id = ? AND sent_at IS NULL",
+        [(refused, to_db(at), notice_id) for notice_id, refused, at in retries],
     )

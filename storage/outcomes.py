@@ -8,12 +8,14 @@ import datetime as dt
 from bot.domain.deadline_kinds import DeadlineKind
 from storage import Connection, to_db
 
+# An entry ("entry") no confirmed reversal cancels: what every total, thanks and chart counts.
+NOT_REVERSED = """NOT EXISTS (SELECT 1 FROM ledger_entries AS reversal
+                              WHERE reversal.reverses = entry.id AND reversal.status = 'confirmed')"""
 # Standing volunteering for a round: confirmed, and not cancelled by a confirmed reversal.
-_STANDING_FOR_ROUND = """
+_STANDING_FOR_ROUND = f"""
     FROM ledger_entries AS entry
     WHERE entry.round_id = ? AND entry.kind = 'volunteering' AND entry.status = 'confirmed'
-      AND NOT EXISTS (SELECT 1 FROM ledger_entries AS reversal
-                      WHERE reversal.reverses = entry.id AND reversal.status = 'confirmed')
+      AND {NOT_REVERSED}
 """
 
 
@@ -46,15 +48,16 @@ async def waiting_for_update(conn: Connection, group_id: int, now: dt.datetime) 
 async def hours_for_rounds(
     conn: Connection, group_id: int, since: dt.datetime, until: dt.datetime
 ) -> list[tuple[int, str, int]]:
-    """(round number, question, minutes) confirmed in the period for each round they were given to."""
+    """(round number, question, minutes) confirmed in the period for each round they were given to,
+    reversed entries left out."""
     rows = await conn.fetch_all(
-        """
+        f"""
         SELECT rounds.number, rounds.question, SUM(entry.minutes) FROM ledger_entries AS entry
         JOIN rounds ON rounds.id = entry.round_id
         WHERE entry.group_id = ? AND entry.kind = 'volunteering' AND entry.status = 'confirmed'
-          AND entry.decided_at >= ? AND entry.decided_at < ?
+          AND entry.decided_at >= ? AND entry.decided_at < ? AND {NOT_REVERSED}
         GROUP BY rounds.id ORDER BY rounds.number
-        """,
+        """,  # noqa: S608 - a fixed clause
         (group_id, to_db(since), to_db(until)),
     )
     return [(row[0], row[1], row[2]) for row in rows]

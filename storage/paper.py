@@ -1,7 +1,7 @@
 """Paper ballots: the tallies facilitators enter for a round, append-only.
 
 The latest tally of a round is the one that counts; the earlier ones stay as its history
-(``0016_paper_ballots.sql`` refuses updates and deletes).
+(``0017_paper_ballots.sql`` refuses updates and deletes).
 """
 
 from __future__ import annotations
@@ -10,20 +10,21 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 
-from bot.domain.inclusion import PaperTally
+from bot.domain.inclusion import PaperTally, TallyReason
 from bot.domain.records import Source
-from storage import Connection, from_db, sources, to_db
+from storage import Connection, Row, from_db, sources, to_db
 
 
 async def enter(
     conn: Connection, *, round_id: int, voters: int, votes: Mapping[int, int],
     entered_by: int | None, now: dt.datetime, source: Source | None = None,
+    reason: TallyReason = TallyReason.ENTERED,
 ) -> int:  # fmt: skip
     """A new tally (idea id -> paper votes) that replaces the round's previous one; its id."""
     new_id = await conn.insert(
-        "INSERT INTO paper_tallies (round_id, voters, entered_by, entered_at, source_chat_id, source_message_id) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (round_id, voters, entered_by, to_db(now), *sources.columns(source)),
+        "INSERT INTO paper_tallies (round_id, voters, entered_by, entered_at, source_chat_id, source_message_id, "
+        "reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (round_id, voters, entered_by, to_db(now), *sources.columns(source), reason.value),
     )
     await conn.execute_batch(
         "INSERT INTO paper_votes (tally_id, idea_id, votes) VALUES (?, ?, ?)",
@@ -49,10 +50,21 @@ async def history(conn: Connection, round_id: int) -> list[PaperTally]:
         (round_id,),
     ):
         votes[tally_id][idea_id] = count
-    return [
-        PaperTally(row["id"], row["round_id"], row["voters"], votes[row["id"]], row["entered_by"], from_db(row["entered_at"]))
-        for row in rows
-    ]
+    return [_tally(row, votes[row["id"]]) for row in rows]
+
+
+def _tally(row: Row, votes: dict[int, int]) -> PaperTally:
+    return PaperTally(row["id"], row["round_id"], row["voters"], votes, row["entered_by"], from_db(row["entered_at"]),
+                      TallyReason(row["reason"]))  # fmt: skip
+
+
+async def latest(conn: Connection, round_id: int) -> PaperTally | None:
+    """The tally that counts: the round's latest (None without one)."""
+    row = await conn.fetch_one("SELECT * FROM paper_tallies WHERE round_id = ? ORDER BY id DESC LIMIT 1", (round_id,))
+    if row is None:
+        return None
+    votes = await conn.fetch_all("SELECT idea_id, votes FROM paper_votes WHERE tally_id = ?", (row["id"],))
+    return _tally(row, {idea_id: count for idea_id, count in votes})
 
 
 async def voters(conn: Connection, round_id: int) -> int:

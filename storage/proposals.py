@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.domain.decisions import Method
 from bot.domain.proposals import Proposal, ProposalStatus
 from bot.domain.records import Source
 from storage import Connection, Row, from_db, sources, to_db
@@ -21,18 +22,19 @@ def _proposal(row: Row) -> Proposal:
         created_at=from_db(row["created_at"]),
         expires_at=from_db(row["expires_at"]),
         round_id=row["round_id"],
+        method=Method(row["method"]),
     )
 
 
 async def create(
     conn: Connection, *, group_id: int, question: str, proposer_id: int,
-    now: dt.datetime, expires_at: dt.datetime, source: Source | None = None,
+    now: dt.datetime, expires_at: dt.datetime, source: Source | None = None, method: Method = Method.APPROVAL,
 ) -> Proposal:  # fmt: skip
     """A new proposal with its proposer as the first supporter; ``source``: see :func:`by_source`."""
     new_id = await conn.insert(
         "INSERT INTO proposals (group_id, question, proposer_id, created_at, expires_at, "
-        "source_chat_id, source_message_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (group_id, question, proposer_id, to_db(now), to_db(expires_at), *sources.columns(source)),
+        "source_chat_id, source_message_id, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (group_id, question, proposer_id, to_db(now), to_db(expires_at), *sources.columns(source), method.value),
     )
     proposal_id = new_id
     await add_supporter(conn, proposal_id, proposer_id, now)

@@ -29,7 +29,7 @@ def _round(row: Row) -> Round:
         number=row["number"],
         kind=Kind(row["kind"]),
         question=row["question"],
-        stage=Stage(row["stage"]),
+        stage=Stage.CANCELLED if row["cancelled_at"] else Stage(row["stage"]),
         created_by=row["created_by"],
         created_at=from_db(row["created_at"]),
         ideas_ends_at=from_db(row["ideas_ends_at"]),
@@ -43,6 +43,8 @@ def _round(row: Row) -> Round:
         link_token=row["link_token"],
         paper_voters=row["paper_voters"],
         method=Method(row["method"]),
+        cancel_reason=row["cancel_reason"],
+        voting_until=from_db(row["voting_until"]),
     )
 
 
@@ -60,6 +62,7 @@ def _idea(row: Row) -> Idea:
         assisted_name=row["assisted_name"],
         voice=bool(row["voice"]),
         source_message_id=row["source_message_id"],
+        assisted_agreed=bool(row["assisted_agreed"]),
     )
 
 
@@ -73,28 +76,30 @@ async def create(
     ideas_ends_at: dt.datetime | None,
     voting_minutes: int,
     voting_ends_at: dt.datetime | None = None,
+    voting_until: dt.datetime | None = None,
     kind: Kind = Kind.ROUND,
     method: Method = Method.APPROVAL,
     source: Source | None = None,
 ) -> Round:
     """A new round numbered after the group's last one, in its kind's first stage (a poll
-    starts in voting, ending at ``voting_ends_at``).
+    starts in voting, ending at ``voting_ends_at``); ``voting_until``: its vote given as a moment.
 
     ``source`` is the command's message: see :func:`by_source`.
     """
-    stage = kind.first_stage
+    stage = kind.first_stage(method)
     new_id = await conn.insert(
         """
         INSERT INTO rounds (group_id, number, kind, method, question, stage, created_by, created_at,
-                            ideas_ends_at, voting_minutes, voting_started_at, voting_ends_at,
+                            ideas_ends_at, voting_minutes, voting_started_at, voting_ends_at, voting_until,
                             source_chat_id, source_message_id, link_token)
         VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE group_id = ?),
-                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             group_id, group_id, kind.value, method.value, question, stage.value, created_by, to_db(now),
             to_db(ideas_ends_at), voting_minutes,
-            to_db(now) if stage is Stage.VOTING else None, to_db(voting_ends_at), *sources.columns(source), new_link_token(),
+            to_db(now) if stage is Stage.VOTING else None, to_db(voting_ends_at), to_db(voting_until),
+            *sources.columns(source), new_link_token(),
         ),
     )  # fmt: skip
     return await get(conn, new_id)
@@ -124,6 +129,15 @@ async def by_prompt(conn: Connection, group_id: int, message_id: int) -> Round |
     return _round(row) if row else None
 
 
+async def started_voting_since(conn: Connection, group_id: int, since: dt.datetime) -> list[Round]:
+    """Rounds of the group whose vote opened after ``since`` (a /vote a moment ago)."""
+    rows = await conn.fetch_all(
+        "SELECT * FROM rounds WHERE group_id = ? AND voting_started_at > ? ORDER BY voting_started_at, number",
+        (group_id, to_db(since)),
+    )
+    return [_round(row) for row in rows]
+
+
 async def open_rounds(conn: Connection, group_id: int) -> list[Round]:
     rows = await conn.fetch_all(
         "SELECT * FROM rounds WHERE group_id = ? AND stage != 'closed' ORDER BY number",
@@ -134,7 +148,8 @@ async def open_rounds(conn: Connection, group_id: int) -> list[Round]:
 
 async def closed_rounds(conn: Connection, group_id: int, limit: int) -> list[Round]:
     rows = await conn.fetch_all(
-        "SELECT * FROM rounds WHERE group_id = ? AND stage = 'closed' ORDER BY closed_at DESC, number DESC LIMIT ?",
+        "SELECT * FROM rounds WHERE group_id = ? AND stage = 'closed' AND cancelled_at IS NULL "
+        "ORDER BY closed_at DESC, number DESC LIMIT ?",
         (group_id, limit),
     )
     return [_round(row) for row in rows]
@@ -168,6 +183,35 @@ async def close(
     return changed == 1
 
 
+async def set_question(conn: Connection, round_id: int, question: str) -> bool:
+    """A round's question as corrected; False once it stopped collecting ideas."""
+    changed = await conn.execute(
+        "UPDATE rounds SET question = ? WHERE id = ? AND stage = 'ideas' AND cancelled_at IS NULL",
+        (question, round_id),
+    )
+    return changed == 1
+
+
+async def set_deadline(conn: Connection, round_id: int, stage: Stage, due: dt.datetime) -> bool:
+    """Move the end of the round's current ``stage``; False if it is in another stage by now."""
+    column = {Stage.IDEAS: "ideas_ends_at", Stage.VOTING: "voting_ends_at"}[stage]
+    changed = await conn.execute(
+        f"UPDATE rounds SET {column} = ? WHERE id = ? AND stage = ? AND cancelled_at IS NULL",  # noqa: S608 - a fixed column
+        (to_db(due), round_id, stage.value),
+    )
+    return changed == 1
+
+
+async def cancel(conn: Connection, round_id: int, *, reason: str, now: dt.datetime) -> bool:
+    """An open round closes without results; False if it had already closed."""
+    changed = await conn.execute(
+        "UPDATE rounds SET stage = 'closed', closed_at = ?, cancelled_at = ?, cancel_reason = ? "
+        "WHERE id = ? AND stage IN ('ideas', 'voting')",
+        (to_db(now), to_db(now), reason, round_id),
+    )
+    return changed == 1
+
+
 async def set_voting_message(conn: Connection, round_id: int, message_id: int) -> None:
     await conn.execute("UPDATE rounds SET voting_message_id = ? WHERE id = ?", (message_id, round_id))
 
@@ -177,10 +221,11 @@ async def set_voting_message(conn: Connection, round_id: int, message_id: int) -
 
 _INSERT_IDEA = """
     INSERT INTO ideas (round_id, number, author_id, anonymous, text, folded_text,
-                       source_chat_id, source_message_id, created_at, updated_at, assisted_name, voice)
+                       source_chat_id, source_message_id, created_at, updated_at, assisted_name, voice,
+                       assisted_agreed)
     SELECT CAST(:round AS BIGINT), (SELECT COALESCE(MAX(number), 0) + 1 FROM ideas WHERE round_id = :round),
            CAST(:author AS BIGINT), CAST(:anonymous AS INTEGER), :text, :folded, CAST(:chat AS BIGINT),
-           CAST(:message AS BIGINT), :now, :now, :assisted, CAST(:voice AS INTEGER)
+           CAST(:message AS BIGINT), :now, :now, :assisted, CAST(:voice AS INTEGER), CAST(:agreed AS INTEGER)
     WHERE {condition}
     ON CONFLICT (source_chat_id, source_message_id) DO NOTHING
     RETURNING *, (SELECT other.id FROM ideas AS other
@@ -196,8 +241,8 @@ _INSERT_IDEA = """
 
 
 _COLLECTING_WITHIN_CAP = """
-    EXISTS (SELECT 1 FROM rounds WHERE id = :round AND stage = 'ideas')
-    AND (:author IS NULL OR (
+    EXISTS (SELECT 1 FROM rounds WHERE id = :round AND stage = :collecting)
+    AND (:author IS NULL OR :capped = 0 OR (
         SELECT COUNT(*) FROM ideas WHERE round_id = :round AND author_id = :author AND status != 'withdrawn'
     ) < (SELECT groups.idea_cap FROM rounds JOIN groups ON groups.id = rounds.group_id WHERE rounds.id = :round))
 """
@@ -236,23 +281,29 @@ async def collect_idea(
     source_message_id: int | None,
     any_stage: bool = False,
     assisted_name: str | None = None,
+    assisted_agreed: bool = False,
     voice: bool = False,
+    collecting: Stage = Stage.IDEAS,
+    capped: bool = True,
 ) -> tuple[Idea, int | None] | None:
     """Add an idea to a round that is collecting them (or, with ``any_stage``, to any
     round), in one statement: one hop to aiosqlite's thread. ``folded`` is the text as
-    compared for twins (:func:`bot.domain.rounds.fold`).
+    compared for twins (:func:`bot.domain.rounds.fold`); ``collecting`` is the stage in which
+    the round takes ideas (:attr:`bot.domain.rounds.Round.collecting_stage`), and an author
+    who is not ``capped`` (a facilitator seeding a statements round) may exceed the cap.
 
     ``(idea, id of a standing idea of the round that reads the same, if any)``; None when
     nothing was stored: the round is not collecting ideas, the author already has the
     group's ``idea_cap`` ideas in it (both checked in the same statement; ``any_stage``
-    checks neither), or the source message is already an idea.
+    checks neither, ``capped=False`` not the cap), or the source message is already an idea.
     """
-    collecting = "true" if any_stage else _COLLECTING_WITHIN_CAP
-    row = await conn.fetch_one(_INSERT_IDEA.format(condition=collecting),
+    condition = "true" if any_stage else _COLLECTING_WITHIN_CAP
+    row = await conn.fetch_one(_INSERT_IDEA.format(condition=condition),
         {
             "round": round_id, "author": author_id, "anonymous": int(anonymous), "text": text,
             "folded": folded, "chat": source_chat_id, "message": source_message_id, "now": to_db(now),
-            "assisted": assisted_name, "voice": int(voice),
+            "assisted": assisted_name, "agreed": int(assisted_agreed), "voice": int(voice),
+            "collecting": collecting.value, "capped": int(capped),
         },
     )  # fmt: skip
     return None if row is None else (_idea(row), row["same_as_id"])
@@ -260,6 +311,12 @@ async def collect_idea(
 
 async def get_idea(conn: Connection, idea_id: int) -> Idea:
     return _idea(await conn.fetch_one("SELECT * FROM ideas WHERE id = ?", (idea_id,)))
+
+
+async def find_idea(conn: Connection, idea_id: int) -> Idea | None:
+    """The idea with this id, or None (ids from buttons may be stale or forged)."""
+    row = await conn.fetch_one("SELECT * FROM ideas WHERE id = ?", (idea_id,))
+    return _idea(row) if row else None
 
 
 async def idea_by_number(conn: Connection, round_id: int, number: int) -> Idea | None:
@@ -291,6 +348,23 @@ async def update_idea_text(
     )
 
 
+async def assisted_in_group(conn: Connection, group_id: int) -> list[Idea]:
+    """Every idea a facilitator entered for a neighbour in the group's rounds."""
+    rows = await conn.fetch_all(
+        "SELECT ideas.* FROM ideas JOIN rounds ON rounds.id = ideas.round_id "
+        "WHERE rounds.group_id = ? AND ideas.assisted_name IS NOT NULL ORDER BY ideas.id",
+        (group_id,),
+    )
+    return [_idea(row) for row in rows]
+
+
+async def forget_assisted(conn: Connection, idea_ids: list[int]) -> None:
+    """The neighbour's name leaves these ideas, and their consent with it: "a neighbour" now."""
+    await conn.execute_many(
+        "UPDATE ideas SET assisted_name = '', assisted_agreed = 0 WHERE id = ?", [(idea_id,) for idea_id in idea_ids]
+    )
+
+
 async def set_idea_status(
     conn: Connection, idea_id: int, status: IdeaStatus, now: dt.datetime,
     merged_into: int | None = None,
@@ -310,13 +384,17 @@ async def counts(conn: Connection, round_id: int) -> tuple[int, int]:
 
 
 async def collecting_for_member(conn: Connection, user_id: int) -> list[Round]:
-    """Rounds taking ideas in the active groups a member takes part in (for private ideas)."""
+    """Rounds taking ideas in the active groups a member is in now (for private ideas): in
+    their ideas stage, or voting when ideas come in while members vote (``while_voting``)."""
+    while_voting = [method.value for method in Method if method.adds_while_voting]
     rows = await conn.fetch_all(
         "SELECT rounds.* FROM rounds JOIN groups ON groups.id = rounds.group_id "
         "JOIN group_members ON group_members.group_id = rounds.group_id "
-        "WHERE group_members.user_id = ? AND rounds.stage = 'ideas' AND groups.active = 1 "
+        "WHERE group_members.user_id = ? AND group_members.left_at IS NULL AND groups.active = 1 "
+        "AND (rounds.stage = 'ideas' OR "
+        f"(rounds.stage = 'voting' AND rounds.method IN ({', '.join('?' * len(while_voting))}))) "
         "ORDER BY rounds.created_at, rounds.id",
-        (user_id,),
+        (user_id, *while_voting),
     )
     return [_round(row) for row in rows]
 

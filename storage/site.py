@@ -19,6 +19,7 @@ from bot.domain.site import (
     public_name,
 )
 from storage import Connection, from_db, members, rounds
+from storage.voting import CURRENT_OUTCOME
 
 _NAME = "trim(members.first_name || ' ' || COALESCE(members.last_name, ''))"
 
@@ -34,7 +35,7 @@ async def public_group(conn: Connection, group: Group, only: int | None = None) 
 
 
 async def _round(conn: Connection, row, *, detailed: bool = True) -> PublicRound:  # noqa: ANN001 - a Row
-    stage = Stage(row["stage"])
+    stage = Stage.CANCELLED if row["cancelled_at"] else Stage(row["stage"])
     ideas = await _ideas(conn, row["id"]) if detailed else ()
     deadline = row["ideas_ends_at"] if stage is Stage.IDEAS else row["voting_ends_at"] if stage is Stage.VOTING else None
     return PublicRound(
@@ -60,7 +61,8 @@ async def _ideas(conn: Connection, round_id: int) -> tuple[Idea, ...]:
 
 async def _outcomes(conn: Connection, round_id: int) -> tuple[PublicOutcome, ...]:
     rows = await conn.fetch_all(
-        "SELECT text, recorded_at FROM outcomes WHERE round_id = ? ORDER BY recorded_at, id", (round_id,)
+        f"SELECT text, recorded_at FROM outcomes WHERE round_id = ? AND {CURRENT_OUTCOME} ORDER BY recorded_at, id",  # noqa: S608 - a fixed clause
+        (round_id,),
     )
     return tuple(PublicOutcome(row[0], from_db(row[1])) for row in rows)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from bot.domain.decisions import Method
 from bot.domain.records import Group
 from bot.domain.rounds import Stage
 from bot.domain.summary import (
@@ -23,6 +24,7 @@ from bot.domain.summary import (
     WaitingProposal,
 )
 from storage import Connection, from_db, needs, outcomes, to_db
+from storage.voting import CURRENT_OUTCOME
 
 
 async def mark_summarised(conn: Connection, group_id: int, until: dt.datetime) -> None:
@@ -74,7 +76,10 @@ async def _open_rounds(conn: Connection, period: dict) -> list[OpenRound]:
                (SELECT COUNT(DISTINCT author_id) FROM ideas
                 WHERE round_id = rounds.id AND status = 'standing') AS author_count,
                (SELECT COUNT(DISTINCT ballots.user_id) FROM ballots
-                JOIN polls ON polls.poll_id = ballots.poll_id WHERE polls.round_id = rounds.id) AS ballot_voters,
+                JOIN polls ON polls.poll_id = ballots.poll_id WHERE polls.round_id = rounds.id)
+               + (SELECT COUNT(DISTINCT user_id) FROM statement_votes WHERE round_id = rounds.id)
+               + (SELECT COUNT(*) FROM consent_positions WHERE round_id = rounds.id)
+               + (SELECT COUNT(*) FROM budget_ballots WHERE round_id = rounds.id) AS ballot_voters,
                (SELECT COALESCE(MAX(total_voter_count), 0) FROM polls WHERE round_id = rounds.id) AS busiest_poll,
                (rounds.created_at >= :since OR rounds.voting_started_at >= :since
                 OR EXISTS (SELECT 1 FROM ideas WHERE round_id = rounds.id AND created_at >= :since)) AS active
@@ -104,15 +109,18 @@ async def _open_rounds(conn: Connection, period: dict) -> list[OpenRound]:
 
 async def _closed_rounds(conn: Connection, period: dict) -> list[ClosedRound]:
     closed_in_period = (
-        "FROM rounds WHERE group_id = :group AND stage = 'closed' AND closed_at >= :since AND closed_at < :until"
+        "FROM rounds WHERE group_id = :group AND stage = 'closed' AND cancelled_at IS NULL "
+        "AND closed_at >= :since AND closed_at < :until"
     )
     rows = await conn.fetch_all(
-        f"SELECT id, number, question, COALESCE(voter_count, 0) AS voters, paper_voters {closed_in_period} "
+        f"SELECT id, number, question, COALESCE(voter_count, 0) AS voters, paper_voters, method {closed_in_period} "
         "ORDER BY closed_at, number",
         period,
     )
     results = await conn.fetch_all(
-        "SELECT round_results.round_id, ideas.number, ideas.text, round_results.votes, round_results.paper_votes "
+        "SELECT round_results.round_id, ideas.number, ideas.text, round_results.votes, round_results.paper_votes, "
+        "round_results.rank, (SELECT COUNT(*) FROM round_results AS same WHERE same.round_id = round_results.round_id "
+        "AND same.rank = round_results.rank) AS sharing "
         "FROM round_results "
         "JOIN ideas ON ideas.id = round_results.idea_id "
         f"WHERE round_results.round_id IN (SELECT id {closed_in_period}) "
@@ -120,10 +128,11 @@ async def _closed_rounds(conn: Connection, period: dict) -> list[ClosedRound]:
         period,
     )
     top: dict[int, list[TopIdea]] = defaultdict(list)
-    for round_id, number, text, votes, on_paper in results:
-        top[round_id].append(TopIdea(number, text, votes, on_paper))
+    for round_id, number, text, votes, on_paper, rank, sharing in results:
+        top[round_id].append(TopIdea(number, text, votes, on_paper, rank, sharing > 1))
     return [
-        ClosedRound(row["number"], row["question"], row["voters"], tuple(top[row["id"]]), row["paper_voters"])
+        ClosedRound(row["number"], row["question"], row["voters"], tuple(top[row["id"]]), row["paper_voters"],
+                    row["id"], Method(row["method"]))
         for row in rows
     ]
 
@@ -132,24 +141,27 @@ async def _outcomes(conn: Connection, period: dict) -> list[RecordedOutcome]:
     rows = await conn.fetch_all(
         "SELECT rounds.number, rounds.question, outcomes.text, outcomes.status, outcomes.progress FROM outcomes "
         "JOIN rounds ON rounds.id = outcomes.round_id WHERE rounds.group_id = :group "
-        "AND outcomes.recorded_at >= :since AND outcomes.recorded_at < :until ORDER BY outcomes.recorded_at",
+        "AND outcomes.recorded_at >= :since AND outcomes.recorded_at < :until AND " + CURRENT_OUTCOME
+        + " ORDER BY outcomes.recorded_at",
         period,
     )
     return [RecordedOutcome(*row) for row in rows]
 
 
 async def _confirmed_hours(conn: Connection, period: dict) -> list[ConfirmedHours]:
+    """Volunteering confirmed in the period that still stands: a reversed entry is not
+    counted, thanked or drawn."""
     rows = await conn.fetch_all(
-        """
+        f"""
         SELECT entry.to_member, entry.minutes, entry.decided_at,
                CASE WHEN members.forgotten_at IS NULL
                     THEN trim(members.first_name || ' ' || COALESCE(members.last_name, '')) ELSE '' END AS name,
                COALESCE(members.hidden, 0) AS hidden
         FROM ledger_entries AS entry LEFT JOIN members ON members.user_id = entry.to_member
         WHERE entry.group_id = :group AND entry.kind = 'volunteering' AND entry.status = 'confirmed'
-          AND entry.decided_at >= :since AND entry.decided_at < :until
+          AND entry.decided_at >= :since AND entry.decided_at < :until AND {outcomes.NOT_REVERSED}
         ORDER BY entry.decided_at
-        """,
+        """,  # noqa: S608 - a fixed clause
         period,
     )
     return [

@@ -160,18 +160,21 @@ def _outcome(row: Row) -> Outcome:
         message_id=row["message_id"],
         status=row["status"],
         progress=row["progress"],
+        corrects=row["corrects"],
     )
 
 
 async def add_outcome(
     conn: Connection, *, round_id: int, text: str, recorded_by: int | None, now: dt.datetime,
     source: Source | None = None, status: str = "planned", progress: int | None = None,
+    corrects: int | None = None,
 ) -> Outcome:  # fmt: skip
-    """Append an outcome update; ``source`` is the /outcome message: see :func:`outcome_by_source`."""
+    """Append an outcome update; ``source`` is the /outcome message: see :func:`outcome_by_source`;
+    ``corrects``: the update this one corrects."""
     new_id = await conn.insert(
         "INSERT INTO outcomes (round_id, text, recorded_by, recorded_at, source_chat_id, source_message_id, "
-        "status, progress) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (round_id, text, recorded_by, to_db(now), *sources.columns(source), status, progress),
+        "status, progress, corrects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (round_id, text, recorded_by, to_db(now), *sources.columns(source), status, progress, corrects),
     )
     row = await conn.fetch_one("SELECT * FROM outcomes WHERE id = ?", (new_id,))
     return _outcome(row)
@@ -195,9 +198,15 @@ async def latest_outcome(conn: Connection, round_id: int) -> Outcome | None:
     return _outcome(row) if row else None
 
 
-async def outcome_history(conn: Connection, round_id: int) -> list[Outcome]:
-    """Every update of a round's outcome, oldest first."""
-    rows = await conn.fetch_all(
-        "SELECT * FROM outcomes WHERE round_id = ? ORDER BY recorded_at, id", (round_id,)
-    )
+async def outcome_history(conn: Connection, round_id: int, *, current_only: bool = False) -> list[Outcome]:
+    """Every update of a round's outcome, oldest first; with ``current_only``, without the
+    updates a later one corrected."""
+    query = "SELECT * FROM outcomes WHERE round_id = ?"
+    if current_only:
+        query += " AND " + CURRENT_OUTCOME
+    rows = await conn.fetch_all(query + " ORDER BY recorded_at, id", (round_id,))
     return [_outcome(row) for row in rows]
+
+
+# An outcome update no later update corrects: the version summaries and the page show.
+CURRENT_OUTCOME = "NOT EXISTS (SELECT 1 FROM outcomes AS correction WHERE correction.corrects = outcomes.id)"

@@ -284,6 +284,15 @@ class Scene:
                         return message["message_id"], data
         raise LookupError(f"no bot message with a {prefix!r} button")
 
+    def labelled(self, label: str, *, private_with: Person | None = None) -> tuple[int, str]:
+        """The newest bot message with a button whose text starts with ``label``: (message id, data)."""
+        for message in reversed(self.bot_messages(private_with=private_with)):
+            for row in _markup(message).get("inline_keyboard", []):
+                for button in row:
+                    if button["text"].startswith(label) and "callback_data" in button:
+                        return message["message_id"], button["callback_data"]
+        raise LookupError(f"no bot message with a button labelled {label!r}")
+
     def polls(self) -> list[str]:
         """Ids of the polls the bot has open in the group, oldest first."""
         return [

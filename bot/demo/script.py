@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from bot.demo.scene import Scene
 from bot.domain import callbacks
+from bot.domain.decisions import Method
 from bot.domain.i18n import N_
+from storage import groups, rounds
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,16 @@ async def _welcome(scene: Scene, cast: Cast) -> None:
 
 
 async def _open_round(scene: Scene, cast: Cast) -> None:
-    question = scene.t._("What should we do with the empty lot behind the library?")
+    question = scene.t._("What should we do with the empty lot?")
     await scene.say(cast.fatima, f"/round 2d 1d {question}")
     cast.round_prompt = _newest_prompt(scene)
+
+
+async def _correct(scene: Scene, cast: Cast) -> None:
+    """Fatima says which lot she means, and gives neighbours half a day more for ideas."""
+    question = scene.t._("What should we do with the empty lot behind the library?")
+    await scene.say(cast.fatima, f"/edit 1 {question}")
+    await scene.say(cast.fatima, "/extend 1 12h")
 
 
 # The residents write in their own languages, whatever the group's language is.
@@ -124,7 +133,7 @@ async def _proposal(scene: Scene, cast: Cast) -> None:
 
 
 async def _voting(scene: Scene, cast: Cast) -> None:
-    await scene.later(days=2)
+    await scene.later(days=2, hours=12)
     ballots = ((cast.ben, [0, 2]), (cast.dawid, [1]), (cast.ayesha, [1, 4]), (cast.omar, [2]),
                (cast.lucia, [0, 3]), (cast.tiago, [0]), (cast.fatima, [2, 4]))  # fmt: skip
     poll_id = scene.polls()[0]
@@ -149,7 +158,7 @@ async def _results(scene: Scene, cast: Cast) -> None:
 async def _outcome(scene: Scene, cast: Cast) -> None:
     """Planned, then done: Dawid, whose idea was in the round, hears privately in Polish once
     he has started a private chat with the bot."""
-    await scene.later(hours=14)
+    await scene.later(hours=2)
     outcome = scene.t._(
         "The council gave us the lot for a year. Planting day is Saturday at 10:00: bring gloves!"
     )
@@ -159,6 +168,63 @@ async def _outcome(scene: Scene, cast: Cast) -> None:
     done = scene.t._("Twelve fruit trees are in the ground, and the lot is open to everyone.")
     await scene.say(cast.fatima, f"/outcome 1 done: {done}")
     await scene.say(cast.ben, "/rounds")
+
+
+async def _newest_number(scene: Scene, method: Method) -> int:
+    """The number of the group's newest round that decides by ``method``."""
+    async with scene.app.services.db.read() as conn:
+        group = await groups.get_by_chat(conn, scene.group.id)
+        numbered = [r.number for r in await rounds.open_rounds(conn, group.id) if r.method is method]
+    return max(numbered)
+
+
+async def _consent(scene: Scene, cast: Cast) -> None:
+    """A proposal for consent: most agree, one abstains, Dawid objects and says why privately."""
+    await scene.later(hours=2)
+    proposal = scene.t._("Shall we lend tools from the community centre on Saturday mornings?")
+    await scene.say(cast.fatima, f"/consent 1d {proposal}")
+    for person, position in ((cast.ben, "agree"), (cast.omar, "agree"), (cast.lucia, "abstain"),
+                             (cast.dawid, "disagree"), (cast.ayesha, "agree")):  # fmt: skip
+        message_id, data = scene.button(callbacks.encode(callbacks.Action.CONSENT), last_arg=position)
+        await scene.press(person, message_id, data)
+    reason = "Najpierw potrzebujemy kogoś, kto będzie pilnował wypożyczeń."
+    await scene.say(cast.dawid, reason, private=True)
+    await scene.show_bot()
+    number = await _newest_number(scene, Method.CONSENT)
+    await scene.say(cast.fatima, f"/close {number} now")
+
+
+BUDGET_IDEAS = (
+    ("ben", "A lockable shed for the garden tools", 250),
+    ("ayesha", "بچوں کے لیے کتابوں کی الماری", 300),
+    ("omar", "مقاعد للحديقة", 200),
+)
+
+
+async def _budget(scene: Scene, cast: Cast) -> None:
+    """£600 left in the summer fund: ideas get costs, neighbours choose privately within the
+    budget, the paper ballots from the library count too, and Equal Shares picks the winners."""
+    question = scene.t._("How should we spend the £600 left in the summer fund?")
+    await scene.say(cast.fatima, f"/budget 600 GBP 3h 3h {question}")
+    prompt = _newest_prompt(scene)
+    for name, text, _cost in BUDGET_IDEAS:
+        await scene.say(getattr(cast, name), text, reply_to=prompt)
+    for number, (_name, _text, cost) in enumerate(BUDGET_IDEAS, 1):
+        await scene.say(cast.fatima, f"/cost {number} {cost}")
+    await scene.later(hours=3)
+    number = await _newest_number(scene, Method.BUDGET)
+    link = next(button["url"] for message in reversed(scene.bot_messages())
+                for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for button in row
+                if "url" in button)  # fmt: skip
+    start = link.split("?start=", 1)[1]
+    for person, picks in ((cast.ben, (1, 3)), (cast.tiago, (2,)), (cast.omar, (2, 3))):
+        await scene.say(person, f"/start {start}", private=True)
+        for project in picks:
+            await scene.press(person, *scene.labelled(f"▫️ {project}.", private_with=person), private=True)
+        await scene.press(person, *scene.button(callbacks.encode(callbacks.Action.BUDGET_SUBMIT), private_with=person),
+                          private=True)  # fmt: skip
+    await scene.say(cast.fatima, f"/paper {number} 1+3x2 2")
+    await scene.later(hours=3)
 
 
 async def _time_bank(scene: Scene, cast: Cast) -> None:
@@ -191,6 +257,50 @@ async def _need(scene: Scene, cast: Cast) -> None:
     await scene.press(cast.ayesha, message_id, data)
 
 
+# A small statements round: two camps of neighbours, and one statement everyone agrees with.
+STATEMENT_VOTES = {  # each statement's vote in the first camp, then the second
+    N_("Keep the garden open to everyone every day"): ("a", "d"),
+    N_("Give each family a small bed of its own"): ("d", "a"),
+    N_("Hold a planting day once a month"): ("a", "a"),
+}
+OMAR_STATEMENT = "ساعات للأطفال بعد المدرسة"  # hours for the children after school
+CAMPS = {"fatima": 0, "ben": 0, "dawid": 0, "ayesha": 1, "omar": 1, "lucia": 1, "tiago": 1}
+
+
+async def _statements(scene: Scene, cast: Cast) -> None:
+    """Fatima asks for statements; Omar adds one; everyone votes privately, one statement at a
+    time; when Fatima closes it, the group hears its opinion groups and common ground, and
+    each voter their own group."""
+    question = scene.t._("How should we share the library garden?")
+    seeds = [scene.t._(text) for text in STATEMENT_VOTES]
+    await scene.say(cast.fatima, "\n".join([f"/statements 2d {question}", *seeds]))
+    message_id = _newest_message(scene, "?start=st-")
+    await scene.say(cast.omar, OMAR_STATEMENT, reply_to=message_id)
+    link = re.search(r"\?start=(st-\S+)", scene.telegram.messages[(scene.group.id, message_id)]["text"]).group(1)
+    choices = dict(zip([*seeds, OMAR_STATEMENT], [*STATEMENT_VOTES.values(), ("d", "a")], strict=True))
+    for name, camp in CAMPS.items():
+        person = getattr(cast, name)
+        await scene.say(person, f"/start {link}", private=True)
+        while True:
+            message = scene.bot_messages(private_with=person)[-1]
+            shown = next((text for text in choices if text in message["text"]), None)
+            if shown is None:
+                break
+            code = choices[shown][camp]
+            _, data = scene.button(callbacks.encode(callbacks.Action.STATEMENT_VOTE), private_with=person, last_arg=code)
+            await scene.press(person, message["message_id"], data, private=True)
+    await scene.later(minutes=1)  # the opinion groups are recomputed as the votes come in
+    await scene.say(cast.fatima, "/close 3 now")
+    await scene.later(minutes=1)  # each voter hears of their own group
+
+
+def _newest_message(scene: Scene, containing: str) -> int:
+    for message in reversed(scene.bot_messages()):
+        if containing in message.get("text", ""):
+            return message["message_id"]
+    raise LookupError(f"no bot message with {containing!r}")
+
+
 async def _summary(scene: Scene, cast: Cast) -> None:
     """The group's summary comes on its own schedule: Mondays at 09:00 unless changed."""
     await scene.until(weekday=0, hour=9)
@@ -203,6 +313,9 @@ STEPS: tuple[Step, ...] = (
          N_("A facilitator put a question to the group with /round.")),
     Step("ideas", N_("Neighbours reply with ideas, each in their own language"), frozenset({"round"}), _ideas,
          N_("Neighbours answered by replying to the question, in their own languages; the bot acknowledged each idea with a reaction and a running count instead of a message.")),
+    Step("correct", N_("The facilitator corrects the question and moves the deadline"), frozenset({"edit", "extend"}),
+         _correct,
+         N_("The facilitator made the question clearer with /edit, keeping every idea, and gave neighbours half a day more with /extend.")),
     Step("private_idea", N_("An idea sent privately and anonymously"), frozenset({"round", "start"}), _private_idea,
          N_("One neighbour sent her idea in a private chat, answered in her own language, and chose to stay anonymous.")),
     Step("duplicate", N_("A duplicate idea is flagged and merged"), frozenset({"ideas", "merge"}), _duplicate,
@@ -221,6 +334,10 @@ STEPS: tuple[Step, ...] = (
          N_("The vote closed on its own and the results were published with a chart.")),
     Step("outcome", N_("The facilitator records the outcome"), frozenset({"outcome", "notify"}), _outcome,
          N_("The facilitator recorded what happened next, from planned to done: \"you said, we did\". A neighbour whose idea was in the round heard privately, in his own language.")),
+    Step("consent", N_("A proposal is decided by consent"), frozenset({"consent"}), _consent,
+         N_("A facilitator put a proposal to the group for consent: neighbours agreed, abstained or objected with the buttons, the objection came with its reason, and the result said passed or not and why.")),
+    Step("budget", N_("A small budget: neighbours choose projects within it"), frozenset({"budget", "cost"}), _budget,
+         N_("A facilitator opened a budget of £600; ideas got their costs, neighbours chose projects privately within the budget, paper ballots counted too, and the Method of Equal Shares picked the winners.")),
     Step("time_bank", N_("Two neighbours log their time and confirm each other's"), frozenset({"log"}), _time_bank,
          N_("Volunteered hours became credits once another neighbour confirmed them: everyone's hour is worth the same.")),
     Step("thanks", N_("One neighbour thanks another with credits"), frozenset({"thank"}), _thanks,
@@ -229,6 +346,8 @@ STEPS: tuple[Step, ...] = (
          N_("A neighbour asked for help with /need, another pressed \"I can help\", and once she confirmed, the hour moved from her to him.")),
     Step("summary", N_("A summary of the week is posted"), frozenset({"summary"}), _summary,
          N_("The bot posted a summary of the week: rounds, outcomes and hours, naming who contributed.")),
+    Step("statements", N_("A statements round finds common ground"), frozenset({"statements"}), _statements,
+         N_("Neighbours added short statements and voted on them privately, one at a time; the bot found two opinion groups, what sets each apart and what almost everyone agrees on, drew the opinion map without names, and told each voter their own group.")),
 )  # fmt: skip
 
 

@@ -20,12 +20,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.domain.durations import looks_like_duration, parse_stage_duration
 from bot.domain.errors import DomainError, within_limit
 from bot.domain.i18n import N_
 from bot.domain.member_text import without_direction_controls
-from bot.domain.rounds import MAX_IDEA_LENGTH, Idea, check_question
+from bot.domain.rounds import MAX_IDEA_LENGTH, Idea, check_question, read_stages, stage_end
 from bot.domain.text_limits import POLL_OPTION_LENGTH, POLL_OPTIONS, shorten, telegram_length
+from bot.domain.when import Reader
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +97,17 @@ POLL_USAGE = N_(
 
 @dataclass(frozen=True, slots=True)
 class QuickPoll:
-    voting: dt.timedelta | None  # None: the group's default voting time
+    voting_ends_at: dt.datetime | None  # None: after the group's default voting time
     question: str
     options: tuple[str, ...]
 
 
-def parse_quick_poll(text: str) -> QuickPoll:
-    """``[VOTE] question; option; option...``: two or more options, none of them empty."""
-    rest = without_direction_controls(text).strip()
-    voting = None
-    words = rest.split(maxsplit=1)
-    if words and looks_like_duration(words[0]):
-        voting, rest = parse_stage_duration(words[0]), words[1] if len(words) > 1 else ""
-    question, *options = (part.strip() for part in rest.split(";"))
+def parse_quick_poll(reader: Reader, text: str) -> QuickPoll:
+    """``[VOTE] question; option; option...``: two or more options, none of them empty. VOTE is
+    a length or a moment, as a round's stages are written."""
+    stages, rest = read_stages(reader, text, limit=1)
+    voting_ends_at = stage_end(stages[0], text, start=reader.now) if stages else None
+    question, *options = (part.strip() for part in without_direction_controls(rest).split(";"))
     if not question:
         raise DomainError(POLL_USAGE)
     question = check_question(question)
@@ -123,4 +121,4 @@ def parse_quick_poll(text: str) -> QuickPoll:
         )
     if len(options) < 2:
         raise DomainError(POLL_USAGE)
-    return QuickPoll(voting, question, tuple(options))
+    return QuickPoll(voting_ends_at, question, tuple(options))

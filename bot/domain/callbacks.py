@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from bot.domain.numbers import parse_number
+
 VERSION = "v1"
 MAX_BYTES = 64  # Telegram's limit for callback_data
 
@@ -21,13 +23,20 @@ class Action(enum.StrEnum):
     POSTING_ANSWER = "answer"  # I can help (a need) or Ask (an offer)
     EXCHANGE_CONFIRM = "exchange"  # the helped member confirms the hours of a connection
     SUPPORT = "support"  # a proposal
+    CONSENT = "consent"  # a position on a consent proposal: round id, position
+    BUDGET_PICK = "bpick"  # a project on a private budget ballot: round id, idea id, 1 to choose / 0 to drop, page
+    BUDGET_PAGE = "bpage"  # another page of a budget ballot: round id, page
+    BUDGET_SUBMIT = "bsubmit"  # submit a budget ballot: round id, page
     IDEA_FOR = "ideafor"  # which round a group idea is for
     IDEA_ROUND = "idearound"  # which round a private idea is for
     IDEA_NAME = "ideaname"  # a private idea with the name or anonymous
+    STATEMENT_VOTE = "stvote"  # agree, disagree or pass on a statement
+    STATEMENT_BACK = "stback"  # the statement voted on before this one, to change that vote
     LANGUAGE = "language"
     SETTING = "setting"
     FORGET = "forget_me"
     KEEP = "forget_keep"
+    WHICH = "which"  # the answer to a question about a command (held id, choice)
 
 
 @dataclass(frozen=True)
@@ -36,10 +45,17 @@ class Callback:
     args: tuple[str, ...]
 
     def int_arg(self, index: int = 0) -> int | None:
-        try:
-            return int(self.args[index])
-        except (IndexError, ValueError):
+        """The number at ``index``: an id (from 1) or a position among choices (from 0), read by
+        the one number parser every command uses (a forged 50-digit id is no number, not a query
+        the database cannot run); None if absent or not a number."""
+        if index >= len(self.args):
             return None
+        return 0 if self.args[index] == "0" else parse_number(self.args[index])
+
+    def flag(self, index: int) -> bool | None:
+        """``1`` or ``0`` at ``index`` (a yes-or-no button); None for anything else."""
+        value = self.args[index] if index < len(self.args) else None
+        return {"1": True, "0": False}.get(value)
 
 
 def encode(action: Action, *args: object) -> str:

@@ -26,6 +26,7 @@ class DeadlineKind(enum.StrEnum):
     SUMMARY = "summary"  # ref: group id; the group's next scheduled summary
     OUTCOME_REVIEW = "outcome_review"  # ref: round id; its outcome's next update is due
     NOTICES = "notices"  # ref: group id; its next private notices are due
+    OPINION_GROUPS = "opinion_groups"  # ref: round id; a statements round's groups are due to be recomputed
 
 
 REMINDER_OF: dict[str, DeadlineKind] = {

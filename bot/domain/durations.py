@@ -1,7 +1,9 @@
-"""Durations as neighbours type them: ``90m``, ``6h``, ``1h30m``, ``1.5h``, ``3d``, ``1w``.
+"""Lengths of time and their limits: a round's stage (a minute to 8 weeks) and an amount of
+volunteered time in the ledger (15 minutes to 12 hours, whole minutes).
 
-Two uses with different limits: the length of a round's stage (minutes to weeks) and
-an amount of volunteered time in the ledger (15 minutes to 12 hours, whole minutes).
+How people write a length (``90m``, ``1h30m``, ``2 days``, ``half an hour``) is read by
+:mod:`bot.domain.when`; this module holds the compact form it starts from and the checks
+every use applies to what was read.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.domain.errors import DomainError, Quoted
+from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 
 _UNIT_MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
@@ -23,13 +25,17 @@ STAGE_MAX = dt.timedelta(weeks=8)
 CREDIT_MIN_MINUTES = 15
 CREDIT_MAX_MINUTES = 12 * 60
 
+STAGE_LIMITS = N_("A stage must last between 1 minute and 8 weeks, for example 3d or 6h.")
+CREDIT_LIMITS = N_("Time must be between 15 minutes and 12 hours in one entry, for example 2h or 45m.")
+
 
 def looks_like_duration(token: str) -> bool:
     return bool(_LOOKS_LIKE_DURATION.match(token))
 
 
-def _minutes(token: str) -> float | None:
-    """Total minutes written in ``token``, or None if it is not a well-formed duration."""
+def compact_minutes(token: str) -> float | None:
+    """Total minutes written compactly in ``token`` (``90m``, ``1h30m``, ``1.5h``, ``3d``,
+    ``1w``, each unit at most once), or None if it is not written so."""
     text = token.strip().lower()
     if not text:
         return None
@@ -44,37 +50,22 @@ def _minutes(token: str) -> float | None:
     return total if position == len(text) else None
 
 
-def parse_stage_duration(token: str) -> dt.timedelta:
-    """The length of a round's stage, e.g. ``3d`` or ``1h30m``."""
-    minutes = _minutes(token)
-    if minutes is None or not minutes.is_integer():
-        raise DomainError(
-            N_("“{value}” is not a duration I understand. Write it like 90m, 6h, 3d or 1w."),
-            value=Quoted(token),
-        )
-    duration = dt.timedelta(minutes=minutes)
-    if not STAGE_MIN <= duration <= STAGE_MAX:
-        raise DomainError(
-            N_("A stage must last between 1 minute and 8 weeks, for example 3d or 6h."),
-        )
-    return duration
+def check_stage(length: dt.timedelta) -> dt.timedelta:
+    """A stage's length, refused outside :data:`STAGE_MIN` to :data:`STAGE_MAX` or when it is
+    not whole minutes."""
+    if not STAGE_MIN <= length <= STAGE_MAX or length % dt.timedelta(minutes=1):
+        raise DomainError(STAGE_LIMITS)
+    return length
 
 
-def parse_credit_minutes(token: str) -> int:
+def check_credit(length: dt.timedelta) -> int:
     """Volunteered time in whole minutes, between 15 minutes and 12 hours."""
-    minutes = _minutes(token)
-    if minutes is None or not minutes.is_integer():
-        raise DomainError(
-            N_("“{value}” is not an amount of time I understand. Write it like 30m, 2h, 1h30m or 1.5h."),
-            value=Quoted(token),
-        )
-    if not CREDIT_MIN_MINUTES <= minutes <= CREDIT_MAX_MINUTES:
-        raise DomainError(
-            N_("Time must be between 15 minutes and 12 hours in one entry, for example 2h or 45m."),
-        )
+    minutes = length / dt.timedelta(minutes=1)
+    if not minutes.is_integer() or not CREDIT_MIN_MINUTES <= minutes <= CREDIT_MAX_MINUTES:
+        raise DomainError(CREDIT_LIMITS)
     return int(minutes)
 
 
 def whole_minutes(duration: dt.timedelta) -> int:
-    """A parsed stage duration as the whole minutes the settings and rounds store."""
+    """A stage length as the whole minutes the settings and rounds store."""
     return int(duration.total_seconds() // 60)

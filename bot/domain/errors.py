@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.domain.i18n import Translator
 
 
 class DomainError(Exception):
@@ -26,6 +29,14 @@ class Quoted(str):
     stays in place inside an English sentence. Other arguments (examples, lists of
     choices, commands to copy) are the bot's own words and are shown as they are.
     """
+
+
+class Phrase:
+    """An argument of a refusal that is worded in the reader's language when the refusal is
+    shown (an amount of money, a rule), not when it is raised."""
+
+    def words(self, t: Translator) -> str:
+        raise NotImplementedError
 
 
 class ConfigError(Exception):

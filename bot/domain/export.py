@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bot.domain.decisions import pabulib
+from bot.domain.decisions.pabulib import PabulibBudget
 from bot.domain.i18n import Translator
 from bot.domain.ledger import EntryKind, LedgerEntry, neighbour_name
 from bot.domain.records import Member
@@ -42,6 +44,9 @@ class GroupRecords:
     members: dict[int, Member]
     postings: list[Row] = field(default_factory=list)  # needs and offers, with their helpers
     paper_tallies: list[Row] = field(default_factory=list)
+    round_changes: list[Row] = field(default_factory=list)  # edits, moved deadlines, cancellations
+    positions: list[Row] = field(default_factory=list)  # on consent proposals, with their reasons
+    budgets: list[PabulibBudget] = field(default_factory=list)  # budget rounds that voted, one .pb file each
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -79,13 +84,15 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
     def name(user_id: int | None) -> str:
         return "" if user_id is None else neighbour_name(t, records.members.get(user_id))
 
-    round_header = ("round", "kind", "question", "stage", "created_at", "ideas_ends_at",
-                    "voting_started_at", "voting_ends_at", "closed_at", "voter_count", "paper_voters")  # fmt: skip
+    round_header = ("round", "kind", "method", "question", "stage", "created_at", "ideas_ends_at",
+                    "voting_started_at", "voting_ends_at", "closed_at", "voter_count", "paper_voters",
+                    "cancel_reason")  # fmt: skip
+    change_header = ("round", "kind", "was", "became", "changed_by", "changed_at")
     idea_header = ("round", "idea", "text", "author", "status", "merged_into", "created_at",
-                   "assisted_for", "entered_by", "voice")  # fmt: skip
+                   "assisted_for", "assisted_agreed", "entered_by", "voice")  # fmt: skip
     vote_header = ("round", "idea", "text", "votes", "paper_votes", "rank", "final")
-    paper_header = ("round", "entry", "idea", "votes", "voters", "entered_by", "entered_at", "counted")
-    outcome_header = ("round", "question", "status", "progress", "text", "recorded_at")
+    paper_header = ("round", "entry", "idea", "votes", "voters", "entered_by", "entered_at", "reason", "counted")
+    outcome_header = ("round", "question", "status", "progress", "text", "recorded_at", "corrected")
     ledger_header = ("entry", "kind", "from", "to", "minutes", "hours", "note", "status",
                      "confirmed_by", "rejected_by", "decided_at", "created_at", "reverses", "round")  # fmt: skip
     round_numbers = {row["id"]: row["round"] for row in records.rounds}
@@ -113,25 +120,33 @@ def csv_files(records: GroupRecords, t: Translator) -> dict[str, bytes]:
         )
         for row in records.postings
     ]  # fmt: skip
+    position_header = ("round", "member", "position", "reason", "changed_at", "reason_at")
+    position_rows = [(row["round"], name(row["user_id"]), row["position"], row["reason"], row["changed_at"],
+                      row["reason_at"]) for row in records.positions]  # fmt: skip
     return {
         "rounds.csv": _csv(round_header, _columns(records.rounds, round_header)),
+        "consent_positions.csv": _csv(position_header, position_rows),
         "ideas.csv": _csv(idea_header, _columns(ideas, idea_header)),
         "votes.csv": _csv(vote_header, _columns(records.votes, vote_header)),
         "outcomes.csv": _csv(outcome_header, _columns(records.outcomes, outcome_header)),
         "paper_ballots.csv": _csv(paper_header, _columns(paper, paper_header)),
         "ledger.csv": _csv(ledger_header, ledger_rows),
         "needs_offers.csv": _csv(posting_header, posting_rows),
+        "round_changes.csv": _csv(change_header, _columns(
+            [{**row, "changed_by": name(row["changed_by"]) or t._("a facilitator")} for row in records.round_changes],
+            change_header)),
     }
 
 
 def _idea_credit(t: Translator, row: Row, name: Callable[[int | None], str]) -> Row:
     """Who an idea is from; an assisted idea also names the neighbour and the facilitator
     who entered it (when: its ``created_at``)."""
-    if row["assisted_name"]:
+    if row["assisted_name"] is not None:
         entered_by = name(row["author_id"]) or t._("a facilitator")
+        neighbour = row["assisted_name"] or t._("a neighbour")  # "" once a facilitator forgot the name
         return {
-            "author": t._("{name} (via {facilitator})", name=row["assisted_name"], facilitator=entered_by),
-            "assisted_for": row["assisted_name"],
+            "author": t._("{name} (via {facilitator})", name=neighbour, facilitator=entered_by),
+            "assisted_for": neighbour,
             "entered_by": entered_by,
         }
     author = t._("anonymous") if row["anonymous"] else name(row["author_id"])
@@ -143,6 +158,8 @@ def group_zip(records: GroupRecords, t: Translator) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for filename, content in csv_files(records, t).items():
             archive.writestr(filename, content)
+        for budget in records.budgets:
+            archive.writestr(pabulib.file_name(budget.round_number), pabulib.pabulib(budget).encode("utf-8"))
     return buffer.getvalue()
 
 

@@ -17,6 +17,7 @@ import functools
 import gettext
 import html
 import io
+import re
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -54,6 +55,20 @@ _NATIVE_DIGITS = {
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
     """Mark a message for extraction without translating it yet (translated when shown)."""
     return message
+
+
+# A place in a ranking by CLDR's ordinal category: English has four ("1st", "2nd", "3rd",
+# "4th"); most languages write every place one way ("other").
+_ORDINALS = {
+    # Translators: a place in a ranking whose number ends in 1 in English (1st, 21st); write your language's form.
+    "one": N_("{rank}st"),
+    # Translators: a place in a ranking whose number ends in 2 in English (2nd, 22nd); write your language's form.
+    "two": N_("{rank}nd"),
+    # Translators: a place in a ranking whose number ends in 3 in English (3rd, 23rd); write your language's form.
+    "few": N_("{rank}rd"),
+    # Translators: any other place in a ranking (4th, 11th, 12th), and every place in most languages ("1. miejsce").
+    "other": N_("{rank}th"),
+}
 
 
 def locales_dir() -> Path:
@@ -168,22 +183,39 @@ class Translator:
         """``text`` with the digits the locale prefers (unchanged where CLDR says Latin)."""
         return text.translate(self._digits) if self._digits else text
 
+    def ordinal(self, rank: int) -> str:
+        """A place as people say it: "1st", "2nd", "23rd" / "1. miejsce", from CLDR's ordinal
+        categories (each category's pattern is a message, so every language writes its own)."""
+        pattern = _ORDINALS.get(self.locale.ordinal_form(rank), _ORDINALS["other"])
+        return self._(pattern, rank=self.number(rank))
+
     def number(self, value: float) -> str:
         return _formatted(self, value, percent=False)
 
     def percent(self, share: float) -> str:
         return _formatted(self, share, percent=True)
 
+    def money(self, amount: int, currency: str = "") -> str:
+        """A whole amount of a budget in the locale's currency format ("£3,200", "3 200 zł");
+        a plain number when the budget has no currency."""
+        return _money(self, amount, currency) if currency else self.number(amount)
+
     def list_of(self, items: Sequence[str]) -> str:
         """"Ben, Chloe and Dawid" / "Ben, Chloe i Dawid" / "Ben، Chloe، اور Dawid"."""
         return babel_lists.format_list(list(items), locale=self.locale) if items else ""
 
-    def when(self, moment: dt.datetime, timezone: str) -> str:
-        """A deadline as people say it: "Tuesday, 3 December at 18:00" in the group's zone."""
+    def when(self, moment: dt.datetime, timezone: str, *, now: dt.datetime | None = None) -> str:
+        """A deadline as people read it: "Friday 12 December at 18:00" in the group's zone;
+        with ``now``, a moment in another year says its year ("Wednesday 3 November 2027 at 09:00")."""
         local = moment.astimezone(ZoneInfo(timezone))
-        # Translators: a date pattern (weekday, day, month) in the notation of
-        # https://unicode.org/reports/tr35/tr35-dates.html; change only the order and punctuation.
-        day_pattern = self._("EEEE, d MMMM")
+        if now is not None and now.astimezone(ZoneInfo(timezone)).year != local.year:
+            # Translators: a date pattern (weekday, day, month, year) in the notation of
+            # https://unicode.org/reports/tr35/tr35-dates.html; change only the order and punctuation.
+            day_pattern = self._("EEEE d MMMM y")
+        else:
+            # Translators: a date pattern (weekday, day, month) in the notation of
+            # https://unicode.org/reports/tr35/tr35-dates.html; change only the order and punctuation.
+            day_pattern = self._("EEEE d MMMM")
         day = babel_dates.format_date(local, day_pattern, locale=self.locale)
         time = babel_dates.format_time(local, "HH:mm", locale=self.locale)
         return self.localized_digits(self._("{day} at {time}", day=day, time=time))
@@ -221,6 +253,17 @@ class Translator:
             text = self._unit(hours, "duration-hour") if hours else self._unit(rest, "duration-minute")
         return self.localized_digits(sign + text)
 
+    def length(self, minutes: int) -> str:
+        """A length of time as people say it, in its largest whole units: "3 days", "2 weeks",
+        "1 day and 12 hours", "1 hour and 30 minutes" (never "72 hours")."""
+        if minutes and minutes % (7 * 24 * 60) == 0:
+            return self.localized_digits(self._unit(minutes // (7 * 24 * 60), "duration-week"))
+        days, rest = divmod(minutes, 24 * 60)
+        hours, rest = divmod(rest, 60)
+        parts = [self._unit(value, unit) for value, unit in
+                 ((days, "duration-day"), (hours, "duration-hour"), (rest, "duration-minute")) if value]  # fmt: skip
+        return self.localized_digits(self.list_of(parts) if parts else self._unit(0, "duration-minute"))
+
     def _unit(self, value: int, unit: str) -> str:
         # Some locales (Urdu) have no long unit pattern in CLDR; Babel then echoes the
         # unit id, so fall back to the short form, which every locale has.
@@ -238,3 +281,14 @@ def _formatted(t: Translator, value: float, *, percent: bool) -> str:
     live as long as the process (:func:`_translator`), so none is kept alive by this."""
     format_ = babel_numbers.format_percent if percent else babel_numbers.format_decimal
     return t.localized_digits(format_(value, locale=t.locale, numbering_system="default"))
+
+
+_DECIMALS = re.compile(r"\.0+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(t: Translator, amount: int, currency: str) -> str:
+    """Budgets are in whole units, so the locale's currency pattern loses its decimals."""
+    pattern = _DECIMALS.sub("", t.locale.currency_formats["standard"].pattern)
+    text = babel_numbers.format_currency(amount, currency, format=pattern, locale=t.locale, currency_digits=False)
+    return t.localized_digits(text)

@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from bot.domain.decisions import Method
 from bot.domain.errors import DomainError
 from bot.domain.i18n import N_
 from bot.domain.member_text import without_direction_controls
@@ -35,6 +36,7 @@ class Proposal:
     created_at: dt.datetime
     expires_at: dt.datetime
     round_id: int | None
+    method: Method = Method.APPROVAL  # what it opens as: a round of ideas, or a consent proposal
 
 
 def check_can_support(proposal: Proposal, now: dt.datetime) -> None:
@@ -48,6 +50,18 @@ def check_can_support(proposal: Proposal, now: dt.datetime) -> None:
 def opening_interrupted(proposal: Proposal, supporters: int, threshold: int) -> bool:
     """Enough support but no round yet: opening it was cut short (a crash), and a press finishes it."""
     return proposal.status is not ProposalStatus.LAPSED and proposal.round_id is None and supporters >= threshold
+
+
+CONSENT_WORD = "consent"
+
+
+def parse_proposal(text: str) -> tuple[Method, str]:
+    """``/propose question`` (a round of ideas) or ``/propose consent proposal`` (a consent
+    proposal), and the question's checked text."""
+    first, _, rest = without_direction_controls(text).strip().partition(" ")
+    if first.casefold() == CONSENT_WORD:
+        return Method.CONSENT, check_proposal_question(rest)
+    return Method.APPROVAL, check_proposal_question(text)
 
 
 def check_proposal_question(text: str) -> str:

@@ -25,6 +25,11 @@ class Group:
     idea_cap: int  # ideas one member may have in one round
     public_page: bool = False  # /settings public: the bot keeps a static page for the group
     site_token: str | None = None  # the page's folder name: unguessable, made when first turned on
+    quorum: str = "off"  # consent proposals: "off", a number of members, or "N%" of those active
+    budget_rule: str = "equal-shares"  # how a budget's winners are chosen (bot.domain.decisions.budget.Rule)
+    budget_min_spend: int = 0  # a budget ballot spends at least this % of the budget
+    budget_min_projects: int = 1
+    budget_max_projects: int | None = None  # None: any number
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +79,26 @@ class Deadline:
     @property
     def job_name(self) -> str:
         return f"deadline:{self.kind}:{self.ref_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One button of a question the bot asks before doing a command: what it says, and the
+    command, written out in full, that pressing it carries out."""
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCommand:
+    """A command waiting for its sender's answer ("Friday 5 or Friday 12 December?")."""
+
+    id: int
+    chat_id: int
+    message_id: int
+    member_id: int | None  # None: sent as the group (an anonymous admin); any facilitator answers
+    command: str
+    question: str  # the question as asked, to show with the answer
+    choices: tuple[Choice, ...]
+    answered: bool

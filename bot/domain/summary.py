@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
+from bot.domain.decisions import Decision, Method
 from bot.domain.decisions.approval import voter_count
 from bot.domain.records import Group
 from bot.domain.rounds import Stage
@@ -36,7 +37,7 @@ class OpenRound:
     ideas: int
     authors: int  # distinct authors of standing ideas
     busiest_poll: int  # the largest voter count any of its polls reported (voting)
-    ballot_voters: int  # distinct voters seen in public polls' answers (voting)
+    ballot_voters: int  # distinct voters seen in public polls' answers, positions, budget ballots or statements (voting)
     active: bool  # opened, moved on or received ideas during the period
 
     @property
@@ -53,6 +54,8 @@ class TopIdea:
     text: str
     votes: int  # online and paper together
     paper: int = 0
+    rank: int = 1
+    tied: bool = False  # another idea of the round has the same place
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,9 @@ class ClosedRound:
     voters: int  # online and paper together
     top: tuple[TopIdea, ...]  # best first
     paper_voters: int = 0
+    round_id: int = 0
+    method: Method = Method.APPROVAL
+    decision: Decision | None = None  # a method other than approval: its frozen decision (verdict, spending)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +191,7 @@ def build(activity: Activity) -> Summary | None:
         since=activity.since,
         open_rounds=tuple(activity.open_rounds),
         closed_rounds=tuple(
-            ClosedRound(r.number, r.question, r.voters, tuple(r.top[:TOP_IDEAS]), r.paper_voters) for r in activity.closed_rounds
+            replace(r, top=tuple(r.top[:TOP_IDEAS])) for r in activity.closed_rounds
         ),
         outcomes=tuple(activity.outcomes),
         minutes_confirmed=sum(per_member.values()),

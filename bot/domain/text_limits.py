@@ -66,3 +66,21 @@ def pack_messages(
     if current:
         messages.append("\n".join(current))
     return messages
+
+
+def fit_lines(
+    head: Sequence[str], lines: Sequence[str], limit: int, measure: Callable[[str], int],
+    more: Callable[[int], str],
+) -> str:  # fmt: skip
+    """``head`` and as many of ``lines`` as fit in one message of ``limit`` units, one per
+    line, then ``more(n)`` for the ``n`` left out; ``head`` and each line are within their
+    own limits by construction, so only how many lines go in is decided here."""
+    text = "\n".join(head)
+    for shown, line in enumerate(lines):
+        rest = len(lines) - shown - 1
+        candidate = text + "\n" + line
+        ending = candidate if rest == 0 else candidate + "\n" + more(rest)
+        if measure(ending) > limit:
+            return text + "\n" + more(len(lines) - shown)
+        text = candidate
+    return text

@@ -18,6 +18,7 @@ from bot.flows import (
     outcomes,
     proposals,
     reminders,
+    statements,
     summaries,
     voting,
 )
@@ -34,4 +35,5 @@ DEADLINE_ACTIONS: Mapping[str, DeadlineAction] = {
     DeadlineKind.SUMMARY: summaries.summary_due,
     DeadlineKind.OUTCOME_REVIEW: outcomes.review_due_now,
     DeadlineKind.NOTICES: notices.deliver_due,
+    DeadlineKind.OPINION_GROUPS: statements.groups_due,
 }

@@ -1,14 +1,23 @@
-"""After ``/forgetme``: the bot's own messages that named the member are written again.
+"""``/forgetme``: the member's name leaves the database, its files, and the bot's own messages.
 
-Entry messages (``/log``), proposal messages and need and offer messages keep their message ids, so once the member
-is forgotten each is rendered again as it stands, where the name now reads "a former
-member". Best effort: Telegram may refuse an edit (the message was deleted, the bot left
-the group), and the forgetting itself is already done. The edits go out at the lowest
-priority, behind every answer to a member.
+:func:`forget` removes the name and details in one transaction, together with the copies in
+the raw updates still waiting in the inbox (the confirming press among them), then copies
+the write-ahead log into the main file and empties it, so from the answer on no database
+file holds the name (``secure_delete`` zeroes what is deleted). The handler asks for one
+more checkpoint once the press is recorded as applied, when its inbox row is deleted.
+
+:func:`unname` then writes again the bot's own messages that named the member: entry
+messages (``/log``), proposal messages, need and offer messages and open consent proposals
+showing their reasons keep their message ids,
+so each is rendered again as it stands, where the name now reads "a former member". Best
+effort: Telegram may refuse an edit (the message was deleted, the bot left the group), and
+the forgetting itself is already done. The edits go out at the lowest priority, behind
+every answer to a member.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from telegram import InlineKeyboardMarkup
@@ -19,10 +28,12 @@ from bot.domain.ledger import EntryStatus
 from bot.domain.proposals import ProposalStatus
 from bot.flows import needs as needs_flow
 from bot.flows.credits import entry_buttons, entry_names, entry_text
+from bot.flows.decisions import consent
 from bot.flows.proposals import render_proposal, support_keyboard
 from bot.runtime import outbound
 from bot.runtime.application import CoprodApplication
-from storage import groups, proposals
+from bot.runtime.updates import inbox
+from storage import groups, members, proposals
 from storage import ledger as stored_ledger
 from storage import needs as stored_needs
 from storage import rounds as stored_rounds
@@ -30,11 +41,22 @@ from storage import rounds as stored_rounds
 log = logging.getLogger(__name__)
 
 
+async def forget(app: CoprodApplication, user_id: int, now: dt.datetime) -> bool:
+    """Remove the member's name and details for good, in the database and its files; False
+    if they were forgotten already (nothing changes)."""
+    async with app.services.db.transaction() as conn:
+        if not await members.forget(conn, user_id, now):
+            return False
+        await inbox.unname_stored(conn, user_id)
+    await app.services.db.scrub()
+    return True
+
+
 async def unname(app: CoprodApplication, user_id: int) -> int:
     """Edit every stored message that named the member; returns how many were edited."""
     with outbound.sending_as(outbound.Priority.NOTICE):
         edited = await _entry_messages(app, user_id) + await _proposal_messages(app, user_id)
-        return edited + await _posting_messages(app, user_id)
+        return edited + await _posting_messages(app, user_id) + await consent.rewrite_naming(app, user_id)
 
 
 async def _entry_messages(app: CoprodApplication, user_id: int) -> int:

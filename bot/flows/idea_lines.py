@@ -21,7 +21,7 @@ async def idea_lines(
     lines = {}
     for idea in ideas:
         line = idea_words(t, idea, authors, t.user_text)
-        if idea.assisted_name:
+        if idea.assisted:
             line += " — " + credit(t, idea, authors, t.user_text)
         link = message_link(links_in, idea.source_message_id) if idea.voice and links_in and idea.source_message_id else None
         if link:

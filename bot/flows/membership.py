@@ -1,8 +1,13 @@
-"""Who belongs to a group: what lets a member send a private idea to its round.
+"""Who belongs to a group now: what lets a member read its content privately or send it ideas.
 
 The bot sees only those who post, press or vote in a group (``group_members``), so a
-neighbour who only reads is unknown to it. Before refusing someone it has not seen there,
-it asks Telegram (``getChatMember``) and remembers a yes, so each reader is asked about once.
+neighbour who only reads is unknown to it; and it hears of departures only when Telegram
+tells it: a ``chat_member`` update (sent to a bot that is an administrator), a
+``left_chat_member`` message, or ``getChatMember`` answering that someone is not in the
+group (or a 400/403: not found there). A member is a member of a group now if they were
+seen in it and have not departed since; taking part again makes them one again. Before
+refusing someone it does not know as a member, the bot asks Telegram (``getChatMember``) and
+remembers the answer, so each reader is asked about once.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, ChatMemberRestricted
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.runtime.application import CoprodApplication
 from storage import groups, members
@@ -20,12 +25,17 @@ log = logging.getLogger(__name__)
 _IN = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 
 
-async def belongs(app: CoprodApplication, group_id: int, user_id: int) -> bool:
-    """Whether the member is in the group: seen there, or Telegram says so now.
+def present(status: ChatMember) -> bool:
+    """Whether a ``ChatMember`` Telegram reported is in the chat (a restricted member may be)."""
+    return status.status in _IN or (isinstance(status, ChatMemberRestricted) and status.is_member)
 
-    Any error from Telegram (the user or the chat not found, the bot removed) is a no:
-    a link is never opened on a guess. The member's own row must exist (every turn
-    records its member), since a yes is stored as a sighting in the group.
+
+async def belongs(app: CoprodApplication, group_id: int, user_id: int) -> bool:
+    """Whether the member is in the group now: seen there and not departed, or Telegram says so.
+
+    Telegram's no (they left, were removed, or are not found: a 400 or 403) is recorded as a
+    departure; any other error is a no this time only: a link is never opened on a guess.
+    The member's own row must exist (every turn records its member).
     """
     services = app.services
     async with services.db.read() as conn:
@@ -33,12 +43,32 @@ async def belongs(app: CoprodApplication, group_id: int, user_id: int) -> bool:
             return True
         group = await groups.get(conn, group_id)
     try:
-        status = await app.bot.get_chat_member(group.chat_id, user_id)
+        found = present(await app.bot.get_chat_member(group.chat_id, user_id))
+    except (BadRequest, Forbidden) as error:
+        log.info("event=membership_refused group_id=%s error=%s", group_id, type(error).__name__)
+        found = False
     except TelegramError as error:
         log.info("event=membership_unknown group_id=%s error=%s", group_id, type(error).__name__)
         return False
-    present = status.status in _IN or (isinstance(status, ChatMemberRestricted) and status.is_member)
-    if present:
+    if found:
         async with services.db.transaction() as conn:
             await members.joined(conn, group_id, user_id, services.clock.now())
-    return present
+    else:
+        await left(app, group_id, user_id)
+    return found
+
+
+async def came_back(app: CoprodApplication, group_id: int, user_id: int) -> None:
+    """Someone joined the group, or was added to it: a member who had left is one again
+    (someone never seen there is not recorded until they take part)."""
+    async with app.services.db.transaction() as conn:
+        await members.came_back(conn, group_id, user_id)
+
+
+async def left(app: CoprodApplication, group_id: int, user_id: int) -> None:
+    """A member left the group, was removed, or Telegram no longer finds them in it."""
+    services = app.services
+    async with services.db.transaction() as conn:
+        await members.departed(conn, group_id, user_id, services.clock.now())
+    services.sightings.departed(group_id, user_id)
+    log.info("event=member_departed group_id=%s", group_id)

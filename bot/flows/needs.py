@@ -4,7 +4,9 @@ A posting's group message is rendered again from the database whenever it change
 helper answers, it is met, cancelled or lapses), by a member's press or command
 (``handlers.needs``) or by the POSTING_LAPSE deadline here. Private messages can reach only
 members who started a chat with the bot, so every one of them is best effort and goes at
-the lowest priority: the group message is what always works.
+the lowest priority: the group message is what always works. The one who pressed is
+introduced at once; the other side's introduction and the lapse note are notices
+(:mod:`bot.flows.notices`), their words in :mod:`bot.flows.posting_notes`.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.domain import callbacks, i18n
 from bot.domain.deadline_kinds import DeadlineKind
-from bot.domain.i18n import Translator
-from bot.domain.ledger import neighbour_name
+from bot.domain.errors import DomainError
+from bot.domain.i18n import N_, Translator
 from bot.domain.needs import (
     Match,
     Posting,
@@ -26,12 +28,16 @@ from bot.domain.needs import (
     PostingStatus,
     is_lapsed,
     lapse_after,
+    require_can_cancel,
 )
+from bot.domain.notices import NoticeKind
 from bot.domain.records import Deadline, Group, Member, Source
+from bot.flows import notices, posting_notes
 from bot.flows.credits import name_of
 from bot.runtime import deadlines, outbound
 from bot.runtime.application import CoprodApplication
 from storage import Connection, groups, members
+from storage import deadlines as stored_deadlines
 from storage import needs as stored
 
 log = logging.getLogger(__name__)
@@ -114,38 +120,29 @@ def reader(app: CoprodApplication, member: Member | None) -> Translator:
     )
 
 
-def link(t: Translator, member: Member | None, user_id: int) -> str:
-    """A way to reach a member: their @username, else a mention link by id."""
-    if member is not None and member.username and not member.forgotten:
-        return f"@{member.username}"
-    return f'<a href="tg://user?id={user_id}">{t.user_text(neighbour_name(t, member))}</a>'
+async def introduce_later(app: CoprodApplication, conn: Connection, group: Group, connection: Match,
+                          presser: int) -> None:  # fmt: skip
+    """In the transaction that connects them: the side that did not press is introduced
+    through the notices queue (their quiet hours, /notify, and only while in the group)."""
+    other = connection.helped if presser == connection.helper else connection.helper
+    await notices.tell(app, conn, group, NoticeKind.INTRODUCTION, connection.id, [other])
 
 
-async def notify(app: CoprodApplication, user_id: int, text: str) -> bool:
-    """A private message where the member can be reached; False where they cannot."""
+async def introduce(app: CoprodApplication, group: Group, posting: Posting, connection: Match, names: dict[int, Member],
+                    presser: int) -> None:  # fmt: skip
+    """Tell the one who pressed who the other is and how to reach them, at once: the answer
+    to their own press (the other hears through the queue, :func:`introduce_later`)."""
+    t = reader(app, names.get(presser))
     with outbound.sending_as(outbound.Priority.NOTICE):
         try:
-            await app.bot.send_message(user_id, text)
-        except (Forbidden, BadRequest) as error:
-            log.info("event=private_notice_not_sent user=%s error=%s", user_id, error.message)
-            return False
-    return True
-
-
-async def introduce(app: CoprodApplication, group: Group, posting: Posting, connection: Match, names: dict[int, Member]) -> None:
-    """Tell both members who the other is and how to reach them."""
-    for me, other in ((connection.helper, connection.helped), (connection.helped, connection.helper)):
-        t = reader(app, names.get(me))
-        if me == connection.helper:
-            text = t._("You offered to help {name} with #{number} in {group}: {what}", name=link(t, names.get(other), other), number=posting.id, group=t.user_text(group.title), what=t.user_text(posting.text))
-        else:
-            text = t._("{name} will help you with #{number} in {group}: {what}", name=link(t, names.get(other), other), number=posting.id, group=t.user_text(group.title), what=t.user_text(posting.text))
-        tail = t._("Write to each other to arrange it. Afterwards, either of you sends /done {number} in the group.", number=posting.id)
-        await notify(app, me, f"{text}\n{tail}")
+            await app.bot.send_message(presser, posting_notes.introduction(t, group, posting, connection, presser, names))
+        except (Forbidden, BadRequest) as error:  # they never started a chat with the bot, or blocked it
+            log.info("event=private_notice_not_sent user=%s error=%s", presser, error.message)
 
 
 async def lapse_posting(app: CoprodApplication, deadline: Deadline) -> None:
-    """A POSTING_LAPSE deadline: an open need or offer comes off the board (idempotent)."""
+    """A POSTING_LAPSE deadline: an open need or offer comes off the board (idempotent), and
+    its author is told through the notices queue."""
     now = app.services.clock.now()
     async with app.services.db.transaction() as conn:
         posting = await stored.get(conn, deadline.ref_id)
@@ -156,17 +153,8 @@ async def lapse_posting(app: CoprodApplication, deadline: Deadline) -> None:
         connections = await stored.connections_of(conn, posting.id)
         names = await people(conn, [posting], connections)
         group = await groups.get(conn, posting.group_id)
+        await notices.tell(app, conn, group, NoticeKind.LAPSE, posting.id, [posting.author])
     await show_posting(app.bot, group, posting, connections, names)
-    t = reader(app, names.get(posting.author))
-    await notify(
-        app,
-        posting.author,
-        t._(
-            "Your #{number} in {group} lapsed after {period} and is off the board: {what}. Post it again if it still stands.",
-            number=posting.id, group=t.user_text(group.title), period=t.period(lapse_after(posting.kind)),
-            what=t.user_text(posting.text),
-        ),
-    )  # fmt: skip
 
 
 async def add_posting(
@@ -187,3 +175,19 @@ async def add_posting(
             await deadlines.plan(app, conn, group_id=group.id, kind=DeadlineKind.POSTING_LAPSE,
                                  ref_id=posting.id, due_at=posting.lapses_at)  # fmt: skip
         return posting, await people(conn, [posting], [])
+
+
+async def take_down(app: CoprodApplication, group: Group, posting: Posting, *, by: int, facilitator: bool) -> Posting:
+    """``/cancel N`` on a need or offer: its author or a facilitator takes it off the board."""
+    now = app.services.clock.now()
+    async with app.services.db.transaction() as conn:
+        posting = await stored.get(conn, posting.id)
+        require_can_cancel(posting, by, facilitator=facilitator)
+        if not await stored.move(conn, posting.id, PostingStatus.OPEN, PostingStatus.CANCELLED, by=by, now=now):
+            raise DomainError(N_("#{number} is no longer on the board."), number=posting.id)
+        await stored_deadlines.finish(conn, DeadlineKind.POSTING_LAPSE, posting.id, now)
+        posting = await stored.get(conn, posting.id)
+        connections = await stored.connections_of(conn, posting.id)
+        names = await people(conn, [posting], connections)
+    await show_posting(app.bot, group, posting, connections, names)
+    return posting

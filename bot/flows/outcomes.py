@@ -12,11 +12,13 @@ import datetime as dt
 
 from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind
-from bot.domain.i18n import Translator
+from bot.domain.errors import DomainError
+from bot.domain.i18n import N_, Translator
 from bot.domain.outcomes import (
     Outcome,
     OutcomeStatus,
     OutcomeUpdate,
+    corrected,
     next_status,
     review_due,
     status_text,
@@ -39,10 +41,11 @@ def hours_line(t: Translator, minutes: int, people: int) -> str:
 
 
 def update_text(t: Translator, round_: Round, outcome: Outcome, hours: tuple[int, int]) -> str:
-    """An update as the group (or a member, privately) reads it."""
+    """An update as the group (or a member, privately) reads it; a correction says it is one."""
     lines = [
         t._("<b>You said, we did</b> – round #{number}: {question}", number=round_.number,
             question=t.user_text(round_.question)),
+        *([t._("Correction of the latest update:")] if outcome.corrects is not None else []),
         t._("Status: {status}", status=status_text(t, OutcomeStatus(outcome.status), outcome.progress)),
         t.user_text(outcome.text),
     ]  # fmt: skip
@@ -54,15 +57,29 @@ def update_text(t: Translator, round_: Round, outcome: Outcome, hours: tuple[int
 async def add_update(
     app: CoprodApplication, round_: Round, update: OutcomeUpdate, *, by: int | None, source: Source
 ) -> Outcome:
-    """Append the update (once per /outcome message) and move its review; returns the stored update."""
+    """Append the update (once per /outcome message) and move its review; returns the stored update.
+
+    A correction (``fix``) is appended too, naming the update it corrects; the review stays
+    counted from the corrected update, unless the correction finishes the outcome."""
     now = app.services.clock.now()
     async with app.services.db.transaction() as conn:
         outcome = await voting.outcome_by_source(conn, source)  # found: this /outcome replayed after a crash
-        if outcome is None:
-            status, progress = next_status(update, status_of(await voting.latest_outcome(conn, round_.id)))
-            outcome = await voting.add_outcome(conn, round_id=round_.id, text=update.text, recorded_by=by,
-                                               now=now, source=source, status=status, progress=progress)  # fmt: skip
-            await _move_review(app, conn, round_, review_due(status, now), now)
+        if outcome is not None:
+            return outcome
+        latest = await voting.latest_outcome(conn, round_.id)
+        if update.fixes:
+            if latest is None:
+                raise DomainError(N_("Round #{number} has no update to correct yet. Record one with /outcome {number}."),
+                                  number=round_.number)  # fmt: skip
+            status, progress, text = corrected(update, latest)
+            counted_from, corrects = latest.recorded_at, latest.id
+        else:
+            (status, progress), text = next_status(update, status_of(latest)), update.text
+            counted_from, corrects = now, None
+        outcome = await voting.add_outcome(conn, round_id=round_.id, text=text, recorded_by=by, now=now,
+                                           source=source, status=status, progress=progress, corrects=corrects)  # fmt: skip
+        due = review_due(status, counted_from)
+        await _move_review(app, conn, round_, due if due is None or due > now else review_due(status, now), now)
     return outcome
 
 

@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import callbacks, i18n
 from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.decisions import Method
 from bot.domain.durations import whole_minutes
 from bot.domain.i18n import Translator
 from bot.domain.proposals import (
@@ -20,6 +21,8 @@ from bot.domain.proposals import (
     ProposalStatus,
 )
 from bot.domain.records import Deadline, Group, Source
+from bot.flows import site
+from bot.flows.decisions.consent import open_consent
 from bot.flows.rounds import open_round
 from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication
@@ -37,8 +40,10 @@ def proposal_text(
     round_number: int | None = None,
 ) -> str:
     """The proposal message, in whichever state the proposal is."""
+    name = t.user_text(proposer) if proposer else t._("A neighbour")
+    consent = proposal.method is Method.CONSENT
     lines = [
-        t._("{name} proposes a round:", name=t.user_text(proposer) if proposer else t._("A neighbour")),
+        t._("{name} proposes a decision by consent:", name=name) if consent else t._("{name} proposes a round:", name=name),
         "<b>" + t.user_text(proposal.question) + "</b>",
         "",
     ]
@@ -48,18 +53,20 @@ def proposal_text(
         threshold=t.number(group.support_threshold),
     )
     if proposal.status is ProposalStatus.OPEN:
+        when = t.when(proposal.expires_at, group.timezone)
+        threshold = t.number(group.support_threshold)
         lines.append(
-            t._(
-                "Press Support if you want the group to take it up. It opens as a round once "
-                "{threshold} neighbours support it, by {when}.",
-                threshold=t.number(group.support_threshold),
-                when=t.when(proposal.expires_at, group.timezone),
-            )
-        )
+            t._("Press Support if you want the group to decide on it. It is put to the group for consent once "
+                "{threshold} neighbours support it, by {when}.", threshold=threshold, when=when)
+            if consent else
+            t._("Press Support if you want the group to take it up. It opens as a round once "
+                "{threshold} neighbours support it, by {when}.", threshold=threshold, when=when)
+        )  # fmt: skip
         lines.append(progress)
     elif proposal.status is ProposalStatus.OPENED:
         lines.append(progress)
-        lines.append(t._("Enough neighbours supported it: it is now round #{number}.", number=round_number))
+        lines.append(t._("Enough neighbours supported it: it is now consent proposal #{number}.", number=round_number)
+                     if consent else t._("Enough neighbours supported it: it is now round #{number}.", number=round_number))  # fmt: skip
     else:
         lines.append(progress)
         lines.append(
@@ -109,7 +116,12 @@ async def open_proposal(app: CoprodApplication, proposal_id: int) -> None:
         await stored_deadlines.finish(conn, DeadlineKind.PROPOSAL_LAPSE, proposal_id, services.clock.now())
         group = await groups.get(conn, proposal.group_id)
     source = Source(group.chat_id, proposal.message_id) if proposal.message_id is not None else None
-    round_ = await open_round(app, group, proposal.question, created_by=proposal.proposer_id, source=source)
+    if proposal.method is Method.CONSENT:
+        round_ = await open_consent(app, group, proposal.question, voting_ends_at=None, created_by=proposal.proposer_id,
+                                    source=source)  # fmt: skip
+        await site.refresh(app, group.id, round_.number)
+    else:
+        round_ = await open_round(app, group, proposal.question, created_by=proposal.proposer_id, source=source)
     async with services.db.transaction() as conn:
         await proposals.set_round(conn, proposal_id, round_.id)
     await _announce(app, proposal_id, round_.number)
@@ -130,7 +142,10 @@ async def lapse(app: CoprodApplication, deadline: Deadline) -> None:
         await _announce(app, deadline.ref_id)
 
 
-async def propose(app: CoprodApplication, group: Group, question: str, *, proposer: int, source: Source) -> None:
+async def propose(
+    app: CoprodApplication, group: Group, question: str, *, proposer: int, source: Source,
+    method: Method = Method.APPROVAL,
+) -> None:  # fmt: skip
     """Post a proposal with its Support button; it lapses when the support window ends.
 
     The ``source`` message (the /propose) proposes once: replayed after a crash, it posts
@@ -144,7 +159,7 @@ async def propose(app: CoprodApplication, group: Group, question: str, *, propos
         if proposal is None:
             proposal = await proposals.create(
                 conn, group_id=group.id, question=question, proposer_id=proposer,
-                now=now, expires_at=now + SUPPORT_WINDOW, source=source,
+                now=now, expires_at=now + SUPPORT_WINDOW, source=source, method=method,
             )  # fmt: skip
             await deadlines.plan(app, conn, group_id=group.id, kind=DeadlineKind.PROPOSAL_LAPSE,
                                  ref_id=proposal.id, due_at=proposal.expires_at)  # fmt: skip

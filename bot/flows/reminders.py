@@ -3,7 +3,8 @@
 Each reminder is a deadline row written with its stage (see :mod:`storage.deadlines`): a
 day before the stage ends, or at three quarters of a stage shorter than two days. It is
 posted as a reply to the round's message, so a neighbour can answer it straight away; the
-ideas reminder also tells facilitators which voice ideas still need words (``/label``). A
+ideas reminder also tells facilitators which voice ideas still need words (``/label``) and,
+in a budget round, which ideas still need a cost (``/cost``). A
 round that has already moved on, or whose stage ended while the bot was down, is not reminded.
 """
 
@@ -13,10 +14,12 @@ from telegram import ReplyParameters
 
 from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.decisions import Method
 from bot.domain.records import Deadline
 from bot.domain.rounds import Stage
 from bot.flows import notices
 from bot.flows.decisions import method_of
+from bot.flows.decisions.budget import uncosted, without_cost_line
 from bot.runtime.application import CoprodApplication
 from storage import groups, rounds
 
@@ -31,6 +34,7 @@ async def remind(app: CoprodApplication, deadline: Deadline) -> None:
         ideas, authors = await rounds.counts(conn, round_.id)
         wordless = await rounds.unlabelled_voice_ideas(conn, round_.id)
         voters = await method_of(round_).voters_so_far(conn, round_)
+        costless = await uncosted(conn, round_) if round_.method is Method.BUDGET else []
     now = services.clock.now()
     if round_.stage is not STAGE_OF[deadline.kind] or round_.deadline is None or round_.deadline <= now:
         return  # moved on already, or about to (the bot was down past the end of the stage)
@@ -49,6 +53,8 @@ async def remind(app: CoprodApplication, deadline: Deadline) -> None:
                 "For facilitators: voice ideas {numbers} have no words yet. Reply to each with /label and the words to vote on.",
                 len(wordless), numbers=t.list_of([t.number(idea.number) for idea in wordless]),
             )  # fmt: skip
+        if costless:
+            text += "\n" + without_cost_line(t, costless)
         answer_to = round_.prompt_message_id
     else:
         text = t._("Round #{number} {question}: {voters} so far; voting closes {when} ({relative}).",

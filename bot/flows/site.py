@@ -26,14 +26,25 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.domain import i18n
+from bot.domain.decisions import Decision
 from bot.domain.i18n import Translator
 from bot.domain.inclusion import credit, idea_words
+from bot.domain.placings import idea_name, place
 from bot.domain.records import Group
 from bot.domain.rounds import IdeaStatus, Stage
 from bot.domain.site import PublicGroup, PublicRound, new_site_token
+from bot.flows.common_ground_lines import (
+    agreed_lines,
+    described_groups,
+    divisive_lines,
+    group_heading,
+    stance_line,
+    turnout,
+)
+from bot.flows.decision_words import position_word, rule_line, rule_words, spending_line, verdict_line
 from bot.flows.decisions import method_of
-from bot.render import site_files, svg_bars
-from bot.render.chart_words import results_chart
+from bot.render import opinion_map, site_files, svg_bars
+from bot.render.chart_words import opinion_map_chart, results_chart
 from bot.runtime.application import CoprodApplication
 from storage import Connection, Database, groups
 from storage import rounds as stored_rounds
@@ -61,9 +72,12 @@ async def turn_on(app: CoprodApplication, group_id: int) -> str:
 
 
 async def turn_off(app: CoprodApplication, token: str | None) -> None:
-    """Remove every file of the group's page: a page turned off is gone, not frozen."""
+    """Remove every file of the group's page: a page turned off is gone, not frozen. Called
+    once the setting is stored; a build running meanwhile finds it off when it has written
+    and removes what it wrote (:func:`rebuild`)."""
     if token:
-        await asyncio.to_thread(site_files.remove, folder(app, token))
+        async with app.services.page_writes:
+            await asyncio.to_thread(site_files.remove, folder(app, token))
 
 
 async def refresh(app: CoprodApplication, group_id: int, round_number: int | None = None) -> None:
@@ -72,7 +86,8 @@ async def refresh(app: CoprodApplication, group_id: int, round_number: int | Non
     services = app.services
     try:
         now = services.clock.now()
-        built = await rebuild(services.db, services.config.site_dir, group_id, now, round_number)
+        async with services.page_writes:
+            built = await rebuild(services.db, services.config.site_dir, group_id, now, round_number)
         if built is not None:
             log.info("event=site_built group=%s changed=%s", group_id, built[1])
     except (OSError, site_files.SiteError):
@@ -102,7 +117,13 @@ async def rebuild(db: Database, site_dir: Path, group_id: int, now: dt.datetime,
                   round_number: int | None = None) -> tuple[Path, int] | None:  # fmt: skip
     """Rebuild the group's page if it is on: its folder and how many files changed, or None
     when the page is off. With ``round_number``, only that round's page and the index.
-    Shared by :func:`refresh` and ``python -m bot site``; raises."""
+    Shared by :func:`refresh` and ``python -m bot site``; raises.
+
+    The page may be turned off while it is being built (by the bot, while this runs in
+    ``python -m bot site``, or the other way round), so the setting is read again once the
+    files are written: if it is off by then, they are removed. Turning off removes the
+    folder after storing the setting, so whichever comes last, no page is left served.
+    """
     async with db.read() as conn:
         group = await groups.get(conn, group_id)
         if not group.public_page or not group.site_token:
@@ -110,7 +131,13 @@ async def rebuild(db: Database, site_dir: Path, group_id: int, now: dt.datetime,
         public = await stored.public_group(conn, group, only=round_number)
         public = replace(public, rounds=tuple([await _decided(conn, round_, round_number) for round_ in public.rounds]))
     target = site_files.group_folder(site_dir, group.site_token)
-    return target, await asyncio.to_thread(build, target, public, now, round_number)
+    changed = await asyncio.to_thread(build, target, public, now, round_number)
+    async with db.read() as conn:
+        still_on = (await groups.get(conn, group_id)).public_page
+    if not still_on:
+        await asyncio.to_thread(site_files.remove, target)
+        return None
+    return target, changed
 
 
 async def _decided(conn: Connection, public: PublicRound, only: int | None) -> PublicRound:
@@ -180,25 +207,26 @@ def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: 
     context = {
         "heading": t._("Round #{number}: {question}", number=round_.number, question=round_.question),
         "question": round_.question, "stage": _stage(t, round_), "dates": _dates(t, public, round_),
-        "ideas": [{"number": idea.number, "text": idea_words(t, idea, round_.authors, _isolated),
+        "ideas": [{"number": idea.number, "text": idea_words(t, idea, round_.authors, _isolated, public=True),
                    # a voice idea's words already name who sent it
-                   "author": "" if idea.needs_words else credit(t, idea, round_.authors, _isolated),
+                   "author": "" if idea.needs_words else credit(t, idea, round_.authors, _isolated, public=True),
                    "standing": idea.status is IdeaStatus.STANDING}
                   for idea in round_.ideas],
         "outcomes": [{"when": t.when(outcome.recorded_at, public.timezone), "text": outcome.text}
                      for outcome in round_.outcomes],
-        "results": [], "chart": None, "voters": "",
+        "results": [], "chart": None, "voters": "", "opinions": None, "decision_lines": [], "positions": [],
+        "reasons": [], "costs": False,
     }  # fmt: skip
     # Only the index says when it was updated, so an unchanged round's page keeps its bytes.
     words = dict(common["words"], round_number=t._("Round #{number}", number=round_.number), updated="")
     results = round_.decision
-    if results is not None and results.placings:
+    if results is not None and results.common_ground is not None:
+        context["opinions"] = _opinions(t, round_, results, files)
+    elif results is not None and results.placings and not results.voters and results.verdict is None:
+        context["voters"] = t._("Nobody voted.")
+    elif results is not None and results.placings:
         context["voters"] = t.ngettext("{count} neighbour voted.", "{count} neighbours voted.", results.voters)
-        context["results"] = [
-            {"place": ("=" if p.tied else "") + t.number(p.rank), "number": p.tally.number, "text": p.tally.text,
-             "votes": t.number(p.tally.votes), "share": t.percent(p.share)}
-            for p in results.placings
-        ]  # fmt: skip
+        context.update(_decided_words(t, results))
         if results.voters:
             chart = results_chart(t, round_, results)  # type: ignore[arg-type] - a round's number and question
             # Named by round and content: a changed chart gets a new address, never a stale cached image.
@@ -210,11 +238,65 @@ def _round_files(t: Translator, public: PublicGroup, round_: PublicRound, href: 
     return files
 
 
+def _opinions(t: Translator, round_: PublicRound, results: Decision, files: dict[str, bytes]) -> dict:
+    """A statements round's groups, common ground and divides in words, its statements' votes,
+    and the opinion map (its SVG added to ``files``)."""
+    ground = results.common_ground
+    chart = None
+    if ground.points:
+        drawn = opinion_map_chart(t, round_, results)  # type: ignore[arg-type] - a round's number and question
+        image = opinion_map.svg(drawn)
+        name = f"chart-{round_.number}-{hashlib.sha256(image).hexdigest()[:16]}.svg"
+        files[name] = image
+        chart = {"src": name, "alt": drawn.caption}
+    return {
+        "turnout": turnout(t, ground), "chart": chart,
+        "agreed": agreed_lines(t, ground, _isolated),
+        "divisive": divisive_lines(t, ground, _isolated) if described_groups(ground) > 1 else [],
+        "groups": [{"heading": group_heading(t, group),
+                    "lines": [stance_line(t, ground, stance, _isolated) for stance in group.stances] if group.described else []}
+                   for group in ground.groups],
+        "statements": [{"number": result.number, "text": result.text, "agree": t.number(result.agree),
+                        "disagree": t.number(result.disagree), "passed": t.number(result.passed),
+                        "consensus": t.percent(result.consensus)} for result in ground.statements],
+    }  # fmt: skip
+
+
+def _decided_words(t: Translator, results: Decision) -> dict[str, object]:
+    """The results table's rows, and what a verdict or a budget adds: its sentences, the
+    positions taken, the reasons given (names as members allow), the costs and the winners."""
+    if results.verdict is not None:
+        (placing,) = results.placings
+        return {
+            "decision_lines": [verdict_line(t, results), rule_line(t)],
+            "positions": [{"position": position_word(t, position), "count": t.number(count)}
+                          for position, count in placing.tally.positions],
+            "reasons": [{"name": reason.name or t._("a neighbour"), "position": position_word(t, reason.position),
+                         "text": reason.text} for reason in results.reasons],
+        }  # fmt: skip
+    funded = {placing.tally.idea_id for placing in results.winners}
+    spending = results.spending
+    rows = [
+        {"place": place(t, p.rank, p.tied), "idea": idea_name(t, p.tally.number, ""), "text": p.tally.text,
+         "votes": t.number(p.tally.votes), "share": t.percent(p.share),
+         "cost": t.money(p.tally.cost or 0, spending.currency) if spending else "",
+         "funded": t._("funded") if p.tally.idea_id in funded else ""}
+        for p in results.placings
+    ]  # fmt: skip
+    if spending is None:
+        return {"results": rows}
+    lines = [t._("Budget {budget}; winners chosen by {rule}.", budget=t.money(spending.budget, spending.currency),
+                 rule=rule_words(t, spending.rule)), spending_line(t, spending, len(funded))]  # fmt: skip
+    return {"results": rows, "decision_lines": lines, "costs": True}
+
+
 def _stage(t: Translator, round_: PublicRound) -> str:
     if round_.stage is Stage.IDEAS:
         return t._("collecting ideas")
     if round_.stage is Stage.VOTING:
         return t._("voting")
+    if round_.stage is Stage.CANCELLED:
+        return t._("cancelled")
     return t._("closed")
 
 
@@ -236,7 +318,13 @@ def _words(t: Translator, public: PublicGroup, now: dt.datetime) -> dict[str, st
         "others": t._("Neighbours who prefer not to be named"),
         "back": t._("All rounds"), "results": t._("Results"), "place": t._("Place"), "idea": t._("Idea"),
         "votes": t._("Votes"), "share": t._("Share of voters"), "ideas": t._("Ideas"),
+        "cost": t._("Cost"), "funded": t._("Funded"), "position": t._("Position"), "neighbours": t._("Neighbours"),
+        "reasons": t._("Reasons given"),
         "merged": t._("merged into another idea"), "no_ideas": t._("No ideas yet."),
         "outcomes": t._("What happened after"), "no_outcome": t._("Nothing recorded yet."),
+        "agreed": t._("What almost everyone agrees on"), "divisive": t._("What divides"),
+        "groups": t._("Opinion groups"), "statements": t._("Statements, by consensus"), "statement": t._("Statement"),
+        "agree": t._("Agree"), "disagree": t._("Disagree"), "pass": t._("Pass"),
+        "consensus": t._("Consensus across the groups"),
         "updated": t._("Updated {when}.", when=t.when(now, public.timezone)),
     }  # fmt: skip

@@ -11,26 +11,31 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import replace
 
 from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.domain import i18n
 from bot.domain.deadline_kinds import DeadlineKind
+from bot.domain.decisions import Method
 from bot.domain.i18n import Translator
 from bot.domain.outcomes import OutcomeStatus, status_text
+from bot.domain.placings import ranked
 from bot.domain.records import Deadline, Group
 from bot.domain.rounds import Stage
 from bot.domain.settings import SummarySchedule
-from bot.domain.summary import OpenRound, Summary, build, period_start
+from bot.domain.summary import Activity, OpenRound, Summary, build, period_start
 from bot.flows import site
+from bot.flows.decision_words import decision_line
+from bot.flows.decisions import method_of
 from bot.flows.idea_lines import paper_split
 from bot.render import charts
 from bot.render.chart_words import hours_chart, leading_ideas_chart
 from bot.runtime import deadlines, scheduling
 from bot.runtime.application import CoprodApplication
 from bot.runtime.sending import post_blocks
-from storage import Connection, groups
+from storage import Connection, groups, rounds
 from storage import deadlines as stored_deadlines
 from storage import summary as stored
 
@@ -67,13 +72,18 @@ def summary_blocks(t: Translator, group: Group, summary: Summary, site_url: str 
                                                 closed.voters)))  # fmt: skip
             if closed.paper_voters:
                 blocks[-1] += " " + paper_split(t, closed.voters - closed.paper_voters, closed.paper_voters)
+            decided = decision_line(t, closed.decision) if closed.decision is not None else None
+            if decided is not None:
+                blocks.append("   " + decided)
+                continue
             blocks += [
-                t._("   {idea} — {votes}", idea=t.user_text(idea.text) if idea.text else t._(
-                    "voice idea {number}", number=idea.number),
+                t._("   {placed} — {votes}", placed=ranked(t, idea.rank, idea.tied, idea.number, t.user_text(idea.text)),
                     votes=t.ngettext("{count} vote", "{count} votes", idea.votes))
                 + (" " + paper_split(t, idea.votes - idea.paper, idea.paper) if closed.paper_voters else "")
-                for idea in closed.top
+                for idea in (closed.top if closed.voters else ())
             ]  # fmt: skip
+            if not closed.voters:
+                blocks.append("   " + t._("Nobody voted."))
     if summary.outcomes:
         blocks += ["", t._("<b>You said, we did</b>")]
         blocks += [
@@ -134,6 +144,19 @@ def summary_blocks(t: Translator, group: Group, summary: Summary, site_url: str 
     return blocks
 
 
+async def activity(conn: Connection, group: Group, *, since: dt.datetime, until: dt.datetime) -> Activity:
+    """What the summary of the period reads: storage's records, and each closed round that
+    was not decided by approval with its frozen decision (a verdict, what was funded)."""
+    found = await stored.activity(conn, group, since=since, until=until)
+    closed = []
+    for round_ in found.closed_rounds:
+        if round_.method is not Method.APPROVAL:
+            full = await rounds.get(conn, round_.round_id)
+            round_ = replace(round_, decision=await method_of(full).frozen(conn, full))
+        closed.append(round_)
+    return replace(found, closed_rounds=tuple(closed))
+
+
 async def _charts(t: Translator, summary: Summary) -> list[tuple[bytes, str]]:
     """Closed rounds' leading ideas by votes, and confirmed hours per week, with their captions."""
     drawn = [leading_ideas_chart(t, summary), hours_chart(t, summary.hours_by_week)]
@@ -158,8 +181,8 @@ async def summary_due(app: CoprodApplication, deadline: Deadline) -> None:
     now = services.clock.now()
     async with services.db.read() as conn:
         group = await groups.get(conn, deadline.ref_id)
-        activity = await stored.activity(conn, group, since=period_start(group), until=now)
-    summary = build(activity)
+        found = await activity(conn, group, since=period_start(group), until=now)
+    summary = build(found)
     posted = True
     if summary is not None:
         try:

@@ -49,6 +49,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"))
 # Control characters a member may paste (C0 but the line break, DEL, C1) have no glyph in any
 # font: drawn, they would only be a box and a warning.
 _INVISIBLE.update(dict.fromkeys([*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0)]))
+REPLACEMENT = "\ufffd"  # drawn for a character none of the chart fonts has
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +78,19 @@ class BarChart:
 
 
 def visual(text: str, rtl: bool = False) -> str:
-    """``text`` as matplotlib is given it: without the invisible emoji joiners (see above).
+    """``text`` as matplotlib is given it: without the invisible emoji joiners (see above),
+    and with a character no chart font can draw (Chinese, say, in a member's words) as "�",
+    which says something is there where a blank box and a warning would say nothing.
 
     matplotlib 3.11 lays text out with libraqm (HarfBuzz, FriBiDi), so Arabic letters join
     and right-to-left runs are ordered by the library itself; ``rtl`` is kept so that a
     label's direction is decided in one place should a backend ever need it.
     """
-    return text.translate(_INVISIBLE)
+    shown = text.translate(_INVISIBLE)
+    if shown.isascii():
+        return shown
+    covered = _covered()
+    return "".join(char if char.isspace() or ord(char) in covered else REPLACEMENT for char in shown)
 
 
 def _wrapped(text: str, rtl: bool, width: int = _TITLE_CHARS) -> str:
@@ -212,9 +219,9 @@ async def svg(chart: BarChart) -> bytes:
 
 
 def missing_glyphs(text: str) -> set[str]:
-    """Characters of ``text`` that none of the chart fonts can draw (they would show as boxes)."""
+    """Characters of ``text`` that none of the chart fonts can draw (:func:`visual` shows each as "�")."""
     covered = _covered()
-    return {char for char in visual(text) if not char.isspace() and ord(char) not in covered}
+    return {char for char in text.translate(_INVISIBLE) if not char.isspace() and ord(char) not in covered}
 
 
 @functools.cache

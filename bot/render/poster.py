@@ -48,7 +48,7 @@ class Poster:
     heading: str  # "Round #3"
     question: str
     steps: tuple[str, ...]  # how to take part, one line each
-    deadline: str  # "Ideas close Friday, 6 November at 18:00."
+    deadline: str  # "Ideas close Friday 6 November at 18:00."
     scan_hint: str  # under the code
     link: str  # the round's private deep link, in the QR code
 

@@ -66,6 +66,7 @@ class Acknowledgements:
     _buckets: dict[int, _Bucket] = field(default_factory=dict)
     _pending: dict[str, Refresh] = field(default_factory=dict)
     _jobs: dict[str, Job] = field(default_factory=dict)
+    _patient: set[str] = field(default_factory=set)
 
     def _take_reaction(self, chat_id: int, now: dt.datetime) -> bool:
         bucket = self._buckets.setdefault(chat_id, _Bucket(REACTION_BURST, now))
@@ -91,14 +92,20 @@ class Acknowledgements:
             ),
         )
 
-    def refresh_later(self, app: Application, key: str, refresh: Refresh) -> None:
-        """Run ``refresh`` (an edit of ``key``, e.g. one prompt) within :data:`EDIT_EVERY`,
-        once however many changes arrive before then."""
+    def refresh_later(
+        self, app: Application, key: str, refresh: Refresh, *, patient: bool = False, within: dt.timedelta = EDIT_EVERY
+    ) -> None:
+        """Run ``refresh`` (an edit of ``key``, e.g. one prompt) ``within`` :data:`EDIT_EVERY`,
+        once however many changes arrive before then. ``patient``: the edit may wait its
+        turn in the rate limiter as long as it takes (a ballot's ticks must show in the
+        end), instead of being dropped after :data:`GIVE_UP_AFTER`."""
         self._pending[key] = refresh
+        if patient:
+            self._patient.add(key)
         if key in self._jobs or app.job_queue is None:
             return  # already due soon; or no JobQueue installed, and flush() will send it
         self._jobs[key] = app.job_queue.run_once(
-            self._job_callback, when=EDIT_EVERY, data=key, name=f"acknowledge:{key}"
+            self._job_callback, when=within, data=key, name=f"acknowledge:{key}"
         )
 
     async def _job_callback(self, context: object) -> None:
@@ -107,7 +114,17 @@ class Acknowledgements:
     async def _run(self, key: str) -> bool:
         self._jobs.pop(key, None)
         refresh = self._pending.pop(key, None)
-        return refresh is not None and await best_effort(f"refresh:{key}", refresh())
+        if refresh is None:
+            return False
+        if key in self._patient:
+            self._patient.discard(key)
+            try:
+                await refresh()
+            except TelegramError as error:
+                log.info("event=refresh_failed what=%s error=%s", key, type(error).__name__)
+                return False
+            return True
+        return await best_effort(f"refresh:{key}", refresh())
 
     async def flush(self) -> int:
         """Carry out every pending refresh now (tests, shutdown); returns how many were sent."""

@@ -78,10 +78,16 @@ def _plan(queue: Any, deadline_id: int, name: str, when: float | dt.timedelta) -
 async def _job_callback(context: Any) -> None:
     """A job's attempt; if Telegram fails it even after the rate limiter's retries, try again later.
 
-    The row stays pending either way, so a restart would also carry it out.
+    The row stays pending either way, so a restart would also carry it out. At most
+    :data:`~bot.runtime.services.DEADLINES_AT_ONCE` jobs run their action at a time: a
+    thousand summaries falling due in one minute would otherwise all queue for the database
+    at once, and a member's command in a quiet group would wait behind every one of them
+    (what they post waits for Telegram's overall budget anyway, so running them all
+    together gains nothing).
     """
     try:
-        await fire(context.application, context.job.data)
+        async with context.application.services.deadline_slots:
+            await fire(context.application, context.job.data)
     except TelegramError:
         log.exception("event=deadline_failed job=%s retry_in=%ss", context.job.name, RETRY_FAILED.seconds)
         _plan(context.job_queue, context.job.data, context.job.name, RETRY_FAILED)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 
+from telegram import Bot
+
 from bot.runtime.clock import Clock
 
 CACHE_FOR = dt.timedelta(minutes=5)
@@ -33,3 +35,12 @@ class AdminCache:
 
     def forget(self, chat_id: int) -> None:
         self._entries.pop(chat_id, None)
+
+
+async def admins_of(bot: Bot, cache: AdminCache, chat_id: int) -> frozenset[int]:
+    """The group's administrators (its facilitators), from the cache or Telegram."""
+
+    async def fetch(chat: int) -> set[int]:
+        return {member.user.id for member in await bot.get_chat_administrators(chat)}
+
+    return await cache.admins(chat_id, fetch)

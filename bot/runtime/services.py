@@ -6,17 +6,21 @@ needs to survive a restart.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from bot.runtime.acknowledge import Acknowledgements
 from bot.runtime.clock import Clock
 from bot.runtime.config import Config
+from bot.runtime.hints import Hints
 from bot.runtime.refusals import Refusals
 from bot.runtime.roles import AdminCache
 from bot.runtime.updates.applied import AppliedUpdates
 from bot.runtime.updates.faults import DeferredUpdates
 from storage import Database
 from storage.members import Sightings
+
+DEADLINES_AT_ONCE = 8  # deadline jobs running their action at the same time (bot.runtime.deadlines)
 
 
 @dataclass
@@ -30,6 +34,10 @@ class Services:
     applied: AppliedUpdates = field(default_factory=AppliedUpdates)  # spares the replay guard's read
     deferred: DeferredUpdates = field(default_factory=DeferredUpdates)  # updates to apply again later
     refusals: Refusals = field(default_factory=Refusals)  # a repeated refusal gets a reaction
+    page_writes: asyncio.Lock = field(default_factory=asyncio.Lock)  # public page builds and removals, one at a time
+    scrub_when_applied: set[int] = field(default_factory=set)  # update ids: checkpoint the log once recorded
+    deadline_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(DEADLINES_AT_ONCE))
+    hints: Hints = field(default_factory=Hints)  # an unasked hint at most once a minute per member
 
     @property
     def db(self) -> Database:

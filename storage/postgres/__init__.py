@@ -399,12 +399,13 @@ class PostgresDatabase:
             self._claimed.discard(name)
 
     async def scrub(self) -> None:
-        """Rewrite the tables a forgotten member's details lived in, so their old row versions
-        leave the data files (``VACUUM FULL``). The write-ahead log and any backup keep
+        """Rewrite the tables a forgotten member's details lived in (their row, and the raw
+        copies of their updates still waiting), so the old row versions leave the data files
+        (``VACUUM FULL``). The write-ahead log and any backup keep
         them until they are recycled: see the operators' guide."""
         async with self._write_turn, self._writers.acquire() as raw:
             try:
-                await raw.execute("VACUUM (FULL) members")
+                await raw.execute("VACUUM (FULL) members, inbox")
             except _DRIVER_ERRORS as error:
                 raise _storage_error(error) from error
 

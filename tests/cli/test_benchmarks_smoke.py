@@ -11,10 +11,12 @@ import datetime as dt
 import pytest
 
 from benchmarks import (
+    budgets,
     charts,
     due_summaries,
     ingest,
     notices,
+    opinion_groups,
     pressure,
     site_build,
     startup,
@@ -35,10 +37,14 @@ def test_every_benchmark_runs_at_tiny_sizes_and_prints_its_row():
         charts.measure(ideas=25, runs=1),
         *notices.measure(5),
         *site_build.measure(rounds=3, ideas=9, ledger=20),
+        *opinion_groups.measure(participants=40, statements=12, probes=3),
+        *budgets.measure_winners(projects=8, ballots=40),
+        *budgets.measure_vote(4),
     ]
     printed = table(figures)
-    assert len(figures) == 12  # every figure of `python -m benchmarks` is here
+    assert len(figures) == 18  # every figure of `python -m benchmarks` is here
     assert len(printed.splitlines()) == 2 + len(figures)
     assert all(figure.name in printed for figure in figures)
     assert "3 delivered, 0 x 429" in printed
     assert "public page full build, 9 ideas / 3 rounds" in printed
+    assert "same winners: yes" in printed and "12 taps answered" in printed

@@ -73,6 +73,15 @@ def test_transcript_shows_a_facilitator_opening_a_round(played):
     assert "Fatima: /round 2d 1d" in part and "Round #1" in part
 
 
+def test_transcript_shows_an_edit_and_an_extended_deadline(played):
+    part = section(played[1], "correct")
+    assert "Fatima: /edit 1 What should we do with the empty lot behind the library?" in part
+    assert "Round #1 now asks: ⁨What should we do with the empty lot behind the library?⁩" in part
+    assert "Its ideas stay as they are." in part
+    assert "Fatima: /extend 1 12h" in part
+    assert "Round #1: ideas now close Wednesday 4 November at 22:00 (in 2 days)." in part
+
+
 def test_transcript_shows_ideas_from_neighbours_in_their_languages(played):
     part = section(played[1], "ideas")
     for name, text in IDEAS:
@@ -151,6 +160,23 @@ def test_transcript_shows_a_paper_tally_counted_with_the_online_votes(played):
 def test_transcript_shows_the_outcome_recorded(played):
     part = section(played[1], "outcome")
     assert "Fatima: /outcome 1" in part and "You said, we did" in part
+
+
+def test_transcript_shows_a_proposal_decided_by_consent_with_a_reason(played):
+    part = section(played[1], "consent")
+    assert "Fatima: /consent 1d" in part and "[Agree] [Abstain] [Object] [Block]" in part
+    assert "Dawid presses [Object]" in part and "Dlaczego? Napisz tu uzasadnienie" in part  # in his Polish
+    assert "Passed: Agree 3 · Abstain 1 · Object 1 · Block 0. 5 neighbours took part." in part
+    assert "• \u2068Dawid\u2069 (object): \u2068Najpierw" in part
+
+
+def test_transcript_shows_a_small_budget_chosen_within_its_money(played):
+    part = section(played[1], "budget")
+    assert "Fatima: /budget 600 GBP 3h 3h" in part and "Idea 1 of round #4 costs £250." in part
+    assert "[Choose projects privately]" in part and "Chosen: £450 of £600 (2 projects)." in part
+    assert "Paper ballots of budget round #4: 3 voters." in part
+    assert "2 projects funded: £500 of £600 spent, £100 left." in part
+    assert "Bot sends an image" in part
 
 
 def test_transcript_shows_two_neighbours_logging_and_confirming_time(played):

@@ -7,12 +7,19 @@ import datetime as dt
 import pytest
 from telegram.constants import PollLimit
 
-from bot.domain.ballots import lay_out, option_label, parse_quick_poll
+from bot.domain import i18n
+from bot.domain.ballots import lay_out, option_label
+from bot.domain.ballots import parse_quick_poll as parse_with
 from bot.domain.errors import DomainError
 from bot.domain.rounds import Idea, IdeaStatus
 from bot.domain.text_limits import pack_messages, telegram_length
+from bot.domain.when import Reader
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def parse_quick_poll(text: str):
+    return parse_with(Reader(i18n.translator("en"), "Europe/London", NOW), text)
 
 
 def idea(number: int, text: str | None = None) -> Idea:
@@ -73,10 +80,12 @@ def test_long_lists_are_packed_into_messages_within_the_limit_in_order():
 
 def test_quick_poll_reads_duration_question_and_options():
     quick = parse_quick_poll("2d When shall we meet? Saturday 10:00; Sunday 14:00 ;Monday")
-    assert quick.voting == dt.timedelta(days=2)
+    assert quick.voting_ends_at == NOW + dt.timedelta(days=2)
     assert quick.question == "When shall we meet? Saturday 10:00"
     assert quick.options == ("Sunday 14:00", "Monday")
-    assert parse_quick_poll("Tea or coffee?; Tea; Coffee").voting is None
+    assert parse_quick_poll("Tea or coffee?; Tea; Coffee").voting_ends_at is None
+    assert parse_quick_poll("Friday 18:00 Tea or coffee?; Tea; Coffee").voting_ends_at == dt.datetime(
+        2026, 11, 6, 18, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,9 @@ import pytest
 
 from bot.domain import i18n
 from bot.domain.errors import DomainError
-from bot.domain.notices import deliver_at, parse_switch
+from bot.domain.notices import RETRY_AFTER, deliver_at, next_try, parse_switch
 from bot.domain.outcomes import (
+    REVIEW_TIME,
     OutcomeStatus,
     OutcomeUpdate,
     next_status,
@@ -17,6 +18,7 @@ from bot.domain.outcomes import (
     parse_update,
     review_due,
 )
+from bot.domain.when import Reader
 
 EN = i18n.translator("en")
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
@@ -53,13 +55,30 @@ def test_review_is_due_in_30_days_unless_finished():
     assert review_due(OutcomeStatus.DROPPED, NOW) is None
 
 
+def _review(text: str) -> dt.datetime:
+    return parse_review(Reader(EN, "UTC", NOW, day_time=REVIEW_TIME), text)
+
+
 def test_review_dates_and_durations():
-    zone = dt.timezone.utc
-    assert parse_review("2w", NOW, zone) == NOW + dt.timedelta(weeks=2)
-    assert parse_review("2026-11-03", NOW, zone) == dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC)
-    for bad in ("2026-11-02", "2026-02-30", "tomorrow", "2027-12-01"):
-        with pytest.raises(DomainError):
-            parse_review(bad, NOW, zone)
+    assert _review("2w") == NOW + dt.timedelta(weeks=2)
+    assert _review("2 weeks") == NOW + dt.timedelta(weeks=2)
+    assert _review("a month") == NOW + dt.timedelta(days=30)
+    assert _review("tomorrow") == dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC)
+    assert _review("2026-11-03") == dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC)
+    assert _review("3 Nov") == dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("bad", ["2026-11-02", "2026-02-30", "yesterday", "2027-12-01", "next year", "soon"])
+def test_review_in_the_past_beyond_a_year_or_unreadable_is_refused(bad):
+    with pytest.raises(DomainError):
+        _review(bad)
+
+
+def test_review_limit_is_a_year_one_below_at_and_above():
+    assert _review("365d") == NOW + dt.timedelta(days=365)
+    assert _review("366d") == NOW + dt.timedelta(days=366)
+    with pytest.raises(DomainError, match="at most a year"):
+        _review("367d")
 
 
 @pytest.mark.parametrize("local, expected", [
@@ -85,3 +104,16 @@ def test_switch_words():
     assert parse_switch(i18n.translator("pl"), "wyłączone") is False
     with pytest.raises(DomainError):
         parse_switch(EN, "maybe")
+
+
+def test_a_refused_notice_is_tried_again_after_each_pause_then_given_up():
+    noon = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
+    assert [next_try(refused, noon, LONDON) for refused in range(1, len(RETRY_AFTER) + 1)] == [
+        noon + pause for pause in RETRY_AFTER
+    ]
+    assert next_try(len(RETRY_AFTER) + 1, noon, LONDON) is None
+
+
+def test_a_retry_that_would_fall_in_the_quiet_hours_waits_for_8():
+    late = dt.datetime(2026, 11, 2, 20, 45, tzinfo=dt.UTC)  # 20:45 in London; 30 minutes on is 21:15
+    assert next_try(len(RETRY_AFTER), late, LONDON) == dt.datetime(2026, 11, 3, 8, 0, tzinfo=dt.UTC)

@@ -40,11 +40,39 @@ async def test_a_whole_round_over_http(live):
         live.server.act(lambda telegram, resident=resident, choice=choice: telegram.vote_updates(resident, poll_id, choice))
     await live.until_applied()
 
-    live.send(live.facilitator, "/close")
+    live.send(live.facilitator, "/close now")
     await live.until(said(live, "4 neighbours voted."))
     results = [text for text in live.texts() if "4 neighbours voted." in text][0]
-    assert "1. \u2068Plant <b>bulbs</b> & wildflowers\u2069 — 3 votes, 75%" in results
+    assert "1st · idea 2 · \u2068Plant <b>bulbs</b> & wildflowers\u2069 — 3 votes, 75%" in results
     assert live.telegram.polls[poll_id]["is_closed"] is True
     await live.until_sent(1, "sendPhoto")
     [chart] = live.telegram.files
     assert chart.method == "sendPhoto" and chart.size > 1000  # the image itself came over multipart
+
+
+async def test_the_inbox_stores_each_update_as_telegram_sent_it(live, monkeypatch):
+    """Serialising the parsed update again (to_dict) cost about as much as handling it: the
+    polling source hands the inbox the JSON of the getUpdates answer itself."""
+    import json
+
+    from telegram import Update
+
+    from bot.runtime.updates import inbox
+
+    stored: list[str] = []
+    store = inbox.stored.store
+
+    async def noting_store(conn, rows, now):
+        rows = list(rows)
+        stored.extend(payload for _update_id, payload in rows)
+        await store(conn, rows, now)
+
+    def never(_update):
+        raise AssertionError("an update was serialised again")
+
+    monkeypatch.setattr(inbox.stored, "store", noting_store)
+    monkeypatch.setattr(Update, "to_dict", never)
+    live.add_bot()
+    sent = live.server.act(lambda telegram: telegram.message_update(live.group, live.residents[0], "/help"))
+    await live.until_sent(2)
+    assert json.loads(stored[-1]) == json.loads(json.dumps(sent))

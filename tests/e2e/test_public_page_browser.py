@@ -46,7 +46,7 @@ async def _published(harness, language: str) -> Path:
     [poll_id] = await poll_ids(harness, round_)
     await harness.vote(ben, poll_id, [0])
     await harness.vote(chloe, poll_id, [0, 1])
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     async with harness.db.read() as conn:
         group = await groups.get_by_chat(conn, harness.group.id)
     return site.folder(harness.app, group.site_token)

@@ -51,10 +51,10 @@ async def test_assisted_idea_is_voted_on_and_credited_in_ballot_and_results(harn
     assert [option["text"] for option in poll["options"]] == ["1. Plant trees", "2. A bench"]
     [poll_id] = await poll_ids(harness, round_)
     await harness.vote(harness.residents[1], poll_id, [1])
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     assert (await current(harness, round_)).stage is Stage.CLOSED
     results = next(text for text in harness.texts() if "Results of round #1" in text)
-    assert "1. \u2068A bench\u2069 — \u2068Maria\u2069 (via \u2068Fatima\u2069) — 1 vote" in results
+    assert "1st · idea 2 · \u2068A bench\u2069 — \u2068Maria\u2069 (via \u2068Fatima\u2069) — 1 vote" in results
 
 
 async def test_export_flags_the_assisted_idea_with_who_entered_it_and_when(harness):
@@ -107,7 +107,7 @@ async def test_assist_on_a_round_no_longer_collecting_is_refused(harness):
     round_ = await open_round(harness)
     await harness.send(harness.residents[0], "Plant trees", reply_to=round_.prompt_message_id)
     await harness.send(harness.facilitator, "/vote")
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     await harness.send(harness.facilitator, "/assist 1 Maria: A bench")
     assert harness.last_text() == "Round #1 is not collecting ideas any more."
     assert len(await stored_ideas(harness, round_)) == 1
@@ -135,3 +135,97 @@ def test_a_colon_in_the_idea_stays_in_the_idea_and_a_leading_number_is_the_round
     assisted = parse_assist("3 Maria: Meet at 10:30")
     assert (assisted.round_number, assisted.name, assisted.text) == (3, "Maria", "Meet at 10:30")
     assert parse_assist("Maria: 2 benches").round_number is None
+
+
+# ------------------------------------------- an assisted neighbour's name and their consent
+
+
+def _page(harness, group_site_token: str, name: str = "round-1.html") -> str:
+    from bot.flows import site
+
+    return (site.folder(harness.app, group_site_token) / name).read_text()
+
+
+async def _site_token(harness) -> str:
+    from storage import groups
+
+    async with harness.db.read() as conn:
+        return (await groups.get_by_chat(conn, harness.group.id)).site_token
+
+
+async def test_the_public_page_names_an_assisted_neighbour_only_where_they_agreed(harness):
+    await harness.send(harness.facilitator, "/settings public on")
+    round_ = await open_round(harness)
+    await harness.send(harness.facilitator, "/assist 1 Maria: A bench by the bus stop")
+    await harness.send(harness.facilitator, "/assist 1 Mr Okafor (agreed): Fix the lift")
+    [bench, lift] = await stored_ideas(harness, round_)
+    assert (bench.assisted_name, bench.assisted_agreed) == ("Maria", False)
+    assert (lift.assisted_name, lift.assisted_agreed) == ("Mr Okafor", True)
+    await harness.send(harness.facilitator, "/settings timezone Europe/Warsaw")  # rebuilds the page
+    page = _page(harness, await _site_token(harness))
+    assert "a neighbour (via \u2068Fatima\u2069)" in page and "Maria" not in page
+    assert "\u2068Mr Okafor\u2069 (via \u2068Fatima\u2069)" in page
+    await harness.send(harness.residents[0], "/ideas")  # inside the group the name stays
+    assert "1. \u2068A bench by the bus stop\u2069 — \u2068Maria\u2069 (via \u2068Fatima\u2069)" in harness.last_text()
+    await harness.send(harness.facilitator, "/summary")
+    assert not any("Maria" in text for text in harness.texts() if "What happened since" in text)
+
+
+@pytest.mark.parametrize(("language", "marker"), [("pl", "(zgoda)"), ("pl", "(Agreed)"), ("ar", "(موافق)"), ("ur", "(رضامند)")])
+async def test_the_agreed_marker_is_written_in_the_groups_language_or_in_english(harness, language, marker):
+    round_ = await open_round(harness)
+    await harness.send(harness.facilitator, f"/settings language {language}")
+    await harness.send(harness.facilitator, f"/assist 1 Maria {marker}: A bench")
+    [idea] = await stored_ideas(harness, round_)
+    assert (idea.assisted_name, idea.assisted_agreed) == ("Maria", True)
+
+
+async def test_brackets_that_are_no_marker_stay_part_of_the_name(harness):
+    round_ = await open_round(harness)
+    await harness.send(harness.facilitator, "/assist 1 Maria (flat 4): A bench")
+    [idea] = await stored_ideas(harness, round_)
+    assert (idea.assisted_name, idea.assisted_agreed) == ("Maria (flat 4)", False)
+
+
+async def test_a_facilitator_forgets_an_assisted_neighbours_name_on_their_request(harness, tmp_path):
+    await harness.send(harness.facilitator, "/settings public on")
+    round_ = await open_round(harness)
+    await harness.send(harness.facilitator, "/assist 1 Wilhelmina Quist (agreed): A bench")
+    await harness.send(harness.facilitator, "/assist 1 wilhelmina  quist: Fix the lift")
+    await harness.send(harness.facilitator, "/assist 1 Maria: Plant trees")
+    await harness.send(harness.facilitator, "/forget Wilhelmina Quist")
+    assert "removed from 2 ideas" in harness.last_text()
+    ideas = await stored_ideas(harness, round_)
+    assert [(idea.assisted_name, idea.assisted_agreed) for idea in ideas] == [("", False), ("", False), ("Maria", False)]
+    await harness.send(harness.residents[0], "/ideas")
+    listing = harness.last_text()
+    assert "1. \u2068A bench\u2069 — a neighbour (via \u2068Fatima\u2069)" in listing and "Wilhelmina" not in listing
+    page = _page(harness, await _site_token(harness))
+    assert "Wilhelmina" not in page and "A bench" in page
+    await harness.send(harness.facilitator, "/export")
+    (params,) = harness.telegram.sent("sendDocument", harness.group.id)
+    with zipfile.ZipFile(io.BytesIO(params["document"][1])) as archive:
+        rows = list(csv.DictReader(io.StringIO(archive.read("ideas.csv").decode("utf-8-sig"))))
+    assert [r["author"] for r in rows] == ["a neighbour (via Fatima)"] * 2 + ["Maria (via Fatima)"]
+    for path in tmp_path.iterdir():
+        if path.name.startswith("coprod.sqlite3"):
+            assert b"Wilhelmina" not in path.read_bytes() and b"wilhelmina" not in path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize("command", ["/forget Nobody", "/forget", "/forget    "])
+async def test_forgetting_a_name_that_was_never_entered_changes_nothing(harness, command):
+    round_ = await open_round(harness)
+    await harness.send(harness.facilitator, "/assist 1 Maria: A bench")
+    await harness.send(harness.facilitator, command)
+    assert "Nothing was changed" in harness.last_text() or "/forget Maria" in harness.last_text()
+    [idea] = await stored_ideas(harness, round_)
+    assert idea.assisted_name == "Maria"
+
+
+async def test_residents_cannot_forget_an_assisted_name(harness):
+    round_ = await open_round(harness)
+    await harness.send(harness.facilitator, "/assist 1 Maria: A bench")
+    await harness.send(harness.residents[0], "/forget Maria")
+    assert "only the group's facilitators" in harness.last_text()
+    [idea] = await stored_ideas(harness, round_)
+    assert idea.assisted_name == "Maria"

@@ -51,7 +51,7 @@ async def voted_and_closed(harness, count: int) -> None:
         options = len(harness.telegram.polls[poll_id]["options"])
         await harness.vote(harness.residents[0], poll_id, list(range(options)))
         await harness.vote(harness.residents[1], poll_id, [0])
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
 
 
 @pytest.mark.parametrize(("ideas", "caption_more"), [(MAX_BARS - 1, None), (MAX_BARS, None), (MAX_BARS + 1, "and 1 more idea"), (250, "and 230 more ideas")])

@@ -55,15 +55,15 @@ async def test_log_confirm_thank_ledger_privacy_and_forget_end_to_end(harness, b
     assert "Confirmed by Chloe" in message_text(harness, message_id)
 
     await harness.send(ben, "/credits")
-    assert "Balance 2 hours" in harness.last_text()
+    assert harness.last_text() == "You have given 2 hours to neighbours; balance +2 hours."
 
     helped = await harness.send(ben, "I fixed the gate latch")
     await harness.send(chloe, "/thank 1h for the gate", reply_to=helped)
     assert "Chloe thanked Ben with 1 hour" in plain(harness.last_text())
     await harness.send(ben, "/credits")
-    assert "Balance 3 hours" in harness.last_text()
+    assert harness.last_text() == "You have given 3 hours to neighbours; balance +3 hours."
     await harness.send(chloe, "/credits")
-    assert "Balance -1 hour" in harness.last_text()
+    assert harness.last_text() == "You have received 1 hour of help from neighbours; balance -1 hour."
 
     await harness.send(chloe, "/ledger")
     listing = plain(harness.last_text())
@@ -99,7 +99,7 @@ async def test_log_confirm_thank_ledger_privacy_and_forget_end_to_end(harness, b
         ("/log 0m tidying", "between 15 minutes and 12 hours"),
         ("/log -2h tidying", "not an amount of time I understand"),
         ("/log 13h tidying", "between 15 minutes and 12 hours"),
-        ("/log abc tidying", "not an amount of time I understand"),
+        ("/log abc tidying", "how long and what you did"),
         ("/log 2h", "say what you did"),
     ],
 )
@@ -307,8 +307,9 @@ async def test_credits_in_private_covers_every_group_with_recent_entries(harness
     await harness.send(ben, "/log 30m leaflets", chat=other)
     await harness.send_private(ben, "/credits")
     text = plain(harness.last_text(harness.telegram.private_chat(ben)))
-    assert "Chapel Street neighbours: Balance 2 hours" in text
-    assert "Mill Lane: Balance 0 minutes" in text and "1 entry is waiting for a confirmation" in text
+    assert "Chapel Street neighbours: You have given 2 hours to neighbours; balance +2 hours." in text
+    assert "Mill Lane: No time given or received yet; balance 0 minutes." in text
+    assert "1 entry is waiting for a confirmation" in text
     assert "litter pick" in text and "leaflets" in text and "+2 hours" in text
 
 

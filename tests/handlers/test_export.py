@@ -14,7 +14,8 @@ from storage import rounds as stored_rounds
 from tests.support.credit_helpers import confirmed_entry
 from tests.support.ideas_helpers import open_round
 
-FILES = {"rounds.csv", "ideas.csv", "votes.csv", "outcomes.csv", "ledger.csv", "needs_offers.csv", "paper_ballots.csv"}
+FILES = {"rounds.csv", "ideas.csv", "votes.csv", "outcomes.csv", "ledger.csv", "needs_offers.csv", "paper_ballots.csv",
+         "round_changes.csv", "consent_positions.csv"}
 
 
 async def seed_rounds(harness) -> None:

@@ -91,7 +91,7 @@ async def test_a_demoted_admin_cannot_close_as_soon_as_telegram_says_so(harness)
     await harness.send(chloe, "/vote")  # the admin list is read, and cached, with Chloe in it
     assert (await current(harness, round_)).stage is Stage.VOTING
     await harness.deliver(harness.telegram.admin_change_update(harness.group, harness.facilitator, chloe, promoted=False))
-    await harness.send(chloe, "/close")
+    await harness.send(chloe, "/close now")
     assert "only the group's facilitators" in harness.last_text()
     assert (await current(harness, round_)).stage is Stage.VOTING
 
@@ -103,6 +103,6 @@ async def test_without_a_chat_member_update_a_demotion_counts_when_the_cache_exp
     await harness.send(chloe, "/vote")
     harness.group.admins.discard(chloe.id)  # the bot is not an admin: Telegram tells it nothing
     harness.advance(seconds=CACHE_FOR.total_seconds())
-    await harness.send(chloe, "/close")
+    await harness.send(chloe, "/close now")
     assert "only the group's facilitators" in harness.last_text()
     assert (await current(harness, round_)).stage is Stage.VOTING

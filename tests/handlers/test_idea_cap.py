@@ -102,7 +102,7 @@ async def test_a_facilitators_poll_options_do_not_count(harness):
 async def test_facilitators_set_the_cap(harness, cap):
     round_ = await open_round(harness)
     await harness.send(harness.facilitator, f"/settings cap {cap}")
-    assert f"Ideas per member in a round (cap): {cap}" in harness.last_text()
+    assert harness.last_text() == f"Each member may now put {cap} idea{'s' if cap > 1 else ''} into a round."
     ben = harness.residents[0]
     await send_ideas(harness, ben, cap + 1)
     assert len(await ideas_of(harness, round_, ben)) == cap
@@ -111,7 +111,7 @@ async def test_facilitators_set_the_cap(harness, cap):
 
 async def test_the_highest_cap_is_accepted(harness):
     await harness.send(harness.facilitator, f"/settings cap {MAX_IDEA_CAP}")
-    assert f"Ideas per member in a round (cap): {MAX_IDEA_CAP}" in harness.last_text()
+    assert harness.last_text() == f"Each member may now put {MAX_IDEA_CAP} ideas into a round."
 
 
 @pytest.mark.parametrize("bad", ["0", str(MAX_IDEA_CAP + 1), "²", "ten", "-1", "1" * 30])
@@ -125,3 +125,26 @@ async def test_a_bad_cap_is_refused_and_nothing_changes(harness, bad):
 async def test_only_facilitators_change_the_cap(harness):
     await harness.send(harness.residents[0], "/settings cap 50")
     assert "only the group's facilitators" in harness.last_text()
+
+
+@pytest.mark.parametrize("how", ["idea", "assist", "private"])
+async def test_facilitators_are_not_capped_when_they_seed_a_round(harness, how):
+    round_ = await open_round(harness)
+    fatima = harness.facilitator
+    seeded = 44  # Polis conveners seed 12-44 statements
+    chat = harness.telegram.private_chat(fatima)
+    for index in range(seeded):
+        if how == "idea":
+            await harness.send(fatima, f"/idea Statement {index}")
+        elif how == "assist":
+            await harness.send(fatima, f"/assist 1 Neighbour {index}: Statement {index}")
+        else:
+            await harness.send_private(fatima, f"/start idea-{round_.link_token}")
+            await harness.send_private(fatima, f"Statement {index}")
+            message = last_bot_message(harness, chat)
+            await harness.press(fatima, message["message_id"], dict(buttons(message))["With my name"], chat=chat)
+    assert len(await ideas_of(harness, round_, fatima)) == seeded
+    assert not any("limit of ideas" in text for text in harness.texts() + answers_of(harness))
+    ben = harness.residents[0]
+    await send_ideas(harness, ben, DEFAULT_IDEA_CAP + 1)  # residents still are
+    assert len(await ideas_of(harness, round_, ben)) == DEFAULT_IDEA_CAP

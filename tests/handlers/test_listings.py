@@ -157,10 +157,10 @@ async def tied_round(harness, count: int) -> None:
     await harness.send(harness.facilitator, "/vote")
     (poll_id,) = await poll_ids(harness, round_)
     await harness.vote(harness.residents[0], poll_id, list(range(count)))
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
 
 
-@pytest.mark.parametrize(("tied", "more"), [(4, ""), (5, ""), (6, "= 1 more idea (1 vote)"), (10, "= 5 more ideas (1 vote)")])
+@pytest.mark.parametrize(("tied", "more"), [(4, ""), (5, ""), (6, "; 1 more idea (1 vote each)"), (10, "; 5 more ideas (1 vote each)")])
 async def test_rounds_names_at_most_five_long_tied_winners_and_counts_the_rest(harness, tied, more):
     await tied_round(harness, tied)
     (answer,) = await ask(harness, "/rounds")

@@ -226,7 +226,7 @@ async def test_cancel_by_author_or_facilitator_only(harness, ben, chloe):
     await harness.send(chloe, "/cancel")
     assert "Please give the number" in plain(harness.last_text())
     await harness.send(chloe, "/cancel 999")
-    assert "no need or offer #999" in plain(harness.last_text())
+    assert "no round, need or offer #999" in plain(harness.last_text())
     await harness.send(ben, f"/cancel {need.id}")
     await harness.send(harness.facilitator, f"/cancel {offer.id}")
     assert [p.status for p in await postings(harness)] == [PostingStatus.CANCELLED] * 2
@@ -243,7 +243,7 @@ async def test_cancel_by_author_or_facilitator_only(harness, ben, chloe):
 async def test_needs_lapse_after_30_days_and_offers_after_90_with_a_note(harness, ben, chloe):
     from bot.runtime.deadlines import run_due
 
-    harness.telegram.private_chat(ben)
+    await harness.send_private(ben, "/start")
     need = await post(harness, ben, "/need 1h a ladder")
     offer = await post(harness, ben, "/offer a lift")
     harness.advance(days=29, hours=23)

@@ -66,7 +66,7 @@ async def test_results_tell_every_reachable_participant_once_in_their_language(h
             await harness.send_private(person, "/start")
     harness.telegram.block(blocked)
     before = len(private_calls(harness))
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     await run_due(harness.app)
     told = [p for p in people if p.id not in never_started and p is not blocked]
     assert len(told) == 7
@@ -77,8 +77,8 @@ async def test_results_tell_every_reachable_participant_once_in_their_language(h
     polish = private_texts(harness, people[0])[-1]
     assert "Twój pomysł" in polish and "Chapel Street neighbours" in polish
     english = private_texts(harness, people[2])[-1]
-    assert "Your idea Idea 3: place =2, 0 votes." in english
-    assert "Chosen: Idea 1" in private_texts(harness, voters[0])[-1]
+    assert "Your idea: tied for 2nd · idea 3 · Idea 3, 0 votes." in english
+    assert "Chosen: 1st · idea 1 · Idea 1" in private_texts(harness, voters[0])[-1]
     assert harness.last_text() == "7 neighbours who took part in round #1 were told privately."
     async with harness.db.read() as conn:
         assert not (await members.get(conn, blocked.id)).reachable
@@ -91,7 +91,7 @@ async def test_a_blocked_member_hears_again_once_they_write(harness):
     await took_part_round(harness, [ben], authors=[ben], supporters=[ben], voters=[ben])
     await harness.send_private(ben, "/start")
     harness.telegram.block(ben)
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     await run_due(harness.app)
     await harness.send(harness.facilitator, "/outcome 1 Bench ordered")
     await run_due(harness.app)

@@ -51,11 +51,12 @@ async def test_progress_beyond_its_edges_is_refused(harness, percent):
     assert await history(harness, round_) == []
 
 
-@pytest.mark.parametrize("text", ["/outcome 1 finished: bench fixed", "/outcome 1 finished"])
+@pytest.mark.parametrize("text", ["/outcome 1 finishd: bench fixed", "/outcome 1 finishd"])
 async def test_unknown_status_word_is_refused(harness, text):
     round_ = await closed_round(harness, ["Fix the bench"], [0])
     await harness.send(harness.facilitator, text)
-    assert "“\u2068finished\u2069” is not a status" in harness.last_text()
+    assert "“\u2068finishd\u2069” is not a status" in harness.last_text()
+    assert "planned, in progress, a percentage such as 40%, half done, done or dropped" in harness.last_text()
     assert await history(harness, round_) == []
 
 
@@ -135,9 +136,9 @@ async def test_review_moves_the_reminder(harness):
     await closed_round(harness, ["Fix the bench"], [0])
     await harness.send(harness.facilitator, "/outcome 1 Bench ordered")
     await harness.send(harness.facilitator, "/review 1 2w")
-    assert "The next update on round #1 is due Monday, 16 November at 09:00" in harness.last_text()
+    assert "The next update on round #1 is due Monday 16 November at 09:00" in harness.last_text()
     await harness.send(harness.facilitator, "/review 1 2026-12-01")
-    assert "due Tuesday, 1 December at 09:00" in harness.last_text()
+    assert "due Tuesday 1 December at 09:00" in harness.last_text()
     harness.advance(days=28)  # past the first date (16 November), before the new one
     await run_due(harness.app)
     assert "waiting for an update" not in harness.last_text()
@@ -148,8 +149,9 @@ async def test_review_moves_the_reminder(harness):
 
 @pytest.mark.parametrize(
     ("when", "answer"),
-    [("2026-11-01", "has passed"), ("yesterday", "not a time I understand"),
-     ("2026-13-01", "not a time I understand"), ("0d", "not a time I understand"), ("", "Write the round number")],
+    [("2026-11-01", "has already passed"), ("yesterday", "not a time I understand"),
+     ("2026-13-01", "not a date on the calendar"), ("0d", "has passed"), ("next year", "not a time I understand"),
+     ("", "Write the round number")],
 )  # fmt: skip
 async def test_review_in_the_past_or_unreadable_is_refused(harness, when, answer):
     round_ = await closed_round(harness, ["Fix the bench"], [0])

@@ -9,11 +9,11 @@ from tests.support.round_helpers import poll_ids, round_with_ideas
 async def closed_round(harness, ideas: list[str], votes: list[int]):
     """A round voted on (one resident per chosen option) and closed."""
     round_ = await round_with_ideas(harness, ideas)
-    await harness.send(harness.facilitator, "/vote")
+    await harness.send(harness.facilitator, f"/vote {round_.number}")
     [poll_id] = await poll_ids(harness, round_)
     for person, option in zip(harness.residents, votes, strict=False):
         await harness.vote(person, poll_id, [option])
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     return round_
 
 
@@ -66,7 +66,7 @@ async def test_rounds_lists_open_rounds_with_stage_and_deadline(harness):
     assert "Open rounds" in text
     assert "#1 \u2068Where should the new bench go?\u2069 — collecting ideas" in text
     # the fake clock starts on Monday 2 November 2026, 09:00 UTC; London is on GMT then
-    assert "until Thursday, 5 November at 09:00 (in 3 days)" in text
+    assert "until Thursday 5 November at 09:00 (in 3 days)" in text
 
 
 async def test_rounds_shows_closed_rounds_with_winner_ties_and_latest_outcome(harness):
@@ -77,10 +77,10 @@ async def test_rounds_shows_closed_rounds_with_winner_ties_and_latest_outcome(ha
     await harness.send(harness.residents[2], "/rounds")
     text = harness.last_text()
     assert "Recently closed" in text
-    assert "Chosen: \u2068Plant bulbs\u2069 (2 votes)" in text
-    assert "Outcome: planned, last update Monday, 2 November at 09:00: \u2068Bulbs planted\u2069" in text
+    assert "Chosen: idea 2 · \u2068Plant bulbs\u2069 (2 votes)" in text
+    assert "Outcome: planned, last update Monday 2 November at 09:00: \u2068Bulbs planted\u2069" in text
     assert "Bulbs ordered" not in text
-    assert "Chosen: \u2068Tea\u2069 = \u2068Coffee\u2069 (1 vote)" in text
+    assert "Tied for first: idea 1 · \u2068Tea\u2069; idea 2 · \u2068Coffee\u2069 (1 vote each)" in text
     assert "No outcome recorded yet." in text
 
 

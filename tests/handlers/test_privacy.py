@@ -219,3 +219,29 @@ async def test_forgetme_still_confirms_when_an_old_message_cannot_be_edited(harn
     confirmation = harness.telegram.messages[(ben.id, last_private_message_id(harness, ben))]
     assert confirmation["text"].startswith("Done. Your name and personal details are removed")
     assert (await stored_member(harness, ben)).forgotten
+
+
+async def test_mydata_holds_the_activity_record_that_decides_who_is_nudged(harness):
+    ben = harness.residents[0]
+    await harness.send(ben, "/help")
+    harness.advance(hours=2)
+    await harness.send(ben, "/help")
+    async with harness.db.read() as conn:
+        stored = await conn.fetch_all("SELECT * FROM group_members WHERE user_id = ?", (ben.id,))
+    await harness.send_private(ben, "/mydata")
+    _filename, content = private_document(harness, ben)
+    [group] = json.loads(content)["groups"]
+    assert group["title"] == "Chapel Street neighbours"
+    [row] = stored
+    for column in row.keys():
+        if column not in ("group_id", "user_id"):
+            assert group[column] == row[column], column
+    assert group["last_seen_at"] != group["first_seen_at"]
+
+
+async def test_mydata_lists_the_rounds_the_member_opened(harness):
+    await open_round(harness, "Should we plant trees on Chapel Street?")
+    await harness.send_private(harness.facilitator, "/mydata")
+    _filename, content = private_document(harness, harness.facilitator)
+    [opened] = json.loads(content)["rounds_opened"]
+    assert opened["question"] == "Should we plant trees on Chapel Street?" and opened["number"] == 1

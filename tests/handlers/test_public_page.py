@@ -3,9 +3,13 @@ shows only what may be public (no Telegram ids, usernames or ledger notes; hidde
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from bot.domain import callbacks
 from bot.flows import site
@@ -43,7 +47,7 @@ async def _published_round(harness):
     [poll_id] = await poll_ids(harness, round_)
     await harness.vote(ben, poll_id, [0, 1])
     await harness.vote(chloe, poll_id, [0])
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     await harness.send(harness.facilitator, "/outcome 1 The council fixed the bench in May.")
     await confirmed_entry(harness, ben, harness.facilitator, "/log 2h litter pick on Chapel St")
     await harness.send(harness.facilitator, "/settings timezone Europe/Warsaw")  # a settings change rebuilds it
@@ -71,8 +75,7 @@ async def test_turning_it_on_tells_the_facilitator_where_the_page_is(harness):
     assert group.public_page and re.fullmatch(r"[0-9a-f]{32}", group.site_token)
     index = _folder(harness, group) / "index.html"
     assert index.exists()
-    assert str(index.resolve()) in harness.last_text()
-    assert "Public page (public): on" in harness.last_text()
+    assert harness.last_text().startswith(f"The public page is on. The bot keeps it at {index.resolve()};")
 
 
 async def test_the_page_shows_rounds_ideas_results_chart_outcomes_and_hours(harness):
@@ -248,14 +251,15 @@ async def test_with_no_hours_yet_the_index_says_so_rather_than_zero_minutes(harn
 async def test_assisted_and_voice_ideas_are_named_on_the_page_as_in_the_chat(harness):
     await harness.send(harness.facilitator, "/settings public on")
     round_ = await open_round(harness)
-    await harness.send(harness.facilitator, "/assist Mr Okafor: A ramp at the library", reply_to=round_.prompt_message_id)
+    await harness.send(harness.facilitator, "/assist Mr Okafor (agreed): A ramp at the library",
+                       reply_to=round_.prompt_message_id)  # fmt: skip
     await harness.send(harness.residents[0], reply_to=round_.prompt_message_id,
                        voice={"file_id": "v1", "file_unique_id": "u1", "duration": 4})  # fmt: skip
     (job,) = harness.app.job_queue.get_jobs_by_name(f"site-round:{round_.id}")
     await job.run(harness.app)
     page = (_folder(harness, await _group(harness)) / f"round-{round_.number}.html").read_text()
     page = page.replace("\u2068", "").replace("\u2069", "")  # names are direction-isolated
-    assert "Mr Okafor (via " in page
+    assert "Mr Okafor (via " in page and "(agreed)" not in page
     assert "Voice idea 2 by " in page
 
 
@@ -268,3 +272,97 @@ async def test_reversed_hours_are_not_counted_on_the_page(harness):
     await site.refresh(harness.app, group.id)
     index = (_folder(harness, group) / "index.html").read_text()
     assert "No volunteering has been confirmed yet." in index and "2 hours" not in index
+
+
+def _hours_rows(index: str) -> list[tuple[str, str]]:
+    """The index's "Hours given" table as (who, time) pairs, tags stripped."""
+    table = index.split("Hours given", 1)[1]
+    cells = re.findall(r"<tr><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td></tr>", table)
+    return [(re.sub(r"<[^>]+>", "", who), time) for who, time in cells]
+
+
+async def test_the_page_does_not_name_the_hours_of_a_member_who_hid_their_name(harness):
+    ben, chloe = harness.residents[:2]
+    await harness.send(harness.facilitator, "/settings public on")
+    await harness.send(chloe, "/privacy")
+    await confirmed_entry(harness, chloe, harness.facilitator, "/log 3h sanded the bench")
+    await confirmed_entry(harness, ben, harness.facilitator, "/log 2h litter pick on Chapel St")
+    await harness.send(harness.facilitator, "/settings timezone Europe/Warsaw")  # a settings change rebuilds it
+    index = (_folder(harness, await _group(harness)) / "index.html").read_text()
+    assert _hours_rows(index) == [("Ben", "2 hours"), ("Neighbours who prefer not to be named", "3 hours")]
+    assert "Chloe" not in index
+    await harness.send(chloe, "/privacy")  # shown again: her hours are hers again on the page
+    index = (_folder(harness, await _group(harness)) / "index.html").read_text()
+    assert _hours_rows(index) == [("Chloe", "3 hours"), ("Ben", "2 hours")]
+
+
+class PausedPublish:
+    """Public page builds that stop before they write, once paused, until let go on."""
+
+    def __init__(self, publish) -> None:
+        self._publish = publish
+        self.writing, self.go_on = threading.Event(), threading.Event()
+        self.go_on.set()
+
+    def pause(self) -> None:
+        self.writing.clear()
+        self.go_on.clear()
+
+    def __call__(self, *args, **kwargs):
+        self.writing.set()
+        self.go_on.wait(10)
+        return self._publish(*args, **kwargs)
+
+
+@pytest.fixture
+def paused_publish(monkeypatch) -> PausedPublish:
+    from bot.render import site_files
+
+    paused = PausedPublish(site_files.publish)
+    monkeypatch.setattr(site_files, "publish", paused)
+    return paused
+
+
+def _noting_turn_off(monkeypatch) -> tuple[asyncio.Event, asyncio.Event]:
+    """Events set when the bot starts removing a page turned off (the setting is stored) and when it has."""
+    turn_off, started, removed = site.turn_off, asyncio.Event(), asyncio.Event()
+
+    async def noted(*args):
+        started.set()
+        await turn_off(*args)
+        removed.set()
+
+    monkeypatch.setattr(site, "turn_off", noted)
+    return started, removed
+
+
+async def test_turning_it_off_while_the_site_command_builds_leaves_no_page_behind(harness, monkeypatch, paused_publish):
+    await open_round(harness)
+    await harness.send(harness.facilitator, "/settings public on")
+    group = await _group(harness)
+    paused_publish.pause()
+    _started, removed = _noting_turn_off(monkeypatch)
+    # python -m bot site beside the bot: the same rebuild, in another process
+    building = asyncio.create_task(site.rebuild(harness.db, _site_dir(harness), group.id, harness.clock.now()))
+    assert await asyncio.to_thread(paused_publish.writing.wait, 10)
+    await harness.send(harness.facilitator, "/settings public off")
+    assert removed.is_set() and not _folder(harness, group).exists()
+    paused_publish.go_on.set()
+    assert await building is None
+    assert not _folder(harness, group).exists()
+
+
+async def test_turning_it_off_during_the_bots_own_rebuild_leaves_no_page_behind(harness, monkeypatch, paused_publish):
+    await open_round(harness)
+    await harness.send(harness.facilitator, "/settings public on")
+    group = await _group(harness)
+    paused_publish.pause()
+    started, _removed = _noting_turn_off(monkeypatch)
+    rebuilding = asyncio.create_task(site.refresh(harness.app, group.id))  # a debounced rebuild, mid-way
+    assert await asyncio.to_thread(paused_publish.writing.wait, 10)
+    turning_off = asyncio.create_task(harness.send(harness.facilitator, "/settings public off"))
+    await started.wait()
+    paused_publish.go_on.set()
+    await asyncio.gather(rebuilding, turning_off)
+    assert not (await _group(harness)).public_page
+    assert not _folder(harness, group).exists()

@@ -54,7 +54,10 @@ async def test_another_member_another_chat_or_another_refusal_is_answered(harnes
     private = harness.telegram.private_chat(ben)
     await harness.send_private(ben, "/rounds")
     await harness.send_private(ben, "/ledger")  # another command, the same words of refusal
-    assert len([text for text in harness.texts(private) if "works in a group chat" in text]) == 2
+    assert [text for text in harness.texts(private) if "works in your group chat" in text] == [
+        "/rounds works in your group chat (\u2068Chapel Street neighbours\u2069): send it there, and I will answer in the group.",
+        "/ledger works in your group chat (\u2068Chapel Street neighbours\u2069): send it there, and I will answer in the group.",
+    ]
     assert reactions(harness) == []
 
 
@@ -64,3 +67,22 @@ async def test_repeats_beyond_the_reaction_budget_get_nothing(harness):
         await harness.send(ben, BAD)
     assert answers(harness) == [REFUSAL]
     assert 1 <= len(reactions(harness)) < 29
+
+
+async def test_a_corrected_command_is_answered_even_when_its_refusal_reads_the_same(harness):
+    ben = harness.residents[0]
+    await harness.send(ben, "/log 0h x")
+    harness.advance(seconds=3)
+    corrected = await harness.send(ben, "/log 13h x")
+    first, second = harness.texts()[-2:]
+    assert first == second, "the two refusals read the same"
+    assert reactions(harness) == []
+    assert harness.telegram.sent("sendMessage")[-1]["reply_parameters"]["message_id"] == corrected
+
+
+async def test_the_same_command_with_the_same_arguments_is_throttled_whatever_the_spacing(harness):
+    ben = harness.residents[0]
+    await harness.send(ben, "/ideas ²")
+    repeat = await harness.send(ben, "/ideas@coprod_test_bot   ²")
+    assert answers(harness) == [REFUSAL]
+    assert [int(r["message_id"]) for r in reactions(harness)] == [repeat]

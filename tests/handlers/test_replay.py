@@ -16,11 +16,14 @@ import contextlib
 import pytest
 
 from bot.domain import callbacks
+from storage import rounds
 from tests.support.credit_helpers import plain
 from tests.support.ideas_helpers import buttons, last_bot_message
 
 TABLES = ("groups", "members", "rounds", "ideas", "polls", "poll_options", "ballots", "round_results",
-          "outcomes", "proposals", "proposal_supporters", "ledger_entries", "deadlines")  # fmt: skip
+          "outcomes", "proposals", "proposal_supporters", "ledger_entries", "deadlines", "consent_rounds",
+          "consent_positions", "budgets", "budget_costs", "budget_picks", "budget_ballots", "paper_tallies",
+          "paper_votes", "paper_budget_ballots")  # fmt: skip
 
 
 async def snapshot(harness) -> dict[str, list[tuple]]:
@@ -101,6 +104,9 @@ async def joined(harness):
         "/round What should we do with the empty lot?",
         "/poll Which day suits you?; Monday; Tuesday",
         "/propose A street party?",
+        "/consent Shall we start a tool library?",
+        "/propose consent Shall we start a tool library?",
+        "/budget 5000 GBP How should we spend the community chest?",
     ],
 )
 async def test_replayed_commands_that_open_things_open_them_once(joined, command):
@@ -113,6 +119,8 @@ async def test_replayed_commands_that_open_things_open_them_once(joined, command
         ("/round What should we do with the empty lot?", ["sendMessage"]),  # the prompt
         ("/poll Which day suits you?; Monday; Tuesday", ["sendMessage", "sendPoll"]),  # ideas, then the poll
         ("/propose A street party?", ["sendMessage"]),  # with its Support button
+        ("/consent Shall we start a tool library?", ["sendMessage"]),  # with its four buttons
+        ("/budget 5000 Spend the chest?", ["sendMessage"]),  # the prompt
         ("/log 2h litter pick on Chapel St", ["sendMessage"]),  # with Confirm and Reject
         ("/thank 1h for the gate", ["sendMessage"]),  # as a reply to the helper
     ],
@@ -233,7 +241,7 @@ async def test_replayed_votes_and_close_count_once(joined):
     joined.telegram.polls[poll_id]["is_anonymous"] = False  # a public poll also sends poll_answer
     for update in joined.telegram.vote_updates(joined.residents[2], poll_id, [0, 1]):
         await replayed(joined, update)
-    await replayed(joined, group_message(joined, joined.facilitator, "/close"))
+    await replayed(joined, group_message(joined, joined.facilitator, "/close now"))
 
 
 async def test_replayed_idea_by_command_is_stored_once(joined):
@@ -251,5 +259,56 @@ async def test_replayed_outcome_is_recorded_once(joined):
     prompt = await open_round(joined)
     await joined.send(joined.residents[0], "A garden", reply_to=prompt)
     await joined.send(joined.facilitator, "/vote")
-    await joined.send(joined.facilitator, "/close")
+    await joined.send(joined.facilitator, "/close now")
     await replayed(joined, group_message(joined, joined.facilitator, "/outcome 1 We planted it."), quietly=True)
+
+
+async def proposal_presses(harness) -> tuple[dict, dict]:
+    """A consent proposal; Chloe's press of Object, and her reply with the reason."""
+    await harness.send(harness.facilitator, "/consent Shall we start a tool library?")
+    proposal = last_bot_message(harness)
+    data = {button["text"]: button["callback_data"] for button in proposal["reply_markup"]["inline_keyboard"][0]}
+    chloe = harness.residents[1]
+    press = harness.telegram.callback_update(harness.group, chloe, proposal["message_id"], data["Object"])
+    reply = group_message(harness, chloe, "No room for it.", reply_to=proposal["message_id"])
+    return press, reply
+
+
+async def test_replayed_position_and_reason_are_stored_once(joined):
+    press, reply = await proposal_presses(joined)
+    await replayed(joined, press)
+    await replayed(joined, reply)
+
+
+async def budget_voting(harness) -> tuple[int, int]:
+    """A budget round with two costed ideas in its vote; its id and the first idea's id."""
+    await harness.send(harness.facilitator, "/budget 5000 Spend the chest?")
+    prompt = last_bot_message(harness)["message_id"]
+    for text in ("A bench", "A mural"):
+        await harness.send(harness.residents[0], text, reply_to=prompt)
+    for command in ("/cost 1 1000", "/cost 2 2000", "/vote"):
+        await harness.send(harness.facilitator, command)
+    return 1, 1
+
+
+async def test_replayed_cost_and_paper_ballots_are_stored_once(joined):
+    await joined.send(joined.facilitator, "/budget 5000 Spend the chest?")
+    prompt = last_bot_message(joined)["message_id"]
+    await joined.send(joined.residents[0], "A bench", reply_to=prompt)
+    await replayed(joined, group_message(joined, joined.facilitator, "/cost 1 1000"))
+    await joined.send(joined.facilitator, "/vote")
+    await replayed(joined, group_message(joined, joined.facilitator, "/paper 1 1x3"))
+
+
+async def test_replayed_ballot_buttons_change_nothing_more(joined):
+    round_id, idea_id = await budget_voting(joined)
+    ben = joined.residents[0]
+    chat = joined.telegram.private_chat(ben)
+    async with joined.db.read() as conn:
+        token = (await rounds.get(conn, round_id)).link_token
+    await joined.send(ben, f"/start budget-{token}", chat=chat)
+    ballot = last_bot_message(joined, chat)["message_id"]
+    pick = callbacks.encode(callbacks.Action.BUDGET_PICK, round_id, idea_id, 1, 0)
+    await replayed(joined, joined.telegram.callback_update(chat, ben, ballot, pick))
+    submit = callbacks.encode(callbacks.Action.BUDGET_SUBMIT, round_id, 0)
+    await replayed(joined, joined.telegram.callback_update(chat, ben, ballot, submit))

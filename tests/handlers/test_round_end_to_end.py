@@ -55,11 +55,13 @@ async def test_a_round_from_question_to_outcome(harness):
     await harness.vote(gosia, posted.poll_id, [3])  # changed her mind
 
     await harness.send(harness.facilitator, "/close")
+    assert "Close round #1 now?" in harness.last_text() and "5 neighbours have voted so far" in harness.last_text()
+    await harness.press_button(harness.facilitator, "Close it now")
     results = harness.last_text()
     assert "5 neighbours voted." in results
-    assert "1. \u2068Plant <b>bulbs</b> & wildflowers on the verge\u2069 — 3 votes, 60%" in results
-    assert "2. \u2068A monthly litter pick\u2069 — 2 votes, 40%" in results
-    assert "=3. \u2068Fix the bench by the bus stop\u2069 — 1 vote, 20%" in results
+    assert "1st · idea 2 · \u2068Plant <b>bulbs</b> & wildflowers on the verge\u2069 — 3 votes, 60%" in results
+    assert "2nd · idea 3 · \u2068A monthly litter pick\u2069 — 2 votes, 40%" in results
+    assert "tied for 3rd · idea 1 · \u2068Fix the bench by the bus stop\u2069 — 1 vote, 20%" in results
     assert len(harness.telegram.sent("sendPhoto")) == 1
     assert harness.telegram.polls[posted.poll_id]["is_closed"] is True
 
@@ -68,7 +70,7 @@ async def test_a_round_from_question_to_outcome(harness):
 
     await harness.send(farah, "/rounds")
     listing = harness.last_text()
-    assert "Chosen: \u2068Plant <b>bulbs</b> & wildflowers on the verge\u2069 (3 votes)" in listing
+    assert "Chosen: idea 2 · \u2068Plant <b>bulbs</b> & wildflowers on the verge\u2069 (3 votes)" in listing
     assert "Outcome: planned, last update " in listing
     assert ": \u2068Forty volunteers planted 2,000 bulbs in November.\u2069" in listing
 

@@ -31,7 +31,7 @@ async def test_facilitator_opens_round_with_default_durations(harness):
     assert "What should we do with the empty lot?" in text
     assert "reply to this message with your idea, or send it privately" in text
     assert f"https://t.me/coprod_test_bot?start=idea-{opened.link_token}" in text
-    assert "Thursday, 5 November at 09:00" in text and "in 3 days" in text
+    assert "Thursday 5 November at 09:00" in text and "in 3 days" in text
     assert "0 ideas so far" in text
     async with harness.db.read() as conn:
         deadline = await deadlines.get(conn, DeadlineKind.IDEAS_END, opened.id)
@@ -80,7 +80,7 @@ async def test_rounds_are_numbered_per_group(harness):
         ("/round 3d", "Please write the question after the command"),
         ("/round " + "x" * 301, "301 characters long; please keep it within 300"),
         ("/round 0d x", "A stage must last between 1 minute and 8 weeks"),
-        ("/round 5x x", "“\u20685x\u2069” is not a duration I understand"),
+        ("/round 5x x", "“\u20685x\u2069” is not a time I understand"),
     ],
 )
 async def test_bad_round_is_refused_and_nothing_is_stored(harness, command, answer):

@@ -6,11 +6,14 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import callbacks
+from bot.domain import callbacks, i18n
 from bot.domain.deadline_kinds import DeadlineKind
 from bot.domain.errors import DomainError
 from bot.domain.settings import SummarySchedule, parse
+from bot.domain.when import Reader
 from storage import deadlines, groups
+
+READER = Reader(i18n.translator("en"), "Europe/London", dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC))
 
 
 async def _group(harness):
@@ -43,17 +46,17 @@ async def test_bad_setting_is_refused_with_the_allowed_form_and_nothing_changes(
 
 
 async def test_facilitator_changes_each_setting_by_command(harness):
-    for command in (
-        "/settings timezone Europe/Warsaw",
-        "/settings summary daily 18:30",
-        "/settings ideas 1d",
-        "/settings vote 6h",
-        "/settings anonymous off",
-        "/settings support 5",
-        "/settings floor -7.5h",
+    for command, said in (
+        ("/settings timezone Europe/Warsaw", "The group's time zone is now Europe/Warsaw."),
+        ("/settings summary daily 18:30", "Summaries now come daily at 18:30."),
+        ("/settings ideas 1d", "Ideas now stay open 1 day."),
+        ("/settings vote 6h", "Voting now stays open 6 hours."),
+        ("/settings anonymous off", "Votes now show who voted."),
+        ("/settings support 5", "A proposal now needs 5 supporters."),
+        ("/settings floor -7.5h", "The lowest balance anyone may reach is now -7 hours 30 minutes."),
     ):
         await harness.send(harness.facilitator, command)
-        assert "Saved." in harness.last_text()
+        assert harness.last_text() == said
     group = await _group(harness)
     assert (group.timezone, group.summary_schedule) == ("Europe/Warsaw", "daily 18:30")
     assert (group.ideas_minutes, group.vote_minutes) == (24 * 60, 6 * 60)
@@ -166,11 +169,11 @@ def test_daily_summary_is_strictly_after_the_moment():
 
 
 def test_floor_accepts_hours_at_or_below_zero():
-    assert parse("floor", "-10") == {"floor_minutes": -600}
-    assert parse("floor", "0") == {"floor_minutes": 0}
+    assert parse("floor", "-10", READER) == {"floor_minutes": -600}
+    assert parse("floor", "0", READER) == {"floor_minutes": 0}
     for bad in ("5h", "abc", "-10m", ""):
         with pytest.raises(DomainError):
-            parse("floor", bad)
+            parse("floor", bad, READER)
 
 
 def test_summary_time_skipped_by_the_clock_change_falls_an_hour_later():

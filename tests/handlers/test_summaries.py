@@ -145,7 +145,7 @@ async def test_summary_telegram_refuses_is_kept_for_the_next_one(harness):
     harness.clock.set(following.due_at)
     await deadlines.run_due(harness.app)
     refused, posted = _summaries(harness.texts())  # the emulator records the refused call too
-    assert posted.startswith("What happened since Monday, 2 November")
+    assert posted.startswith("What happened since Monday 2 November")
 
 
 async def test_summary_of_a_closed_round_lists_its_leading_ideas_with_a_chart(harness):

@@ -78,22 +78,22 @@ async def test_close_publishes_ranked_results_with_ties_shares_and_a_chart(harne
     await harness.vote(chloe, poll_id, [1, 2])
     await harness.vote(dawid, poll_id, [1, 3])
     await harness.vote(ewa, poll_id, [0])
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     closed = await current(harness, round_)
     assert closed.stage is Stage.CLOSED and closed.voter_count == 4
     results = harness.last_text()
     assert "Results of round #1" in results and "4 neighbours voted." in results
     ranking = results.splitlines()[-4:]
     assert ranking == [
-        "1. \u2068Plant bulbs\u2069 — 3 votes, 75%",
-        "2. \u2068Paint the fence\u2069 — 2 votes, 50%",
-        "=3. \u2068Fix the bench\u2069 — 1 vote, 25%",
-        "=3. \u2068Clean the pond\u2069 — 1 vote, 25%",
+        "1st · idea 2 · \u2068Plant bulbs\u2069 — 3 votes, 75%",
+        "2nd · idea 3 · \u2068Paint the fence\u2069 — 2 votes, 50%",
+        "tied for 3rd · idea 1 · \u2068Fix the bench\u2069 — 1 vote, 25%",
+        "tied for 3rd · idea 4 · \u2068Clean the pond\u2069 — 1 vote, 25%",
     ]
     assert harness.telegram.polls[poll_id]["is_closed"] is True
     [photo] = harness.telegram.sent("sendPhoto")
     assert photo["caption"].startswith("Bar chart of the votes for each idea in round #1")
-    assert "2. Plant bulbs: 3 votes (75%)." in photo["caption"]
+    assert "1st · idea 2 · Plant bulbs: 3 votes (75%)." in photo["caption"]
     assert photo.get("parse_mode") is None  # plain text: member words need no escaping
     assert harness.telegram.files[-1].size > 0
     async with harness.db.read() as conn:
@@ -122,7 +122,7 @@ async def test_non_facilitator_cannot_close_round(harness):
 async def test_two_close_at_once_publish_one_result(harness):
     await round_with_ideas(harness, ["Fix the bench", "Plant bulbs"])
     await harness.send(harness.facilitator, "/vote")
-    await asyncio.gather(harness.send(harness.facilitator, "/close"), harness.send(harness.facilitator, "/close"))
+    await asyncio.gather(harness.send(harness.facilitator, "/close now"), harness.send(harness.facilitator, "/close now"))
     assert len([text for text in harness.texts() if "Results of round #1" in text]) == 1
     # the other /close is refused: it found the round voting and lost the race to close it, or
     # (PostgreSQL reads beside a write) found it closed already
@@ -146,7 +146,7 @@ async def test_deadlines_open_voting_then_close_it(harness):
 async def test_deadline_firing_after_close_changes_nothing(harness):
     round_ = await round_with_ideas(harness, ["Fix the bench", "Plant bulbs"])
     await harness.send(harness.facilitator, "/vote")
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     closed = await current(harness, round_)
     calls = len(harness.telegram.calls)
     harness.advance(days=10)
@@ -175,7 +175,7 @@ async def test_public_polls_count_each_voter_once_across_polls(harness):
     await harness.vote(chloe, second, [1])
     await harness.vote(dawid, first, [2])
     await harness.vote(dawid, first, [])  # took the vote back
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     assert (await current(harness, round_)).voter_count == 2
     assert "2 neighbours voted." in harness.last_text()
 
@@ -187,7 +187,7 @@ async def test_anonymous_voters_across_polls_are_the_busiest_polls_count(harness
     for person in harness.residents[:3]:
         await harness.vote(person, first, [0])
     await harness.vote(harness.residents[0], second, [1])
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     assert (await current(harness, round_)).voter_count == 3
 
 
@@ -219,7 +219,7 @@ async def test_quick_poll_opens_straight_in_voting_with_its_options(harness):
     await harness.vote(harness.residents[0], poll_id, [1])
     harness.advance(days=1)
     await run_due(harness.app)
-    assert "1. \u2068Sunday 14:00\u2069 — 1 vote, 100%" in harness.last_text()
+    assert "1st · idea 2 · \u2068Sunday 14:00\u2069 — 1 vote, 100%" in harness.last_text()
 
 
 async def _group_id(harness, conn) -> int:
@@ -278,7 +278,7 @@ async def test_close_while_the_polls_go_out_leaves_no_poll_open(harness, monkeyp
     monkeypatch.setattr(bot_class, "send_poll", first_poll_waits_for_close)  # bots are frozen
     vote = asyncio.create_task(harness.send(harness.facilitator, "/vote"))
     await first_poll_sent.wait()
-    await harness.send(harness.facilitator, "/close")
+    await harness.send(harness.facilitator, "/close now")
     closed.set()
     await vote
     assert (await current(harness, round_)).stage is Stage.CLOSED

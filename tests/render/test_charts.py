@@ -71,6 +71,14 @@ def test_a_character_no_font_has_is_reported_as_missing():
     assert charts.missing_glyphs("\U000e0100\u4e00") != set()
 
 
+def test_a_character_no_font_has_is_drawn_as_a_replacement_not_a_warning():
+    # a proposal in Chinese put to a group whose chart fonts have none: drawn, each made
+    # matplotlib warn of a missing glyph (an error under the test settings)
+    chart = results_chart(i18n.translator("en"), _round("\U000272c3 选哪个?"), _results(["一个想法", "Idea 2"]))
+    assert charts.png_now(chart)[:4] == b"\x89PNG"
+    assert charts.visual("选 a\U000272c3") == "\ufffd a\ufffd"
+
+
 def test_right_to_left_groups_get_a_mirrored_chart():
     question, texts = IDEAS["ar"]
     assert results_chart(i18n.translator("ar"), _round(question), _results(texts)).rtl
@@ -98,7 +106,7 @@ def test_the_caption_says_in_words_what_the_chart_shows():
     t = i18n.translator("en")
     chart = results_chart(t, _round("What first?"), _results(["Fix the bench", "More bins"]))
     assert chart.caption.startswith("Bar chart of the votes for each idea in round #3, “What first?”")
-    assert "1. Fix the bench: 3 votes (60%)." in chart.caption
+    assert "2nd · idea 1 · Fix the bench: 3 votes (60%)." in chart.caption
 
 
 def test_leading_ideas_are_marked_by_a_pattern_not_only_by_colour():

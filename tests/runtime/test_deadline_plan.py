@@ -61,3 +61,44 @@ async def test_a_stage_deadline_brings_its_reminder_job(harness):
     names = _job_names(harness)
     assert pending[DeadlineKind.IDEAS_END].job_name in names
     assert pending[DeadlineKind.REMINDER_IDEAS].job_name in names
+
+
+async def test_at_most_a_few_deadline_jobs_run_their_action_at_once(harness, monkeypatch):
+    """A thousand summaries due in one minute must not all queue for the database at once,
+    ahead of a member's command (the /help probe of benchmarks/pressure.py waited 3.46 s)."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from bot.runtime.services import DEADLINES_AT_ONCE
+
+    await harness.add_bot()
+    running, most, release = 0, 0, asyncio.Event()
+
+    async def slow_action(_app, _deadline) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await release.wait()
+        running -= 1
+
+    monkeypatch.setitem(harness.app.deadline_actions, DeadlineKind.PROPOSAL_LAPSE, slow_action)
+    async with harness.db.transaction() as conn:
+        planned = [
+            await deadlines.plan(harness.app, conn, group_id=1, kind=DeadlineKind.PROPOSAL_LAPSE, ref_id=ref,
+                                 due_at=harness.clock.now())  # fmt: skip
+            for ref in range(1, 31)
+        ]
+    jobs = [
+        asyncio.create_task(deadlines._job_callback(SimpleNamespace(
+            application=harness.app, job=SimpleNamespace(data=deadline.id, name=deadline.job_name),
+            job_queue=harness.app.job_queue)))  # fmt: skip
+        for deadline in planned
+    ]
+    for _ in range(500):  # every job had many turns to start its action
+        await asyncio.sleep(0)
+    assert most == running == DEADLINES_AT_ONCE
+    release.set()
+    await asyncio.gather(*jobs)
+    async with harness.db.read() as conn:
+        done = [(await stored_deadlines.get(conn, DeadlineKind.PROPOSAL_LAPSE, ref)).done_at for ref in range(1, 31)]
+    assert all(done)

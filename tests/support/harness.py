@@ -76,6 +76,28 @@ class Harness:
     async def press(self, person: Person, message_id: int, data: str, *, chat: Chat | None = None) -> None:
         await self.deliver(self.telegram.callback_update(chat or self.group, person, message_id, data))
 
+    def buttons(self, chat: Chat | None = None) -> list[tuple[int, str, str]]:
+        """(message id, text, callback data) of every button on the bot's messages in the
+        chat as they stand now (edited ones without theirs), newest message first."""
+        found = []
+        for message in reversed(self.telegram.bot_messages((chat or self.group).id)):
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+                found += [(message["message_id"], button["text"], button.get("callback_data", "")) for button in row]
+        return found
+
+    def asked(self, chat: Chat | None = None) -> list[str]:
+        """The buttons of the bot's newest message that has any (a question it asked)."""
+        found = self.buttons(chat)
+        return [text for message_id, text, _ in found if message_id == found[0][0]] if found else []
+
+    async def press_button(self, person: Person, label: str, *, chat: Chat | None = None) -> None:
+        """``person`` presses the newest button whose text contains ``label``."""
+        for message_id, text, data in self.buttons(chat):
+            if label in text:
+                await self.press(person, message_id, data, chat=chat)
+                return
+        raise LookupError(f"no button reading {label!r}")
+
     async def vote(self, person: Person, poll_id: str, option_ids: list[int]) -> None:
         for update in self.telegram.vote_updates(person, poll_id, option_ids):
             await self.deliver(update)

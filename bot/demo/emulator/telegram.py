@@ -134,11 +134,15 @@ class Chat:
     admins: set[int] = field(default_factory=set)
     owner: int | None = None
     members: set[int] = field(default_factory=set)  # everyone else in the chat (not admins)
+    person: Person | None = None  # a private chat's other side: Telegram names the chat after them
 
     def as_chat(self) -> dict[str, Any]:
         chat: dict[str, Any] = {"id": self.id, "type": self.type}
         if self.title:
             chat["title"] = self.title
+        if self.person is not None:
+            chat |= {key: value for key, value in self.person.as_user().items()
+                     if key in ("first_name", "last_name", "username")}  # fmt: skip
         return chat
 
 
@@ -181,6 +185,7 @@ class FakeTelegram:
         self.pending_updates: deque[dict[str, Any]] = deque()
         self.blocked: set[int] = set()  # people who blocked the bot
         self.webhook: dict[str, Any] | None = None  # setWebhook's parameters while one is set
+        self._failing: dict[int, list[Any]] = {}  # chat id -> [code, description, times left or None]
         self._message_ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1))
         self._update_ids = itertools.count(1)
         self._ids = itertools.count(1)
@@ -196,6 +201,7 @@ class FakeTelegram:
             if moved_to is not None:  # what Telegram answers any call into an upgraded group
                 return {"ok": False, "error_code": 400, "parameters": {"migrate_to_chat_id": moved_to},
                         "description": "Bad Request: group chat was upgraded to a supergroup chat"}  # fmt: skip
+            self._fail_if_asked(_as_int(params.get("chat_id")))
             if self.flood_limits is not None:
                 wait = self.flood_limits.admit(params.get("chat_id"))
                 if wait is not None:
@@ -215,6 +221,28 @@ class FakeTelegram:
                 answer["parameters"] = {"retry_after": error.retry_after}
             return answer
         return {"ok": True, "result": result}
+
+    def fail_chat(self, chat_id: int, code: int, description: str, *, times: int | None = None) -> None:
+        """Answer every call into ``chat_id`` with ``code`` (``times`` calls, or until
+        :meth:`heal_chat`), as Telegram does when it fails for one chat: a 400 it keeps
+        refusing, a 500 of its own."""
+        if not (code == 400 and description.startswith("Bad Request: ")) and code not in (500, 502):
+            raise ValueError(f"not an error Telegram answers for one chat: {code} {description!r}")
+        self._failing[chat_id] = [code, description, times]
+
+    def heal_chat(self, chat_id: int) -> None:
+        self._failing.pop(chat_id, None)
+
+    def _fail_if_asked(self, chat_id: int | None) -> None:
+        failing = self._failing.get(chat_id) if chat_id is not None else None
+        if failing is None:
+            return
+        code, description, times = failing
+        if times is not None:
+            failing[2] = times - 1
+            if failing[2] <= 0:
+                del self._failing[chat_id]
+        raise TelegramError(code, description)
 
     def _now(self) -> int:
         moment = self.clock.now() if self.clock else dt.datetime.now(dt.UTC)
@@ -423,9 +451,12 @@ class FakeTelegram:
 
     def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         """Admins and the owner as in ``getChatAdministrators``; anyone seen in the chat or
-        added with :meth:`join` is a member; everyone else has left (``ChatMemberLeft``)."""
+        added with :meth:`join` is a member; everyone else has left (``ChatMemberLeft``); a
+        user Telegram does not know (a deleted account) is a 400."""
         chat = self._chat(params["chat_id"])
         user_id = int(params["user_id"])
+        if user_id not in self.people and user_id != self.bot.id:
+            raise TelegramError(400, "Bad Request: user not found")
         person = self.people.get(user_id) or self.bot
         if user_id in chat.admins:
             return next(
@@ -510,7 +541,7 @@ class FakeTelegram:
         self.blocked.add(person.id)
 
     def private_chat(self, person: Person) -> Chat:
-        chat = self.chats.get(person.id) or Chat(id=person.id, type="private")
+        chat = self.chats.get(person.id) or Chat(id=person.id, type="private", person=person)
         self.chats[person.id] = chat
         return chat
 
@@ -606,6 +637,42 @@ class FakeTelegram:
         change = {"chat": chat.as_chat(), "from": actor.as_user(), "date": self._now(),
                   "old_chat_member": old, "new_chat_member": new}  # fmt: skip
         return self._update(my_chat_member=change)
+
+    def departure_updates(
+        self, chat: Chat, person: Person, *, removed_by: Person | None = None, update: str = "chat_member"
+    ) -> list[dict[str, Any]]:
+        """``person`` leaves the group (or an admin ``removed_by`` removes them), as Telegram tells
+        the bot: a ``chat_member`` update (sent only to a bot that is an administrator), a
+        ``left_chat_member`` service message, or both (``update="both"``)."""
+        chat.members.discard(person.id)
+        updates = []
+        if update in ("chat_member", "both"):
+            old = {"status": "member", "user": person.as_user()}
+            new: dict[str, Any] = {"status": "left", "user": person.as_user()}
+            if removed_by is not None:
+                new = {"status": "kicked", "user": person.as_user(), "until_date": 0}
+            self.spec.check_object("ChatMemberBanned" if removed_by else "ChatMemberLeft", new)
+            change = {"chat": chat.as_chat(), "from": (removed_by or person).as_user(), "date": self._now(),
+                      "old_chat_member": old, "new_chat_member": new}  # fmt: skip
+            self.spec.check_object("ChatMemberUpdated", change)
+            updates.append(self._update(chat_member=change))
+        if update in ("left_chat_member", "both"):
+            message = self._new_message(chat, removed_by or person, left_chat_member=person.as_user())
+            updates.append(self._update(message=message))
+        return updates
+
+    def arrival_update(self, chat: Chat, person: Person) -> dict[str, Any]:
+        """``person`` joins (or is added back to) the group: a ``new_chat_members`` service message."""
+        chat.members.add(person.id)
+        message = self._new_message(chat, person, new_chat_members=[person.as_user()])
+        return self._update(message=message)
+
+    def delete_account(self, person: Person) -> None:
+        """The person deletes their Telegram account: Telegram no longer finds them anywhere."""
+        self.people.pop(person.id, None)
+        for chat in self.chats.values():
+            chat.members.discard(person.id)
+            chat.admins.discard(person.id)
 
     def admin_change_update(self, chat: Chat, actor: Person, subject: Person, *, promoted: bool) -> dict[str, Any]:
         """An administrator promotes or demotes a member (a ``chat_member`` update)."""

@@ -66,6 +66,20 @@ class Approval:
     async def voters_so_far(self, conn: Connection, round_: Round) -> int:
         return await round_voters(conn, round_.id)
 
+    async def votable(self, conn: Connection, round_: Round, standing: Sequence[Idea]) -> list[Idea]:
+        return list(standing)
+
+    def knows_voters(self, group: Group) -> bool:
+        """Telegram says who voted only in public polls."""
+        return not group.anonymous_votes
+
+    async def replied(self, app: CoprodApplication, round_: Round, *, member_id: int | None, text: str | None,
+                      source: Source) -> bool:  # fmt: skip
+        return False
+
+    async def answered_privately(self, app: CoprodApplication, member_id: int, text: str | None) -> int | None:
+        return None
+
 
 APPROVAL = Approval()
 
@@ -128,14 +142,14 @@ async def open_quick_poll(
     whatever of the ballot the crash kept from being posted.
     """
     now = app.services.clock.now()
-    minutes = whole_minutes(quick.voting) if quick.voting else group.vote_minutes
+    ends_at = quick.voting_ends_at or voting_deadline(now, group.vote_minutes)
     async with app.services.db.transaction() as conn:
         round_ = await rounds.by_source(conn, source)
         if round_ is None:
             round_ = await rounds.create(
                 conn, group_id=group.id, question=quick.question, created_by=created_by,
-                now=now, ideas_ends_at=None, voting_minutes=minutes,
-                voting_ends_at=voting_deadline(now, minutes), kind=Kind.POLL, source=source,
+                now=now, ideas_ends_at=None, voting_minutes=whole_minutes(ends_at - now),
+                voting_ends_at=ends_at, kind=Kind.POLL, source=source,
             )  # fmt: skip
             for option in quick.options:
                 await rounds.add_idea(conn, round_id=round_.id, text=option, folded=fold(option),

@@ -31,7 +31,7 @@ from bot.runtime.retries import Backoff
 from bot.runtime.services import Services
 from bot.runtime.updates import faults, lanes
 from bot.runtime.updates.shared_lanes import SharedLanes
-from storage import Database, TransientError
+from storage import Connection, Database, TransientError
 from storage import inbox as stored
 
 log = logging.getLogger(__name__)
@@ -88,15 +88,22 @@ class Inbox:
         """The bot a source calls Telegram through and decodes updates with (``Update.de_json``)."""
         return self._app.bot
 
-    async def receive(self, updates: Sequence[Update]) -> None:
+    async def receive(self, updates: Sequence[Update], payloads: Sequence[str] | None = None) -> None:
         """The entry point of every update source: store ``updates`` in one transaction, then
         queue them in their chats' lanes; ids stored or applied before are ignored.
+        ``payloads`` are the updates' JSON as Telegram sent it, when the source has it
+        (serialising a parsed update again costs about as much as handling it).
 
         It returns only once the batch is durable, so the source may then confirm it to
         Telegram (the next ``getUpdates`` offset, a webhook's answer); a database fault
         raises, with nothing stored. :meth:`receive_until_stored` waits such faults out.
         """
-        rows = [(update.update_id, json.dumps(update.to_dict()), lanes.lane_name(update)) for update in updates]
+        if payloads is None:
+            payloads = [json.dumps(update.to_dict()) for update in updates]
+        rows = [
+            (update.update_id, payload, lanes.lane_name(update))
+            for update, payload in zip(updates, payloads, strict=True)
+        ]
         database = self._services.db
         # a webhook's single update is one statement: no BEGIN, no COMMIT, and no read when it is new
         async with database.one_statement() if len(rows) == 1 else database.transaction() as conn:
@@ -124,12 +131,12 @@ class Inbox:
     def _room_for(self, count: int) -> bool:
         return self._taken_in and len(self._lanes) + count <= MAX_BACKLOG and not self._disk_full
 
-    async def receive_until_stored(self, updates: Sequence[Update]) -> None:
+    async def receive_until_stored(self, updates: Sequence[Update], payloads: Sequence[str] | None = None) -> None:
         """:meth:`receive`, retrying while the database is busy or the disk full: for a source
         whose updates Telegram keeps until confirmed, so it can wait (a stop cancels the wait)."""
         while True:
             try:
-                await self.receive(updates)
+                await self.receive(updates, payloads)
             except TransientError as error:
                 await self._wait_out(error)  # a stop cancels this task meanwhile
                 continue
@@ -202,8 +209,11 @@ class Inbox:
         try:
             async with self._services.db.one_statement() as conn:
                 await stored.mark_processed(conn, update_id, self._services.clock.now())
+            if update_id in self._services.scrub_when_applied:
+                await self._services.db.scrub()  # the update's raw copy is gone from the log too
         except TransientError as error:
             return error
+        self._services.scrub_when_applied.discard(update_id)
         self._services.applied.recorded(update_id)
         return None
 
@@ -258,3 +268,33 @@ class Inbox:
         await asyncio.gather(stopper, return_exceptions=True)
         for task in done - {stopper}:
             task.result()
+
+
+NAME_FIELDS = ("first_name", "last_name", "username")
+
+
+async def unname_stored(conn: Connection, user_id: int) -> int:
+    """Take a forgotten member's name out of every stored update still waiting to be applied
+    (the ``/forgetme`` press itself among them), so it stays in no database file; the
+    updates still apply, under an empty name. How many were rewritten."""
+    rewritten = {}
+    for update_id, payload in (await stored.everything_waiting(conn)).items():
+        unnamed = json.dumps(_unnamed(json.loads(payload), user_id))
+        if unnamed != payload:
+            rewritten[update_id] = unnamed
+    await stored.rewrite(conn, rewritten)
+    return len(rewritten)
+
+
+def _unnamed(value: object, user_id: int) -> object:
+    """``value`` (an update's JSON) with the names of ``user_id``'s user and private chat
+    objects emptied, wherever they are (the sender, a pressed message's chat, a reply)."""
+    if isinstance(value, list):
+        return [_unnamed(item, user_id) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("id") == user_id and any(name in value for name in NAME_FIELDS):
+        value = {key: item for key, item in value.items() if key not in NAME_FIELDS[1:]}
+        if "first_name" in value:
+            value["first_name"] = ""
+    return {key: _unnamed(item, user_id) for key, item in value.items()}

@@ -10,9 +10,12 @@ Telegram. Telegram answers ``getUpdates`` only while no webhook is set, so
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import Conflict, Forbidden, InvalidToken, RetryAfter, TelegramError
 
 from bot.domain.errors import ConfigError
@@ -36,9 +39,11 @@ class PollingSource:
     def __init__(self, *, poll_timeout: float = POLL_TIMEOUT, batch_size: int = BATCH_SIZE) -> None:
         self._poll_timeout = poll_timeout
         self._batch_size = batch_size
+        self._answers: RawAnswers | None = None
 
     async def prepare(self, application: CoprodApplication) -> None:
         await application.bot.delete_webhook()
+        self._answers = RawAnswers.kept_by(application.bot)
 
     async def run(self, inbox: Inbox, stop: asyncio.Event) -> None:
         """Poll while holding the database's ``polling`` claim: processes sharing a PostgreSQL
@@ -77,5 +82,44 @@ class PollingSource:
                 continue
             backoff.reset()
             if updates:
-                await inbox.receive_until_stored(updates)
+                payloads = self._answers.payloads_of(updates) if self._answers is not None else None
+                await inbox.receive_until_stored(updates, payloads)
                 offset = updates[-1].update_id + 1
+
+
+class RawAnswers:
+    """The last ``getUpdates`` answer as Telegram sent it, so the inbox stores each update's
+    JSON without serialising the parsed update again (``to_dict`` cost about as much as
+    handling the update).
+
+    It wraps the bot's ``_do_post``, the step where every Bot API call passes with its raw
+    answer, as :mod:`bot.runtime.chat_migration` does; once per bot.
+    """
+
+    def __init__(self, bot: Bot) -> None:
+        self._last: list[dict[str, Any]] = []
+        post: Callable[..., Awaitable[Any]] = bot._do_post
+
+        async def do_post(endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
+            result = await post(endpoint, data, **kwargs)
+            if endpoint == "getUpdates" and isinstance(result, list):
+                self._last = result
+            return result
+
+        bot._do_post = do_post  # type: ignore[method-assign]
+
+    @classmethod
+    def kept_by(cls, bot: Bot) -> RawAnswers:
+        answers = getattr(bot, "_raw_answers", None)
+        if answers is None:
+            answers = cls(bot)
+            bot._raw_answers = answers  # type: ignore[attr-defined]
+        return answers
+
+    def payloads_of(self, updates: Sequence[Update]) -> list[str] | None:
+        """Each update's JSON from the answer they were parsed from; None if that answer is
+        not the last one seen (then the inbox serialises them itself)."""
+        last, self._last = self._last, []
+        if [item.get("update_id") for item in last] != [update.update_id for update in updates]:
+            return None
+        return [json.dumps(item) for item in last]
