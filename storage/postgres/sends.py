@@ -30,7 +30,7 @@ class SharedSendWindows:
         """Take a slot for one call into ``chat`` now and return 0.0, or return the seconds until
         one could be taken (nothing is taken then): at most ``limit - keep_free`` calls into the
         chat in any ``period`` seconds, and ``spacing`` seconds between any two calls at all.
-        One statement, ``coprod_reserve_send`` (migration 0019), so one round trip."""
+        One statement, ``coprod_reserve_send`` (migration 0026), so one round trip."""
         async with self._lone() as conn:
             row = await conn.fetch_one(
                 "SELECT coprod_reserve_send(?, ?, ?, ?)", (str(chat), limit - keep_free, period, spacing)
