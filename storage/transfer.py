@@ -17,7 +17,9 @@ TABLES = (
     "groups", "members", "group_members", "rounds", "proposals", "proposal_supporters", "ideas",
     "polls", "poll_options", "ballots", "round_results", "outcomes", "deadlines", "idea_drafts",
     "ledger_entries", "notices", "postings", "connections", "paper_tallies", "paper_votes",
-    "processed_updates", "inbox",
+    "processed_updates", "inbox", "statement_votes", "opinion_members", "round_changes", "held_commands",
+    "consent_rounds", "consent_positions", "budgets", "budget_costs", "budget_picks", "budget_ballots",
+    "paper_budget_ballots",
 )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import sqlite3
 import stat
 import subprocess
 
@@ -140,3 +141,72 @@ async def test_backup_is_a_pg_dump_created_owner_only_that_restores(harness, dat
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     listed = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True, text=True, check=True)
     assert "TABLE public members" in listed.stdout and "ledger_entries" in listed.stdout
+
+
+_TYPES = {"INTEGER": "bigint", "TEXT": "text", "REAL": "double precision"}  # SQLite's, as the baseline translates
+
+
+def _sqlite_schema(path) -> dict[str, set]:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        columns = {
+            (table, name, _TYPES[kind.upper()], bool(not_null or primary), _default(default))
+            for table in tables
+            for _cid, name, kind, not_null, default, primary in conn.execute(f"PRAGMA table_info('{table}')")
+        }
+        named = {(kind, name) for kind, name in conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_%'"
+        )}  # fmt: skip
+    return {"tables": set(tables), "columns": columns, "indexes and triggers": named}
+
+
+async def _postgres_schema(database) -> dict[str, set]:
+    async with database.read() as conn:
+        tables = {row[0] for row in await conn.fetch_all(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )} - {"coprod_schema"}  # fmt: skip
+        columns = {
+            (row[0], row[1], row[2], row[3] == "NO", _default(row[4]))
+            for row in await conn.fetch_all(
+                "SELECT table_name, column_name, data_type, is_nullable, column_default "
+                "FROM information_schema.columns WHERE table_schema = current_schema()"
+            )
+            if row[0] in tables
+        }
+        indexes = {("index", row[0]) for row in await conn.fetch_all(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))"
+        )}  # fmt: skip
+        triggers = {("trigger", row[0]) for row in await conn.fetch_all(
+            "SELECT DISTINCT trigger_name FROM information_schema.triggers WHERE trigger_schema = current_schema()"
+        )}  # fmt: skip
+    return {"tables": tables, "columns": columns, "indexes and triggers": indexes | triggers}
+
+
+def _default(text: str | None) -> str | None:
+    """A column's default as written, without PostgreSQL's casts (``'off'::text`` is ``'off'``,
+    ``'-600'::bigint`` is ``-600``)."""
+    if text is None:
+        return None
+    value = text.split("::", 1)[0]
+    return value.strip("'") if value.strip("'").lstrip("-").isdigit() else value
+
+
+@postgres_only
+async def test_postgresqls_migrations_leave_the_schema_sqlites_leave(database, tmp_path):
+    """Every table, column (type, NOT NULL, default), index and trigger of SQLite's schema,
+    and nothing else (PostgreSQL's own send windows aside)."""
+    await (await open_database(tmp_path / "schema.sqlite3")).close()
+    sqlite_schema = _sqlite_schema(tmp_path / "schema.sqlite3")
+    opened = await open_database(database)
+    try:
+        postgres_schema = await _postgres_schema(opened)
+    finally:
+        await opened.close()
+    own = {"outbound_sends"}
+    postgres_schema["tables"] -= own
+    postgres_schema["columns"] = {column for column in postgres_schema["columns"] if column[0] not in own}
+    postgres_schema["indexes and triggers"] -= {("index", "outbound_sends_by_chat"), ("index", "outbound_sends_by_time")}
+    for part, expected in sqlite_schema.items():
+        assert postgres_schema[part] - expected == set(), f"{part} only on PostgreSQL"
+        assert expected - postgres_schema[part] == set(), f"{part} only on SQLite"
