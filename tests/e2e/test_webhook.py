@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 import pytest
@@ -78,6 +79,24 @@ async def test_telegram_is_answered_only_once_the_update_is_in_the_inbox(hooked,
     hooked.send(hooked.residents[0], "/help")
     await hooked.until(lambda telegram: any(status == 200 for _, status in hooked.server.webhook.deliveries))
     assert await stored_and_applied(hooked) == (1, 0)
+
+
+async def test_an_update_is_stored_as_telegram_sent_it(hooked, monkeypatch):
+    real_store, stored = inbox_module.stored.store, []
+
+    async def noted(conn, rows, now):
+        stored.extend(rows)
+        return await real_store(conn, rows, now)
+
+    monkeypatch.setattr(inbox_module.stored, "store", noted)
+    update = {"update_id": 998, "message": {"text": "/help", "message_id": 1, "date": 0,
+                                            "chat": {"type": "group", "id": hooked.group.id},
+                                            "from": {"first_name": "Ann", "is_bot": False, "id": 667}}}  # fmt: skip
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(hooked.webhook.url, json=update, headers={SECRET_HEADER: hooked.webhook.secret})
+    assert answer.status_code == 200
+    [(update_id, payload, _lane)] = stored
+    assert (update_id, payload) == (998, json.dumps(update))  # not parsed and serialised again
 
 
 async def test_an_update_the_database_could_not_store_is_refused_and_comes_again(hooked, monkeypatch):
