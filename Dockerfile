@@ -31,7 +31,9 @@ RUN apt-get update \
 # owned by the bot's user, readable by a web server's, unlike /data.
 # pip writes each .po after its .mo; touching the .mo keeps them the newer, so the bot
 # loads the compiled catalogs instead of compiling the sources again in memory.
-RUN pip install /dist/*.whl \
+# With PostgreSQL's driver and the webhook's web server, so one image serves compose.yaml's
+# single bot (SQLite, polling) and its "scale" profile (PostgreSQL, webhook, replicas).
+RUN pip install "$(echo /dist/*.whl)[postgresql,webhook]" \
     && rm -rf /dist \
     && find "$(python -c 'import locales, os; print(os.path.dirname(locales.__file__))')" \
         -name '*.mo' -exec touch {} + \

@@ -63,10 +63,18 @@ def fake_api(*, flood_limits: bool = False) -> Iterator[tuple[str, EmulatorClien
         stop(process)
 
 
-def start_bot(url: str, database: Path, log: Path) -> subprocess.Popen:
-    """The real bot, ``python -m bot``, against the fake at ``url``."""
+WEBHOOK_SECRET = "benchmark-webhook-secret-0123456789"
+
+
+def start_bot(url: str, database: Path | str, log: Path, *, webhook: tuple[str, int] | None = None) -> subprocess.Popen:
+    """The real bot, ``python -m bot``, against the fake at ``url``: long polling, or with
+    ``webhook`` = (the URL Telegram is given, the loopback port this replica listens on)."""
     environment = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "COPROD_API_URL": url,
-                   "COPROD_DB": str(database), "COPROD_LOG_LEVEL": "WARNING"}  # fmt: skip
+                   "COPROD_DB": str(database), "COPROD_LOG_LEVEL": "WARNING",
+                   "COPROD_SITE_DIR": str(log.parent / "site")}  # fmt: skip
+    if webhook is not None:
+        environment |= {"COPROD_WEBHOOK_URL": webhook[0], "COPROD_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                        "COPROD_WEBHOOK_LISTEN": f"127.0.0.1:{webhook[1]}"}  # fmt: skip
     with log.open("a") as output:
         return spawn(["-m", "bot"], env=environment, stdout=output, stderr=subprocess.STDOUT)
 

@@ -26,12 +26,14 @@ from bot.runtime.services import Services
 from bot.runtime.updates import guard
 from handlers import FEATURES
 from handlers.errors import on_error
+from storage import is_server
 
 
 def sends_journal(config: Config) -> SendJournal | None:
-    """Recent sends are remembered next to the database (none for an in-memory one)."""
+    """Recent sends are remembered next to a SQLite file (none for an in-memory one; a
+    PostgreSQL database counts them in its own tables, for every replica)."""
     database = str(config.database)
-    return None if database == ":memory:" else SendJournal(Path(database + ".sends"))
+    return None if database == ":memory:" or is_server(database) else SendJournal(Path(database + ".sends"))
 
 
 def build_application(
@@ -59,6 +61,9 @@ def build_application(
         .base_url(config.api_url)
         .context_types(ContextTypes(context=CoprodContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
+        # No Updater: update sources (bot/runtime/updates/) feed the durable inbox instead,
+        # PTB's "custom webhook" pattern, for long polling too.
+        .updater(None)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
@@ -38,6 +39,10 @@ class Connection(Protocol):
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
         """Run one statement once per row of parameters; how many rows changed in all."""
 
+    async def execute_batch(self, sql: str, rows: Iterable[Params]) -> None:
+        """:meth:`execute_many` for a caller that needs no count: a server backend sends every
+        row in one round trip instead of one each."""
+
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run one ``INSERT`` into a table with an integer ``id``; the new row's id."""
 
@@ -51,8 +56,22 @@ class Connection(Protocol):
         a job for a deadline must not exist before its row does."""
 
 
+class SendWindows(Protocol):
+    """Telegram's outbound limits counted where every process serving the database sees them."""
+
+    async def reserve(self, chat: int | str, *, limit: int, period: float, keep_free: int, spacing: float) -> float:
+        """Take a slot for one call into ``chat`` now (0.0), or the seconds until one is free."""
+
+
 class Database(Protocol):
     """The bot's database. Writes are all-or-nothing; reads see only committed work."""
+
+    shared: bool
+    """Whether several bot processes may serve this database at once (PostgreSQL; SQLite's
+    file belongs to one process)."""
+
+    send_windows: SendWindows | None
+    """The outbound limits all processes share, for a shared database; None otherwise."""
 
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """Everything inside commits together or not at all."""
@@ -74,6 +93,15 @@ class Database(Protocol):
         """A consistent copy while the bot runs, created owner-only."""
 
     async def close(self) -> None: ...
+
+    async def continue_ids(self) -> None:
+        """After rows were copied in with their ids (:mod:`storage.transfer`): new rows get ids
+        after the copied ones."""
+
+    def claim(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """Hold ``name`` (a chat's lane, a deadline) against every process using this database
+        while inside; it yields False when another holder has it. A process that dies releases
+        what it held."""
 
 
 class StorageError(Exception):
@@ -98,10 +126,30 @@ class UnusableDatabase(StorageError):
     newer than this build): the bot stops with one line instead of retrying."""
 
 
+def is_server(address: str | os.PathLike[str]) -> bool:
+    """Whether ``address`` names a PostgreSQL server (``postgresql://...``) rather than a SQLite file."""
+    return str(address).startswith(("postgresql://", "postgres://"))
+
+
+def shown(address: str | os.PathLike[str]) -> str:
+    """``address`` as it may appear in a message or a log line: a URL's password masked."""
+    text = str(address)
+    if not is_server(text):
+        return text
+    parts = urllib.parse.urlsplit(text)
+    if parts.password is None:
+        return text
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
+
+
 async def open_database(address: str | os.PathLike[str]) -> Database:
-    """Open (creating and migrating) the database at ``address``: a SQLite file path, or
-    ``:memory:``. :class:`UnusableDatabase` if it cannot serve the bot."""
-    from storage import sqlite  # the backend is chosen here and in schema_versions, nowhere else
+    """Open (creating and migrating) the database at ``address``: a PostgreSQL URL, a SQLite
+    file path, or ``:memory:``. :class:`UnusableDatabase` if it cannot serve the bot."""
+    if is_server(address):  # the backend is chosen here and in schema_versions, nowhere else
+        from storage import postgres  # asyncpg is needed only by those who choose PostgreSQL
+
+        return await postgres.PostgresDatabase.open(str(address))
+    from storage import sqlite
 
     return await sqlite.SQLiteDatabase.open(address)
 
@@ -110,6 +158,10 @@ def schema_versions(address: str | os.PathLike[str]) -> tuple[int | None, int]:
     """The schema version of the database at ``address`` (None if there is none yet), read
     without migrating it, and the version this build needs. :class:`UnusableDatabase` if it
     cannot be read."""
+    if is_server(address):
+        from storage import postgres
+
+        return postgres.stored_version(str(address)), postgres.latest_version()
     from storage import sqlite
 
     return sqlite.stored_version(address), sqlite.latest_version()

@@ -52,7 +52,7 @@ async def group_records(conn: Connection, group_id: int) -> GroupRecords:
         JOIN rounds ON rounds.id = ideas.round_id
         WHERE rounds.group_id = ?
           AND NOT EXISTS (SELECT 1 FROM round_results WHERE round_results.round_id = rounds.id)
-        GROUP BY ideas.id
+        GROUP BY ideas.id, rounds.id
         ORDER BY 1, 2
         """,
         (group_id, group_id),

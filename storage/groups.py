@@ -86,8 +86,10 @@ async def migrate_chat(conn: Connection, old_chat_id: int, new_chat_id: int) -> 
         (new_chat_id, old_chat_id, new_chat_id),
     )
     await conn.execute("UPDATE polls SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id))
-    await conn.execute(
-        "UPDATE OR IGNORE idea_drafts SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+    await conn.execute(  # a held message the new chat already has a draft for stays where it was
+        "UPDATE idea_drafts SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS (SELECT 1 FROM idea_drafts AS held "
+        "WHERE held.chat_id = ? AND held.message_id = idea_drafts.message_id)",
+        (new_chat_id, old_chat_id, new_chat_id),
     )
     return changed == 1
 

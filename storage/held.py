@@ -1,4 +1,4 @@
-"""Commands the bot asked about before doing them (``0019_undo_and_correct.sql``): kept until
+"""Commands the bot asked about before doing them (``0024_undo_and_correct.sql``): kept until
 their sender presses one of the buttons, so a restart loses no question and a second press
 (or the first one replayed) does nothing more."""
 

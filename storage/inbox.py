@@ -14,16 +14,42 @@ from storage import Connection, to_db
 _CHUNK = 500
 
 
-async def store(conn: Connection, updates: Iterable[tuple[int, str]], now: dt.datetime) -> None:
-    """Keep each ``(update_id, payload)`` not already stored or applied (redeliveries are ignored)."""
-    received_at = to_db(now)
-    await conn.execute_many(
-        """
-        INSERT OR IGNORE INTO inbox (update_id, payload, received_at)
-        SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)
-        """,
-        [(update_id, payload, received_at, update_id) for update_id, payload in updates],
+_STORE = """
+    INSERT INTO inbox (update_id, payload, received_at, lane)
+    SELECT CAST(? AS BIGINT), ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)
+    ON CONFLICT (update_id) DO NOTHING
+"""  # the id is cast because a SELECT gives PostgreSQL no column to infer its type from
+
+
+async def store(conn: Connection, updates: Sequence[tuple[int, str, str]], now: dt.datetime) -> int | None:
+    """Keep each ``(update_id, payload, lane)`` not already stored or applied (redeliveries are
+    ignored). For one update (a webhook's), whether it was new (1 or 0), as one statement; a
+    batch goes in one round trip, and its count is not known (None)."""
+    rows = [(update_id, payload, to_db(now), lane, update_id) for update_id, payload, lane in updates]
+    if len(rows) == 1:
+        return await conn.execute(_STORE, rows[0])
+    await conn.execute_batch(_STORE, rows)
+    return None
+
+
+async def waiting_lanes(conn: Connection) -> list[str | None]:
+    """The lanes with updates waiting, each once (None for updates stored before lanes were)."""
+    rows = await conn.fetch_all("SELECT DISTINCT lane FROM inbox")
+    return [row[0] for row in rows]
+
+
+async def in_lane(conn: Connection, lane: str, limit: int) -> list[tuple[int, str]]:
+    """The lane's oldest waiting updates, ``(update_id, payload)``, at most ``limit`` of them."""
+    rows = await conn.fetch_all(
+        "SELECT update_id, payload FROM inbox WHERE lane = ? ORDER BY update_id LIMIT ?", (lane, limit)
     )
+    return [(row[0], row[1]) for row in rows]
+
+
+async def name_lanes(conn: Connection, lanes: Iterable[tuple[int, str]]) -> None:
+    """Give updates stored before lanes were their ``(update_id, lane)``."""
+    await conn.execute_many("UPDATE inbox SET lane = ? WHERE update_id = ? AND lane IS NULL",
+                            [(lane, update_id) for update_id, lane in lanes])  # fmt: skip
 
 
 async def waiting(conn: Connection) -> list[int]:
@@ -60,7 +86,7 @@ async def rewrite(conn: Connection, payloads: dict[int, str]) -> None:
 async def mark_processed(conn: Connection, update_id: int, now: dt.datetime) -> None:
     """One statement: a trigger (0006) takes the update out of the inbox as it is recorded."""
     await conn.execute(
-        "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
+        "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?) ON CONFLICT (update_id) DO NOTHING",
         (update_id, to_db(now)),
     )
 

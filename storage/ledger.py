@@ -131,7 +131,7 @@ async def balances(conn: Connection, group_id: int) -> dict[int, int]:
             UNION ALL
             SELECT from_member, -minutes FROM ledger_entries
             WHERE group_id = ? AND status = 'confirmed' AND from_member IS NOT NULL
-        ) GROUP BY member
+        ) AS moves GROUP BY member
         """,
         (group_id, group_id),
     )

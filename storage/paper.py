@@ -26,7 +26,7 @@ async def enter(
         "reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (round_id, voters, entered_by, to_db(now), *sources.columns(source), reason.value),
     )
-    await conn.execute_many(
+    await conn.execute_batch(
         "INSERT INTO paper_votes (tally_id, idea_id, votes) VALUES (?, ?, ?)",
         [(new_id, idea_id, count) for idea_id, count in votes.items()],
     )

@@ -1,4 +1,4 @@
-"""What facilitators changed on a round (``0019_undo_and_correct.sql``): its question as it
+"""What facilitators changed on a round (``0024_undo_and_correct.sql``): its question as it
 was and became (/edit), a deadline moved (/extend), a cancellation with its reason (/cancel).
 
 Rows are appended, never changed, one per command message, so the history keeps the old

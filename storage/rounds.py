@@ -223,8 +223,9 @@ _INSERT_IDEA = """
     INSERT INTO ideas (round_id, number, author_id, anonymous, text, folded_text,
                        source_chat_id, source_message_id, created_at, updated_at, assisted_name, voice,
                        assisted_agreed)
-    SELECT :round, (SELECT COALESCE(MAX(number), 0) + 1 FROM ideas WHERE round_id = :round),
-           :author, :anonymous, :text, :folded, :chat, :message, :now, :now, :assisted, :voice, :agreed
+    SELECT CAST(:round AS BIGINT), (SELECT COALESCE(MAX(number), 0) + 1 FROM ideas WHERE round_id = :round),
+           CAST(:author AS BIGINT), CAST(:anonymous AS INTEGER), :text, :folded, CAST(:chat AS BIGINT),
+           CAST(:message AS BIGINT), :now, :now, :assisted, CAST(:voice AS INTEGER), CAST(:agreed AS INTEGER)
     WHERE {condition}
     ON CONFLICT (source_chat_id, source_message_id) DO NOTHING
     RETURNING *, (SELECT other.id FROM ideas AS other
@@ -232,6 +233,8 @@ _INSERT_IDEA = """
                     AND other.id != ideas.id AND other.status = 'standing' AND ideas.folded_text != ''
                   ORDER BY +other.number LIMIT 1) AS same_as_id
 """
+# The values are cast because a SELECT, unlike VALUES, gives PostgreSQL no column to infer
+# their types from.
 # same_as_id: a standing idea of the round whose folded text equals the new one's (a
 # near-duplicate; voice ideas without words yet are no one's twins). "+number" keeps SQLite from walking the round's ideas in number order
 # (one full scan per new idea); the (round_id, folded_text) index finds the few candidates.
@@ -323,7 +326,7 @@ async def idea_by_number(conn: Connection, round_id: int, number: int) -> Idea |
 
 
 async def idea_by_source(conn: Connection, chat_id: int | None, message_id: int) -> Idea | None:
-    row = await conn.fetch_one("SELECT * FROM ideas WHERE source_chat_id IS ? AND source_message_id = ?",
+    row = await conn.fetch_one("SELECT * FROM ideas WHERE source_chat_id IS NOT DISTINCT FROM ? AND source_message_id = ?",
         (chat_id, message_id),
     )
     return _idea(row) if row else None

@@ -115,7 +115,7 @@ async def _hours(conn: Connection, group_id: int) -> tuple:
         WHERE entry.group_id = ? AND entry.kind = 'volunteering' AND entry.status = 'confirmed'
           AND NOT EXISTS (SELECT 1 FROM ledger_entries AS reversal
                           WHERE reversal.reverses = entry.id AND reversal.status = 'confirmed')
-        GROUP BY entry.to_member
+        GROUP BY entry.to_member, members.user_id
         """,  # noqa: S608 - _NAME is a constant expression
         (group_id,),
     )

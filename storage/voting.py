@@ -36,11 +36,13 @@ async def add_poll(
 ) -> None:  # fmt: skip
     """Remember a sent poll and which idea each of its options stands for."""
     await conn.execute(
-        "INSERT OR IGNORE INTO polls (poll_id, round_id, position, chat_id, message_id) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO polls (poll_id, round_id, position, chat_id, message_id) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (poll_id) DO NOTHING",
         (poll_id, round_id, layout.position, chat_id, message_id),
     )
-    await conn.execute_many(
-        "INSERT OR IGNORE INTO poll_options (poll_id, option_index, idea_id) VALUES (?, ?, ?)",
+    await conn.execute_batch(
+        "INSERT INTO poll_options (poll_id, option_index, idea_id) VALUES (?, ?, ?) "
+        "ON CONFLICT (poll_id, option_index) DO NOTHING",
         [(poll_id, index, option.idea_id) for index, option in enumerate(layout.options)],
     )
 
@@ -56,12 +58,12 @@ async def record_poll_state(
 ) -> bool:  # fmt: skip
     """Store the counts of a ``poll`` update; False for a poll that is not ours."""
     changed = await conn.execute(
-        "UPDATE polls SET total_voter_count = ?, stopped = MAX(stopped, ?) WHERE poll_id = ?",
+        "UPDATE polls SET total_voter_count = ?, stopped = CASE WHEN ? = 1 THEN 1 ELSE stopped END WHERE poll_id = ?",
         (total_voter_count, int(closed), poll_id),
     )
     if changed != 1:
         return False
-    await conn.execute_many(
+    await conn.execute_batch(
         "UPDATE poll_options SET voter_count = ? WHERE poll_id = ? AND option_index = ?",
         [(count, poll_id, index) for index, count in enumerate(option_counts)],
     )
@@ -124,8 +126,10 @@ async def poll_totals(conn: Connection, round_id: int) -> list[int]:
 
 async def freeze_results(conn: Connection, round_id: int, results: Decision) -> None:
     """Keep the published ranking, so late poll updates never change what was announced."""
-    await conn.execute_many(
-        "INSERT OR REPLACE INTO round_results (round_id, idea_id, votes, rank, paper_votes) VALUES (?, ?, ?, ?, ?)",
+    await conn.execute_batch(
+        "INSERT INTO round_results (round_id, idea_id, votes, rank, paper_votes) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (round_id, idea_id) DO UPDATE SET votes = excluded.votes, rank = excluded.rank, "
+        "paper_votes = excluded.paper_votes",
         [(round_id, p.tally.idea_id, p.tally.votes, p.rank, p.tally.paper) for p in results.placings],
     )
 

@@ -1,4 +1,4 @@
-"""Command line: ``coprod-bot [flags] [run|backup PATH|health|demo|check|export|site]``.
+"""Command line: ``coprod-bot [flags] [run|backup PATH|health|demo|check|export|site|migrate-to-postgres]``.
 
 Every option is also an environment variable (see ``--help``). Bad configuration is one
 line on stderr and exit status 2, never a traceback.
@@ -15,13 +15,14 @@ from pathlib import Path
 
 import storage
 from bot.app import build_application
-from bot.cli import group_export, ledger_check, site
+from bot.cli import group_export, ledger_check, migrate, site
 from bot.demo import run as demo_runner
 from bot.domain.errors import ConfigError
 from bot.runtime import logs
-from bot.runtime.config import OPTIONS, load_config
+from bot.runtime.config import OPTIONS, Config, load_config
 from bot.runtime.updates.polling import PollingSource
 from bot.runtime.updates.serve import serve
+from bot.runtime.updates.source import UpdateSource
 
 EXIT_CONFIG = 2
 EXIT_UNHEALTHY = 1
@@ -38,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         shown = "" if default is None else f" (default: {default})"
         parser.add_argument(flag, metavar="VALUE", help=f"{help_text}; env {variable}{shown}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="run the bot with long polling (the default)")
+    commands.add_parser("run", help="run the bot, with long polling or a webhook (the default)")
     backup = commands.add_parser("backup", help="write a consistent copy of the live database")
     backup.add_argument("path", type=Path, help="where to write the copy")
     commands.add_parser(
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     ledger_check.add_commands(commands)
     group_export.add_commands(commands)
     site.add_commands(commands)
+    migrate.add_commands(commands)
     return parser
 
 
@@ -69,8 +71,17 @@ def _run(options: argparse.Namespace) -> int:
     config = load_config(vars(options))
     logs.configure(config.log_level, config.token)
     application = build_application(config)
-    asyncio.run(serve(application, PollingSource()))
+    asyncio.run(serve(application, update_source(config)))
     return 0
+
+
+def update_source(config: Config) -> UpdateSource:
+    """A webhook when one is configured, else long polling."""
+    if config.webhook is None:
+        return PollingSource()
+    from bot.runtime.updates.webhook import WebhookSource  # aiohttp is needed only by those who use it
+
+    return WebhookSource(config.webhook)
 
 
 def _backup(options: argparse.Namespace) -> int:
@@ -105,9 +116,9 @@ def database_problem(path: Path) -> str | None:
     try:
         version, wanted = storage.schema_versions(path)
     except storage.UnusableDatabase as error:
-        return f"cannot read the database at {path}: {error}"
+        return f"cannot read the database at {storage.shown(path)}: {error}"
     if version is None:
-        return f"no database at {path} (the bot creates it when it first starts)"
+        return f"no database at {storage.shown(path)} (the bot creates it when it first starts)"
     if version < wanted:
         return f"database schema is version {version}, this bot needs {wanted}: start the bot to migrate it"
     if version > wanted:
@@ -133,6 +144,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": ledger_check.check,
     "export": group_export.export_group,
     "site": site.build_sites,
+    "migrate-to-postgres": migrate.migrate_to_postgres,
 }
 
 

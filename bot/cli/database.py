@@ -19,7 +19,7 @@ async def open_database(options: argparse.Namespace) -> Database:
     """The configured database, migrated; :class:`ConfigError` if there is none."""
     config = load_config(vars(options), need_token=False)
     if storage.schema_versions(config.database)[0] is None:
-        raise ConfigError(f"no database at {config.database}")
+        raise ConfigError(f"no database at {storage.shown(config.database)}")
     return await storage.open_database(config.database)
 
 

@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.records import Deadline
 from bot.runtime import chat_migration, logs
+from bot.runtime.limiter import FairRateLimiter
 from bot.runtime.services import Services
 from storage import open_database
 
@@ -47,6 +48,10 @@ class CoprodApplication(Application):
     async def initialize(self) -> None:
         if self.services.database is None:
             self.services.database = await open_database(self.services.config.database)
+        limiter = getattr(self.bot, "rate_limiter", None)
+        windows = self.services.database.send_windows
+        if windows is not None and isinstance(limiter, FairRateLimiter):
+            limiter.share(windows)  # replicas on one database keep Telegram's limits together
         await super().initialize()
         for step in self._start_steps:
             await step(self)

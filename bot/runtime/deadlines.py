@@ -94,7 +94,16 @@ async def _job_callback(context: Any) -> None:
 
 
 async def fire(app: CoprodApplication, deadline_id: int) -> bool:
-    """Carry out one deadline if it is still pending and due; True if it ran."""
+    """Carry out one deadline if it is still pending and due; True if it ran.
+
+    The deadline is claimed while it runs (``Database.claim``), so replicas sharing a database,
+    each with a job for it, carry it out once: the one that did not get the claim leaves it,
+    and finds it done the next time it looks."""
+    async with app.services.db.claim(f"deadline {deadline_id}") as mine:
+        return mine and await _fire_claimed(app, deadline_id)
+
+
+async def _fire_claimed(app: CoprodApplication, deadline_id: int) -> bool:
     services = app.services
     async with services.db.read() as conn:
         deadline = await stored.pending_by_id(conn, deadline_id)

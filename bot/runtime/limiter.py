@@ -20,6 +20,13 @@ the chat it names (all chats only for a call that names none). Refusals of bad i
 best-effort calls never take a group's last few slots, and what deadlines post leaves a
 couple for replies. A :class:`SendJournal` remembers recent sends across a restart, even
 after ``kill -9``, so a restarted bot does not burst into a chat it just wrote to.
+
+Replicas sharing a PostgreSQL database also share the windows (:meth:`FairRateLimiter.share`):
+a call the local queues granted still takes its slot from the database's count of every
+replica's calls (``storage.SendWindows``) before it goes, and waits there if another replica
+took the chat's last one. The windows live in the database rather than in one replica that
+sends for all: a sending replica would be a second thing to keep alive, and every message
+would cross the network twice.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from telegram.ext import BaseRateLimiter
 
 from bot.runtime.outbound import Priority, current
 from bot.runtime.retries import Backoff, retry_after_seconds
+from storage import SendWindows, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +202,11 @@ class FairRateLimiter(BaseRateLimiter[int]):
         self._seq = itertools.count()
         self._wake: asyncio.Event | None = None
         self._dispatcher: asyncio.Task[None] | None = None
+        self._shared: SendWindows | None = None
+
+    def share(self, windows: SendWindows) -> None:
+        """Count every call in ``windows`` too, with the other processes' (replicas)."""
+        self._shared = windows
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -249,6 +262,7 @@ class FairRateLimiter(BaseRateLimiter[int]):
         while True:
             if chat is not None:
                 await self._turn(chat, priority or Priority.REPLY, seq)
+                await self._shared_slot(chat, GROUP_RESERVE[priority or Priority.REPLY])
             else:
                 await self._unpaused(None)
             try:
@@ -281,8 +295,33 @@ class FairRateLimiter(BaseRateLimiter[int]):
         reserve = self._reserve(chat, BEST_EFFORT_RESERVE)
         if self._queues.get(chat) or self._wait(chat, now, reserve) > 0:
             raise NoCapacityNow("no capacity for a best-effort call right now")
+        if not await self._shared_slot(chat, BEST_EFFORT_RESERVE, wait=False):
+            raise NoCapacityNow("no capacity for a best-effort call right now (another replica took it)")
         self._spend(chat, now)
         return await callback(*args, **kwargs)
+
+    async def _shared_slot(self, chat: ChatKey, reserve: int, *, wait: bool = True) -> bool:
+        """Take the call's slot in the windows replicas share, waiting for one (unless not
+        ``wait``); True without shared windows. If the database cannot answer, the local
+        windows alone decide, as with one process: the bot keeps answering."""
+        if self._shared is None:
+            return True
+        group = _is_group(chat)
+        limit, period = (self._group_limit, self._group_period) if group else (PRIVATE_LIMIT, PRIVATE_PERIOD)
+        while True:
+            try:
+                delay = await self._shared.reserve(
+                    chat, limit=limit, period=period + MARGIN, keep_free=self._reserve(chat, reserve),
+                    spacing=OVERALL_SPACING,
+                )  # fmt: skip
+            except StorageError as error:
+                log.warning("event=shared_limits_unavailable error=%r", str(error))
+                return True
+            if delay <= 0:
+                return True
+            if not wait:
+                return False
+            await asyncio.sleep(delay)
 
     # ------------------------------------------------------------------ queues
 

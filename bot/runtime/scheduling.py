@@ -8,15 +8,19 @@ flows' business; this module only runs the table it is given.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram.error import TelegramError
 
 from bot.runtime import deadlines
 from bot.runtime.application import CoprodApplication
+from storage import TransientError
 from storage import deadlines as stored
 
 log = logging.getLogger(__name__)
+
+SHARED_SWEEP = 2.0  # seconds between two looks for due deadlines on a database replicas share
 
 
 async def schedule_pending(app: CoprodApplication, group_id: int | None = None) -> int:
@@ -38,3 +42,16 @@ async def catch_up(app: CoprodApplication) -> int:
     scheduled = await schedule_pending(app)
     log.info("event=catch_up ran=%s scheduled=%s", ran, scheduled)
     return ran
+
+
+async def keep_catching_up(app: CoprodApplication, every: float = SHARED_SWEEP) -> None:
+    """While the bot runs on a database other replicas share: carry out what is due every few
+    seconds. A replica schedules jobs only for the deadlines it planned or found at start, so
+    one planned by a replica that was then killed is carried out by another this way (each
+    deadline is claimed as it fires: once, whoever finds it first)."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await deadlines.run_due(app, tolerate=TelegramError)
+        except TransientError as error:  # the database is away for a moment: look again later
+            log.warning("event=deadline_sweep_failed error=%r", str(error))

@@ -69,6 +69,9 @@ class SQLiteConnection:
             raise _storage_error(error) from error
         return max(cursor.rowcount, 0)
 
+    async def execute_batch(self, sql: str, rows: Iterable[Params]) -> None:
+        await self.execute_many(sql, rows)
+
     async def insert(self, sql: str, params: Params = ()) -> int:
         try:
             cursor = await self._connection.execute(sql, params)
@@ -132,10 +135,14 @@ def stored_version(path: str | os.PathLike[str]) -> int | None:
 class SQLiteDatabase:
     """The bot's SQLite database: WAL mode, foreign keys on, migrated on open."""
 
+    shared = False  # one process owns the file (bot/runtime/instance.py)
+    send_windows = None  # that process counts its own sends
+
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._raw = connection
         self._connection = SQLiteConnection(connection)
         self._lock = asyncio.Lock()
+        self._claimed: set[str] = set()
 
     @classmethod
     async def open(cls, path: str | os.PathLike[str]) -> SQLiteDatabase:
@@ -221,6 +228,20 @@ class SQLiteDatabase:
     async def read(self) -> AsyncIterator[SQLiteConnection]:
         async with self._lock:
             yield self._connection
+
+    async def continue_ids(self) -> None:
+        """SQLite gives a new row the highest id plus one by itself."""
+
+    @contextlib.asynccontextmanager
+    async def claim(self, name: str) -> AsyncIterator[bool]:
+        """No other process uses the file, so a claim is only this process's: held once at a time."""
+        taken = name not in self._claimed
+        self._claimed.add(name)
+        try:
+            yield taken
+        finally:
+            if taken:
+                self._claimed.discard(name)
 
     async def scrub(self) -> None:
         """Copy the write-ahead log into the main file and empty it (``TRUNCATE``).

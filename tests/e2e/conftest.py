@@ -19,9 +19,9 @@ def server():
 
 
 @pytest.fixture
-async def live(server, tmp_path, monkeypatch):
+async def live(server, database, monkeypatch):
     monkeypatch.setattr("bot.runtime.retries.FIRST_BACKOFF", 0.01)
-    bot = LiveBot(server, tmp_path / "coprod.sqlite3")
+    bot = LiveBot(server, database)
     await bot.start()
     yield bot
     await bot.stop()

@@ -1,7 +1,7 @@
 """The real bot over real loopback HTTP: the emulator server in a thread, the bot in the test's loop.
 
-:class:`LiveBot` runs :func:`bot.runtime.updates.serve.serve` with long polling (what
-``python -m bot`` runs) against an :class:`~bot.demo.emulator.server.EmulatorServer`; tests
+:class:`LiveBot` runs :func:`bot.runtime.updates.serve.serve` with long polling, or a webhook
+the emulator delivers to (what ``python -m bot`` runs) against an :class:`~bot.demo.emulator.server.EmulatorServer`; tests
 act through the server and wait, on a condition, never a sleep, until the bot has answered
 (only :meth:`LiveBot.until_applied` polls, briefly and bounded: the database signals nothing
 when the inbox empties).
@@ -10,7 +10,9 @@ when the inbox empties).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,18 +20,33 @@ from typing import Any
 from bot.app import CoprodApplication, build_application
 from bot.demo.emulator.server import EmulatorServer
 from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
+from bot.runtime.config import Webhook
 from bot.runtime.limiter import FairRateLimiter
 from bot.runtime.updates.polling import PollingSource
 from bot.runtime.updates.serve import serve
+from bot.runtime.updates.webhook import WebhookSource
 from tests.support.harness import make_config
 
 WAIT = 20.0  # seconds before a wait gives up and the test fails
 
 
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def local_webhook(secret: str = "a-test-secret-of-thirty-two-chars") -> Webhook:
+    """A webhook served on a free loopback port (the emulator may call http:// there)."""
+    port = free_port()
+    return Webhook(url=f"http://127.0.0.1:{port}/telegram", secret=secret, port=port)
+
+
 class LiveBot:
-    def __init__(self, server: EmulatorServer, database: Path) -> None:
+    def __init__(self, server: EmulatorServer, database: Path | str, webhook: Webhook | None = None) -> None:
         self.server = server
         self.database = database
+        self.webhook = webhook
         self.telegram: FakeTelegram = server.telegram
         self.facilitator = self.telegram.person(101, "Fatima", username="fatima", language_code="en")
         self.residents = [
@@ -42,12 +59,14 @@ class LiveBot:
         self._task: asyncio.Task | None = None
 
     async def start(self, **limits: Any) -> CoprodApplication:
-        config = dataclasses.replace(make_config(self.database), api_url=self.server.url)
+        config = dataclasses.replace(make_config(self.database), api_url=self.server.url, webhook=self.webhook)
         limiter = FairRateLimiter(first_backoff=0.01, **limits)
         self.app = build_application(config, rate_limiter=limiter)
         self._stop = asyncio.Event()
-        self._task = asyncio.create_task(serve(self.app, PollingSource(), self._stop))
-        await self.until(lambda telegram: any(name == "getUpdates" for name, _ in telegram.calls))
+        source = PollingSource() if self.webhook is None else WebhookSource(self.webhook)
+        self._task = asyncio.create_task(serve(self.app, source, self._stop))
+        first = "getUpdates" if self.webhook is None else "setWebhook"
+        await self.until(lambda telegram: any(name == first for name, _ in telegram.calls))
         return self.app
 
     async def stop(self) -> None:

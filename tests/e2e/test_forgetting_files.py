@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.domain import callbacks
 from bot.runtime.limiter import SendJournal
+from tests.support.databases import sqlite_only
 
 NAME_PARTS = (b"Zygfryda", b"Quennell", b"zygfryda_q")
 
@@ -16,6 +17,7 @@ def _database_files(live) -> list:
     return sorted(path for path in folder.iterdir() if path.name.startswith(stem))
 
 
+@sqlite_only
 async def test_no_database_file_holds_the_name_once_forgetme_has_answered(live):
     await live.stop()
     await live.start(journal=SendJournal(Path(f"{live.database}.sends")))  # as python -m bot runs: with its journal

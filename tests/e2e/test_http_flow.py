@@ -64,7 +64,7 @@ async def test_the_inbox_stores_each_update_as_telegram_sent_it(live, monkeypatc
 
     async def noting_store(conn, rows, now):
         rows = list(rows)
-        stored.extend(payload for _update_id, payload in rows)
+        stored.extend(payload for _update_id, payload, _lane in rows)
         await store(conn, rows, now)
 
     def never(_update):

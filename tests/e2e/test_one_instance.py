@@ -30,9 +30,9 @@ async def test_a_bot_restarted_after_the_first_stopped_may_run(live):
     await live.start()
 
 
-async def test_conflict_with_another_poller_stops_the_bot_instead_of_retrying(server, tmp_path):
+async def test_conflict_with_another_poller_stops_the_bot_instead_of_retrying(server, database):
     server.inject("getUpdates", Fault(status=409, description=CONFLICT, times=1000))
-    config = dataclasses.replace(make_config(tmp_path / "coprod.sqlite3"), api_url=server.url)
+    config = dataclasses.replace(make_config(database), api_url=server.url)
     application = build_application(config, rate_limiter=False)
     with pytest.raises(ConfigError, match="another process is polling"):
         await asyncio.wait_for(serve(application, PollingSource(), asyncio.Event()), WAIT)

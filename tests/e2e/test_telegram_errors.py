@@ -137,10 +137,10 @@ async def test_refusals_are_never_retried(error):
     assert call.calls == 1
 
 
-async def test_unreachable_telegram_at_start_is_waited_out(server, tmp_path, monkeypatch):
+async def test_unreachable_telegram_at_start_is_waited_out(server, database, monkeypatch):
     monkeypatch.setattr("bot.runtime.retries.FIRST_BACKOFF", 0.01)
     server.inject("getMe", Fault(drop=True, times=2))
-    bot = LiveBot(server, tmp_path / "coprod.sqlite3")
+    bot = LiveBot(server, database)
     await bot.start()
     try:
         bot.send(bot.residents[0], "/help")
@@ -150,8 +150,8 @@ async def test_unreachable_telegram_at_start_is_waited_out(server, tmp_path, mon
     assert [method for method, _params in server.refused] == ["getMe", "getMe"]
 
 
-async def test_a_refused_token_stops_the_bot_with_one_clear_error(server, tmp_path):
+async def test_a_refused_token_stops_the_bot_with_one_clear_error(server, database):
     server.inject("getMe", Fault(401, "Unauthorized"))
-    config = dataclasses.replace(make_config(tmp_path / "coprod.sqlite3"), api_url=server.url)
+    config = dataclasses.replace(make_config(database), api_url=server.url)
     with pytest.raises(ConfigError, match="Telegram refused the bot token"):
         await serve(build_application(config), PollingSource(), asyncio.Event())

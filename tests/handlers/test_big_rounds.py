@@ -24,8 +24,8 @@ def telegram(clock, tmp_path) -> FakeTelegram:
 
 
 @pytest.fixture
-async def harness(tmp_path, telegram, clock):
-    app = build_application(make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram),
+async def harness(database, telegram, clock):
+    app = build_application(make_config(database), request=EmulatorRequest(telegram),
                             clock=clock, rate_limiter=False)  # fmt: skip
     async with app:
         yield Harness(app, telegram, clock)

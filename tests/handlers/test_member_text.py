@@ -91,9 +91,9 @@ pieces = st.one_of(
 member_text = st.lists(pieces, min_size=1, max_size=8).map("".join)
 
 
-def test_random_member_text_never_escapes_into_messages_or_export_cells(tmp_path):
+def test_random_member_text_never_escapes_into_messages_or_export_cells(database):
     telegram = FakeTelegram(reference_spec())
-    app = build_application(make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram),
+    app = build_application(make_config(database), request=EmulatorRequest(telegram),
                             rate_limiter=False)  # fmt: skip
     user_ids = itertools.count(1000)
     with asyncio.Runner() as runner:

@@ -13,6 +13,7 @@ from tests.support.credit_helpers import (
     message_text,
     plain,
 )
+from tests.support.databases import postgres_only, sqlite_only
 from tests.support.ideas_helpers import open_round
 
 
@@ -166,6 +167,7 @@ async def test_non_facilitator_cannot_export(harness):
     assert harness.telegram.sent("sendDocument") == []
 
 
+@sqlite_only
 async def test_forgetme_leaves_no_copy_of_the_name_in_the_database_files(harness, tmp_path):
     zofia = harness.telegram.person(301, "Zygfryda", last_name="Quennell", username="zygfryda_q", language_code="en")
     chloe = harness.residents[1]
@@ -182,6 +184,22 @@ async def test_forgetme_leaves_no_copy_of_the_name_in_the_database_files(harness
         content = path.read_bytes()
         for word in (b"Zygfryda", b"Quennell", b"zygfryda_q"):
             assert word not in content, f"{word!r} is still in {path.name}"
+
+
+@postgres_only
+async def test_forgetme_rewrites_the_tables_that_held_the_name_on_postgresql(harness):
+    """The old row versions (the name, the raw updates naming them) leave the data files:
+    ``VACUUM FULL`` gives each table a new file."""
+    zofia = harness.telegram.person(301, "Zygfryda", last_name="Quennell", username="zygfryda_q", language_code="en")
+    await harness.send(zofia, "/help")
+    files = "SELECT pg_relation_filenode('members'), pg_relation_filenode('inbox')"
+    async with harness.db.read() as conn:
+        before = tuple(await conn.fetch_one(files))
+    await forget(harness, zofia)
+    async with harness.db.read() as conn:
+        after = tuple(await conn.fetch_one(files))
+    assert before[0] != after[0] and before[1] != after[1]
+    assert (await stored_member(harness, zofia)).first_name != "Zygfryda"
 
 
 async def test_forgetme_edits_the_entry_and_proposal_messages_that_named_the_member(harness):

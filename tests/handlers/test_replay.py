@@ -12,8 +12,6 @@ commit and the post is made good by the replay.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -28,12 +26,11 @@ TABLES = ("groups", "members", "rounds", "ideas", "polls", "poll_options", "ball
           "paper_votes", "paper_budget_ballots")  # fmt: skip
 
 
-def snapshot(harness) -> dict[str, list[tuple]]:
-    path = Path(harness.app.services.config.database)
-    with contextlib.closing(sqlite3.connect(path)) as conn:
-        present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        return {table: sorted(map(tuple, conn.execute(f"SELECT * FROM {table}")))  # noqa: S608 - fixed names
-                for table in TABLES if table in present}  # fmt: skip
+async def snapshot(harness) -> dict[str, list[tuple]]:
+    """Every row of the tables a replay could touch, in whichever database the test runs on."""
+    async with harness.db.read() as conn:
+        return {table: sorted(tuple(row) for row in await conn.fetch_all(f"SELECT * FROM {table}"))  # noqa: S608
+                for table in TABLES}  # fmt: skip
 
 
 async def replayed(harness, update: dict, *, quietly: bool = False) -> None:
@@ -41,13 +38,13 @@ async def replayed(harness, update: dict, *, quietly: bool = False) -> None:
 
     ``quietly``: nor does it post, edit or react to anything in the group again.
     """
-    untouched = snapshot(harness)
+    untouched = await snapshot(harness)
     await harness.deliver(update)
-    applied = snapshot(harness)
+    applied = await snapshot(harness)
     assert applied != untouched, "the update wrote nothing, so its replay proves nothing"
     shown = posts(harness, SHOWN)
     await harness.deliver(update)
-    assert snapshot(harness) == applied
+    assert await snapshot(harness) == applied
     if quietly:
         assert posts(harness, SHOWN) == shown, "the replay showed again what the first application had shown"
 
@@ -157,7 +154,7 @@ async def test_replayed_support_press_that_reached_the_threshold_opens_one_round
     chloe, dawid = await support_presses(joined)
     await joined.deliver(chloe)
     await replayed(joined, dawid, quietly=True)
-    assert len(snapshot(joined)["rounds"]) == 1
+    assert len((await snapshot(joined))["rounds"]) == 1
 
 
 @pytest.mark.parametrize(
@@ -175,7 +172,7 @@ async def test_replay_of_a_press_whose_opening_a_crash_cut_short_opens_one_round
         await joined.deliver(dawid)
     await replayed(joined, dawid, quietly=True)
     assert posts(joined) == [*earlier, "sendMessage"]  # the round's prompt
-    assert len(snapshot(joined)["rounds"]) == 1
+    assert len((await snapshot(joined))["rounds"]) == 1
     assert "now round #1" in joined.telegram.sent("editMessageText")[-1]["text"]
 
 
@@ -215,9 +212,9 @@ async def test_replayed_confirm_press_after_a_crash_before_the_edit_shows_the_de
     with crash_before_posting(joined, ("editMessageText",)):
         await joined.deliver(press)
     assert buttons(message), "the decision committed; its message still offers Confirm and Reject"
-    decided = snapshot(joined)
+    decided = (await snapshot(joined))
     await joined.deliver(press)
-    assert snapshot(joined) == decided
+    assert (await snapshot(joined)) == decided
     assert buttons(message) == []
     assert "Confirmed by Chloe" in plain(message["text"])
     assert "already confirmed" in joined.telegram.sent("answerCallbackQuery")[-1]["text"]
@@ -329,12 +326,12 @@ async def test_a_ballot_submitted_just_before_a_crash_is_thanked_for_by_the_repl
     await joined.deliver(joined.telegram.callback_update(chat, ben, ballot, pick))
     submit_data = callbacks.encode(callbacks.Action.BUDGET_SUBMIT, round_id, 0)
     submit = joined.telegram.callback_update(chat, ben, ballot, submit_data)
-    picked = snapshot(joined)
+    picked = await snapshot(joined)
     with crash_before_posting(joined, ("answerCallbackQuery",)):
         await joined.deliver(submit)
-    cast = snapshot(joined)
+    cast = await snapshot(joined)
     assert cast != picked, "the ballot was cast before the crash"
     await joined.deliver(submit)
-    assert snapshot(joined) == cast
+    assert await snapshot(joined) == cast
     toasts = [params.get("text") for (method, params) in joined.telegram.calls if method == "answerCallbackQuery"]
     assert toasts[-1] == "Thank you: your ballot is in."

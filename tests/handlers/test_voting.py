@@ -124,7 +124,10 @@ async def test_two_close_at_once_publish_one_result(harness):
     await harness.send(harness.facilitator, "/vote")
     await asyncio.gather(harness.send(harness.facilitator, "/close now"), harness.send(harness.facilitator, "/close now"))
     assert len([text for text in harness.texts() if "Results of round #1" in text]) == 1
-    assert "Round #1 is not voting at the moment." in harness.texts()
+    # the other /close is refused: it found the round voting and lost the race to close it, or
+    # (PostgreSQL reads beside a write) found it closed already
+    refusals = {"Round #1 is not voting at the moment.", "No round is voting right now."}
+    assert len(refusals & set(harness.texts())) == 1
     assert len(harness.telegram.sent("sendPhoto")) == 0  # nobody voted: no chart
 
 

@@ -31,12 +31,12 @@ from tests.support.ideas_helpers import (
 
 
 @pytest.fixture
-async def limited(tmp_path, telegram, clock):
+async def limited(database, telegram, clock):
     """The harness, but calls go through the real limiter; the group may get a message more
     than the reserve a best-effort call must leave it."""
     limiter = FairRateLimiter(first_backoff=0.001, group_limit=GROUP_RESERVE + 1)
     app = build_application(
-        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=limiter
+        make_config(database), request=EmulatorRequest(telegram), clock=clock, rate_limiter=limiter
     )
     async with app:
         yield Harness(app, telegram, clock)

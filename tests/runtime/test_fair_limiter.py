@@ -32,9 +32,9 @@ def telegram(clock, limits):
     return FakeTelegram(reference_spec(), clock=clock, flood_limits=limits)
 
 
-async def limited_app(tmp_path, telegram, clock, limiter):
+async def limited_app(database, telegram, clock, limiter):
     app = build_application(
-        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=limiter
+        make_config(database), request=EmulatorRequest(telegram), clock=clock, rate_limiter=limiter
     )
     owner = telegram.person(101, "Fatima")
     for chat_id in (GROUP_A, GROUP_B):
@@ -50,8 +50,8 @@ async def sent_within(seconds: float, call) -> bool:
     return True
 
 
-async def test_a_flood_wait_in_one_group_pauses_only_that_group(tmp_path, telegram, clock, monkeypatch):
-    app = await limited_app(tmp_path, telegram, clock, FairRateLimiter(first_backoff=0.01))
+async def test_a_flood_wait_in_one_group_pauses_only_that_group(database, telegram, clock, monkeypatch):
+    app = await limited_app(database, telegram, clock, FairRateLimiter(first_backoff=0.01))
     async with app:
         refuse = True
         original = telegram._api_sendMessage
@@ -71,8 +71,8 @@ async def test_a_flood_wait_in_one_group_pauses_only_that_group(tmp_path, telegr
         waiting.cancel()
 
 
-async def test_a_group_gets_twenty_messages_in_a_minute_and_not_one_more(tmp_path, telegram, clock, limits):
-    app = await limited_app(tmp_path, telegram, clock, FairRateLimiter())
+async def test_a_group_gets_twenty_messages_in_a_minute_and_not_one_more(database, telegram, clock, limits):
+    app = await limited_app(database, telegram, clock, FairRateLimiter())
     async with app:
         for number in range(20):
             await app.bot.send_message(GROUP_A, f"message {number}")
@@ -83,8 +83,8 @@ async def test_a_group_gets_twenty_messages_in_a_minute_and_not_one_more(tmp_pat
     assert limits.worst_minute(GROUP_A) == 20
 
 
-async def test_a_backlog_in_one_chat_does_not_delay_another_chats_reply(tmp_path, telegram, clock, limits):
-    app = await limited_app(tmp_path, telegram, clock, FairRateLimiter())
+async def test_a_backlog_in_one_chat_does_not_delay_another_chats_reply(database, telegram, clock, limits):
+    app = await limited_app(database, telegram, clock, FairRateLimiter())
     for person_id in (555, 556):
         telegram.private_chat(telegram.person(person_id, f"Neighbour {person_id}"))
     async with app:
@@ -101,9 +101,9 @@ async def test_a_backlog_in_one_chat_does_not_delay_another_chats_reply(tmp_path
     assert limits.refused == 0
 
 
-async def test_answers_to_members_go_before_scheduled_posts(tmp_path, telegram, clock):
+async def test_answers_to_members_go_before_scheduled_posts(database, telegram, clock):
     limiter = FairRateLimiter(group_limit=2, group_period=1.0)
-    app = await limited_app(tmp_path, telegram, clock, limiter)
+    app = await limited_app(database, telegram, clock, limiter)
     async with app:
         await app.bot.send_message(GROUP_A, "one")
         await app.bot.send_message(GROUP_A, "two")  # the window is full now
@@ -116,8 +116,8 @@ async def test_answers_to_members_go_before_scheduled_posts(tmp_path, telegram, 
     assert texts.index("an answer") < texts.index("a summary")
 
 
-async def test_refusals_leave_a_group_its_last_slots(tmp_path, telegram, clock):
-    app = await limited_app(tmp_path, telegram, clock, FairRateLimiter())
+async def test_refusals_leave_a_group_its_last_slots(database, telegram, clock):
+    app = await limited_app(database, telegram, clock, FairRateLimiter())
     async with app:
         for number in range(15):
             await app.bot.send_message(GROUP_A, f"message {number}")
@@ -127,15 +127,15 @@ async def test_refusals_leave_a_group_its_last_slots(tmp_path, telegram, clock):
             assert await sent_within(1, app.bot.send_message(GROUP_A, f"real {number}"))
 
 
-async def test_after_a_restart_the_limiter_remembers_what_it_just_sent(tmp_path, telegram, clock, limits):
+async def test_after_a_restart_the_limiter_remembers_what_it_just_sent(database, tmp_path, telegram, clock, limits):
     journal_path = tmp_path / "coprod.sqlite3.sends"
-    first = await limited_app(tmp_path, telegram, clock, FairRateLimiter(journal=SendJournal(journal_path)))
+    first = await limited_app(database, telegram, clock, FairRateLimiter(journal=SendJournal(journal_path)))
     async with first:
         for number in range(20):
             await first.bot.send_message(GROUP_A, f"before {number}")
     # as after kill -9: a new process, a new limiter, only the journal on disk
     second = build_application(
-        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock,
+        make_config(database), request=EmulatorRequest(telegram), clock=clock,
         rate_limiter=FairRateLimiter(journal=SendJournal(journal_path)),
     )  # fmt: skip
     async with second:
@@ -144,10 +144,10 @@ async def test_after_a_restart_the_limiter_remembers_what_it_just_sent(tmp_path,
     assert limits.refused == 0
 
 
-async def test_a_flood_in_one_group_never_keeps_help_in_another_waiting(tmp_path, telegram, clock, limits):
+async def test_a_flood_in_one_group_never_keeps_help_in_another_waiting(database, telegram, clock, limits):
     """Three members send bad commands in a burst into one group; /help in another group
     is answered at once, and the busy group never gets more than Telegram allows."""
-    app = await limited_app(tmp_path, telegram, clock, FairRateLimiter())
+    app = await limited_app(database, telegram, clock, FairRateLimiter())
     async with app:
         harness = Harness(app, telegram, clock)
         harness.group = telegram.chats[GROUP_A]

@@ -59,7 +59,7 @@ async def test_updates_stored_before_a_crash_are_applied_after_restart(harness, 
     await harness.app.shutdown()  # the process dies before applying anything
 
     restarted = build_application(
-        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
+        make_config(harness.app.services.config.database, site_dir=tmp_path / "site"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
     )
     async with restarted:
         assert await Inbox(restarted).apply_pending() == 2

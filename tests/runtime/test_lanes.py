@@ -166,7 +166,7 @@ async def test_a_stop_with_a_backlog_leaves_it_for_the_restart_which_applies_eac
     await harness.app.shutdown()
 
     restarted = build_application(
-        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
+        make_config(harness.app.services.config.database, site_dir=tmp_path / "site"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
     )
     async with restarted:
         assert await Inbox(restarted).apply_pending() == 5

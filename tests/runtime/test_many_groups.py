@@ -67,13 +67,13 @@ def test_flood_limits_let_a_private_chat_have_three_at_once_then_one_a_second():
 
 
 @pytest.mark.slow
-async def test_thousand_groups_due_at_the_same_minute_all_get_their_summary_without_a_429(tmp_path):
+async def test_thousand_groups_due_at_the_same_minute_all_get_their_summary_without_a_429(database):
     clock = FakeClock()
     limits = FloodLimits()
     telegram = FakeTelegram(reference_spec(), clock=clock, flood_limits=limits)
     owner = telegram.person(101, "Fatima")
     chats = [telegram.group(-1_000_000_000 - index, f"Street {index}", owner=owner) for index in range(GROUPS)]
-    app = build_application(make_config(tmp_path / "many.sqlite3"), request=EmulatorRequest(telegram), clock=clock)
+    app = build_application(make_config(database), request=EmulatorRequest(telegram), clock=clock)
     async with app:
         async with app.services.db.transaction() as conn:
             for chat in chats:

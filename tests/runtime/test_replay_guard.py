@@ -9,6 +9,7 @@ from bot.demo.emulator.request import EmulatorRequest
 from bot.runtime.updates.applied import AppliedUpdates
 from bot.runtime.updates.inbox import Inbox
 from storage import inbox as stored
+from tests.support.databases import postgres_only
 from tests.support.harness import make_config
 
 
@@ -25,6 +26,17 @@ async def test_ids_above_the_highest_applied_one_cannot_have_been_applied(harnes
     assert await applied.includes(harness.db, 41)
 
 
+@postgres_only
+async def test_on_a_shared_database_an_id_another_replica_applied_is_found_above_the_ceiling(harness):
+    applied = AppliedUpdates(shared=True)
+    async with harness.db.transaction() as conn:
+        await stored.mark_processed(conn, 40, harness.clock.now())
+    assert await applied.includes(harness.db, 40)
+    async with harness.db.transaction() as conn:  # another replica applies 41
+        await stored.mark_processed(conn, 41, harness.clock.now())
+    assert await applied.includes(harness.db, 41)
+
+
 async def test_update_applied_before_a_restart_is_skipped_after_it(harness, tmp_path, telegram, clock):
     update = harness.telegram.message_update(harness.group, harness.residents[0], "/help")
     inbox = Inbox(harness.app)
@@ -33,7 +45,7 @@ async def test_update_applied_before_a_restart_is_skipped_after_it(harness, tmp_
     await harness.app.shutdown()
 
     restarted = build_application(
-        make_config(tmp_path / "coprod.sqlite3"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
+        make_config(harness.app.services.config.database, site_dir=tmp_path / "site"), request=EmulatorRequest(telegram), clock=clock, rate_limiter=False
     )
     async with restarted:
         await restarted.process_update(Update.de_json(update, restarted.bot))

@@ -17,6 +17,8 @@ from tests.runtime.test_lanes import WAIT, Feed, until
 class QuietSource:
     """An update source that notes what it is asked and feeds nothing until stopped."""
 
+    replicated = False
+
     def __init__(self) -> None:
         self.prepared: list[CoprodApplication] = []
         self.running = asyncio.Event()

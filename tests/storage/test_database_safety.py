@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot import cli
 from storage import open_database
+from tests.support.databases import sqlite_only
 
 TABLES = ("groups", "members", "rounds", "ideas", "ledger_entries")
 
@@ -36,6 +37,7 @@ async def test_database_file_is_created_owner_only_whatever_the_umask(tmp_path):
     assert mode(path) == 0o600
 
 
+@sqlite_only
 async def test_backup_taken_while_the_bot_runs_restores_and_passes_check(harness, tmp_path, capsys):
     await harness.add_bot()
     await harness.send(harness.facilitator, "/round What should we do with the empty lot?")

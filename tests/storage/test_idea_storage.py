@@ -8,6 +8,7 @@ import sqlite3
 
 from bot.domain.rounds import fold
 from storage import rounds
+from tests.support.databases import sqlite_only
 from tests.support.round_helpers import round_with_ideas
 
 CHAT = -1001234
@@ -52,6 +53,7 @@ async def test_a_round_no_longer_collecting_gets_no_idea(harness):
         assert len(await rounds.ideas(conn, round_.id)) == 1
 
 
+@sqlite_only
 async def test_a_lone_statement_commits_by_itself(harness):
     round_ = await round_with_ideas(harness, [])
     async with harness.db.one_statement() as conn:

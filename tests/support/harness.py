@@ -8,6 +8,7 @@ Telegram would send and hands it to ``Application.process_update``.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from bot.demo.emulator.spec import load
 from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
 from bot.runtime.clock import FakeClock
 from bot.runtime.config import Config
+from storage import is_server
 
 TOKEN = "123456:TEST-token-for-the-emulator-only"
 
@@ -29,8 +31,12 @@ def reference_spec():
     return load()
 
 
-def make_config(database: Path, **overrides: Any) -> Config:
-    overrides.setdefault("site_dir", database.parent / "site")
+def make_config(database: Path | str, **overrides: Any) -> Config:
+    """A test's configuration; the public pages go next to a SQLite file, or into a new
+    temporary folder beside a PostgreSQL database."""
+    if "site_dir" not in overrides:
+        folder = Path(tempfile.mkdtemp(prefix="coprod-site-")) if is_server(database) else Path(database).parent
+        overrides["site_dir"] = folder / "site"
     return Config(token=TOKEN, api_url="http://127.0.0.1:1/bot", database=database, **overrides)
 
 

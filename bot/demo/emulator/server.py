@@ -12,6 +12,9 @@ in another process; :class:`EmulatorClient` is its Python side. Faults can be in
 Bot API method (an error answer such as 429 with ``retry_after``, 400 or 403, a stalled
 answer that makes the client time out, or a dropped connection).
 
+Once the bot calls ``setWebhook``, updates are POSTed to it instead
+(:mod:`bot.demo.emulator.webhook`), with the secret, until it answers 2xx.
+
 Run it alone with ``python -m bot.demo.emulator.server --port 8081`` (``--flood-limits`` to answer
 429 beyond Telegram's rates): it prints its Bot API base URL on the first line of stdout and
 serves until SIGINT or SIGTERM.
@@ -38,6 +41,7 @@ import httpx
 from bot.demo.emulator.flood import FloodLimits
 from bot.demo.emulator.spec import BotApiSpec
 from bot.demo.emulator.telegram import Chat, FakeTelegram, Person
+from bot.demo.emulator.webhook import WebhookDelivery
 
 T = TypeVar("T")
 
@@ -210,6 +214,14 @@ class Control:
     def inject(self, method: str, **fault: Any) -> None:
         self._server.inject(method, Fault(**fault))
 
+    def duplicate_every(self, every: int | None) -> None:
+        """Deliver every ``every``-th update a second time by webhook (None: never)."""
+        self._server.webhook.duplicate_every = every
+
+    def deliveries(self) -> list[list[int]]:
+        """Each webhook delivery so far: ``[update_id, HTTP status]`` (0: no answer)."""
+        return [list(delivery) for delivery in self._server.webhook.deliveries]
+
     def wait(self, method: str, count: int, timeout: float = 10.0) -> int:
         """Block until the bot has made ``count`` calls of ``method``; returns how many it made."""
         self._server.wait_for(lambda: len(self._telegram.sent(method)) >= count, timeout)
@@ -229,6 +241,16 @@ class EmulatorServer:
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
         self.control = Control(self)
+        self.webhook = WebhookDelivery(self)  # its threads idle until the bot calls setWebhook
+
+    @property
+    def condition(self) -> threading.Condition:
+        """Held while the emulated Telegram changes; notified after every change."""
+        return self._condition
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
 
     @property
     def url(self) -> str:
@@ -242,6 +264,7 @@ class EmulatorServer:
         return f"http://{host}:{port}/emulator"
 
     def start(self) -> EmulatorServer:
+        self.webhook.start()
         self._thread = threading.Thread(target=self.serve_forever, name="emulator-server", daemon=True)
         self._thread.start()
         return self
@@ -257,6 +280,7 @@ class EmulatorServer:
         self._httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self.webhook.join()
 
     def __enter__(self) -> EmulatorServer:
         return self.start()
@@ -423,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     server = EmulatorServer(telegram, host=options.host, port=options.port)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.stop).start())
     print(server.url, flush=True)
+    server.webhook.start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

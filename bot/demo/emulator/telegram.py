@@ -6,7 +6,8 @@ Telegram would refuse: unknown methods or parameters (checked against the refere
 malformed HTML, over-long texts and poll options. Every refusal is also kept in
 :attr:`FakeTelegram.violations` so a test can fail on it even if the bot swallowed the
 error. Simulated people act through the ``*_update`` methods, which queue updates for
-``getUpdates`` and return them for in-process delivery.
+``getUpdates`` (or, once ``setWebhook`` was called, for the server's webhook delivery) and
+return them for in-process delivery.
 """
 
 from __future__ import annotations
@@ -183,6 +184,7 @@ class FakeTelegram:
         self.files_dir = files_dir
         self.pending_updates: deque[dict[str, Any]] = deque()
         self.blocked: set[int] = set()  # people who blocked the bot
+        self.webhook: dict[str, Any] | None = None  # setWebhook's parameters while one is set
         self._failing: dict[int, list[Any]] = {}  # chat id -> [code, description, times left or None]
         self._message_ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1))
         self._update_ids = itertools.count(1)
@@ -303,6 +305,9 @@ class FakeTelegram:
                 "supports_inline_queries": False}  # fmt: skip
 
     def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook is not None:
+            raise TelegramError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                     "use deleteWebhook to delete the webhook first")  # fmt: skip
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         while self.pending_updates and self.pending_updates[0]["update_id"] < offset:
@@ -310,7 +315,26 @@ class FakeTelegram:
         return list(itertools.islice(self.pending_updates, limit))
 
     def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
         return True
+
+    def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        """Deliver by webhook from now on (:class:`~bot.demo.emulator.server.EmulatorServer` does)."""
+        url = str(params["url"])
+        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise TelegramError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not (1 <= len(secret) <= 256 and all(c.isalnum() or c in "_-" for c in secret)):
+            raise TelegramError(400, "Bad Request: secret token contains unallowed characters")
+        self.webhook = {"url": url, "secret_token": secret, "max_connections": int(params.get("max_connections") or 40),
+                        "allowed_updates": params.get("allowed_updates")}  # fmt: skip
+        return True
+
+    def _api_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        hook = self.webhook or {}
+        return {"url": hook.get("url", ""), "has_custom_certificate": False,
+                "pending_update_count": len(self.pending_updates),
+                **({"max_connections": hook["max_connections"]} if hook else {})}  # fmt: skip
 
     def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         text = params["text"]

@@ -30,7 +30,8 @@ from bot.runtime.application import CoprodApplication
 from bot.runtime.retries import Backoff
 from bot.runtime.services import Services
 from bot.runtime.updates import faults, lanes
-from storage import Connection, TransientError
+from bot.runtime.updates.shared_lanes import SharedLanes
+from storage import Connection, Database, TransientError
 from storage import inbox as stored
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,23 @@ class Inbox:
     """Store what sources receive while the backlog is bounded; apply it in per-chat lanes
     (:mod:`bot.runtime.updates.lanes`)."""
 
-    def __init__(self, application: CoprodApplication, *, width: int = lanes.WIDTH, grace: float = GRACE) -> None:
+    def __init__(
+        self, application: CoprodApplication, *, width: int = lanes.WIDTH, grace: float = GRACE,
+        shared: bool | None = None,
+    ) -> None:  # fmt: skip
+        """``shared``: other processes apply updates from the same database (replicas behind a
+        webhook), so lanes are taken from the inbox table; by default, whenever the database
+        may be shared. Long polling is one process (the poller), so it passes False."""
         self._app = application
         self._grace = grace
-        self._lanes = lanes.Lanes(self._apply_one, width)
+        database = application.services.db
+        self.shared = database.shared if shared is None else shared and database.shared
+        application.services.applied.shared = self.shared
+        self._lanes: lanes.Lanes | SharedLanes = (
+            SharedLanes(self._apply_one, database, application.bot, width)
+            if self.shared
+            else lanes.Lanes(self._apply_one, width)
+        )
         self._progress = asyncio.Condition()  # notified when an update is applied or a fault passes
         self._stopping = False
         self._applied = 0
@@ -64,6 +78,10 @@ class Inbox:
     @property
     def _services(self) -> Services:
         return self._app.services
+
+    @property
+    def database(self) -> Database:
+        return self._services.db
 
     @property
     def bot(self) -> Bot:
@@ -82,11 +100,17 @@ class Inbox:
         """
         if payloads is None:
             payloads = [json.dumps(update.to_dict()) for update in updates]
-        rows = [(update.update_id, payload) for update, payload in zip(updates, payloads, strict=True)]
-        async with self._services.db.transaction() as conn:
-            await stored.store(conn, rows, self._services.clock.now())
+        rows = [
+            (update.update_id, payload, lanes.lane_name(update))
+            for update, payload in zip(updates, payloads, strict=True)
+        ]
+        database = self._services.db
+        # a webhook's single update is one statement: no BEGIN, no COMMIT, and no read when it is new
+        async with database.one_statement() if len(rows) == 1 else database.transaction() as conn:
+            new = await stored.store(conn, rows, self._services.clock.now())
             # only the batch can be new to the lanes: whatever a crash left was taken in at start
-            held = sorted(await stored.payloads(conn, [update.update_id for update in updates]))
+            ids = [update.update_id for update in updates]
+            held = ids if new == len(ids) else sorted(await stored.payloads(conn, ids))
         fetched = {update.update_id: update for update in updates}
         for update_id in held:
             if update_id not in self._lanes:
@@ -121,7 +145,11 @@ class Inbox:
 
     async def _take_in(self) -> None:
         """Queue every stored update the lanes do not hold yet, oldest first (at start: whatever
-        a crash left; in tests, what was stored behind the inbox's back)."""
+        a crash left; in tests, what was stored behind the inbox's back). Shared lanes read the
+        table as they go, so they only need to know which lanes have work."""
+        if isinstance(self._lanes, SharedLanes):
+            await self._lanes.sweep()
+            return
         async with self._services.db.read() as conn:
             new = [update_id for update_id in await stored.waiting(conn) if update_id not in self._lanes]
             payloads = await stored.payloads(conn, new)
@@ -142,6 +170,7 @@ class Inbox:
 
     async def _apply_one(self, update_id: int, update: Update) -> float | None:
         """Apply and record one update; None once done, else the pause before trying it again."""
+        self._services.applied.queued(update_id)  # it is in the inbox: not applied yet
         fault = await self._apply(update_id, update)
         if fault is not None:
             return self._deferred(fault, update_id)

@@ -39,6 +39,11 @@ def lane_of(update: Update) -> Hashable:
     return ("other",)
 
 
+def lane_name(update: Update) -> str:
+    """:func:`lane_of` as text, as the inbox stores it (``chat:-100123``)."""
+    return ":".join(str(part) for part in lane_of(update))
+
+
 class Lanes:
     """Updates held until applied: per-lane queues and the workers that take turns on them."""
 

@@ -34,6 +34,8 @@ class PollingSource:
     """An :class:`~bot.runtime.updates.source.UpdateSource` fetching with ``getUpdates``
     while the inbox has room for a whole batch."""
 
+    replicated = False  # Telegram answers one poller per token
+
     def __init__(self, *, poll_timeout: float = POLL_TIMEOUT, batch_size: int = BATCH_SIZE) -> None:
         self._poll_timeout = poll_timeout
         self._batch_size = batch_size
@@ -44,6 +46,17 @@ class PollingSource:
         self._answers = RawAnswers.kept_by(application.bot)
 
     async def run(self, inbox: Inbox, stop: asyncio.Event) -> None:
+        """Poll while holding the database's ``polling`` claim: processes sharing a PostgreSQL
+        database may be several, but Telegram answers only one ``getUpdates`` at a time."""
+        async with inbox.database.claim("polling") as mine:
+            if not mine:
+                raise ConfigError(
+                    "another coprod-bot is already running with long polling on this database "
+                    "(to run several, give them a webhook: COPROD_WEBHOOK_URL)"
+                )
+            await self._poll(inbox, stop)
+
+    async def _poll(self, inbox: Inbox, stop: asyncio.Event) -> None:
         offset: int | None = None  # none at first: Telegram resends all it holds; receive() dedupes
         backoff = Backoff()
         while not stop.is_set():

@@ -16,8 +16,9 @@ import signal
 
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter
 
+import storage
 from bot.domain.errors import ConfigError
-from bot.runtime import instance
+from bot.runtime import instance, scheduling
 from bot.runtime.application import CoprodApplication
 from bot.runtime.retries import Backoff
 from bot.runtime.updates.inbox import GRACE, Inbox
@@ -49,10 +50,18 @@ async def _serve(application: CoprodApplication, source: UpdateSource, stop: asy
         if application.post_init:
             await application.post_init(application)
         await application.start()
-        inbox = Inbox(application)
+        inbox = Inbox(application, shared=source.replicated)
+        sweeping = (
+            asyncio.create_task(scheduling.keep_catching_up(application), name="deadline-sweep")
+            if inbox.shared
+            else None
+        )
         try:
             await receive_and_apply(inbox, source, stop)
         finally:
+            if sweeping is not None:
+                sweeping.cancel()
+                await asyncio.gather(sweeping, return_exceptions=True)
             await _stop_within(application, (inbox.stopped_at or loop.time()) + GRACE)
             if application.post_stop:
                 await application.post_stop(application)
@@ -110,8 +119,8 @@ async def _initialize(application: CoprodApplication, source: UpdateSource, stop
         except (InvalidToken, Forbidden) as error:
             raise token_refused(error) from None
         except UnusableDatabase as error:  # corrupt, locked, or its folder not writable
-            database = application.services.config.database
-            raise ConfigError(f"COPROD_DB {str(database)!r}: cannot use the database ({error})") from None
+            database = storage.shown(application.services.config.database)
+            raise ConfigError(f"COPROD_DB {database!r}: cannot use the database ({error})") from None
         except (NetworkError, RetryAfter) as error:
             delay = backoff.delay()
             log.warning("event=start_failed error=%s retry_in=%.1fs", type(error).__name__, delay)

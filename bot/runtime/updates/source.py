@@ -22,6 +22,10 @@ from bot.runtime.updates.inbox import Inbox
 class UpdateSource(Protocol):
     """A way for Telegram's updates to reach the inbox; :func:`bot.runtime.updates.serve.serve` runs one."""
 
+    replicated: bool
+    """Whether several processes may be fed this way at once (a webhook behind a proxy), so
+    they share the inbox's lanes and the deadlines; long polling is one process."""
+
     async def prepare(self, application: CoprodApplication) -> None:
         """Tell Telegram to deliver this way (delete a webhook, or set one), once it answers at
         start. A network error makes the start try again, so doing it twice must be harmless."""
