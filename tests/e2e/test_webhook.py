@@ -12,7 +12,7 @@ from telegram import Update
 from bot.runtime.updates import inbox as inbox_module
 from bot.runtime.updates.webhook import MAX_CONNECTIONS, SECRET_HEADER
 from storage import TransientError
-from tests.e2e.live import WAIT, LiveBot, local_webhook
+from tests.e2e.live import LiveBot, local_webhook
 
 HELP = "Three ways to start"
 
@@ -68,17 +68,24 @@ async def test_a_body_that_is_no_update_gets_400_and_changes_nothing(hooked, bod
     assert await stored_and_applied(hooked) == (0, 0)
 
 
-async def test_telegram_is_answered_only_once_the_update_is_in_the_inbox(hooked, monkeypatch):
-    applying = asyncio.Event()
+async def test_telegram_is_answered_once_the_update_is_stored_without_waiting_for_its_handlers(server, database, monkeypatch):
+    real_apply, release = inbox_module.Inbox._apply_one, asyncio.Event()
 
-    async def held(self, update_id, update):  # the update is stored, its handlers have not run
-        applying.set()
-        await asyncio.sleep(WAIT)
+    async def held(self, update_id, update):  # the update is stored; its handlers wait
+        await release.wait()
+        return await real_apply(self, update_id, update)
 
+    # Patched before the bot starts: its lanes keep the method they were given.
     monkeypatch.setattr(inbox_module.Inbox, "_apply_one", held)
-    hooked.send(hooked.residents[0], "/help")
-    await hooked.until(lambda telegram: any(status == 200 for _, status in hooked.server.webhook.deliveries))
-    assert await stored_and_applied(hooked) == (1, 0)
+    bot = LiveBot(server, database, webhook=local_webhook())
+    await bot.start()
+    try:
+        bot.send(bot.residents[0], "/help")
+        await bot.until(lambda telegram: any(status == 200 for _, status in bot.server.webhook.deliveries))
+        assert await stored_and_applied(bot) == (1, 0)
+    finally:
+        release.set()
+        await bot.stop()
 
 
 async def test_an_update_is_stored_as_telegram_sent_it(hooked, monkeypatch):
