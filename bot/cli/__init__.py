@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(options: argparse.Namespace) -> int:
     config = load_config(vars(options))
-    logs.configure(config.log_level, config.token)
+    logs.configure(config.log_level, config.secrets)
     application = build_application(config)
     asyncio.run(serve(application, update_source(config)))
     return 0
@@ -107,7 +107,7 @@ def _demo(options: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         flags = {**vars(options), "db": str(Path(scratch) / "demo.sqlite3")}
         config = load_config(flags, need_token=False)
-    logs.configure("WARNING", demo_runner.DEMO_TOKEN)
+    logs.configure("WARNING", [demo_runner.DEMO_TOKEN])
     return demo_runner.run(options, config)
 
 

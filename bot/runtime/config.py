@@ -7,7 +7,7 @@ import os
 import re
 import urllib.parse
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -44,15 +44,22 @@ OPTIONS = (
 class Config:
     """The operator's configuration of this bot process (a group's own settings are in the database)."""
 
-    token: str
+    token: str = field(repr=False)  # never in a repr, so never in a traceback's locals or a log line
     api_url: str = DEFAULT_API_URL
-    database: Path | str = Path("./coprod.sqlite3")  # a SQLite file, or a PostgreSQL URL
+    # A SQLite file, or a PostgreSQL URL (which may hold a password: not in the repr either).
+    database: Path | str = field(default=Path("./coprod.sqlite3"), repr=False)
     language: str = "en"
     timezone: str = "Europe/London"
     log_level: str = "INFO"
     site_dir: Path = Path("./site")
     site_url: str | None = None
     webhook: Webhook | None = None  # None: long polling
+
+    @property
+    def secrets(self) -> list[str]:
+        """What no log line may show: the token, the webhook's secret, the database's password."""
+        password = urllib.parse.urlsplit(self.database).password if isinstance(self.database, str) else None
+        return [secret for secret in (self.token, self.webhook and self.webhook.secret, password) if secret]
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ class Webhook:
     proves itself with, and the address this process serves on."""
 
     url: str
-    secret: str
+    secret: str = field(repr=False)
     host: str = "127.0.0.1"
     port: int = 8443
 

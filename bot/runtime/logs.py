@@ -67,9 +67,11 @@ class ScrubbingFormatter(logging.Formatter):
         return text.replace("\n", " | ")
 
 
-def configure(level: str, token: str, stream: TextIO = sys.stderr) -> logging.Handler:
+def configure(level: str, secrets: list[str], stream: TextIO = sys.stderr) -> logging.Handler:
+    """Every record as one line on ``stream``, with each of ``secrets`` (the token, and any
+    other credential the configuration holds) replaced by ``[token]``."""
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(ScrubbingFormatter([token]))
+    handler.setFormatter(ScrubbingFormatter(secrets))
     handler.addFilter(_ContextFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

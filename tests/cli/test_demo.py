@@ -26,7 +26,7 @@ def played(tmp_path_factory):
     stream, log = io.StringIO(), io.StringIO()
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
-    logs.configure("INFO", demo.DEMO_TOKEN, log)
+    logs.configure("INFO", [demo.DEMO_TOKEN], log)
     try:
         scene = asyncio.run(
             demo.play(language="en", timezone="Europe/London", output=output, stream=stream, speed=0)

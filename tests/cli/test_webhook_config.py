@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import logging
+
 import pytest
 
 from bot import cli
-from bot.runtime import config
+from bot.runtime import config, logs
 from bot.runtime.updates.polling import PollingSource
 from bot.runtime.updates.webhook import WebhookSource
 from tests.support.harness import TOKEN
@@ -94,3 +97,23 @@ async def test_a_port_already_taken_is_one_clear_error(unused_tcp_port):
             await source._serve(type("App", (), {"services": None})())
     finally:
         taken.close()
+
+
+def test_no_credential_is_in_the_configuration_s_repr_or_any_log_line():
+    loaded = load(webhook_url="https://bot.example.org/telegram", webhook_secret="w3bh00k-s3cret-value",
+                  db="postgresql://coprod:pa55-w0rd-value@db.example.org/coprod")  # fmt: skip
+    assert loaded.secrets == [TOKEN, "w3bh00k-s3cret-value", "pa55-w0rd-value"]
+    shown = repr(loaded)
+    assert all(secret not in shown for secret in loaded.secrets)
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        logs.configure("INFO", loaded.secrets, stream)
+        logging.getLogger("bot").info("config=%r url=%s/bot%s dsn=%s", loaded, loaded.api_url, loaded.token,
+                                      loaded.database)  # fmt: skip
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    assert all(secret not in stream.getvalue() for secret in loaded.secrets)
+    assert "[token]" in stream.getvalue()

@@ -22,7 +22,7 @@ def stream():
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
     buffer = io.StringIO()
-    logs.configure("DEBUG", TOKEN, buffer)
+    logs.configure("DEBUG", [TOKEN], buffer)
     yield buffer
     root.handlers[:], level = saved
     root.setLevel(level)
