@@ -25,6 +25,8 @@ MARGIN = 16  # mm
 _INK, _MUTED, _RULE, _HEAD_FILL = (27, 27, 27), (85, 85, 85), (190, 190, 190), (238, 238, 238)
 _TEXT, _SMALL = 10.5, 9  # points
 _BAR_HEIGHT, _BARS_SHARE = 4.0, 0.55  # mm; the longest bar's share of the width
+_HEADING = 15  # mm a section's heading and its rule take
+_BAR_ROW, _LEGEND_HEIGHT, _CHART_NOTES = 14, 6, 10  # mm a chart's bar (with its label), legend and notes take at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +133,7 @@ def draw_pdf(report: CouncilReport) -> tuple[bytes, int]:
 
 def _section(page: _Page, section: Section) -> None:
     pdf = page.pdf
-    page.fits(35)  # a heading is never the last line of a page
+    page.fits(_HEADING + _start(page, section.blocks[0]))  # a heading is never the last line of a page
     pdf.ln(3)
     page.text(section.heading, 12.5, bold=True, colour=_rgb(BLUE))
     pdf.set_draw_color(*_RULE)
@@ -140,6 +142,14 @@ def _section(page: _Page, section: Section) -> None:
     for block in section.blocks:
         _BLOCKS[type(block)](page, block)
         pdf.ln(1)
+
+
+def _start(page: _Page, block: Block) -> float:
+    """The height in mm of the first lines of ``block``, which its heading stays with: a
+    table's heading row and first two rows (cells of two lines each, in the page's leading)."""
+    if isinstance(block, Table):
+        return 3 * (2 * _TEXT * page.leading * 0.3528 + 2)
+    return 20
 
 
 def _paragraphs(page: _Page, block: Paragraphs) -> None:
@@ -205,10 +215,12 @@ def _chart(page: _Page, chart: BarChart) -> None:
     room = pdf.epw
     top_value = max((bar.value for bar in chart.bars), default=0) or 1
     scale = room * _BARS_SHARE / top_value
+    # The chart is never cut in two: unless all of it fits below, it starts the next page.
+    page.fits(_LEGEND_HEIGHT * any(bar.paper for bar in chart.bars) + _BAR_ROW * len(chart.bars) + _CHART_NOTES)
     if any(bar.paper for bar in chart.bars):
         _legend(page, chart)
     for bar in chart.bars:
-        page.fits(14)
+        page.fits(_BAR_ROW)
         page.text(bar.label, _SMALL)
         top = pdf.get_y() + 0.5
         online = (bar.value - bar.paper) * scale
