@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import urllib.parse
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
@@ -131,15 +131,14 @@ def is_server(address: str | os.PathLike[str]) -> bool:
     return str(address).startswith(("postgresql://", "postgres://"))
 
 
+_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*:/{1,2}[^/:@]*):[^@/]*@")
+
+
 def shown(address: str | os.PathLike[str]) -> str:
-    """``address`` as it may appear in a message or a log line: a URL's password masked."""
-    text = str(address)
-    if not is_server(text):
-        return text
-    parts = urllib.parse.urlsplit(text)
-    if parts.password is None:
-        return text
-    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
+    """``address`` as it may appear in a message or a log line: a URL's password masked, in
+    any URL-like text (``scheme://user:password@host``), even one no backend accepts and one a
+    file path has folded to ``scheme:/user:password@host``."""
+    return _PASSWORD.sub(r"\1:***@", str(address))
 
 
 async def open_database(address: str | os.PathLike[str]) -> Database:

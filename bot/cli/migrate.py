@@ -78,7 +78,7 @@ async def _differences(source: Database, target: Database) -> list[str]:
 def migrate_to_postgres(options: argparse.Namespace) -> int:
     path, url = options.sqlite_file, options.url
     if not storage.is_server(url):
-        raise ConfigError(f"{url!r} is not a PostgreSQL URL (postgresql://user:password@host/database)")
+        raise ConfigError(f"{storage.shown(url)!r} is not a PostgreSQL URL (postgresql://user:password@host/database)")
     if storage.is_server(str(path)) or storage.schema_versions(path)[0] is None:
         raise ConfigError(f"no SQLite database at {path}")
     with instance.only_instance(path):  # the bot must not write while its history is copied

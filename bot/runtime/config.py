@@ -159,6 +159,6 @@ def _check_writable(database: Path) -> None:
     folder = database.resolve().parent
     if database.exists():
         if not os.access(database, os.R_OK | os.W_OK):
-            raise ConfigError(f"COPROD_DB {str(database)!r} is not readable and writable")
+            raise ConfigError(f"COPROD_DB {storage.shown(database)!r} is not readable and writable")
     elif not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise ConfigError(f"COPROD_DB {str(database)!r}: cannot create a file in {str(folder)!r}")
+        raise ConfigError(f"COPROD_DB {storage.shown(database)!r}: cannot create a file in {storage.shown(folder)!r}")

@@ -70,6 +70,8 @@ class ScrubbingFormatter(logging.Formatter):
 def configure(level: str, secrets: list[str], stream: TextIO = sys.stderr) -> logging.Handler:
     """Every record as one line on ``stream``, with each of ``secrets`` (the token, and any
     other credential the configuration holds) replaced by ``[token]``."""
+    if isinstance(secrets, str):  # one token passed as it is would make each of its characters a secret
+        raise TypeError("configure() takes a list of secrets")
     handler = logging.StreamHandler(stream)
     handler.setFormatter(ScrubbingFormatter(secrets))
     handler.addFilter(_ContextFilter())

@@ -117,3 +117,10 @@ def test_no_credential_is_in_the_configuration_s_repr_or_any_log_line():
         root.setLevel(level)
     assert all(secret not in stream.getvalue() for secret in loaded.secrets)
     assert "[token]" in stream.getvalue()
+
+
+@pytest.mark.parametrize("address", ["postgresql+asyncpg://bot:pa55-w0rd-value@db/x", "pg://bot:pa55-w0rd-value@db/x"])
+def test_a_database_address_no_backend_takes_is_refused_without_its_password(address):
+    with pytest.raises(config.ConfigError) as refused:
+        load(db=address)
+    assert "pa55-w0rd-value" not in str(refused.value) and "***" in str(refused.value)

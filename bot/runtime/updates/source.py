@@ -38,5 +38,8 @@ class UpdateSource(Protocol):
 
 
 def token_refused(error: TelegramError) -> ConfigError:
-    """Fatal wherever Telegram says it (at start, or to a source): no retry can heal a bad token."""
-    return ConfigError(f"Telegram refused the bot token ({error.message})")
+    """Fatal wherever Telegram says it (at start, or to a source): no retry can heal a bad token.
+
+    Telegram's own words are left out: PTB's say the token itself ("The token `...` was
+    rejected"), and this error is printed as it is, where no log scrubbing reaches."""
+    return ConfigError(f"Telegram refused the bot token ({type(error).__name__}): check TELEGRAM_BOT_TOKEN")
