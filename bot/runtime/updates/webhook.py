@@ -103,14 +103,14 @@ class WebhookSource:
         if inbox is None:
             return web.Response(status=503, text="starting or stopping", headers={"Retry-After": "1"})
         try:
-            sent = json.loads(await request.read())
-            update = Update.de_json(sent, inbox.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
+            body = (await request.read()).decode()
+            update = Update.de_json(json.loads(body), inbox.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):  # UnicodeDecodeError is a ValueError
             return web.Response(status=400, text="not an update")
         try:
             async with asyncio.timeout(ROOM_WAIT):
                 await inbox.wait_for_room(1)
-            await inbox.receive([update], [json.dumps(sent)])  # as Telegram sent it, not serialised again
+            await inbox.receive([update], [body])  # as Telegram sent it, not serialised again
         except (TimeoutError, TransientError) as error:
             log.warning("event=webhook_deferred update_id=%s error=%r", update.update_id, str(error))
             return web.Response(status=503, text="try again", headers={"Retry-After": "1"})
