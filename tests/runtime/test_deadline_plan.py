@@ -96,10 +96,10 @@ async def test_at_most_a_few_deadline_jobs_run_their_action_at_once(harness, mon
     ]
     # Before its action a job claims its deadline and reads it: on PostgreSQL, round trips to
     # the server, so the jobs get there in real time, not in a number of the loop's turns.
-    async with asyncio.timeout(10):
-        while running < DEADLINES_AT_ONCE:
+    slots = harness.app.services.deadline_slots
+    async with asyncio.timeout(10):  # until the first jobs run their action and every other waits for a slot
+        while running < DEADLINES_AT_ONCE or len(slots._waiters or ()) < len(planned) - DEADLINES_AT_ONCE:
             await asyncio.sleep(0.01)
-    await asyncio.sleep(0.2)  # time enough for every other job to start its action, were it allowed
     assert most == running == DEADLINES_AT_ONCE
     release.set()
     await asyncio.gather(*jobs)
