@@ -18,6 +18,7 @@ from bot.domain.needs import Posting, PostingKind, PostingStatus
 from bot.domain.numbers import parse_number
 from bot.domain.records import Choice
 from bot.domain.rounds import Round, check_reason, require_open
+from bot.domain.text_limits import shorten
 from bot.flows import corrections
 from bot.flows.needs import take_down
 from bot.runtime.menu import Where
@@ -85,7 +86,7 @@ async def cancel_command(turn: Turn) -> None:
 
 
 def _posting_label(t: Translator, posting: Posting) -> str:
-    text = posting.text if len(posting.text) <= BUTTON_QUESTION_LENGTH else posting.text[: BUTTON_QUESTION_LENGTH - 1] + "…"
+    text = shorten(posting.text, BUTTON_QUESTION_LENGTH)
     if posting.kind is PostingKind.NEED:
         return t._("Need #{number}: {what}", number=posting.id, what=text)
     return t._("Offer #{number}: {what}", number=posting.id, what=text)

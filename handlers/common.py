@@ -547,10 +547,7 @@ def idea_text(message: Message) -> str | None:
 
 def round_label(t: Translator, round_: Round) -> str:
     """A button naming a round: its number and the start of its question (plain text)."""
-    question = round_.question
-    if len(question) > BUTTON_QUESTION_LENGTH:
-        question = question[: BUTTON_QUESTION_LENGTH - 1] + "…"
-    return t._("#{number}: {question}", number=round_.number, question=question)
+    return t._("#{number}: {question}", number=round_.number, question=shorten(round_.question, BUTTON_QUESTION_LENGTH))
 
 
 # ------------------------------------------------------------------ answers to the bot's questions

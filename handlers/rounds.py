@@ -39,7 +39,6 @@ _NEW_MESSAGE = filters.UpdateType.MESSAGE
 
 EDIT_USAGE = N_("Write the round's number and its new question, e.g. /edit 3 Where should the new bench go?")
 EXTEND_USAGE = N_("Write the round's number and when its stage should end, e.g. /extend 3 2d or /extend 3 Friday 18:00.")
-CANCEL_USAGE = N_("Please give the number to cancel, for example: /cancel 3 the council decided already")
 
 
 @feature.command(

@@ -15,7 +15,6 @@ cross-hatched, mirrored in a right-to-left report.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from bot.render import print_text
@@ -277,7 +276,3 @@ def _bar(page: _Page, along: float, top: float, length: float, colour: str, *, s
 
 _BLOCKS = {Paragraphs: _paragraphs, Terms: _terms, Table: _table, Progress: _progress, BarChart: _chart}
 
-
-async def render(report: CouncilReport) -> tuple[bytes, int]:
-    """``(PDF, pages)`` of the report, drawn off the event loop."""
-    return await asyncio.to_thread(draw_pdf, report)
