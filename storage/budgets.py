@@ -77,7 +77,7 @@ async def pick(conn: Connection, round_id: int, user_id: int, idea_id: int, chos
 
 async def fill_picks(conn: Connection, round_id: int, user_id: int, projects: Iterable[int]) -> None:
     """Start the ballot in progress from ``projects`` (what the member submitted before)."""
-    await conn.execute_many(
+    await conn.execute_batch(
         "INSERT INTO budget_picks (round_id, user_id, idea_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         [(round_id, user_id, idea_id) for idea_id in projects],
     )
@@ -123,7 +123,7 @@ async def enter_paper(
             votes[idea_id] = votes.get(idea_id, 0) + copies
     tally_id = await paper.enter(conn, round_id=round_id, voters=sum(copies for _, copies in ballots), votes=votes,
                                  entered_by=entered_by, now=now, source=source)  # fmt: skip
-    await conn.execute_many(
+    await conn.execute_batch(
         "INSERT INTO paper_budget_ballots (tally_id, position, projects, copies) VALUES (?, ?, ?, ?)",
         [(tally_id, position, _projects_text(projects), copies) for position, (projects, copies) in enumerate(ballots)],
     )
@@ -146,7 +146,7 @@ async def paper_ballots(conn: Connection, round_id: int) -> list[frozenset[int]]
 async def freeze(conn: Connection, round_id: int, chosen: Sequence[int], spent: int) -> None:
     """Mark the winners (in the order the rule chose them) and what they spend."""
     await conn.execute("UPDATE budgets SET spent = ? WHERE round_id = ? AND spent IS NULL", (spent, round_id))
-    await conn.execute_many(
+    await conn.execute_batch(
         "UPDATE budget_costs SET funded = 1, funded_order = ? WHERE idea_id = ? AND round_id = ?",
         [(order, idea_id, round_id) for order, idea_id in enumerate(chosen, 1)],
     )

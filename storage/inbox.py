@@ -78,7 +78,7 @@ async def everything_waiting(conn: Connection) -> dict[int, str]:
 
 async def rewrite(conn: Connection, payloads: dict[int, str]) -> None:
     """Store these payloads in place of the updates' stored ones."""
-    await conn.execute_many(
+    await conn.execute_batch(
         "UPDATE inbox SET payload = ? WHERE update_id = ?", [(payload, update_id) for update_id, payload in payloads.items()]
     )
 

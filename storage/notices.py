@@ -116,7 +116,7 @@ async def next_due(conn: Connection, group_id: int) -> dt.datetime | None:
 async def settle(conn: Connection, results: list[tuple[int, NoticeResult]], now: dt.datetime) -> None:
     """Note each notice as sent, or as not sent for good (``unreachable``, ``off``,
     ``departed``, ``failed``): never tried again."""
-    await conn.execute_many(
+    await conn.execute_batch(
         "UPDATE notices SET sent_at = ?, result = ? WHERE id = ? AND sent_at IS NULL",
         [(to_db(now), result.value, notice_id) for notice_id, result in results],
     )
@@ -124,7 +124,7 @@ async def settle(conn: Connection, results: list[tuple[int, NoticeResult]], now:
 
 async def try_again(conn: Connection, retries: list[tuple[int, int, dt.datetime]]) -> None:
     """``(notice id, tries refused so far, when to try next)``: Telegram refused it this time."""
-    await conn.execute_many(
+    await conn.execute_batch(
         "UPDATE notices SET attempts = ?, due_at = ? WHERE id = ? AND sent_at IS NULL",
         [(refused, to_db(at), notice_id) for notice_id, refused, at in retries],
     )

@@ -360,7 +360,7 @@ async def assisted_in_group(conn: Connection, group_id: int) -> list[Idea]:
 
 async def forget_assisted(conn: Connection, idea_ids: list[int]) -> None:
     """The neighbour's name leaves these ideas, and their consent with it: "a neighbour" now."""
-    await conn.execute_many(
+    await conn.execute_batch(
         "UPDATE ideas SET assisted_name = '', assisted_agreed = 0 WHERE id = ?", [(idea_id,) for idea_id in idea_ids]
     )
 

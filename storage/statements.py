@@ -130,7 +130,7 @@ async def previous_vote(conn: Connection, round_id: int, user_id: int, before: i
 async def save_map(conn: Connection, round_id: int, opinion: OpinionMap) -> None:
     """Replace the round's opinion map with ``opinion``."""
     await conn.execute("DELETE FROM opinion_members WHERE round_id = ?", (round_id,))
-    await conn.execute_many(
+    await conn.execute_batch(
         "INSERT INTO opinion_members (round_id, user_id, opinion_group, x, y) VALUES (?, ?, ?, ?, ?)",
         [(round_id, *point) for point in zip(opinion.members, opinion.groups, opinion.x, opinion.y, strict=True)],
     )
